@@ -1,0 +1,33 @@
+// megabar command line: `megabar run INPUT.toml`.
+#include <CLI/CLI.hpp>
+#include <Kokkos_Core.hpp>
+#include <cstdio>
+#include <exception>
+#include <thread>
+
+#include "app/input.hpp"
+#include "app/scf_task.hpp"
+#include "kernels/fft.hpp"
+
+int main(int argc, char** argv) {
+  CLI::App cli{"megabar: plane-wave Kohn-Sham DFT and Born-Oppenheimer MD for matter under compression"};
+  cli.require_subcommand(1);
+  std::string input_path;
+  auto* run = cli.add_subcommand("run", "run the task described by an input file");
+  run->add_option("input", input_path, "input file (TOML)")->required();
+  CLI11_PARSE(cli, argc, argv);
+
+  int code = 0;
+  Kokkos::initialize(argc, argv);
+  try {
+    auto input = megabar::app::read_input(input_path);
+    int threads = input.threads > 0 ? input.threads : static_cast<int>(std::thread::hardware_concurrency());
+    megabar::kernels::set_host_threads(threads > 0 ? threads : 1);
+    code = megabar::app::run_scf_task(input);
+  } catch (const std::exception& e) {
+    std::fprintf(stderr, "error: %s\n", e.what());
+    code = 1;
+  }
+  Kokkos::finalize();
+  return code;
+}

@@ -1,0 +1,133 @@
+#include "app/scf_task.hpp"
+
+#include <fmt/core.h>
+
+#include <chrono>
+#include <filesystem>
+#include <fstream>
+#include <nlohmann/json.hpp>
+#include <set>
+#include <stdexcept>
+
+#include "dft/atoms.hpp"
+#include "dft/basis.hpp"
+#include "dft/scf.hpp"
+#include "dft/units.hpp"
+#include "kernels/timer.hpp"
+
+namespace megabar::app {
+
+namespace fs = std::filesystem;
+
+namespace {
+
+dft::Atoms build_atoms(const RunInput& in) {
+  dft::Atoms atoms;
+  atoms.structure = dft::read_extxyz(in.structure_file);
+  std::map<std::string, int> index;
+  for (std::size_t a = 0; a < atoms.structure.size(); ++a) {
+    const auto& el = atoms.structure.symbols[a];
+    if (!index.count(el)) {
+      auto it = in.pseudopotentials.find(el);
+      if (it == in.pseudopotentials.end())
+        throw std::invalid_argument(in.path + ": no pseudopotential for element '" + el + "' (atom " + std::to_string(a + 1) +
+                                    " of " + in.structure_file + "); add it under [dft.pseudopotentials]");
+      index[el] = static_cast<int>(atoms.species.size());
+      atoms.species.push_back(dft::read_gth(it->second.file, el, it->second.name));
+    }
+    atoms.species_of_atom.push_back(index[el]);
+  }
+  const double dmin = atoms.structure.min_distance() / units::angstrom;
+  if (dmin < 0.5)
+    throw std::invalid_argument(in.structure_file + ": two atoms are " + fmt::format("{:.3f}", dmin) +
+                                " angstrom apart (minimum allowed 0.5 angstrom)");
+  return atoms;
+}
+
+void write_atomically(const fs::path& target, const std::string& text) {
+  fs::create_directories(target.parent_path());
+  const fs::path tmp = target.string() + ".tmp";
+  {
+    std::ofstream out(tmp);
+    out << text;
+    out.flush();
+    if (!out) throw std::runtime_error("cannot write " + tmp.string());
+  }
+  fs::rename(tmp, target);
+}
+
+}  // namespace
+
+int run_scf_task(const RunInput& in) {
+  const auto t_start = std::chrono::steady_clock::now();
+  auto atoms = build_atoms(in);
+  const auto grid = in.fft_grid ? *in.fft_grid : dft::default_fft_grid(atoms.structure.cell, 4.0 * in.ecut);
+  dft::Basis basis(atoms.structure.cell, in.ecut, grid);
+
+  fmt::print("megabar scf: {} atoms, {} electrons, xc {}\n", atoms.structure.size(), atoms.n_electrons(), in.scf.xc);
+  fmt::print("  cell volume {:.4f} bohr^3, ecut {:.4f} Ry (density {:.4f} Ry)\n", atoms.structure.cell.volume,
+             in.ecut / units::rydberg, 4 * in.ecut / units::rydberg);
+  fmt::print("  FFT grid {} x {} x {}{}, plane waves {} (Gamma half sphere {})\n", grid[0], grid[1], grid[2],
+             in.fft_grid ? " (from input)" : "", basis.npw_full(), basis.npw());
+  for (auto& sp : atoms.species)
+    fmt::print("  {}: {} (Z_ion = {}) from {}\n", sp.element, sp.name, sp.zion, sp.source);
+  fmt::print("  {:>4} {:>22} {:>12} {:>11} {:>6} {:>8}\n", "iter", "E_total (Ha)", "dE (Ha)", "drho (Ha)", "david", "time (s)");
+
+  const int max_it = in.scf.max_iterations;
+  auto result = dft::run_scf(atoms, basis, in.scf, [&](const dft::ScfIterationInfo& i) {
+    fmt::print("  {:>4} {:>22.12f} {:>12.3e} {:>11.3e} {:>6} {:>8.2f}\n", i.iteration, i.energy, i.delta_energy,
+               i.dr2, i.davidson_iterations, i.seconds);
+    (void)max_it;
+    std::fflush(stdout);
+  });
+  const double wall = std::chrono::duration<double>(std::chrono::steady_clock::now() - t_start).count();
+
+  const auto& e = result.energies;
+  nlohmann::ordered_json j;
+  j["program"] = "megabar";
+  j["task"] = "scf";
+  j["total_energy_Ha"] = e.total();
+  j["energy_terms_Ha"] = {{"kinetic", e.kinetic}, {"local", e.local},     {"nonlocal", e.nonlocal},
+                          {"hartree", e.hartree}, {"xc", e.xc},           {"ewald", e.ewald},
+                          {"one_electron", e.kinetic + e.local + e.nonlocal}};
+  j["scf"] = {{"iterations", result.iterations},
+              {"converged", result.converged},
+              {"energy_tolerance_Ha", in.scf.energy_tolerance},
+              {"final_delta_energy_Ha", result.history.empty() ? 0.0 : result.history.back().delta_energy},
+              {"final_density_residual_Ha", result.history.empty() ? 0.0 : result.history.back().dr2}};
+  j["fft_grid"] = grid;
+  j["n_plane_waves"] = basis.npw_full();
+  j["n_plane_waves_gamma_half"] = basis.npw();
+  j["n_electrons"] = result.n_electrons;
+  j["n_bands"] = result.n_bands;
+  j["xc"] = in.scf.xc;
+  j["ecut_Ha"] = in.ecut;
+  std::vector<double> eig_ev;
+  for (double x : result.eigenvalues) eig_ev.push_back(x * units::hartree_in_ev);
+  j["eigenvalues_eV"] = eig_ev;
+  nlohmann::ordered_json timings;
+  timings["total"] = wall;
+  for (auto& [name, s] : kernels::Timers::global().seconds()) timings[name] = s;
+  j["timings_s"] = timings;
+  write_atomically(fs::path(in.output_directory) / "results.json", j.dump(1) + "\n");
+
+  fmt::print("\n  {} after {} iterations in {:.2f} s\n", result.converged ? "SCF converged" : "SCF NOT CONVERGED",
+             result.iterations, wall);
+  fmt::print("  total energy      {:22.10f} Ha  ({:.6f} eV)\n", e.total(), e.total() * units::hartree_in_ev);
+  fmt::print("    kinetic         {:22.10f} Ha\n    local           {:22.10f} Ha\n    nonlocal        {:22.10f} Ha\n",
+             e.kinetic, e.local, e.nonlocal);
+  fmt::print("    hartree         {:22.10f} Ha\n    xc              {:22.10f} Ha\n    ewald           {:22.10f} Ha\n",
+             e.hartree, e.xc, e.ewald);
+  if (result.n_bands > result.n_occupied)
+    fmt::print("  gap {:.4f} eV\n", (result.eigenvalues[result.n_occupied] - result.eigenvalues[result.n_occupied - 1]) * units::hartree_in_ev);
+  fmt::print("  HOMO {:.4f} eV; results in {}\n", result.eigenvalues[result.n_occupied - 1] * units::hartree_in_ev,
+             (fs::path(in.output_directory) / "results.json").string());
+  if (!result.converged) {
+    fmt::print(stderr, "error: SCF did not reach the energy tolerance {:.1e} Ha in {} iterations (results.json says converged: false)\n",
+               in.scf.energy_tolerance, result.iterations);
+    return 2;
+  }
+  return 0;
+}
+
+}  // namespace megabar::app

@@ -1,0 +1,27 @@
+// Atoms with their pseudopotentials: what the Hamiltonian terms need about the ions.
+#pragma once
+#include <vector>
+
+#include "dft/gth.hpp"
+#include "dft/structure.hpp"
+#include "kernels/views.hpp"
+
+namespace megabar::dft {
+
+struct Atoms {
+  Structure structure;
+  std::vector<GthPseudopotential> species;  // one per distinct element
+  std::vector<int> species_of_atom;         // index into species, per atom in input order
+
+  double n_electrons() const;
+  double charge(std::size_t atom) const { return species[species_of_atom[atom]].zion; }
+  // Positions as a device View (natoms x 3, bohr).
+  kernels::View2<double> positions_view() const;
+};
+
+// Structure factor of each species on a list of G vectors: S_s(G) = sum_{a in s} exp(-i G.R_a),
+// returned as (nspecies x nG).
+Kokkos::View<kernels::complex**, Kokkos::LayoutRight, kernels::MemSpace> structure_factors(
+    const Atoms& atoms, const kernels::View2<double>& G, int nG);
+
+}  // namespace megabar::dft

@@ -1,0 +1,166 @@
+#include "kernels/math.hpp"
+#include "dft/davidson.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <stdexcept>
+
+#include "kernels/linalg.hpp"
+#include "kernels/timer.hpp"
+
+namespace megabar::dft {
+
+using kernels::linalg::gemm;
+using kernels::linalg::Op;
+using Policy2 = Kokkos::MDRangePolicy<kernels::ExecSpace, Kokkos::Rank<2>>;
+
+int orthonormalize_block(View2<double> V, int first, int count, double drop_tol) {
+  if (count == 0) return 0;
+  const int n = V.extent(0), ld = V.stride(1);
+  double* T = V.data() + static_cast<long>(first) * ld;
+  // S = T^T T = U diag(s) U^T ;  T <- T U_k diag(s_k^{-1/2}) for the kept s_k (largest first).
+  View2<double> S("davidson::S", count, count);
+  gemm(Op::T, Op::N, count, count, n, 1.0, T, ld, T, ld, 0.0, S.data(), S.stride(1));
+  std::vector<double> s(count);
+  if (kernels::linalg::syev(count, S.data(), S.stride(1), s.data()) != 0)
+    throw std::runtime_error("davidson: eigen-decomposition of the overlap failed");
+  const double smax = s.back();
+  int kept = 0;
+  for (int j = count - 1; j >= 0; --j)
+    if (s[j] > drop_tol * smax) ++kept;
+  View2<double> U("davidson::U", count, kept);
+  auto Uh = Kokkos::create_mirror_view(U);
+  auto Sh = Kokkos::create_mirror_view_and_copy(Kokkos::HostSpace(), S);
+  for (int j = 0; j < kept; ++j) {
+    const int src = count - 1 - j;
+    for (int i = 0; i < count; ++i) Uh(i, j) = Sh(i, src) / std::sqrt(s[src]);
+  }
+  Kokkos::deep_copy(U, Uh);
+  View2<double> tmp("davidson::orth_tmp", n, kept);
+  gemm(Op::N, Op::N, n, kept, count, 1.0, T, ld, U.data(), U.stride(1), 0.0, tmp.data(), tmp.stride(1));
+  Kokkos::deep_copy(Kokkos::subview(V, Kokkos::ALL, std::make_pair(first, first + kept)), tmp);
+  return kept;
+}
+
+Davidson::Davidson(int n, int nb, int subspace_factor)
+    : n_(n),
+      nb_(nb),
+      max_sub_(std::min(n, subspace_factor * nb)),
+      V_("davidson::V", n, std::min(n, subspace_factor * nb)),
+      HV_("davidson::HV", n, std::min(n, subspace_factor * nb)),
+      R_("davidson::R", n, nb),
+      Hsub_("davidson::Hsub", max_sub_, max_sub_),
+      Csub_("davidson::Csub", max_sub_, max_sub_),
+      work_("davidson::work", n, nb) {
+  if (nb > n) throw std::invalid_argument("davidson: more bands than plane waves");
+}
+
+namespace {
+
+// Y(:, 0:nb) = A(:, 0:m) C(0:m, 0:nb)
+void rotate(const View2<double>& A, int m, const View2<double>& C, int nb, View2<double> Y) {
+  gemm(Op::N, Op::N, A.extent(0), nb, m, 1.0, A.data(), A.stride(1), C.data(), C.stride(1), 0.0, Y.data(), Y.stride(1));
+}
+
+}  // namespace
+
+DavidsonStats Davidson::solve(const Hamiltonian& H, View2<double> X, std::vector<double>& eig, double threshold,
+                              int max_iterations) {
+  kernels::ScopedTimer timer("dft::davidson");
+  const int n = n_, nb = nb_;
+  DavidsonStats stats;
+  auto V = V_, HV = HV_, R = R_, Hs = Hsub_, Cs = Csub_;
+  const int ldv = V.stride(1), ldh = Hs.stride(1);
+  auto hdiag = H.diagonal();
+  eig.assign(nb, 0.0);
+
+  Kokkos::deep_copy(Kokkos::subview(V, Kokkos::ALL, std::make_pair(0, nb)),
+                    Kokkos::subview(X, Kokkos::ALL, std::make_pair(0, nb)));
+  if (orthonormalize_block(V, 0, nb) != nb) throw std::runtime_error("davidson: starting vectors are linearly dependent");
+  H.apply(V, nb, HV);
+  stats.h_applications += nb;
+  int nsub = nb;
+  gemm(Op::T, Op::N, nsub, nsub, n, 1.0, V.data(), ldv, HV.data(), ldv, 0.0, Hs.data(), ldh);
+
+  std::vector<double> w(max_sub_);
+  View1<double> lambda("davidson::lambda", nb), rnorm2("davidson::rnorm2", nb);
+  for (int iter = 0;; ++iter) {
+    // Rayleigh-Ritz in the current subspace.
+    {
+      auto src = Kokkos::subview(Hs, std::make_pair(0, nsub), std::make_pair(0, nsub));
+      auto dst = Kokkos::subview(Cs, std::make_pair(0, nsub), std::make_pair(0, nsub));
+      Kokkos::deep_copy(dst, src);
+      kernels::linalg::symmetrize_from_upper(nsub, Cs.data(), Cs.stride(1));
+      if (kernels::linalg::syev(nsub, Cs.data(), Cs.stride(1), w.data()) != 0)
+        throw std::runtime_error("davidson: subspace diagonalisation failed");
+    }
+    rotate(V, nsub, Cs, nb, X);
+    rotate(HV, nsub, Cs, nb, R);  // R = H X for now
+    auto lam_h = Kokkos::create_mirror_view(lambda);
+    for (int j = 0; j < nb; ++j) lam_h(j) = eig[j] = w[j];
+    Kokkos::deep_copy(lambda, lam_h);
+    // Residuals R = H X - X Lambda and their norms.
+    Kokkos::parallel_for("dft::davidson::residual", Policy2({0, 0}, {n, nb}),
+                         KOKKOS_LAMBDA(int k, int j) { R(k, j) -= lambda(j) * X(k, j); });
+    Kokkos::parallel_for("dft::davidson::residual_norm", kernels::RangePolicy(0, nb), KOKKOS_LAMBDA(int j) {
+      double s = 0;
+      for (int k = 0; k < n; ++k) s += R(k, j) * R(k, j);
+      rnorm2(j) = s;
+    });
+    auto r2 = Kokkos::create_mirror_view_and_copy(Kokkos::HostSpace(), rnorm2);
+    std::vector<int> todo;
+    stats.max_residual2 = 0;
+    for (int j = 0; j < nb; ++j) {
+      stats.max_residual2 = std::max(stats.max_residual2, r2(j));
+      if (r2(j) >= threshold) todo.push_back(j);
+    }
+    stats.iterations = iter;
+    if (todo.empty()) {
+      stats.converged = true;
+      break;
+    }
+    if (iter >= max_iterations) break;
+    const int nc = static_cast<int>(todo.size());
+    if (nsub + nc > max_sub_) {
+      // Restart from the Ritz vectors: V = X, HV = H X (recovered as R + X Lambda), Hs = diag(lambda).
+      Kokkos::deep_copy(Kokkos::subview(V, Kokkos::ALL, std::make_pair(0, nb)), X);
+      Kokkos::parallel_for("dft::davidson::restart_hv", Policy2({0, 0}, {n, nb}),
+                           KOKKOS_LAMBDA(int k, int j) { HV(k, j) = R(k, j) + lambda(j) * X(k, j); });
+      Kokkos::deep_copy(Hs, 0.0);
+      Kokkos::parallel_for("dft::davidson::restart_hs", kernels::RangePolicy(0, nb),
+                           KOKKOS_LAMBDA(int j) { Hs(j, j) = lambda(j); });
+      nsub = nb;
+    }
+    // Preconditioned corrections t_j = r_j / smooth(diag(H) - lambda_j) (QE's g_psi form).
+    View1<int> cols("davidson::todo", nc);
+    auto cols_h = Kokkos::create_mirror_view(cols);
+    for (int c = 0; c < nc; ++c) cols_h(c) = todo[c];
+    Kokkos::deep_copy(cols, cols_h);
+    const int off = nsub;
+    Kokkos::parallel_for("dft::davidson::precondition", Policy2({0, 0}, {n, nc}), KOKKOS_LAMBDA(int k, int c) {
+      const int j = cols(c);
+      const double x = hdiag(k) - lambda(j);
+      const double denom = 0.5 * (1.0 + x + kernels::math::sqrt(1.0 + (x - 1.0) * (x - 1.0)));
+      V(k, off + c) = R(k, j) / denom;
+    });
+    // Orthogonalise the new block against the subspace twice (classical block Gram-Schmidt), then within.
+    View2<double> ovl("davidson::ovl", nsub, nc);
+    double* T = V.data() + static_cast<long>(nsub) * ldv;
+    for (int pass = 0; pass < 2; ++pass) {
+      gemm(Op::T, Op::N, nsub, nc, n, 1.0, V.data(), ldv, T, ldv, 0.0, ovl.data(), ovl.stride(1));
+      gemm(Op::N, Op::N, n, nc, nsub, -1.0, V.data(), ldv, ovl.data(), ovl.stride(1), 1.0, T, ldv);
+    }
+    const int kept = orthonormalize_block(V, nsub, nc);
+    if (kept == 0) break;
+    double* HT = HV.data() + static_cast<long>(nsub) * ldv;
+    H.apply(Kokkos::subview(V, Kokkos::ALL, std::make_pair(nsub, nsub + kept)), kept,
+            Kokkos::subview(HV, Kokkos::ALL, std::make_pair(nsub, nsub + kept)));
+    stats.h_applications += kept;
+    // New columns of the subspace matrix: Hs(0:nsub+kept, nsub:nsub+kept) = V^T H T.
+    gemm(Op::T, Op::N, nsub + kept, kept, n, 1.0, V.data(), ldv, HT, ldv, 0.0, Hs.data() + static_cast<long>(nsub) * ldh, ldh);
+    nsub += kept;
+  }
+  return stats;
+}
+
+}  // namespace megabar::dft

@@ -1,0 +1,38 @@
+// Block Davidson eigensolver for the lowest nb eigenpairs of the (real symmetric) Gamma-point
+// Hamiltonian, in the spirit of Davidson (J. Comput. Phys. 17, 87 (1975)) and QE's cegterg:
+//   subspace V (orthonormal) and HV; Rayleigh-Ritz  V^T H V c = lambda c;  residuals r = H x - lambda x;
+//   correction t = r / precond(diag(H) - lambda), orthogonalised to V and appended; restart from the
+//   current Ritz vectors when the subspace is full.
+// A band counts as converged when |r|^2 < threshold (the first-order estimate of its eigenvalue error).
+#pragma once
+#include <vector>
+
+#include "dft/hamiltonian.hpp"
+
+namespace megabar::dft {
+
+struct DavidsonStats {
+  int iterations = 0;
+  long h_applications = 0;  // number of single-band H applications
+  bool converged = false;
+  double max_residual2 = 0;
+};
+
+class Davidson {
+ public:
+  Davidson(int n, int nb, int subspace_factor = 3);
+  // Improves the first nb columns of X (orthonormalised on entry) in place and writes eigenvalues.
+  DavidsonStats solve(const Hamiltonian& H, View2<double> X, std::vector<double>& eigenvalues, double threshold,
+                      int max_iterations);
+
+ private:
+  int n_, nb_, max_sub_;
+  View2<double> V_, HV_, R_, Hsub_, Csub_, work_;
+};
+
+// Orthonormalises the columns [first, first+count) of V in place (they must already be orthogonal to
+// columns [0, first)); columns that are numerically dependent are dropped. Returns the number kept,
+// which are moved to [first, first+kept).
+int orthonormalize_block(View2<double> V, int first, int count, double drop_tol = 1e-10);
+
+}  // namespace megabar::dft

@@ -1,0 +1,107 @@
+#include "kernels/math.hpp"
+#include "dft/ewald.hpp"
+
+#include <cmath>
+
+#include "dft/units.hpp"
+#include "kernels/views.hpp"
+
+namespace megabar::dft::ewald {
+
+using units::pi;
+
+double energy(const Structure& st, const std::vector<double>& charges) {
+  const double n = static_cast<double>(st.size());
+  // Balances the real- and reciprocal-space work; any eta gives the same energy.
+  const double eta = std::sqrt(pi) * std::pow(n / (st.cell.volume * st.cell.volume), 1.0 / 6.0);
+  return energy(st, charges, eta);
+}
+
+double energy(const Structure& st, const std::vector<double>& charges, double eta) {
+  const int na = static_cast<int>(st.size());
+  const Cell& cell = st.cell;
+  const double x = 6.6;  // erfc(6.6) ~ 1e-20 and exp(-6.6^2) ~ 1e-19
+  const double rcut = x / eta, gcut = 2.0 * eta * x;
+
+  kernels::View2<double> pos("ewald::pos", na, 3);
+  kernels::View1<double> z("ewald::z", na);
+  kernels::View2<double> lat("ewald::lattice", 3, 3), rec("ewald::reciprocal", 3, 3);
+  auto ph = Kokkos::create_mirror_view(pos);
+  auto zh = Kokkos::create_mirror_view(z);
+  auto lh = Kokkos::create_mirror_view(lat);
+  auto rh = Kokkos::create_mirror_view(rec);
+  for (int a = 0; a < na; ++a) {
+    zh(a) = charges[a];
+    for (int d = 0; d < 3; ++d) ph(a, d) = st.positions[a][d];
+  }
+  int nr[3], ng[3];
+  for (int i = 0; i < 3; ++i) {
+    for (int d = 0; d < 3; ++d) {
+      lh(i, d) = cell.lattice[i][d];
+      rh(i, d) = cell.reciprocal[i][d];
+    }
+    // number of images along a_i that can lie within rcut: the plane spacing is 2 pi / |b_i|
+    nr[i] = static_cast<int>(std::ceil(rcut * std::sqrt(dot(cell.reciprocal[i], cell.reciprocal[i])) / (2 * pi))) + 1;
+    ng[i] = static_cast<int>(std::ceil(gcut * std::sqrt(dot(cell.lattice[i], cell.lattice[i])) / (2 * pi))) + 1;
+  }
+  Kokkos::deep_copy(pos, ph);
+  Kokkos::deep_copy(z, zh);
+  Kokkos::deep_copy(lat, lh);
+  Kokkos::deep_copy(rec, rh);
+
+  double real_sum = 0;
+  Kokkos::parallel_reduce(
+      "dft::ewald::real_space", kernels::RangePolicy(0, na * na),
+      KOKKOS_LAMBDA(int ij, double& acc) {
+        const int i = ij / na, j = ij % na;
+        for (int n0 = -nr[0]; n0 <= nr[0]; ++n0)
+          for (int n1 = -nr[1]; n1 <= nr[1]; ++n1)
+            for (int n2 = -nr[2]; n2 <= nr[2]; ++n2) {
+              if (i == j && n0 == 0 && n1 == 0 && n2 == 0) continue;
+              double d2 = 0;
+              for (int k = 0; k < 3; ++k) {
+                const double d = pos(j, k) - pos(i, k) + n0 * lat(0, k) + n1 * lat(1, k) + n2 * lat(2, k);
+                d2 += d * d;
+              }
+              if (d2 > rcut * rcut) continue;
+              const double r = kernels::math::sqrt(d2);
+              acc += 0.5 * z(i) * z(j) * kernels::math::erfc(eta * r) / r;
+            }
+      },
+      real_sum);
+
+  double recip_sum = 0;
+  const int m0 = 2 * ng[0] + 1, m1 = 2 * ng[1] + 1, m2 = 2 * ng[2] + 1;
+  Kokkos::parallel_reduce(
+      "dft::ewald::reciprocal_space", kernels::RangePolicy(0, m0 * m1 * m2),
+      KOKKOS_LAMBDA(int idx, double& acc) {
+        const int i0 = idx / (m1 * m2) - ng[0], i1 = (idx / m2) % m1 - ng[1], i2 = idx % m2 - ng[2];
+        if (i0 == 0 && i1 == 0 && i2 == 0) return;
+        double g[3], g2 = 0;
+        for (int k = 0; k < 3; ++k) {
+          g[k] = i0 * rec(0, k) + i1 * rec(1, k) + i2 * rec(2, k);
+          g2 += g[k] * g[k];
+        }
+        if (g2 > gcut * gcut) return;
+        double sr = 0, si = 0;
+        for (int a = 0; a < na; ++a) {
+          const double ph = g[0] * pos(a, 0) + g[1] * pos(a, 1) + g[2] * pos(a, 2);
+          sr += z(a) * kernels::math::cos(ph);
+          si += z(a) * kernels::math::sin(ph);
+        }
+        acc += kernels::math::exp(-g2 / (4 * eta * eta)) / g2 * (sr * sr + si * si);
+      },
+      recip_sum);
+  recip_sum *= 2.0 * pi / cell.volume;
+
+  double zsum = 0, z2sum = 0;
+  for (double q : charges) {
+    zsum += q;
+    z2sum += q * q;
+  }
+  const double self = -eta / std::sqrt(pi) * z2sum;
+  const double background = -pi * zsum * zsum / (2.0 * cell.volume * eta * eta);
+  return real_sum + recip_sum + self + background;
+}
+
+}  // namespace megabar::dft::ewald

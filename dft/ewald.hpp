@@ -1,0 +1,19 @@
+// Ion-ion energy by Ewald summation (point charges Z_i in a neutralising background), e.g. Martin,
+// Electronic Structure, appendix F:
+//   E = 1/2 sum_{i,j,L}' Z_i Z_j erfc(eta |r_ij + L|) / |r_ij + L|
+//     + (2 pi / Omega) sum_{G != 0} exp(-G^2 / 4 eta^2) / G^2 |sum_i Z_i exp(i G.r_i)|^2
+//     - eta / sqrt(pi) sum_i Z_i^2 - pi (sum_i Z_i)^2 / (2 Omega eta^2)
+// The result does not depend on eta; both sums are cut where their terms fall below 1e-20 relative.
+#pragma once
+#include <vector>
+
+#include "dft/structure.hpp"
+
+namespace megabar::dft::ewald {
+
+double energy(const Structure& structure, const std::vector<double>& charges);
+
+// Same with a given splitting parameter eta (1/bohr); for tests of eta-independence.
+double energy(const Structure& structure, const std::vector<double>& charges, double eta);
+
+}  // namespace megabar::dft::ewald

@@ -1,0 +1,62 @@
+#include "dft/hamiltonian.hpp"
+
+#include <algorithm>
+
+#include "dft/kinetic.hpp"
+#include "dft/wavefunction_fft.hpp"
+#include "kernels/timer.hpp"
+
+namespace megabar::dft {
+
+Hamiltonian::Hamiltonian(const Basis& basis, const NonlocalTerm& nonlocal, int fft_batch)
+    : basis_(basis),
+      nonlocal_(nonlocal),
+      fft_(basis.fft_grid(), fft_batch),
+      work_("hamiltonian::fft_work", fft_batch * basis.grid_size()),
+      v_eff_("hamiltonian::v_eff", basis.grid_size()),
+      nl_diag_(nonlocal.diagonal()) {}
+
+void Hamiltonian::set_potential(const View1<double>& v) {
+  Kokkos::deep_copy(v_eff_, v);
+  double sum = 0;
+  Kokkos::parallel_reduce("dft::hamiltonian::v_average", kernels::RangePolicy(0, basis_.grid_size()),
+                          KOKKOS_LAMBDA(long i, double& acc) { acc += v(i); }, sum);
+  v_average_ = sum / static_cast<double>(basis_.grid_size());
+}
+
+void Hamiltonian::apply_local(const View2<double>& X, int nb, View2<double> Y) const {
+  kernels::ScopedTimer timer("dft::hamiltonian::local");
+  const long N = basis_.grid_size();
+  const int bands_per_batch = 2 * fft_.batch();
+  auto work = work_;
+  auto v = v_eff_;
+  for (int first = 0; first < nb; first += bands_per_batch) {
+    const int count = std::min(bands_per_batch, nb - first);
+    const int npairs = (count + 1) / 2;
+    bands_to_grids(basis_, X, first, count, work);
+    fft_.backward(work, npairs);
+    Kokkos::parallel_for("dft::hamiltonian::v_times_psi", kernels::RangePolicy(0, npairs * N),
+                         KOKKOS_LAMBDA(long i) { work(i) *= v(i % N); });
+    fft_.forward(work, npairs);
+    grids_to_bands(basis_, work, first, count, Y, 1.0);
+  }
+}
+
+void Hamiltonian::apply(const View2<double>& X, int nb, View2<double> Y) const {
+  kinetic::apply(basis_, X, nb, Y, 0.0);
+  apply_local(X, nb, Y);
+  kernels::ScopedTimer timer("dft::hamiltonian::nonlocal");
+  nonlocal_.apply(X, nb, Y, 1.0);
+}
+
+View1<double> Hamiltonian::diagonal() const {
+  View1<double> d("hamiltonian::diagonal", basis_.n_real());
+  auto T = basis_.kinetic_diagonal();
+  auto nl = nl_diag_;
+  const double v0 = v_average_;
+  Kokkos::parallel_for("dft::hamiltonian::diagonal", kernels::RangePolicy(0, basis_.n_real()),
+                       KOKKOS_LAMBDA(int k) { d(k) = T(k) + v0 + nl(k); });
+  return d;
+}
+
+}  // namespace megabar::dft

@@ -1,0 +1,43 @@
+// The Kohn-Sham Hamiltonian at Gamma applied to blocks of bands:
+//   H x = T x + V_eff(r) x + V_nl x,   V_eff = V_loc + V_H + V_xc on the dense grid.
+// The local part is applied two bands per complex FFT (wavefunction_fft.hpp), in batches.
+#pragma once
+#include "dft/basis.hpp"
+#include "dft/nonlocal.hpp"
+#include "kernels/fft.hpp"
+
+namespace megabar::dft {
+
+class Hamiltonian {
+ public:
+  Hamiltonian(const Basis& basis, const NonlocalTerm& nonlocal, int fft_batch = 8);
+
+  // Sets the total local potential on the grid (length grid_size).
+  void set_potential(const View1<double>& v_eff_r);
+  const View1<double>& potential() const { return v_eff_; }
+
+  // Y(:, 0:nb) = H X(:, 0:nb).
+  void apply(const View2<double>& X, int nb, View2<double> Y) const;
+  // Adds V_eff x to Y for bands [0, nb).
+  void apply_local(const View2<double>& X, int nb, View2<double> Y) const;
+
+  // Diagonal of H in the plane-wave basis (T + <V_eff> + V_nl diagonal), for preconditioning.
+  View1<double> diagonal() const;
+
+  const Basis& basis() const { return basis_; }
+  const NonlocalTerm& nonlocal() const { return nonlocal_; }
+  // Band pairs the FFT work buffer holds; Davidson can reuse it for density accumulation.
+  const kernels::FFT3D& fft() const { return fft_; }
+  View1<complex> fft_work() const { return work_; }
+
+ private:
+  const Basis& basis_;
+  const NonlocalTerm& nonlocal_;
+  kernels::FFT3D fft_;
+  View1<complex> work_;
+  View1<double> v_eff_;
+  View1<double> nl_diag_;
+  double v_average_ = 0;
+};
+
+}  // namespace megabar::dft

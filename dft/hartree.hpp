@@ -1,0 +1,15 @@
+// Hartree term (DFTK's terms/hartree.jl has the same structure; Martin, Electronic Structure, ch. 12):
+//   V_H(G) = 4 pi rho(G) / |G|^2 (G != 0; the G = 0 term cancels against the ionic background and
+//   the Ewald and alpha-Z terms),   E_H = (Omega/2) sum_{G != 0} 4 pi |rho(G)|^2 / |G|^2.
+#pragma once
+#include "dft/basis.hpp"
+
+namespace megabar::dft::hartree {
+
+// Fills v_G with the Hartree potential of rho_G (sphere coefficients) and returns E_H (Ha).
+double potential(const Basis& basis, const View1<complex>& rho_G, View1<complex> v_G);
+
+// E_H only.
+double energy(const Basis& basis, const View1<complex>& rho_G);
+
+}  // namespace megabar::dft::hartree

@@ -1,0 +1,13 @@
+// Kinetic term: T = -1/2 nabla^2, diagonal in plane waves: T c(G) = |G|^2/2 c(G).
+//   E_kin = sum_n f_n sum_G |G|^2/2 |c_n(G)|^2  (in the scaled half-sphere vectors: sum_k T_k x_k^2).
+#pragma once
+#include "dft/basis.hpp"
+
+namespace megabar::dft::kinetic {
+
+// Y(:, n) = beta * Y(:, n) + T X(:, n) for n < nb.
+void apply(const Basis& basis, const View2<double>& X, int nb, View2<double> Y, double beta);
+
+double energy(const Basis& basis, const View2<double>& X, const View1<double>& occ, int nb);
+
+}  // namespace megabar::dft::kinetic

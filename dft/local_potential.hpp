@@ -1,0 +1,17 @@
+// Local pseudopotential term (GTH analytic form factors, see gth.hpp):
+//   V_loc(G) = (1/Omega) sum_s v_s(|G|) S_s(G),  S_s(G) = sum_{a in s} exp(-i G.R_a)
+//   E_loc    = Omega sum_G conj(rho(G)) V_loc(G)
+// At G = 0 the Coulomb divergence of each v_s is dropped (it cancels with Hartree and Ewald at G = 0) and
+// the finite remainder alpha_s = lim [v_s(q) + 4 pi Z_s/q^2] is kept: E gets N_e/Omega sum_a alpha_a.
+#pragma once
+#include "dft/atoms.hpp"
+#include "dft/basis.hpp"
+
+namespace megabar::dft::local {
+
+// V_loc on the density sphere.
+View1<complex> potential(const Basis& basis, const Atoms& atoms);
+
+double energy(const Basis& basis, const View1<complex>& v_loc_G, const View1<complex>& rho_G);
+
+}  // namespace megabar::dft::local

@@ -1,0 +1,182 @@
+#include "kernels/math.hpp"
+#include "dft/nonlocal.hpp"
+
+#include <cmath>
+#include <stdexcept>
+
+#include "kernels/linalg.hpp"
+
+namespace megabar::dft {
+
+namespace {
+struct ProjectorInfo {
+  int atom, l, m, radial;  // radial: index into the table of radial form factors
+};
+}  // namespace
+
+NonlocalTerm::NonlocalTerm(const Basis& basis, const Atoms& atoms) : basis_(basis) {
+  const int npw = basis.npw();
+  // Radial tables P^l_i(|G|) per (species, l, i), host-evaluated once.
+  std::vector<ProjectorInfo> info;
+  std::vector<std::vector<double>> radial;
+  std::vector<int> radial_l;
+  auto G2h = Kokkos::create_mirror_view(basis.wfc().G2);
+  Kokkos::deep_copy(G2h, basis.wfc().G2);
+  std::vector<std::vector<int>> first_radial(atoms.species.size());
+  for (std::size_t s = 0; s < atoms.species.size(); ++s) {
+    const auto& pp = atoms.species[s];
+    if (pp.lmax() > 2) throw std::invalid_argument(pp.source + ": nonlocal channels with l > 2 are not supported");
+    for (int l = 0; l <= pp.lmax(); ++l) {
+      first_radial[s].push_back(static_cast<int>(radial.size()));
+      for (int i = 1; i <= pp.channels[l].nproj; ++i) {
+        std::vector<double> t(npw);
+        for (int k = 0; k < npw; ++k) t[k] = pp.projector_form_factor(l, i, std::sqrt(G2h(k)));
+        radial.push_back(std::move(t));
+        radial_l.push_back(l);
+      }
+    }
+  }
+  std::vector<double> dh;  // D entries as (p, q, value) triples built below
+  std::vector<std::array<int, 2>> dpq;
+  std::vector<std::array<int, 2>> block;  // (first projector, size) of the h block each projector is in
+  for (std::size_t a = 0; a < atoms.structure.size(); ++a) {
+    const int s = atoms.species_of_atom[a];
+    const auto& pp = atoms.species[s];
+    for (int l = 0; l <= pp.lmax(); ++l) {
+      const int n = pp.channels[l].nproj;
+      for (int m = 0; m < 2 * l + 1; ++m) {
+        const int base = static_cast<int>(info.size());
+        for (int i = 0; i < n; ++i) {
+          info.push_back({static_cast<int>(a), l, m, first_radial[s][l] + i});
+          block.push_back({base, n});
+        }
+        for (int i = 0; i < n; ++i)
+          for (int j = 0; j < n; ++j) {
+            dpq.push_back({base + i, base + j});
+            dh.push_back(pp.channels[l].h[i][j]);
+          }
+      }
+    }
+  }
+  nproj_ = static_cast<int>(info.size());
+  B_ = View2<double>("nonlocal::B", basis.n_real(), nproj_);
+  D_ = View2<double>("nonlocal::D", nproj_, nproj_);
+  if (nproj_ == 0) return;
+  auto Dh = Kokkos::create_mirror_view(D_);
+  for (std::size_t t = 0; t < dh.size(); ++t) Dh(dpq[t][0], dpq[t][1]) = dh[t];
+  Kokkos::deep_copy(D_, Dh);
+  block_ = Kokkos::View<int**, Kokkos::LayoutRight, kernels::MemSpace>("nonlocal::block", nproj_, 2);
+  auto bh = Kokkos::create_mirror_view(block_);
+  for (int p = 0; p < nproj_; ++p) {
+    bh(p, 0) = block[p][0];
+    bh(p, 1) = block[p][1];
+  }
+  Kokkos::deep_copy(block_, bh);
+
+  Kokkos::View<double**, Kokkos::LayoutRight, kernels::MemSpace> rad("nonlocal::radial", radial.size(), npw);
+  Kokkos::View<int**, Kokkos::LayoutRight, kernels::MemSpace> pinfo("nonlocal::info", nproj_, 4);
+  auto radh = Kokkos::create_mirror_view(rad);
+  auto pih = Kokkos::create_mirror_view(pinfo);
+  for (std::size_t r = 0; r < radial.size(); ++r)
+    for (int k = 0; k < npw; ++k) radh(r, k) = radial[r][k];
+  for (int p = 0; p < nproj_; ++p) {
+    pih(p, 0) = info[p].atom;
+    pih(p, 1) = info[p].l;
+    pih(p, 2) = info[p].m;
+    pih(p, 3) = info[p].radial;
+  }
+  Kokkos::deep_copy(rad, radh);
+  Kokkos::deep_copy(pinfo, pih);
+
+  auto pos = atoms.positions_view();
+  auto G = basis.wfc().G;
+  auto G2 = basis.wfc().G2;
+  auto B = B_;
+  const double inv_sqrt_omega = 1.0 / std::sqrt(basis.cell().volume);
+  const double sqrt2 = std::sqrt(2.0);
+  Kokkos::parallel_for(
+      "dft::nonlocal::projectors", Kokkos::MDRangePolicy<kernels::ExecSpace, Kokkos::Rank<2>>({0, 0}, {nproj_, npw}),
+      KOKKOS_LAMBDA(int p, int k) {
+        const int a = pinfo(p, 0), l = pinfo(p, 1), m = pinfo(p, 2);
+        const double radial_value = rad(pinfo(p, 3), k) * inv_sqrt_omega;
+        if (k == 0) {  // G = 0: only l = 0 survives, and exp(0) = 1
+          B(0, p) = (l == 0) ? radial_value * real_ylm(0, 0, 0, 0, 1) : 0.0;
+          return;
+        }
+        const double g = kernels::math::sqrt(G2(k));
+        const double y = real_ylm(l, m, G(k, 0) / g, G(k, 1) / g, G(k, 2) / g);
+        const double phase = G(k, 0) * pos(a, 0) + G(k, 1) * pos(a, 1) + G(k, 2) * pos(a, 2);
+        // value = radial * y * (-i)^l * exp(-i phase)
+        double re = radial_value * y * kernels::math::cos(phase), im = -radial_value * y * kernels::math::sin(phase);
+        for (int t = 0; t < l; ++t) {  // multiply by -i, l times
+          const double tmp = re;
+          re = im;
+          im = -tmp;
+        }
+        B(k, p) = sqrt2 * re;
+        B(npw - 1 + k, p) = sqrt2 * im;
+      });
+}
+
+View2<double> NonlocalTerm::projections(const View2<double>& X, int nb) const {
+  View2<double> P("nonlocal::P", nproj_, nb);
+  if (nproj_ == 0 || nb == 0) return P;
+  using kernels::linalg::Op;
+  kernels::linalg::gemm(Op::T, Op::N, nproj_, nb, basis_.n_real(), 1.0, B_.data(), B_.stride(1), X.data(),
+                        X.stride(1), 0.0, P.data(), P.stride(1));
+  return P;
+}
+
+void NonlocalTerm::apply(const View2<double>& X, int nb, View2<double> Y, double beta_y) const {
+  if (nproj_ == 0 || nb == 0) {
+    if (beta_y != 1.0) {
+      auto sub = Kokkos::subview(Y, Kokkos::ALL, std::make_pair(0, nb));
+      Kokkos::parallel_for("dft::nonlocal::scale", Kokkos::MDRangePolicy<kernels::ExecSpace, Kokkos::Rank<2>>({0, 0}, {int(Y.extent(0)), nb}),
+                           KOKKOS_LAMBDA(int i, int j) { sub(i, j) *= beta_y; });
+    }
+    return;
+  }
+  using kernels::linalg::Op;
+  auto P = projections(X, nb);
+  View2<double> Q("nonlocal::DP", nproj_, nb);
+  kernels::linalg::gemm(Op::N, Op::N, nproj_, nb, nproj_, 1.0, D_.data(), D_.stride(1), P.data(), P.stride(1), 0.0,
+                        Q.data(), Q.stride(1));
+  kernels::linalg::gemm(Op::N, Op::N, basis_.n_real(), nb, nproj_, 1.0, B_.data(), B_.stride(1), Q.data(),
+                        Q.stride(1), beta_y, Y.data(), Y.stride(1));
+}
+
+double NonlocalTerm::energy(const View2<double>& X, const View1<double>& occ, int nb) const {
+  if (nproj_ == 0) return 0.0;
+  auto P = projections(X, nb);
+  auto D = D_;
+  auto blk = block_;
+  const int np = nproj_;
+  double e = 0;
+  Kokkos::parallel_reduce(
+      "dft::nonlocal::energy", kernels::RangePolicy(0, nb),
+      KOKKOS_LAMBDA(int n, double& acc) {
+        double s = 0;
+        for (int p = 0; p < np; ++p)
+          for (int q = blk(p, 0); q < blk(p, 0) + blk(p, 1); ++q) s += P(p, n) * D(p, q) * P(q, n);
+        acc += occ(n) * s;
+      },
+      e);
+  return e;
+}
+
+View1<double> NonlocalTerm::diagonal() const {
+  View1<double> d("nonlocal::diagonal", basis_.n_real());
+  auto B = B_;
+  auto D = D_;
+  auto blk = block_;
+  const int np = nproj_;
+  Kokkos::parallel_for("dft::nonlocal::diagonal", kernels::RangePolicy(0, basis_.n_real()), KOKKOS_LAMBDA(int k) {
+    double s = 0;
+    for (int p = 0; p < np; ++p)
+      for (int q = blk(p, 0); q < blk(p, 0) + blk(p, 1); ++q) s += B(k, p) * D(p, q) * B(k, q);
+    d(k) = s;
+  });
+  return d;
+}
+
+}  // namespace megabar::dft

@@ -1,0 +1,57 @@
+// Separable nonlocal GTH term (HGH 1998, eq. 3):
+//   V_nl = sum_a sum_{l,m} sum_{ij} |beta^a_{lmi}> h^l_ij <beta^a_{lmj}|
+//   beta^a_{lmi}(G) = Omega^{-1/2} P^l_i(|G|) (-i)^l Y_lm(G/|G|) exp(-i G.R_a)
+// with real spherical harmonics Y_lm, so beta is real in real space and its scaled half-sphere vector
+// (basis.hpp) gives <beta|psi> as a plain dot product. Applied as matrix products:
+//   P = B^T X (projections), V_nl X = B (D P),  E_nl = sum_n f_n P_n^T D P_n.
+#pragma once
+#include "kernels/math.hpp"
+#include "dft/atoms.hpp"
+#include "dft/basis.hpp"
+
+namespace megabar::dft {
+
+class NonlocalTerm {
+ public:
+  NonlocalTerm(const Basis& basis, const Atoms& atoms);
+
+  int n_projectors() const { return nproj_; }
+  // Y = beta_y * Y + V_nl X for the first `nb` columns of X.
+  void apply(const View2<double>& X, int nb, View2<double> Y, double beta_y) const;
+  // Projections P = B^T X (nproj x nb).
+  View2<double> projections(const View2<double>& X, int nb) const;
+  // E_nl = sum_n occ[n] P_n^T D P_n.
+  double energy(const View2<double>& X, const View1<double>& occ, int nb) const;
+  // <beta|beta> h weighted diagonal: sum_pq B(k,p) D(p,q) B(k,q) per basis entry (for preconditioners).
+  View1<double> diagonal() const;
+
+  const View2<double>& projectors() const { return B_; }
+  const View2<double>& coupling() const { return D_; }
+
+ private:
+  const Basis& basis_;
+  int nproj_ = 0;
+  View2<double> B_;  // n_real x nproj
+  View2<double> D_;  // nproj x nproj (block diagonal h^l_ij)
+  Kokkos::View<int**, Kokkos::LayoutRight, kernels::MemSpace> block_;  // per projector: first, size of its block
+};
+
+// Real spherical harmonic Y_lm at unit vector (x, y, z), l <= 2, m = 0..2l.
+KOKKOS_INLINE_FUNCTION double real_ylm(int l, int m, double x, double y, double z) {
+  constexpr double pi = 3.14159265358979323846;
+  if (l == 0) return 0.5 / kernels::math::sqrt(pi);
+  if (l == 1) {
+    const double c = kernels::math::sqrt(3.0 / (4.0 * pi));
+    return c * (m == 0 ? x : (m == 1 ? y : z));
+  }
+  const double c15 = kernels::math::sqrt(15.0 / (4.0 * pi));
+  switch (m) {
+    case 0: return c15 * x * y;
+    case 1: return c15 * y * z;
+    case 2: return kernels::math::sqrt(5.0 / (16.0 * pi)) * (3.0 * z * z - 1.0);
+    case 3: return c15 * x * z;
+    default: return 0.5 * c15 * (x * x - y * y);
+  }
+}
+
+}  // namespace megabar::dft

@@ -1,0 +1,57 @@
+// Self-consistent field loop for the Kohn-Sham ground state at Gamma (insulators: fixed occupations).
+//   rho_in -> V_eff = V_loc + V_H[rho_in] + V_xc[rho_in] -> Davidson -> rho_out -> E_KS -> Pulay mix.
+// The total energy reported each iteration is the Kohn-Sham functional of the output wavefunctions and
+// density, E = E_kin + E_loc + E_nl + E_H + E_xc + E_Ewald (variational in psi, so its error is second
+// order in the density error).
+#pragma once
+#include <functional>
+#include <map>
+#include <string>
+#include <vector>
+
+#include "dft/atoms.hpp"
+#include "dft/basis.hpp"
+
+namespace megabar::dft {
+
+struct ScfOptions {
+  std::string xc = "PBE";
+  double energy_tolerance = 1e-8;   // Ha, change of E between iterations
+  double density_tolerance = -1;    // Ha, Hartree-metric residual (dr2); < 0: same as energy_tolerance
+  int max_iterations = 100;
+  double mixing_beta = 0.5;
+  int mixing_history = 8;
+  double kerker_q0 = 0.0;           // 1/bohr; 0 disables the Kerker factor
+  int extra_bands = 0;              // bands beyond the occupied ones
+  unsigned long seed = 20241126;    // random initial wavefunctions
+  int fft_batch = 8;                // band pairs per batched FFT
+};
+
+struct EnergyTerms {
+  double kinetic = 0, local = 0, nonlocal = 0, hartree = 0, xc = 0, ewald = 0;
+  double total() const { return kinetic + local + nonlocal + hartree + xc + ewald; }
+};
+
+struct ScfIterationInfo {
+  int iteration;
+  double energy, delta_energy, dr2, seconds;
+  int davidson_iterations;
+  long h_applications;
+};
+
+struct ScfResult {
+  EnergyTerms energies;
+  bool converged = false;
+  int iterations = 0;
+  int n_bands = 0;
+  int n_occupied = 0;
+  double n_electrons = 0;
+  std::vector<double> eigenvalues;  // Ha
+  std::vector<ScfIterationInfo> history;
+};
+
+using ScfLogger = std::function<void(const ScfIterationInfo&)>;
+
+ScfResult run_scf(const Atoms& atoms, const Basis& basis, const ScfOptions& options, const ScfLogger& log = {});
+
+}  // namespace megabar::dft

@@ -1,0 +1,68 @@
+#include "dft/units.hpp"
+
+#include <cctype>
+#include <map>
+#include <sstream>
+#include <stdexcept>
+
+namespace megabar::units {
+namespace {
+
+const std::map<std::string, double>& table(Dimension dim) {
+  static const std::map<std::string, double> energy{{"Ha", 1.0}, {"Ry", rydberg}, {"eV", ev}};
+  static const std::map<std::string, double> length{
+      {"bohr", 1.0}, {"angstrom", angstrom}, {"A", angstrom}, {"Ang", angstrom}, {"nm", 10 * angstrom}};
+  static const std::map<std::string, double> pressure{
+      {"GPa", 1.0 / ha_per_bohr3_in_gpa}, {"Mbar", 100.0 / ha_per_bohr3_in_gpa},
+      {"kbar", 0.1 / ha_per_bohr3_in_gpa}, {"Ha/bohr^3", 1.0}};
+  static const std::map<std::string, double> wavevector{{"1/bohr", 1.0}, {"1/angstrom", 1.0 / angstrom}};
+  static const std::map<std::string, double> none{{"", 1.0}};
+  switch (dim) {
+    case Dimension::energy: return energy;
+    case Dimension::length: return length;
+    case Dimension::pressure: return pressure;
+    case Dimension::wavevector: return wavevector;
+    default: return none;
+  }
+}
+
+std::string accepted(Dimension dim) {
+  std::string s;
+  for (const auto& [name, factor] : table(dim)) s += (s.empty() ? "" : ", ") + name;
+  return s;
+}
+
+}  // namespace
+
+const char* dimension_name(Dimension dim) {
+  switch (dim) {
+    case Dimension::energy: return "an energy";
+    case Dimension::length: return "a length";
+    case Dimension::pressure: return "a pressure";
+    case Dimension::wavevector: return "a wave vector";
+    default: return "a number";
+  }
+}
+
+double parse_quantity(const std::string& text, Dimension dim, const std::string& what) {
+  std::istringstream in(text);
+  double value = 0;
+  std::string unit, extra;
+  if (!(in >> value)) {
+    throw std::invalid_argument(what + ": expected " + dimension_name(dim) + " like \"80 Ry\" (units: " +
+                                accepted(dim) + "), got \"" + text + "\"");
+  }
+  in >> unit;
+  if (in >> extra) {
+    throw std::invalid_argument(what + ": unexpected text \"" + extra + "\" in \"" + text + "\"");
+  }
+  const auto& t = table(dim);
+  auto it = t.find(unit);
+  if (it == t.end()) {
+    throw std::invalid_argument(what + ": unknown or missing unit \"" + unit + "\" in \"" + text +
+                                "\"; expected one of: " + accepted(dim));
+  }
+  return value * it->second;
+}
+
+}  // namespace megabar::units

@@ -1,0 +1,62 @@
+#include "dft/wavefunction_fft.hpp"
+
+#include <cmath>
+
+namespace megabar::dft {
+
+void bands_to_grids(const Basis& basis, const View2<double>& X, int first, int count, View1<complex> grids) {
+  const long N = basis.grid_size();
+  const int npairs = (count + 1) / 2;
+  Kokkos::deep_copy(Kokkos::subview(grids, std::make_pair(0L, npairs * N)), complex(0.0, 0.0));
+  const int npw = basis.npw();
+  auto ip = basis.wfc().fft_index;
+  auto im = basis.wfc().fft_index_minus;
+  const double s = 1.0 / std::sqrt(2.0);  // undo the sqrt(2) of the scaled representation
+  Kokkos::parallel_for(
+      "dft::wfc::bands_to_grids", Kokkos::MDRangePolicy<kernels::ExecSpace, Kokkos::Rank<2>>({0, 0}, {npairs, npw}),
+      KOKKOS_LAMBDA(int p, int k) {
+        const int a = first + 2 * p, b = a + 1;
+        const bool has_b = 2 * p + 1 < count;
+        complex* grid = grids.data() + p * N;
+        if (k == 0) {
+          grid[ip(0)] = complex(X(0, a), has_b ? X(0, b) : 0.0);
+          return;
+        }
+        const double ar = s * X(k, a), ai = s * X(npw - 1 + k, a);
+        const double br = has_b ? s * X(k, b) : 0.0, bi = has_b ? s * X(npw - 1 + k, b) : 0.0;
+        grid[ip(k)] = complex(ar - bi, ai + br);  // a(G) + i b(G)
+        grid[im(k)] = complex(ar + bi, br - ai);  // conj(a(G)) + i conj(b(G))
+      });
+}
+
+void grids_to_bands(const Basis& basis, View1<complex> grids, int first, int count, View2<double> Y, double beta) {
+  const long N = basis.grid_size();
+  const int npairs = (count + 1) / 2;
+  const int npw = basis.npw();
+  auto ip = basis.wfc().fft_index;
+  auto im = basis.wfc().fft_index_minus;
+  const double s = 1.0 / std::sqrt(2.0);  // (F(G) +- conj F(-G))/2, times sqrt(2) for the scaled form
+  Kokkos::parallel_for(
+      "dft::wfc::grids_to_bands", Kokkos::MDRangePolicy<kernels::ExecSpace, Kokkos::Rank<2>>({0, 0}, {npairs, npw}),
+      KOKKOS_LAMBDA(int p, int k) {
+        const int a = first + 2 * p, b = a + 1;
+        const bool has_b = 2 * p + 1 < count;
+        const complex* grid = grids.data() + p * N;
+        if (k == 0) {
+          const complex f = grid[ip(0)];
+          Y(0, a) = beta * Y(0, a) + f.real();
+          if (has_b) Y(0, b) = beta * Y(0, b) + f.imag();
+          return;
+        }
+        const complex fp = grid[ip(k)], fm = grid[im(k)];
+        // a(G) = (F(G) + conj F(-G))/2 ; b(G) = (F(G) - conj F(-G))/(2i)
+        Y(k, a) = beta * Y(k, a) + s * (fp.real() + fm.real());
+        Y(npw - 1 + k, a) = beta * Y(npw - 1 + k, a) + s * (fp.imag() - fm.imag());
+        if (has_b) {
+          Y(k, b) = beta * Y(k, b) + s * (fp.imag() + fm.imag());
+          Y(npw - 1 + k, b) = beta * Y(npw - 1 + k, b) - s * (fp.real() - fm.real());
+        }
+      });
+}
+
+}  // namespace megabar::dft

@@ -1,0 +1,40 @@
+// Exchange-correlation term through libxc (Lehtola et al., SoftwareX 7, 1 (2018)).
+//   E_xc = int rho(r) eps_xc(rho, |grad rho|^2) dr  ~  (Omega/N) sum_r rho eps
+//   LDA: v_xc = d(rho eps)/d rho
+//   GGA: v_xc = vrho - 2 div( vsigma grad rho ),  sigma = |grad rho|^2
+// Gradients and the divergence are taken spectrally on the dense grid (i G multiplication on the density
+// sphere), the same way the density itself is represented, so E_xc and v_xc stay consistent.
+// Functionals: "PBE" = GGA_X_PBE + GGA_C_PBE; "LDA" = LDA_X + LDA_C_PZ (Perdew-Zunger 81, as QE's
+// "PZ"); "PADE" = LDA_XC_TETER93 (Goedecker-Teter-Hutter Pade form, the functional of GTH-PADE files).
+#pragma once
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "dft/fields.hpp"
+
+namespace megabar::dft {
+
+class XcTerm {
+ public:
+  XcTerm(const std::string& name, const FieldTransform& fields);
+  ~XcTerm();
+  XcTerm(const XcTerm&) = delete;
+  XcTerm& operator=(const XcTerm&) = delete;
+
+  bool is_gga() const { return gga_; }
+  const std::string& name() const { return name_; }
+  // From rho (real grid and its sphere coefficients) computes v_xc on the grid; returns E_xc.
+  double compute(const View1<double>& rho_r, const View1<complex>& rho_G, View1<double> v_r) const;
+
+  static std::vector<std::string> known_names();
+
+ private:
+  struct Funcs;
+  std::string name_;
+  bool gga_ = false;
+  const FieldTransform& fields_;
+  std::unique_ptr<Funcs> funcs_;
+};
+
+}  // namespace megabar::dft

@@ -1,0 +1,45 @@
+// Batched complex-to-complex 3D FFT facade.
+//
+// Convention (stated once, in docs/conventions.md too):
+//   forward:  F(G) = (1/N) sum_r f(r) exp(-i G.r)     (scaled by 1/N, N = n0*n1*n2)
+//   backward: f(r) =       sum_G F(G) exp(+i G.r)     (unscaled)
+// so backward(forward(f)) == f.  Data are stored with index i2 fastest:
+//   idx = (i0*n1 + i1)*n2 + i2, batch b at offset b*N.
+// The host implementation is FFTW (threads); the CUDA one is cuFFT. Which one is compiled is decided in
+// kernels/ only.
+#pragma once
+#include <array>
+#include <memory>
+
+#include "kernels/views.hpp"
+
+namespace megabar::kernels {
+
+class FFT3D {
+ public:
+  // Plans transforms of `batch` grids of shape n[0] x n[1] x n[2], in place.
+  FFT3D(std::array<int, 3> n, int batch = 1);
+  ~FFT3D();
+  FFT3D(const FFT3D&) = delete;
+  FFT3D& operator=(const FFT3D&) = delete;
+
+  const std::array<int, 3>& shape() const { return n_; }
+  long size() const { return long(n_[0]) * n_[1] * n_[2]; }
+  int batch() const { return batch_; }
+
+  // In-place transforms of the first `count` (<= batch) grids stored contiguously in `data`
+  // (data.extent(0) >= count*size()).
+  void forward(View1<complex> data, int count = -1) const;
+  void backward(View1<complex> data, int count = -1) const;
+
+ private:
+  struct Impl;
+  std::array<int, 3> n_;
+  int batch_;
+  std::unique_ptr<Impl> impl_;
+};
+
+// Number of threads host backends (FFTW, OpenBLAS) may use; call once at start-up.
+void set_host_threads(int n);
+
+}  // namespace megabar::kernels

@@ -1,0 +1,143 @@
+// Host backend of the FFT3D facade: FFTW3 (double precision, threads).
+//
+// Convention (see kernels/fft.hpp): forward = exp(-i G.r) scaled by 1/N, backward = exp(+i G.r)
+// unscaled; i2 is the fastest index, batch b starts at b*N.
+//
+// Plans are made once, in place, on a scratch buffer (so planning never touches user data), and run with
+// fftw_execute_dft on the caller's pointer. FFTW requires that pointer to have the same SIMD alignment as
+// the planning buffer; when it does not, a second set of FFTW_UNALIGNED plans is made on first use.
+#include <fftw3.h>
+
+#include <cstdlib>
+#include <stdexcept>
+#include <string>
+
+#include "kernels/fft.hpp"
+
+extern "C" void openblas_set_num_threads(int) __attribute__((weak));  // present only with OpenBLAS
+
+namespace megabar::kernels {
+
+static_assert(sizeof(complex) == sizeof(fftw_complex), "Kokkos::complex<double> must match fftw_complex");
+
+namespace {
+
+unsigned planner_flags() {
+  // MEGABAR_FFTW_ESTIMATE=1 skips measuring (fast start-up, e.g. in tests); default is FFTW_MEASURE.
+  const char* e = std::getenv("MEGABAR_FFTW_ESTIMATE");
+  return (e && std::string(e) != "0") ? FFTW_ESTIMATE : FFTW_MEASURE;
+}
+
+// One direction's plans: `many` transforms all `batch` grids at once, `one` a single grid.
+struct PlanPair {
+  fftw_plan many = nullptr;
+  fftw_plan one = nullptr;
+  void destroy() {
+    if (many) fftw_destroy_plan(many);
+    if (one) fftw_destroy_plan(one);
+    many = one = nullptr;
+  }
+};
+
+}  // namespace
+
+struct FFT3D::Impl {
+  std::array<int, 3> n;
+  int batch;
+  long N;
+  PlanPair aligned[2], unaligned[2];  // [0] forward (FFTW_FORWARD = -1), [1] backward (FFTW_BACKWARD = +1)
+  int planned_alignment = 0;          // fftw_alignment_of() of the planning buffer
+
+  PlanPair make(int dir, unsigned extra) const {
+    fftw_complex* scratch = fftw_alloc_complex(size_t(N) * batch);
+    if (!scratch) throw std::bad_alloc();
+    const int sign = dir == 0 ? FFTW_FORWARD : FFTW_BACKWARD;
+    const unsigned flags = planner_flags() | extra;
+    PlanPair p;
+    p.many = fftw_plan_many_dft(3, n.data(), batch, scratch, nullptr, 1, int(N), scratch, nullptr, 1,
+                                int(N), sign, flags);
+    p.one = fftw_plan_many_dft(3, n.data(), 1, scratch, nullptr, 1, int(N), scratch, nullptr, 1, int(N),
+                               sign, flags);
+    fftw_free(scratch);
+    if (!p.many || !p.one) throw std::runtime_error("kernels::FFT3D: FFTW planning failed");
+    return p;
+  }
+
+  // Plan for direction `dir` (batched or single grid) that is valid for pointer p.
+  fftw_plan plan_for(int dir, fftw_complex* p, bool many) {
+    if (fftw_alignment_of(reinterpret_cast<double*>(p)) == planned_alignment)
+      return many ? aligned[dir].many : aligned[dir].one;
+    if (!unaligned[dir].many) unaligned[dir] = make(dir, FFTW_UNALIGNED);
+    return many ? unaligned[dir].many : unaligned[dir].one;
+  }
+
+  // Runs direction `dir` on `count` contiguous grids starting at `data`.
+  void execute(int dir, fftw_complex* data, int count) {
+    if (count == batch) {
+      fftw_execute_dft(plan_for(dir, data, true), data, data);
+    } else {
+      // Each grid's alignment is checked: a hop of N complex numbers may break it when N is odd.
+      for (int b = 0; b < count; ++b) {
+        fftw_complex* p = data + b * N;
+        fftw_execute_dft(plan_for(dir, p, false), p, p);
+      }
+    }
+  }
+
+  ~Impl() {
+    for (auto* p : {&aligned[0], &aligned[1], &unaligned[0], &unaligned[1]}) p->destroy();
+  }
+};
+
+FFT3D::FFT3D(std::array<int, 3> n, int batch) : n_(n), batch_(batch), impl_(std::make_unique<Impl>()) {
+  if (n[0] < 1 || n[1] < 1 || n[2] < 1 || batch < 1)
+    throw std::invalid_argument("kernels::FFT3D: grid dimensions and batch must be positive");
+  impl_->n = n;
+  impl_->batch = batch;
+  impl_->N = size();
+  fftw_complex* probe = fftw_alloc_complex(1);
+  impl_->planned_alignment = fftw_alignment_of(reinterpret_cast<double*>(probe));
+  fftw_free(probe);
+  impl_->aligned[0] = impl_->make(0, 0);
+  impl_->aligned[1] = impl_->make(1, 0);
+}
+
+FFT3D::~FFT3D() = default;
+
+namespace {
+int checked_count(const View1<complex>& data, int count, int batch, long N) {
+  if (count < 0) count = batch;
+  if (count > batch) throw std::invalid_argument("kernels::FFT3D: count exceeds the planned batch");
+  if (long(data.extent(0)) < count * N)
+    throw std::invalid_argument("kernels::FFT3D: view holds fewer than count*N elements");
+  return count;
+}
+}  // namespace
+
+void FFT3D::forward(View1<complex> data, int count) const {
+  count = checked_count(data, count, batch_, size());
+  if (count == 0) return;
+  Kokkos::fence();
+  impl_->execute(0, reinterpret_cast<fftw_complex*>(data.data()), count);
+  const double inv_n = 1.0 / double(size());  // forward transform carries the 1/N
+  Kokkos::parallel_for(
+      "kernels::fft::scale", RangePolicy(0, count * size()),
+      KOKKOS_LAMBDA(const long i) { data(i) *= inv_n; });
+  Kokkos::fence();
+}
+
+void FFT3D::backward(View1<complex> data, int count) const {
+  count = checked_count(data, count, batch_, size());
+  if (count == 0) return;
+  Kokkos::fence();
+  impl_->execute(1, reinterpret_cast<fftw_complex*>(data.data()), count);
+}
+
+void set_host_threads(int n) {
+  if (n < 1) n = 1;
+  static const bool fftw_threads_ok = fftw_init_threads() != 0;
+  if (fftw_threads_ok) fftw_plan_with_nthreads(n);  // applies to plans made after this call
+  if (openblas_set_num_threads) openblas_set_num_threads(n);
+}
+
+}  // namespace megabar::kernels

@@ -1,0 +1,150 @@
+// kernels::FFT3D against analytic transforms.
+// Convention: forward F(G) = (1/N) sum_r f(r) e^{-iG.r}; backward f(r) = sum_G F(G) e^{+iG.r};
+// flat index (i0*n1 + i1)*n2 + i2.
+#include <gtest/gtest.h>
+
+#include <array>
+#include <cmath>
+#include <random>
+
+#include "kernels/fft.hpp"
+
+namespace {
+
+using megabar::kernels::complex;
+using megabar::kernels::FFT3D;
+using megabar::kernels::View1;
+
+constexpr double two_pi = 6.283185307179586;
+
+// exp(+i G.r) on grid n for Miller indices m (G.r = 2 pi sum_d m_d i_d / n_d).
+complex plane_wave(const std::array<int, 3>& n, const std::array<int, 3>& m, int i0, int i1, int i2) {
+  const double phase = two_pi * (double(m[0]) * i0 / n[0] + double(m[1]) * i1 / n[1] + double(m[2]) * i2 / n[2]);
+  return complex(std::cos(phase), std::sin(phase));
+}
+
+long flat(const std::array<int, 3>& n, int i0, int i1, int i2) { return (long(i0) * n[1] + i1) * n[2] + i2; }
+
+int wrap(int m, int n) { return ((m % n) + n) % n; }
+
+void fill_plane_wave(View1<complex>::HostMirror h, long offset, const std::array<int, 3>& n,
+                     const std::array<int, 3>& m) {
+  for (int i0 = 0; i0 < n[0]; ++i0)
+    for (int i1 = 0; i1 < n[1]; ++i1)
+      for (int i2 = 0; i2 < n[2]; ++i2) h(offset + flat(n, i0, i1, i2)) = plane_wave(n, m, i0, i1, i2);
+}
+
+// Checks that grid at `offset` equals the Kronecker delta at the wrapped Miller index m.
+void expect_delta(View1<complex>::HostMirror h, long offset, const std::array<int, 3>& n,
+                  const std::array<int, 3>& m) {
+  const long peak = flat(n, wrap(m[0], n[0]), wrap(m[1], n[1]), wrap(m[2], n[2]));
+  const long N = long(n[0]) * n[1] * n[2];
+  for (long i = 0; i < N; ++i) {
+    const complex expected = i == peak ? complex(1.0, 0.0) : complex(0.0, 0.0);
+    ASSERT_NEAR(h(offset + i).real(), expected.real(), 1e-12) << "index " << i;
+    ASSERT_NEAR(h(offset + i).imag(), expected.imag(), 1e-12) << "index " << i;
+  }
+}
+
+TEST(FFT3D, SingleHarmonicIsKroneckerDeltaOnNonCubicGrid) {
+  const std::array<int, 3> n{6, 10, 15}, m{1, -3, 4};
+  FFT3D fft(n);
+  View1<complex> data("data", fft.size());
+  auto h = Kokkos::create_mirror_view(data);
+  fill_plane_wave(h, 0, n, m);
+  Kokkos::deep_copy(data, h);
+
+  fft.forward(data);
+  Kokkos::deep_copy(h, data);
+  expect_delta(h, 0, n, m);
+
+  fft.backward(data);  // delta -> exp(+iG.r)
+  Kokkos::deep_copy(h, data);
+  for (int i0 = 0; i0 < n[0]; ++i0)
+    for (int i1 = 0; i1 < n[1]; ++i1)
+      for (int i2 = 0; i2 < n[2]; ++i2) {
+        const complex ref = plane_wave(n, m, i0, i1, i2), got = h(flat(n, i0, i1, i2));
+        ASSERT_NEAR(got.real(), ref.real(), 1e-12);
+        ASSERT_NEAR(got.imag(), ref.imag(), 1e-12);
+      }
+}
+
+TEST(FFT3D, RoundTripRestoresRandomData) {
+  const std::array<int, 3> n{8, 9, 5};
+  FFT3D fft(n);
+  View1<complex> data("data", fft.size());
+  auto h = Kokkos::create_mirror_view(data);
+  auto orig = Kokkos::create_mirror_view(data);
+  std::mt19937 rng(7);
+  std::uniform_real_distribution<double> u(-1, 1);
+  for (long i = 0; i < fft.size(); ++i) orig(i) = complex(u(rng), u(rng));
+  Kokkos::deep_copy(data, orig);
+  fft.forward(data);
+  fft.backward(data);
+  Kokkos::deep_copy(h, data);
+  for (long i = 0; i < fft.size(); ++i) {
+    EXPECT_NEAR(h(i).real(), orig(i).real(), 1e-13);
+    EXPECT_NEAR(h(i).imag(), orig(i).imag(), 1e-13);
+  }
+}
+
+TEST(FFT3D, BatchOfThreeWithCountTwoLeavesThirdGridUntouched) {
+  const std::array<int, 3> n{4, 6, 5};
+  const std::array<std::array<int, 3>, 3> m{{{1, 2, 3}, {-1, 0, 2}, {0, 1, -2}}};
+  FFT3D fft(n, 3);
+  const long N = fft.size();
+  View1<complex> data("data", 3 * N);
+  auto h = Kokkos::create_mirror_view(data);
+  for (int b = 0; b < 3; ++b) fill_plane_wave(h, b * N, n, m[b]);
+  Kokkos::deep_copy(data, h);
+
+  fft.forward(data, 2);
+  Kokkos::deep_copy(h, data);
+  expect_delta(h, 0, n, m[0]);
+  expect_delta(h, N, n, m[1]);
+  for (int i0 = 0; i0 < n[0]; ++i0)  // third grid still the plane wave
+    for (int i1 = 0; i1 < n[1]; ++i1)
+      for (int i2 = 0; i2 < n[2]; ++i2)
+        ASSERT_EQ(h(2 * N + flat(n, i0, i1, i2)), plane_wave(n, m[2], i0, i1, i2));
+
+  fft.forward(data);  // full batch, then back: grids 0,1 return to their deltas, grid 2 to its wave
+  fft.backward(data, 3);
+  Kokkos::deep_copy(h, data);
+  expect_delta(h, 0, n, m[0]);
+  expect_delta(h, N, n, m[1]);
+  for (int i0 = 0; i0 < n[0]; ++i0)
+    for (int i1 = 0; i1 < n[1]; ++i1)
+      for (int i2 = 0; i2 < n[2]; ++i2) {
+        const complex ref = plane_wave(n, m[2], i0, i1, i2), got = h(2 * N + flat(n, i0, i1, i2));
+        ASSERT_NEAR(got.real(), ref.real(), 1e-12);
+        ASSERT_NEAR(got.imag(), ref.imag(), 1e-12);
+      }
+}
+
+TEST(FFT3D, MisalignedPointerAndOddSizeGiveCorrectResult) {
+  const std::array<int, 3> n{3, 5, 7}, m{1, 2, -3};
+  FFT3D fft(n, 2);
+  const long N = fft.size();
+  View1<complex> storage("storage", 2 * N + 1);
+  View1<complex> data = Kokkos::subview(storage, Kokkos::make_pair(1L, 1L + 2 * N));  // 16-byte offset
+  auto h = Kokkos::create_mirror_view(storage);
+  fill_plane_wave(h, 1, n, m);
+  fill_plane_wave(h, 1 + N, n, m);
+  Kokkos::deep_copy(storage, h);
+  fft.forward(data);  // batched plan on a shifted pointer
+  Kokkos::deep_copy(h, storage);
+  expect_delta(h, 1, n, m);
+  expect_delta(h, 1 + N, n, m);
+  fft.backward(data, 1);  // single-grid plan
+  fft.forward(data, 1);
+  Kokkos::deep_copy(h, storage);
+  expect_delta(h, 1, n, m);
+}
+
+TEST(FFT3D, RejectsCountLargerThanBatch) {
+  FFT3D fft({4, 4, 4}, 1);
+  View1<complex> data("data", 2 * fft.size());
+  EXPECT_THROW(fft.forward(data, 2), std::invalid_argument);
+}
+
+}  // namespace
