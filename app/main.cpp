@@ -3,6 +3,7 @@
 #include <Kokkos_Core.hpp>
 #include <cstdio>
 #include <exception>
+#include <filesystem>
 #include <thread>
 
 #include "app/input.hpp"
@@ -21,6 +22,9 @@ int main(int argc, char** argv) {
   Kokkos::initialize(argc, argv);
   try {
     auto input = megabar::app::read_input(input_path);
+    // A failed run must not leave an older run's results behind in the same output directory.
+    std::error_code ignored;
+    std::filesystem::remove(std::filesystem::path(input.output_directory) / "results.json", ignored);
     int threads = input.threads > 0 ? input.threads : static_cast<int>(std::thread::hardware_concurrency());
     megabar::kernels::set_host_threads(threads > 0 ? threads : 1);
     code = megabar::app::run_scf_task(input);

@@ -71,12 +71,12 @@ int run_scf_task(const RunInput& in) {
              in.fft_grid ? " (from input)" : "", basis.npw_full(), basis.npw());
   for (auto& sp : atoms.species)
     fmt::print("  {}: {} (Z_ion = {}) from {}\n", sp.element, sp.name, sp.zion, sp.source);
-  fmt::print("  {:>4} {:>22} {:>12} {:>11} {:>6} {:>8}\n", "iter", "E_total (Ha)", "dE (Ha)", "drho (Ha)", "david", "time (s)");
+  fmt::print("  {:>4} {:>22} {:>12} {:>11} {:>6} {:>7} {:>8}\n", "iter", "E_total (Ha)", "dE (Ha)", "drho (Ha)", "david", "H*psi", "time (s)");
 
   const int max_it = in.scf.max_iterations;
   auto result = dft::run_scf(atoms, basis, in.scf, [&](const dft::ScfIterationInfo& i) {
-    fmt::print("  {:>4} {:>22.12f} {:>12.3e} {:>11.3e} {:>6} {:>8.2f}\n", i.iteration, i.energy, i.delta_energy,
-               i.dr2, i.davidson_iterations, i.seconds);
+    fmt::print("  {:>4} {:>22.12f} {:>12.3e} {:>11.3e} {:>6} {:>7} {:>8.2f}\n", i.iteration, i.energy, i.delta_energy,
+               i.dr2, i.davidson_iterations, i.h_applications, i.seconds);
     (void)max_it;
     std::fflush(stdout);
   });

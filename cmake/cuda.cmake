@@ -100,6 +100,18 @@ if(MEGABAR_CUDA_SM90)
   message(STATUS "megabar CUDA backend: adding sm_90 SASS (compiler launcher: ${CMAKE_CXX_COMPILER_LAUNCHER})")
 endif()
 
+# --- sources that nvcc cannot compile -----------------------------------------------------------------------
+# megabar_host_only_sources(<file>...): compile these files with the host compiler only (nvcc_wrapper
+# --host-only). For translation units that do not include Kokkos (Kokkos' CUDA headers need nvcc) but include
+# headers nvcc's front end rejects: toml++ 3.3 (<toml++/toml.h>) fails under nvcc 13 in any mode with
+# "'__T0' was not declared in this scope" (toml++/impl/table.h:914), so TOML parsing must live in such a
+# Kokkos-free file. The top-level calls it guarded: if(COMMAND megabar_host_only_sources) ... endif().
+function(megabar_host_only_sources)
+  if(CMAKE_CXX_COMPILER MATCHES "nvcc_wrapper")
+    set_property(SOURCE ${ARGN} DIRECTORY "${CMAKE_SOURCE_DIR}" APPEND PROPERTY COMPILE_OPTIONS --host-only)
+  endif()
+endfunction()
+
 # --- megabar_kernels, if it exists already: CUDA backends in place of the host ones ------------------------
 if(TARGET megabar_kernels)
   get_target_property(_megabar_sources megabar_kernels SOURCES)

@@ -1,6 +1,8 @@
 #include "dft/basis.hpp"
 
+#include <algorithm>
 #include <cmath>
+#include <cstdlib>
 #include <stdexcept>
 #include <vector>
 
@@ -110,7 +112,10 @@ Basis::Basis(const Cell& cell, double ecut, std::array<int, 3> fft_grid) : cell_
                                   std::to_string(2 * mmax + 1) + " (default grid would be " +
                                   std::to_string(minimal[i]) + ")");
   }
-  wfc_ = to_views(enumerate(cell, 2.0 * ecut, true), grid_, "basis::wfc");
+  const auto wfc_list = enumerate(cell, 2.0 * ecut, true);
+  for (const auto& e : wfc_list)
+    for (int i = 0; i < 3; ++i) wfc_box_[i] = std::max(wfc_box_[i], std::abs(e.m[i]));
+  wfc_ = to_views(wfc_list, grid_, "basis::wfc");
   auto dense_list = enumerate(cell, 2.0 * ecut_rho(), false);
   for (std::size_t k = 0; k < dense_list.size(); ++k)
     if (dense_list[k].g2 == 0.0) dense_g0_ = static_cast<int>(k);

@@ -52,6 +52,9 @@ class Basis {
   const GVectors& dense() const { return dense_; }
   int dense_g0() const { return dense_g0_; }  // index of G = 0 in the dense list
 
+  // max |m_i| (Miller index along b_i) over the wavefunction sphere: the box pruned FFTs may skip beyond.
+  std::array<int, 3> wfc_box() const { return wfc_box_; }
+
   // Kinetic energy |G|^2/2 for each entry of the scaled real vector (length n_real).
   View1<double> kinetic_diagonal() const { return kinetic_; }
 
@@ -62,6 +65,7 @@ class Basis {
   GVectors wfc_, dense_;
   int dense_g0_ = 0;
   View1<double> kinetic_;
+  std::array<int, 3> wfc_box_{};
 };
 
 }  // namespace megabar::dft

@@ -19,7 +19,7 @@ void compute_density(const Hamiltonian& H, const View2<double>& X, const View1<d
     const int count = std::min(bands_per_batch, nb - first);
     const int npairs = (count + 1) / 2;
     bands_to_grids(basis, X, first, count, work);
-    H.fft().backward(work, npairs);
+    H.fft().backward_box(work, npairs, basis.wfc_box());
     Kokkos::parallel_for("dft::density::accumulate", kernels::RangePolicy(0, N), KOKKOS_LAMBDA(long i) {
       double s = 0;
       for (int p = 0; p < npairs; ++p) {

@@ -30,14 +30,17 @@ void Hamiltonian::apply_local(const View2<double>& X, int nb, View2<double> Y) c
   const int bands_per_batch = 2 * fft_.batch();
   auto work = work_;
   auto v = v_eff_;
+  const auto box = basis_.wfc_box();
+  const double inv_n = 1.0 / static_cast<double>(N);
   for (int first = 0; first < nb; first += bands_per_batch) {
     const int count = std::min(bands_per_batch, nb - first);
     const int npairs = (count + 1) / 2;
     bands_to_grids(basis_, X, first, count, work);
-    fft_.backward(work, npairs);
+    fft_.backward_box(work, npairs, box);
+    // The forward transform's 1/N is folded into this product.
     Kokkos::parallel_for("dft::hamiltonian::v_times_psi", kernels::RangePolicy(0, npairs * N),
-                         KOKKOS_LAMBDA(long i) { work(i) *= v(i % N); });
-    fft_.forward(work, npairs);
+                         KOKKOS_LAMBDA(long i) { work(i) *= inv_n * v(i % N); });
+    fft_.forward_box(work, npairs, box, false);
     grids_to_bands(basis_, work, first, count, Y, 1.0);
   }
 }

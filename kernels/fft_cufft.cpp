@@ -155,6 +155,22 @@ void FFT3D::backward(View1<complex> data, int count) const {
   check(cufftExecZ2Z(h, as_cufft(data), as_cufft(data), CUFFT_INVERSE), "cufftExecZ2Z (backward)");
 }
 
+// cuFFT has no pruned 3D transform; the box variants run the full transform (same results).
+void FFT3D::backward_box(View1<complex> data, int count, std::array<int, 3>) const { backward(data, count); }
+
+void FFT3D::forward_box(View1<complex> data, int count, std::array<int, 3>, bool scale) const {
+  count = checked_count(*this, data, count);
+  if (count == 0) return;
+  cufftHandle h = impl_->plan(count);
+  check(cufftExecZ2Z(h, as_cufft(data), as_cufft(data), CUFFT_FORWARD), "cufftExecZ2Z (forward)");
+  if (!scale) return;
+  const long total = long(count) * size();
+  const double s = 1.0 / double(size());
+  Kokkos::parallel_for(
+      "kernels::fft::scale", Kokkos::RangePolicy<ExecSpace, Kokkos::IndexType<long>>(0, total),
+      KOKKOS_LAMBDA(const long i) { data(i) *= s; });
+}
+
 namespace {
 int g_host_threads = 1;
 }

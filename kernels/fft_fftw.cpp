@@ -11,6 +11,8 @@
 #include <cstdlib>
 #include <stdexcept>
 #include <string>
+#include <utility>
+#include <vector>
 
 #include "kernels/fft.hpp"
 
@@ -84,8 +86,91 @@ struct FFT3D::Impl {
     }
   }
 
+  // Line transforms for the box-pruned 3D FFT (see fft.hpp). Index layout (i0*n1 + i1)*n2 + i2.
+  struct BoxPlans {
+    std::array<int, 3> mmax{-1, -1, -1};
+    std::vector<int> i0_list;                      // x planes that hold box content
+    std::vector<std::pair<int, int>> i1_segments;  // [begin, end) ranges of i1 inside the box
+    fftw_plan z[2][2] = {{nullptr, nullptr}, {nullptr, nullptr}};  // [dir][segment]
+    fftw_plan y[2] = {nullptr, nullptr};
+    fftw_plan x[2] = {nullptr, nullptr};
+    void destroy() {
+      for (auto& d : z)
+        for (auto& p : d)
+          if (p) fftw_destroy_plan(p), p = nullptr;
+      for (auto* p : {&y[0], &y[1], &x[0], &x[1]})
+        if (*p) fftw_destroy_plan(*p), *p = nullptr;
+    }
+  } box;
+
+  static std::vector<std::pair<int, int>> segments(int m, int n) {
+    if (2 * m + 1 >= n) return {{0, n}};
+    return {{0, m + 1}, {n - m, n}};
+  }
+
+  void plan_box(const std::array<int, 3>& mmax) {
+    if (box.mmax == mmax) return;
+    box.destroy();
+    box.mmax = mmax;
+    box.i0_list.clear();
+    for (auto [b, e] : segments(mmax[0], n[0]))
+      for (int i = b; i < e; ++i) box.i0_list.push_back(i);
+    box.i1_segments = segments(mmax[1], n[1]);
+    fftw_complex* scratch = fftw_alloc_complex(size_t(N));
+    if (!scratch) throw std::bad_alloc();
+    const unsigned flags = planner_flags();
+    for (int dir = 0; dir < 2; ++dir) {
+      const int sign = dir == 0 ? FFTW_FORWARD : FFTW_BACKWARD;
+      for (std::size_t s = 0; s < box.i1_segments.size(); ++s) {
+        const int len = box.i1_segments[s].second - box.i1_segments[s].first;
+        box.z[dir][s] = fftw_plan_many_dft(1, &n[2], len, scratch, nullptr, 1, n[2], scratch, nullptr, 1, n[2], sign, flags);
+      }
+      box.y[dir] = fftw_plan_many_dft(1, &n[1], n[2], scratch, nullptr, n[2], 1, scratch, nullptr, n[2], 1, sign, flags);
+      box.x[dir] = fftw_plan_many_dft(1, &n[0], n[1] * n[2], scratch, nullptr, n[1] * n[2], 1, scratch, nullptr,
+                                      n[1] * n[2], 1, sign, flags);
+      if (!box.y[dir] || !box.x[dir]) throw std::runtime_error("kernels::FFT3D: FFTW line planning failed");
+    }
+    fftw_free(scratch);
+  }
+
+  void lines_z(int dir, fftw_complex* g) const {
+    for (int i0 : box.i0_list)
+      for (std::size_t s = 0; s < box.i1_segments.size(); ++s) {
+        fftw_complex* p = g + (long(i0) * n[1] + box.i1_segments[s].first) * n[2];
+        fftw_execute_dft(box.z[dir][s], p, p);
+      }
+  }
+  void lines_y(int dir, fftw_complex* g) const {
+    for (int i0 : box.i0_list) {
+      fftw_complex* p = g + long(i0) * n[1] * n[2];
+      fftw_execute_dft(box.y[dir], p, p);
+    }
+  }
+
+  // Pruned transform of `count` grids; falls back to the full 3D plan for an unusually aligned pointer.
+  void execute_box(int dir, fftw_complex* data, int count, const std::array<int, 3>& mmax) {
+    plan_box(mmax);
+    for (int b = 0; b < count; ++b) {
+      fftw_complex* g = data + b * N;
+      if (fftw_alignment_of(reinterpret_cast<double*>(g)) != planned_alignment) {
+        fftw_execute_dft(plan_for(dir, g, false), g, g);
+        continue;
+      }
+      if (dir == 1) {  // backward: z lines of the box columns, y lines of the box planes, all x lines
+        lines_z(1, g);
+        lines_y(1, g);
+        fftw_execute_dft(box.x[1], g, g);
+      } else {  // forward: the reverse order, computing only what lands in the box
+        fftw_execute_dft(box.x[0], g, g);
+        lines_y(0, g);
+        lines_z(0, g);
+      }
+    }
+  }
+
   ~Impl() {
     for (auto* p : {&aligned[0], &aligned[1], &unaligned[0], &unaligned[1]}) p->destroy();
+    box.destroy();
   }
 };
 
@@ -131,6 +216,26 @@ void FFT3D::backward(View1<complex> data, int count) const {
   if (count == 0) return;
   Kokkos::fence();
   impl_->execute(1, reinterpret_cast<fftw_complex*>(data.data()), count);
+}
+
+void FFT3D::backward_box(View1<complex> data, int count, std::array<int, 3> mmax) const {
+  count = checked_count(data, count, batch_, size());
+  if (count == 0) return;
+  Kokkos::fence();
+  impl_->execute_box(1, reinterpret_cast<fftw_complex*>(data.data()), count, mmax);
+}
+
+void FFT3D::forward_box(View1<complex> data, int count, std::array<int, 3> mmax, bool scale) const {
+  count = checked_count(data, count, batch_, size());
+  if (count == 0) return;
+  Kokkos::fence();
+  impl_->execute_box(0, reinterpret_cast<fftw_complex*>(data.data()), count, mmax);
+  if (!scale) return;
+  const double inv_n = 1.0 / double(size());
+  Kokkos::parallel_for(
+      "kernels::fft::scale", RangePolicy(0, count * size()),
+      KOKKOS_LAMBDA(const long i) { data(i) *= inv_n; });
+  Kokkos::fence();
 }
 
 void set_host_threads(int n) {

@@ -1,0 +1,310 @@
+#!/usr/bin/env bash
+# End-to-end tests of the megabar command line (registered with CTest as "cli"):
+#
+#   tests/cli/test_cli.sh PATH/TO/megabar
+#
+# 1. A good run: inputs/b2o3-I at 20 Ry must exit 0 and write results.json with every documented key.
+# 2. Bad inputs: each must exit non-zero, print a message that names the problem, and write no results.json.
+# 3. A non-converged SCF (max_iterations = 2): exit non-zero AND results.json with scf.converged = false.
+# Every case runs in its own temporary folder (inputs copied there), so nothing is written into the tree.
+set -uo pipefail
+
+if [[ $# -ne 1 ]]; then
+  echo "usage: $0 PATH/TO/megabar" >&2
+  exit 2
+fi
+megabar="$(cd "$(dirname "$1")" && pwd)/$(basename "$1")"
+root="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
+example="$root/inputs/b2o3-I"
+pseudo="$root/inputs/pseudopotentials"
+[[ -x "$megabar" ]] || { echo "FAIL: $megabar is not an executable" >&2; exit 1; }
+command -v python3 >/dev/null || { echo "FAIL: python3 is needed for the JSON checks" >&2; exit 1; }
+
+# Single-threaded runs ([parallel] threads = 1 in the input) and quick FFTW planning: CTest runs this
+# in parallel with the other tests.
+export OMP_NUM_THREADS=1 MEGABAR_FFTW_ESTIMATE=1
+
+work="$(mktemp -d "${TMPDIR:-/tmp}/megabar-cli.XXXXXX")"
+trap 'rm -rf "$work"' EXIT
+failures=0
+passed=0
+
+fail() {
+  echo "FAIL: $*" >&2
+  failures=$((failures + 1))
+}
+
+# new_case NAME: a fresh folder with the example structure, pseudopotentials and a 20 Ry input.
+new_case() {
+  local d="$work/$1"
+  mkdir -p "$d"
+  cp "$example/cell.extxyz" "$d/cell.extxyz"
+  cp "$pseudo/B-GTH-PBE.gth" "$pseudo/O-GTH-PBE.gth" "$d/"
+  cat >"$d/scf.toml" <<'EOF'
+task = "scf"
+
+[structure]
+file = "cell.extxyz"
+
+[dft]
+ecut = "20 Ry"
+xc = "PBE"
+
+[dft.pseudopotentials]
+B = "B-GTH-PBE.gth"
+O = "O-GTH-PBE.gth"
+
+[scf]
+energy_tolerance = "1e-6 Ha"
+max_iterations = 100
+
+[output]
+directory = "out"
+
+[parallel]
+threads = 1
+EOF
+  echo "$d"
+}
+
+# run_case DIR: runs megabar on DIR/scf.toml, output in DIR/log; sets $rc.
+run_case() {
+  local d="$1"
+  (cd "$d" && "$megabar" run scf.toml) >"$d/log" 2>&1
+  rc=$?
+}
+
+# expect_failure NAME KEYWORD: after run_case, the run must have failed, named KEYWORD (grep -i -F) and
+# written no results.json.
+expect_failure() {
+  local name="$1" keyword="$2" d="$work/$1" ok=1
+  if [[ $rc -eq 0 ]]; then
+    fail "$name: exit status 0, expected non-zero"
+    ok=0
+  fi
+  if ! grep -q -i -F -- "$keyword" "$d/log"; then
+    fail "$name: the message does not mention '$keyword'"
+    ok=0
+  fi
+  if ! grep -q -i "error" "$d/log"; then
+    fail "$name: no 'error' in the output"
+    ok=0
+  fi
+  if [[ -e "$d/out/results.json" ]]; then
+    fail "$name: results.json was written although the input is bad"
+    ok=0
+  fi
+  if [[ $ok -eq 1 ]]; then
+    passed=$((passed + 1))
+    echo "ok   $name (exit $rc): $(grep -i -m1 error "$d/log")"
+  else
+    echo "---- output of $name:" >&2
+    cat "$d/log" >&2
+  fi
+}
+
+# ---- 1. good run ----------------------------------------------------------------------------------------
+d=$(new_case good)
+t0=$SECONDS
+run_case "$d"
+echo "good run: exit $rc in $((SECONDS - t0)) s"
+if [[ $rc -ne 0 ]]; then
+  fail "good: exit status $rc"
+  cat "$d/log" >&2
+elif ! python3 - "$d/out/results.json" <<'EOF'
+import json, math, sys
+r = json.load(open(sys.argv[1]))
+problems = []
+def need(path, kind):
+    node = r
+    for k in path.split("."):
+        if not isinstance(node, dict) or k not in node:
+            problems.append("missing " + path)
+            return None
+        node = node[k]
+    if kind == "number" and not (isinstance(node, (int, float)) and not isinstance(node, bool) and math.isfinite(node)):
+        problems.append(f"{path} is not a finite number: {node!r}")
+    if kind == "int" and not (isinstance(node, int) and not isinstance(node, bool) and node > 0):
+        problems.append(f"{path} is not a positive integer: {node!r}")
+    if kind == "bool" and not isinstance(node, bool):
+        problems.append(f"{path} is not a boolean: {node!r}")
+    if kind == "grid" and not (isinstance(node, list) and len(node) == 3 and all(isinstance(x, int) and x > 0 for x in node)):
+        problems.append(f"{path} is not three positive integers: {node!r}")
+    if kind == "dict" and not (isinstance(node, dict) and node):
+        problems.append(f"{path} is not a non-empty object: {node!r}")
+    return node
+need("total_energy_Ha", "number")
+for t in ("kinetic", "local", "nonlocal", "hartree", "xc", "ewald"):
+    need("energy_terms_Ha." + t, "number")
+need("scf.iterations", "int")
+conv = need("scf.converged", "bool")
+need("fft_grid", "grid")
+need("n_plane_waves", "int")
+ne = need("n_electrons", "number")
+nb = need("n_bands", "int")
+need("timings_s", "dict")
+if not problems:
+    terms = r["energy_terms_Ha"]
+    s = sum(terms[t] for t in ("kinetic", "local", "nonlocal", "hartree", "xc", "ewald"))
+    if abs(s - r["total_energy_Ha"]) > 1e-8:
+        problems.append(f"the energy terms sum to {s}, total_energy_Ha is {r['total_energy_Ha']}")
+    if conv is not True:
+        problems.append("scf.converged is not true")
+    if ne != 72 or nb != 36:
+        problems.append(f"n_electrons {ne}, n_bands {nb}: expected 72 and 36 for B2O3-I (GTH valence)")
+    if not (-160 < r["total_energy_Ha"] < -140):
+        problems.append(f"total_energy_Ha {r['total_energy_Ha']} is implausible for B2O3-I")
+for p in problems:
+    print("  " + p)
+print(f"  total_energy_Ha {r.get('total_energy_Ha')}, grid {r.get('fft_grid')}, "
+      f"{r.get('n_plane_waves')} plane waves, {r.get('scf', {}).get('iterations')} iterations")
+sys.exit(1 if problems else 0)
+EOF
+then
+  fail "good: results.json is incomplete"
+else
+  passed=$((passed + 1))
+  echo "ok   good"
+fi
+
+# ---- 2. bad inputs --------------------------------------------------------------------------------------
+d=$(new_case malformed_toml)
+printf '\n[scf\nmixing_beta = 0.3\n' >>"$d/scf.toml"
+run_case "$d"; expect_failure malformed_toml "TOML"
+
+d=$(new_case unknown_key)
+sed -i 's/^xc = "PBE"$/xc = "PBE"\nfoo = 1/' "$d/scf.toml"
+run_case "$d"; expect_failure unknown_key "foo"
+
+d=$(new_case unknown_top_level_table)
+printf '\n[md]\nsteps = 10\n' >>"$d/scf.toml"
+run_case "$d"; expect_failure unknown_top_level_table "md"
+
+d=$(new_case unknown_unit)
+sed -i 's/^ecut = "20 Ry"$/ecut = "80 Rydberg"/' "$d/scf.toml"
+run_case "$d"; expect_failure unknown_unit "Rydberg"
+
+d=$(new_case missing_unit)
+sed -i 's/^ecut = "20 Ry"$/ecut = "20"/' "$d/scf.toml"
+run_case "$d"; expect_failure missing_unit "ecut"
+
+d=$(new_case ecut_number_not_string)
+sed -i 's/^ecut = "20 Ry"$/ecut = 20/' "$d/scf.toml"
+run_case "$d"; expect_failure ecut_number_not_string "ecut"
+
+d=$(new_case zero_ecut)
+sed -i 's/^ecut = "20 Ry"$/ecut = "0 Ry"/' "$d/scf.toml"
+run_case "$d"; expect_failure zero_ecut "ecut"
+
+d=$(new_case negative_ecut)
+sed -i 's/^ecut = "20 Ry"$/ecut = "-20 Ry"/' "$d/scf.toml"
+run_case "$d"; expect_failure negative_ecut "ecut"
+
+d=$(new_case unknown_xc)
+sed -i 's/^xc = "PBE"$/xc = "B3LYP"/' "$d/scf.toml"
+run_case "$d"; expect_failure unknown_xc "B3LYP"
+
+d=$(new_case unknown_task)
+sed -i 's/^task = "scf"$/task = "relax"/' "$d/scf.toml"
+run_case "$d"; expect_failure unknown_task "relax"
+
+d=$(new_case missing_structure_file)
+rm "$d/cell.extxyz"
+run_case "$d"; expect_failure missing_structure_file "cell.extxyz"
+
+d=$(new_case missing_pseudopotential_file)
+rm "$d/O-GTH-PBE.gth"
+run_case "$d"; expect_failure missing_pseudopotential_file "O-GTH-PBE.gth"
+
+d=$(new_case unknown_element)
+sed -i '3s/^B /X /' "$d/cell.extxyz"
+run_case "$d"; expect_failure unknown_element "'X'"
+
+d=$(new_case element_without_pseudopotential)
+sed -i '/^O = /d' "$d/scf.toml"
+run_case "$d"; expect_failure element_without_pseudopotential "'O'"
+
+d=$(new_case atoms_too_close)
+# put atom 2 at 0.3 angstrom from atom 1
+python3 - "$d/cell.extxyz" <<'EOF'
+import sys
+p = sys.argv[1]
+lines = open(p).read().splitlines()
+a = lines[2].split()
+x, y, z = (float(v) for v in a[1:4])
+b = lines[3].split()
+lines[3] = f"{b[0]} {x + 0.3:.8f} {y:.8f} {z:.8f}"
+open(p, "w").write("\n".join(lines) + "\n")
+EOF
+run_case "$d"; expect_failure atoms_too_close "angstrom apart"
+
+d=$(new_case garbled_pseudopotential)
+# the local-part line of B: replace the first C_i coefficient by a word
+sed -i '3s/-5.85946171/-5.8594617x/' "$d/B-GTH-PBE.gth"
+run_case "$d"; expect_failure garbled_pseudopotential "B-GTH-PBE.gth"
+
+d=$(new_case garbled_structure)
+sed -i '5s/^\(B *\)[0-9.]*/\1one/' "$d/cell.extxyz"
+run_case "$d"; expect_failure garbled_structure "cell.extxyz"
+
+d=$(new_case bad_fft_grid)
+sed -i 's/^xc = "PBE"$/xc = "PBE"\nfft_grid = [24, 24]/' "$d/scf.toml"
+run_case "$d"; expect_failure bad_fft_grid "fft_grid"
+
+d=$(new_case fft_grid_too_small)
+sed -i 's/^xc = "PBE"$/xc = "PBE"\nfft_grid = [8, 8, 8]/' "$d/scf.toml"
+run_case "$d"; expect_failure fft_grid_too_small "too small"
+
+d=$(new_case pseudopotential_of_other_element)
+sed -i 's/^B = "B-GTH-PBE.gth"$/B = "O-GTH-PBE.gth"/' "$d/scf.toml"
+run_case "$d"; expect_failure pseudopotential_of_other_element "no block for element 'B'"
+
+d=$(new_case pseudopotential_missing_name_in_library)
+cp "$pseudo/GTH_POTENTIALS_B_O" "$d/"
+sed -i 's/^B = "B-GTH-PBE.gth"$/B = { file = "GTH_POTENTIALS_B_O", name = "GTH-BLYP-q3" }/' "$d/scf.toml"
+run_case "$d"; expect_failure pseudopotential_missing_name_in_library "GTH-BLYP-q3"
+
+d=$(new_case mixing_beta_out_of_range)
+sed -i 's/^max_iterations = 100$/max_iterations = 100\nmixing_beta = 1.5/' "$d/scf.toml"
+run_case "$d"; expect_failure mixing_beta_out_of_range "mixing_beta"
+
+# ---- 3. SCF not converged -------------------------------------------------------------------------------
+d=$(new_case not_converged)
+sed -i 's/^max_iterations = 100$/max_iterations = 2/; s/^energy_tolerance = .*/energy_tolerance = "1e-10 Ha"/' "$d/scf.toml"
+run_case "$d"
+if [[ $rc -eq 0 ]]; then
+  fail "not_converged: exit status 0, expected non-zero"
+elif ! grep -q -i "converge" "$d/log"; then
+  fail "not_converged: the message does not say the SCF did not converge"
+  cat "$d/log" >&2
+elif [[ ! -f "$d/out/results.json" ]]; then
+  fail "not_converged: no results.json (it must be written, with converged = false)"
+elif ! python3 -c '
+import json, sys
+r = json.load(open(sys.argv[1]))
+s = r["scf"]
+ok = s["converged"] is False and s["iterations"] == 2 and isinstance(r["total_energy_Ha"], float)
+sys.exit(0 if ok else 1)' "$d/out/results.json"; then
+  fail "not_converged: results.json does not say converged: false after 2 iterations"
+  cat "$d/out/results.json" >&2
+else
+  passed=$((passed + 1))
+  echo "ok   not_converged (exit $rc): results.json has converged false"
+fi
+
+# ---- usage errors ---------------------------------------------------------------------------------------
+d="$work/usage"
+mkdir -p "$d"
+if (cd "$d" && "$megabar") >"$d/log" 2>&1; then fail "usage: no subcommand exited 0"; else passed=$((passed + 1)); echo "ok   usage (no subcommand)"; fi
+if (cd "$d" && "$megabar" run does-not-exist.toml) >"$d/log" 2>&1; then
+  fail "missing input file: exited 0"
+elif ! grep -q "does-not-exist.toml" "$d/log"; then
+  fail "missing input file: the message does not name the file"
+  cat "$d/log" >&2
+else
+  passed=$((passed + 1))
+  echo "ok   missing input file"
+fi
+echo
+echo "cli: $passed passed, $failures failed"
+[[ $failures -eq 0 ]]

@@ -1,0 +1,191 @@
+// Regression against Quantum ESPRESSO 6.7 (pw.x): every case folder tests/regression/qe/<case>/ holding
+// case.json (QE's numbers, made by qe2json.py), megabar.toml (the same problem for megabar: structure,
+// cutoff, functional, QE's FFT grid, pseudopotentials) and tolerances.json (Ha per quantity) is one test.
+// Folders without case.json (shared-*: references kept outside the repository) are skipped.
+//
+// The system is built directly from the dft/ API, the same way app/scf_task.cpp does (app/ is not linked
+// into the test binary): read_extxyz + read_gth -> Atoms, Basis(cell, ecut, fft_grid), run_scf. The
+// compared quantities are QE's printout:
+//   total_energy_Ha   E_kin + E_loc + E_nl + E_H + E_xc + E_Ewald
+//   one_electron_Ha   E_kin + E_loc + E_nl            ("one-electron contribution")
+//   hartree_Ha, xc_Ha, ewald_Ha
+// The differences are printed whether or not they pass, so the CI log shows the accuracy.
+#include <gtest/gtest.h>
+
+#include <algorithm>
+#include <array>
+#include <cctype>
+#include <cmath>
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
+#include <map>
+#include <stdexcept>
+#include <nlohmann/json.hpp>
+#include <string>
+#include <toml++/toml.h>
+#include <utility>
+#include <vector>
+
+#include "dft/atoms.hpp"
+#include "dft/basis.hpp"
+#include "dft/gth.hpp"
+#include "dft/scf.hpp"
+#include "dft/structure.hpp"
+#include "dft/units.hpp"
+
+namespace {
+
+namespace fs = std::filesystem;
+using namespace megabar;
+
+const fs::path kCasesDir = fs::path(MEGABAR_SOURCE_DIR) / "tests" / "regression" / "qe";
+
+std::vector<std::string> case_names() {
+  std::vector<std::string> names;
+  std::error_code ec;
+  for (const auto& entry : fs::directory_iterator(kCasesDir, ec)) {
+    if (!entry.is_directory()) continue;
+    const fs::path d = entry.path();
+    if (fs::exists(d / "case.json") && fs::exists(d / "megabar.toml") && fs::exists(d / "tolerances.json"))
+      names.push_back(d.filename().string());
+  }
+  std::sort(names.begin(), names.end());
+  return names;
+}
+
+nlohmann::json read_json(const fs::path& p) {
+  std::ifstream in(p);
+  if (!in) throw std::runtime_error("cannot open " + p.string());
+  return nlohmann::json::parse(in);
+}
+
+// The subset of megabar.toml this test needs (the CLI's own reader, app/input.cpp, is not linked here).
+struct CaseInput {
+  fs::path structure_file;
+  double ecut = 0;  // Ha
+  std::string xc = "PBE";
+  std::array<int, 3> fft_grid{};
+  std::map<std::string, fs::path> pseudopotentials;
+  int max_iterations = 200;
+};
+
+CaseInput read_case_input(const fs::path& dir) {
+  const fs::path toml_path = dir / "megabar.toml";
+  toml::table t = toml::parse_file(toml_path.string());
+  CaseInput in;
+  const auto file = t["structure"]["file"].value<std::string>();
+  if (!file) throw std::runtime_error(toml_path.string() + ": no structure.file");
+  in.structure_file = dir / *file;
+  const auto ecut = t["dft"]["ecut"].value<std::string>();
+  if (!ecut) throw std::runtime_error(toml_path.string() + ": no dft.ecut");
+  in.ecut = units::parse_quantity(*ecut, units::Dimension::energy, "dft.ecut");
+  in.xc = t["dft"]["xc"].value_or(std::string("PBE"));
+  const auto* grid = t["dft"]["fft_grid"].as_array();
+  if (!grid || grid->size() != 3) throw std::runtime_error(toml_path.string() + ": dft.fft_grid must be 3 integers (QE's grid)");
+  for (int i = 0; i < 3; ++i) in.fft_grid[i] = static_cast<int>(grid->get(i)->value<int64_t>().value_or(0));
+  const auto* pp = t["dft"]["pseudopotentials"].as_table();
+  if (!pp) throw std::runtime_error(toml_path.string() + ": no [dft.pseudopotentials]");
+  for (auto&& [el, v] : *pp) {
+    const auto f = v.value<std::string>();
+    if (!f) throw std::runtime_error(toml_path.string() + ": dft.pseudopotentials." + std::string(el.str()) + " must be a file name");
+    in.pseudopotentials[std::string(el.str())] = (dir / *f).lexically_normal();
+  }
+  in.max_iterations = static_cast<int>(t["scf"]["max_iterations"].value_or(int64_t{200}));
+  return in;
+}
+
+dft::Atoms build_atoms(const CaseInput& in) {
+  dft::Atoms atoms;
+  atoms.structure = dft::read_extxyz(in.structure_file.string());
+  std::map<std::string, int> index;
+  for (std::size_t a = 0; a < atoms.structure.size(); ++a) {
+    const auto& el = atoms.structure.symbols[a];
+    if (!index.count(el)) {
+      auto it = in.pseudopotentials.find(el);
+      if (it == in.pseudopotentials.end()) throw std::runtime_error("no pseudopotential for " + el);
+      index[el] = static_cast<int>(atoms.species.size());
+      atoms.species.push_back(dft::read_gth(it->second.string(), el));
+    }
+    atoms.species_of_atom.push_back(index[el]);
+  }
+  return atoms;
+}
+
+void check_case(const std::string& name) {
+  const fs::path dir = kCasesDir / name;
+  const nlohmann::json ref = read_json(dir / "case.json");
+  const nlohmann::json tol = read_json(dir / "tolerances.json");
+  const CaseInput in = read_case_input(dir);
+
+  const dft::Atoms atoms = build_atoms(in);
+  if (ref.contains("fft_grid")) {
+    for (int i = 0; i < 3; ++i) EXPECT_EQ(in.fft_grid[i], ref["fft_grid"][i].get<int>()) << "megabar.toml's fft_grid is not QE's";
+  }
+  const dft::Basis basis(atoms.structure.cell, in.ecut, in.fft_grid);
+
+  dft::ScfOptions opt;
+  opt.xc = in.xc;
+  opt.energy_tolerance = 1e-10;
+  opt.max_iterations = in.max_iterations;
+  const dft::ScfResult r = dft::run_scf(atoms, basis, opt);
+  ASSERT_TRUE(r.converged) << name << ": SCF did not converge in " << r.iterations << " iterations";
+
+  const auto& e = r.energies;
+  const std::vector<std::pair<std::string, double>> got = {
+      {"total_energy_Ha", e.total()},
+      {"one_electron_Ha", e.kinetic + e.local + e.nonlocal},
+      {"hartree_Ha", e.hartree},
+      {"xc_Ha", e.xc},
+      {"ewald_Ha", e.ewald},
+  };
+  std::printf("[qe-reference] %s: %s, ecut %.1f Ry, grid %dx%dx%d, %d SCF iterations\n", name.c_str(),
+              in.xc.c_str(), in.ecut / units::rydberg, in.fft_grid[0], in.fft_grid[1], in.fft_grid[2], r.iterations);
+  std::printf("[qe-reference]   %-16s %20s %20s %12s %10s\n", "quantity", "megabar (Ha)", "QE (Ha)", "diff (Ha)", "tol (Ha)");
+  for (const auto& [key, value] : got) {
+    ASSERT_TRUE(ref.contains(key)) << "case.json lacks " << key;
+    const double qe = ref[key].get<double>();
+    const double t = tol.value(key, 1e-5);
+    const double diff = value - qe;
+    std::printf("[qe-reference]   %-16s %20.10f %20.10f %+12.3e %10.1e %s\n", key.c_str(), value, qe, diff, t,
+                std::abs(diff) <= t ? "ok" : "FAIL");
+    EXPECT_LE(std::abs(diff), t) << name << ": " << key << " megabar " << value << " QE " << qe;
+  }
+  std::fflush(stdout);
+
+  if (ref.contains("n_electrons")) EXPECT_DOUBLE_EQ(r.n_electrons, ref["n_electrons"].get<double>());
+  if (ref.contains("n_bands")) EXPECT_EQ(r.n_occupied, ref["n_bands"].get<int>());
+}
+
+// gtest names allow letters, digits and '_' only.
+std::string test_name(const std::string& case_name) {
+  std::string s = case_name;
+  for (char& c : s)
+    if (!std::isalnum(static_cast<unsigned char>(c))) c = '_';
+  return s;
+}
+
+// One test per case folder, QeReference.<case>, registered at start-up (plain names, so that CTest's
+// gtest_discover_tests lists them as e.g. QeReference.b2o3_I_rattled_35Ry_PBE).
+class QeReferenceCase : public ::testing::Test {
+ public:
+  explicit QeReferenceCase(std::string name) : name_(std::move(name)) {}
+  void TestBody() override { check_case(name_); }
+
+ private:
+  std::string name_;
+};
+
+[[maybe_unused]] const bool registered = [] {
+  for (const auto& name : case_names()) {
+    ::testing::RegisterTest("QeReference", test_name(name).c_str(), nullptr, nullptr, __FILE__, __LINE__,
+                            [name]() -> QeReferenceCase* { return new QeReferenceCase(name); });
+  }
+  return true;
+}();
+
+TEST(QeReferenceCases, AtLeastOneCaseFolder) {
+  EXPECT_FALSE(case_names().empty()) << "no case folder with case.json, megabar.toml and tolerances.json in " << kCasesDir;
+}
+
+}  // namespace
