@@ -30,9 +30,11 @@ double energy(const Structure& st, const std::vector<double>& charges, double et
   auto zh = Kokkos::create_mirror_view(z);
   auto lh = Kokkos::create_mirror_view(lat);
   auto rh = Kokkos::create_mirror_view(rec);
+  // Positions wrapped into the cell, so that the image range below (set by rcut alone) is enough.
+  const auto wrapped = st.wrapped_positions();
   for (int a = 0; a < na; ++a) {
     zh(a) = charges[a];
-    for (int d = 0; d < 3; ++d) ph(a, d) = st.positions[a][d];
+    for (int d = 0; d < 3; ++d) ph(a, d) = wrapped[a][d];
   }
   int nr[3], ng[3];
   for (int i = 0; i < 3; ++i) {

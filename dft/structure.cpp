@@ -33,7 +33,22 @@ Cell Cell::from_lattice(const Mat3& rows) {
   return c;
 }
 
+std::vector<Vec3> Structure::wrapped_positions() const {
+  std::vector<Vec3> out(positions.size());
+  for (std::size_t a = 0; a < positions.size(); ++a) {
+    Vec3 frac;  // f_i = r . b_i / 2 pi
+    for (int i = 0; i < 3; ++i) {
+      frac[i] = dot(positions[a], cell.reciprocal[i]) / (2.0 * units::pi);
+      frac[i] -= std::floor(frac[i]);
+    }
+    for (int k = 0; k < 3; ++k)
+      out[a][k] = frac[0] * cell.lattice[0][k] + frac[1] * cell.lattice[1][k] + frac[2] * cell.lattice[2][k];
+  }
+  return out;
+}
+
 double Structure::min_distance() const {
+  const auto pos = wrapped_positions();
   // Images within +-2 cells cover the nearest neighbour for any reasonable cell shape.
   double best = 1e300;
   const int m = 2;
@@ -45,7 +60,7 @@ double Structure::min_distance() const {
             if (i == j && n0 == 0 && n1 == 0 && n2 == 0) continue;
             Vec3 d;
             for (int k = 0; k < 3; ++k)
-              d[k] = positions[j][k] - positions[i][k] + n0 * cell.lattice[0][k] + n1 * cell.lattice[1][k] +
+              d[k] = pos[j][k] - pos[i][k] + n0 * cell.lattice[0][k] + n1 * cell.lattice[1][k] +
                      n2 * cell.lattice[2][k];
             best = std::min(best, std::sqrt(dot(d, d)));
           }

@@ -26,6 +26,8 @@ struct Structure {
   std::size_t size() const { return symbols.size(); }
   // Smallest distance between two atoms over periodic images (bohr).
   double min_distance() const;
+  // Positions translated by lattice vectors into the cell (fractional coordinates in [0, 1)).
+  std::vector<Vec3> wrapped_positions() const;
 };
 
 // Reads the first frame of an extended XYZ file as ASE writes it: a count line, a comment line with

@@ -1,0 +1,537 @@
+// Consistency of the Kohn-Sham Hamiltonian on a tiny B2O2 cell (GTH-PBE, 10 Ry, n_real ~ 250):
+//  - H applied to the identity equals T + V_loc(G - G') + V_nl(G, G') assembled independently in the full
+//    complex plane-wave basis (structure factors written out, V_nl through the Legendre addition theorem
+//    sum_m Y_lm(G) Y_lm(G') = (2l+1)/(4 pi) P_l(cos theta)), then moved to the scaled real basis;
+//  - Davidson eigenvalues equal those of the dense matrix (LAPACK);
+//  - the energy terms are expectation values of the operators, and H psi is the gradient of E[psi]
+//    (central finite differences of E_kin + E_loc + E_nl + E_H + E_xc along a random direction);
+//  - run_scf converges, and its energy is invariant under a rigid translation by a grid vector and under
+//    relabelling the atoms.
+#include <gtest/gtest.h>
+
+#include <array>
+#include <cmath>
+#include <complex>
+#include <functional>
+#include <map>
+#include <memory>
+#include <random>
+#include <string>
+#include <vector>
+
+#include "dft/atoms.hpp"
+#include "dft/basis.hpp"
+#include "dft/davidson.hpp"
+#include "dft/density.hpp"
+#include "dft/fields.hpp"
+#include "dft/hamiltonian.hpp"
+#include "dft/hartree.hpp"
+#include "dft/kinetic.hpp"
+#include "dft/local_potential.hpp"
+#include "dft/nonlocal.hpp"
+#include "dft/scf.hpp"
+#include "dft/xc.hpp"
+#include "kernels/linalg.hpp"
+
+namespace {
+
+using namespace megabar::dft;
+namespace linalg = megabar::kernels::linalg;
+using HostMat = Kokkos::View<double**, Kokkos::LayoutLeft, Kokkos::HostSpace>;
+using cplx = std::complex<double>;
+
+constexpr double pi = 3.14159265358979323846;
+
+const Mat3 kLattice{{{7.4, 0.0, 0.0}, {0.6, 7.1, 0.0}, {-0.3, 0.5, 7.7}}};
+const std::vector<std::string> kSymbols{"B", "B", "O", "O"};
+const std::vector<Vec3> kPositions{{2.5, 3.0, 3.5}, {5.0, 4.2, 3.5}, {1.5, 1.0, 3.8}, {6.0, 6.2, 3.2}};
+
+Atoms make_atoms(const std::vector<std::string>& symbols, const std::vector<Vec3>& positions,
+                 const std::string& flavour = "PBE") {
+  Atoms atoms;
+  atoms.structure.cell = Cell::from_lattice(kLattice);
+  atoms.structure.symbols = symbols;
+  atoms.structure.positions = positions;
+  std::map<std::string, int> index;
+  for (const auto& el : symbols) {
+    if (!index.count(el)) {
+      index[el] = static_cast<int>(atoms.species.size());
+      atoms.species.push_back(
+          read_gth(std::string(MEGABAR_SOURCE_DIR) + "/inputs/pseudopotentials/" + el + "-GTH-" + flavour + ".gth", el));
+    }
+    atoms.species_of_atom.push_back(index[el]);
+  }
+  return atoms;
+}
+
+constexpr double kEcut = 5.0;  // Ha (10 Ry)
+
+Basis make_basis(const Atoms& atoms) {
+  return Basis(atoms.structure.cell, kEcut, default_fft_grid(atoms.structure.cell, 4 * kEcut));
+}
+
+HostMat to_host(const View2<double>& v) { return Kokkos::create_mirror_view_and_copy(Kokkos::HostSpace(), v); }
+
+std::array<int, 3> miller(const Cell& cell, const double g[3]) {
+  std::array<int, 3> m;
+  for (int i = 0; i < 3; ++i)
+    m[i] = int(std::lround((g[0] * cell.lattice[i][0] + g[1] * cell.lattice[i][1] + g[2] * cell.lattice[i][2]) / (2 * pi)));
+  return m;
+}
+
+// Column j of the matrix of an operator in the scaled real basis: Y = Op(identity).
+HostMat dense_matrix(int n, const std::function<void(const View2<double>&, View2<double>)>& op) {
+  View2<double> I("I", n, n), Y("Y", n, n);
+  auto Ih = Kokkos::create_mirror_view(I);
+  for (int j = 0; j < n; ++j) Ih(j, j) = 1.0;
+  Kokkos::deep_copy(I, Ih);
+  op(I, Y);
+  return to_host(Y);
+}
+
+// The full complex plane-wave basis G_0 = 0, +G_k, -G_k (k = 1..npw-1) and the isometry U with c = U x
+// from the scaled real vectors x of dft/basis.hpp.
+struct FullBasis {
+  int npw, nfull;
+  std::vector<std::array<double, 3>> G;
+  std::vector<std::array<int, 3>> m;
+  explicit FullBasis(const Basis& basis) : npw(basis.npw()), nfull(basis.npw_full()) {
+    auto Gh = Kokkos::create_mirror_view_and_copy(Kokkos::HostSpace(), basis.wfc().G);
+    G.resize(nfull);
+    m.resize(nfull);
+    for (int k = 0; k < npw; ++k) {
+      const double g[3] = {Gh(k, 0), Gh(k, 1), Gh(k, 2)};
+      G[k] = {g[0], g[1], g[2]};
+      m[k] = miller(basis.cell(), g);
+      if (k > 0) {
+        G[npw - 1 + k] = {-g[0], -g[1], -g[2]};
+        m[npw - 1 + k] = {-m[k][0], -m[k][1], -m[k][2]};
+      }
+    }
+  }
+  // Nonzero entries (row a, value) of column j of U.
+  std::vector<std::pair<int, cplx>> column(int j) const {
+    const double s = 1 / std::sqrt(2.0);
+    if (j == 0) return {{0, 1.0}};
+    if (j < npw) return {{j, s}, {npw - 1 + j, s}};
+    const int k = j - (npw - 1);
+    return {{k, cplx(0, s)}, {npw - 1 + k, cplx(0, -s)}};
+  }
+  // U^H M U for a complex nfull x nfull matrix M(a, b); the result must be real.
+  HostMat to_real(const std::function<cplx(int, int)>& M, double& max_imag) const {
+    const int n = nfull;  // n_real == npw_full
+    HostMat R("R", n, n);
+    max_imag = 0;
+    for (int i = 0; i < n; ++i) {
+      const auto ci = column(i);
+      for (int j = 0; j < n; ++j) {
+        cplx s = 0;
+        for (auto [a, ua] : ci)
+          for (auto [b, ub] : column(j)) s += std::conj(ua) * M(a, b) * ub;
+        R(i, j) = s.real();
+        max_imag = std::max(max_imag, std::fabs(s.imag()));
+      }
+    }
+    return R;
+  }
+};
+
+double legendre(int l, double x) { return l == 0 ? 1.0 : (l == 1 ? x : 0.5 * (3 * x * x - 1)); }
+
+// V_loc(G) = (1/Omega) sum_a v_s(|G|) exp(-i G.R_a), with v_s(0) -> local_g0_term.
+cplx vloc_of(const Atoms& atoms, const double g[3]) {
+  const double g2 = g[0] * g[0] + g[1] * g[1] + g[2] * g[2];
+  cplx s = 0;
+  for (std::size_t a = 0; a < atoms.structure.size(); ++a) {
+    const auto& pp = atoms.species[atoms.species_of_atom[a]];
+    const auto& R = atoms.structure.positions[a];
+    const double f = g2 > 0 ? pp.local_form_factor(std::sqrt(g2)) : pp.local_g0_term();
+    s += f * std::exp(cplx(0, -(g[0] * R[0] + g[1] * R[1] + g[2] * R[2])));
+  }
+  return s / atoms.structure.cell.volume;
+}
+
+// <G|V_nl|G'> = (1/Omega) sum_a exp(-i(G-G').R_a) sum_l (2l+1)/(4 pi) P_l(cos) sum_ij h_ij P_i(|G|) P_j(|G'|).
+cplx vnl_of(const Atoms& atoms, const std::array<double, 3>& g, const std::array<double, 3>& gp) {
+  const double q = std::sqrt(g[0] * g[0] + g[1] * g[1] + g[2] * g[2]);
+  const double qp = std::sqrt(gp[0] * gp[0] + gp[1] * gp[1] + gp[2] * gp[2]);
+  const double cosine = (q > 0 && qp > 0) ? (g[0] * gp[0] + g[1] * gp[1] + g[2] * gp[2]) / (q * qp) : 1.0;
+  cplx s = 0;
+  for (std::size_t a = 0; a < atoms.structure.size(); ++a) {
+    const auto& pp = atoms.species[atoms.species_of_atom[a]];
+    double radial = 0;
+    for (int l = 0; l <= pp.lmax(); ++l)
+      for (int i = 0; i < pp.channels[l].nproj; ++i)
+        for (int j = 0; j < pp.channels[l].nproj; ++j)
+          radial += (2 * l + 1) / (4 * pi) * legendre(l, cosine) * pp.channels[l].h[i][j] *
+                    pp.projector_form_factor(l, i + 1, q) * pp.projector_form_factor(l, j + 1, qp);
+    const auto& R = atoms.structure.positions[a];
+    const double ph = (g[0] - gp[0]) * R[0] + (g[1] - gp[1]) * R[1] + (g[2] - gp[2]) * R[2];
+    s += radial * std::exp(cplx(0, -ph));
+  }
+  return s / atoms.structure.cell.volume;
+}
+
+// V_loc on the density sphere, written out independently of dft::local.
+View1<complex> vloc_sphere(const Basis& basis, const Atoms& atoms) {
+  const int nG = basis.dense().count;
+  View1<complex> v("vloc_G", nG);
+  auto vh = Kokkos::create_mirror_view(v);
+  auto G = Kokkos::create_mirror_view_and_copy(Kokkos::HostSpace(), basis.dense().G);
+  for (int k = 0; k < nG; ++k) {
+    const double g[3] = {G(k, 0), G(k, 1), G(k, 2)};
+    const cplx c = vloc_of(atoms, g);
+    vh(k) = complex(c.real(), c.imag());
+  }
+  Kokkos::deep_copy(v, vh);
+  return v;
+}
+
+double max_abs(const HostMat& A) {
+  double m = 0;
+  for (std::size_t i = 0; i < A.extent(0); ++i)
+    for (std::size_t j = 0; j < A.extent(1); ++j) m = std::max(m, std::fabs(A(i, j)));
+  return m;
+}
+
+// Common objects for one structure: basis, fields, nonlocal term, and H with V_eff = V_loc.
+struct System {
+  Atoms atoms;
+  Basis basis;
+  FieldTransform fields;
+  NonlocalTerm nonlocal;
+  Hamiltonian H;
+  View1<complex> v_loc_G;
+  View1<double> v_loc_r;
+  explicit System(Atoms a)
+      : atoms(std::move(a)),
+        basis(make_basis(atoms)),
+        fields(basis),
+        nonlocal(basis, atoms),
+        H(basis, nonlocal, 4),
+        v_loc_G(local::potential(basis, atoms)),
+        v_loc_r("v_loc_r", basis.grid_size()) {
+    fields.to_real(v_loc_G, v_loc_r);
+    H.set_potential(v_loc_r);
+  }
+  int n() const { return basis.n_real(); }
+};
+
+// The tiny system is shared by the tests of a suite; it holds Kokkos Views, so it must be released before
+// Kokkos::finalize (TearDownTestSuite), not at static destruction.
+class TinyCell : public ::testing::Test {
+ protected:
+  static void SetUpTestSuite() { system_ = std::make_unique<System>(make_atoms(kSymbols, kPositions)); }
+  static void TearDownTestSuite() { system_.reset(); }
+  static System& tiny() { return *system_; }
+
+ private:
+  static std::unique_ptr<System> system_;
+};
+std::unique_ptr<System> TinyCell::system_;
+
+TEST_F(TinyCell, TinyCellIsSmall) {
+  auto& s = tiny();
+  EXPECT_GT(s.atoms.structure.min_distance(), 2.0);
+  EXPECT_GT(s.n(), 150);
+  EXPECT_LT(s.n(), 400);
+  EXPECT_EQ(s.nonlocal.n_projectors(), 4);  // one s projector per atom
+}
+
+TEST_F(TinyCell, LocalPotentialMatchesStructureFactorSum) {
+  auto& s = tiny();
+  auto ref = Kokkos::create_mirror_view_and_copy(Kokkos::HostSpace(), vloc_sphere(s.basis, s.atoms));
+  auto got = Kokkos::create_mirror_view_and_copy(Kokkos::HostSpace(), s.v_loc_G);
+  double err = 0, scale = 0;
+  for (int k = 0; k < s.basis.dense().count; ++k) {
+    err = std::max(err, Kokkos::abs(got(k) - ref(k)));
+    scale = std::max(scale, Kokkos::abs(ref(k)));
+  }
+  EXPECT_LT(err, 1e-13 * scale);
+}
+
+TEST_F(TinyCell, MatrixIsSymmetricAndEqualsIndependentPlaneWaveMatrix) {
+  auto& s = tiny();
+  const int n = s.n();
+  const HostMat H = dense_matrix(n, [&](const View2<double>& X, View2<double> Y) { s.H.apply(X, n, Y); });
+  const double scale = max_abs(H);
+  double asym = 0;
+  for (int i = 0; i < n; ++i)
+    for (int j = 0; j < n; ++j) asym = std::max(asym, std::fabs(H(i, j) - H(j, i)));
+  EXPECT_LT(asym, 1e-13 * scale);
+
+  // Independent assembly in the full complex basis.
+  const FullBasis full(s.basis);
+  std::map<std::array<int, 3>, int> dense_index;
+  auto D = Kokkos::create_mirror_view_and_copy(Kokkos::HostSpace(), s.basis.dense().G);
+  for (int k = 0; k < s.basis.dense().count; ++k) {
+    const double g[3] = {D(k, 0), D(k, 1), D(k, 2)};
+    dense_index[miller(s.basis.cell(), g)] = k;
+  }
+  auto vG = Kokkos::create_mirror_view_and_copy(Kokkos::HostSpace(), vloc_sphere(s.basis, s.atoms));
+  auto M = [&](int a, int b) {
+    const auto& ga = full.G[a];
+    const auto& gb = full.G[b];
+    cplx h = vnl_of(s.atoms, ga, gb);
+    const std::array<int, 3> dm{full.m[a][0] - full.m[b][0], full.m[a][1] - full.m[b][1], full.m[a][2] - full.m[b][2]};
+    const auto it = dense_index.find(dm);
+    EXPECT_NE(it, dense_index.end()) << "G - G' outside the density sphere";
+    if (it != dense_index.end()) h += cplx(vG(it->second).real(), vG(it->second).imag());
+    if (a == b) h += 0.5 * (ga[0] * ga[0] + ga[1] * ga[1] + ga[2] * ga[2]);
+    return h;
+  };
+  double max_imag = 0;
+  const HostMat R = full.to_real(M, max_imag);
+  EXPECT_LT(max_imag, 1e-13 * scale);
+  double err = 0;
+  for (int i = 0; i < n; ++i)
+    for (int j = 0; j < n; ++j) err = std::max(err, std::fabs(H(i, j) - R(i, j)));
+  EXPECT_LT(err, 1e-11 * scale) << "max |H| = " << scale;
+}
+
+TEST_F(TinyCell, NonlocalTermMatchesAdditionTheoremAndItsEnergyAndDiagonal) {
+  auto& s = tiny();
+  const int n = s.n();
+  const HostMat V = dense_matrix(n, [&](const View2<double>& X, View2<double> Y) { s.nonlocal.apply(X, n, Y, 0.0); });
+  const FullBasis full(s.basis);
+  double max_imag = 0;
+  const HostMat R = full.to_real([&](int a, int b) { return vnl_of(s.atoms, full.G[a], full.G[b]); }, max_imag);
+  const double scale = max_abs(R);
+  double err = 0;
+  for (int i = 0; i < n; ++i)
+    for (int j = 0; j < n; ++j) err = std::max(err, std::fabs(V(i, j) - R(i, j)));
+  EXPECT_LT(err, 1e-12 * scale);
+  auto d = Kokkos::create_mirror_view_and_copy(Kokkos::HostSpace(), s.nonlocal.diagonal());
+  for (int i = 0; i < n; ++i) ASSERT_NEAR(d(i), R(i, i), 1e-12 * scale) << i;
+
+  // E_nl = sum_n f_n x_n^T V_nl x_n for random bands.
+  const int nb = 5;
+  View2<double> X("X", n, nb), Y("Y", n, nb);
+  View1<double> occ("occ", nb);
+  auto Xh = Kokkos::create_mirror_view(X);
+  auto oh = Kokkos::create_mirror_view(occ);
+  std::mt19937 rng(11);
+  std::uniform_real_distribution<double> u(-1, 1);
+  for (int b = 0; b < nb; ++b) {
+    oh(b) = 0.5 + b;
+    for (int k = 0; k < n; ++k) Xh(k, b) = u(rng);
+  }
+  Kokkos::deep_copy(X, Xh);
+  Kokkos::deep_copy(occ, oh);
+  s.nonlocal.apply(X, nb, Y, 0.0);
+  auto Yh = to_host(Y);
+  double expect = 0;
+  for (int b = 0; b < nb; ++b)
+    for (int k = 0; k < n; ++k) expect += oh(b) * Xh(k, b) * Yh(k, b);
+  EXPECT_NEAR(s.nonlocal.energy(X, occ, nb), expect, 1e-12 * std::fabs(expect));
+}
+
+// Orthonormal random starting bands, damped at high kinetic energy.
+View2<double> random_bands(const Basis& basis, int nb, unsigned seed) {
+  View2<double> X("X", basis.n_real(), nb);
+  auto Xh = Kokkos::create_mirror_view(X);
+  auto T = Kokkos::create_mirror_view_and_copy(Kokkos::HostSpace(), basis.kinetic_diagonal());
+  std::mt19937 rng(seed);
+  std::uniform_real_distribution<double> u(-1, 1);
+  for (int b = 0; b < nb; ++b)
+    for (int k = 0; k < basis.n_real(); ++k) Xh(k, b) = u(rng) / (1 + T(k));
+  Kokkos::deep_copy(X, Xh);
+  orthonormalize_block(X, 0, nb);
+  return X;
+}
+
+TEST_F(TinyCell, DavidsonMatchesDenseDiagonalisation) {
+  auto& s = tiny();
+  const int n = s.n(), nb = 6;
+  const HostMat H = dense_matrix(n, [&](const View2<double>& X, View2<double> Y) { s.H.apply(X, n, Y); });
+  View2<double> A("A", n, n);
+  Kokkos::deep_copy(A, H);
+  std::vector<double> w(n);
+  ASSERT_EQ(linalg::syev(n, A.data(), A.stride(1), w.data()), 0);
+
+  auto X = random_bands(s.basis, nb, 5);
+  Davidson davidson(n, nb);
+  std::vector<double> eig;
+  const auto stats = davidson.solve(s.H, X, eig, 1e-20, 300);
+  EXPECT_TRUE(stats.converged) << "max |r|^2 = " << stats.max_residual2;
+  ASSERT_EQ(eig.size(), std::size_t(nb));
+  for (int j = 0; j < nb; ++j) EXPECT_NEAR(eig[j], w[j], 1e-8) << "band " << j;
+  // The Ritz vectors are orthonormal eigenvectors.
+  View2<double> HX("HX", n, nb);
+  s.H.apply(X, nb, HX);
+  auto Xh = to_host(X), HXh = to_host(HX);
+  for (int a = 0; a < nb; ++a) {
+    double r2 = 0;
+    for (int k = 0; k < n; ++k) r2 += std::pow(HXh(k, a) - eig[a] * Xh(k, a), 2);
+    EXPECT_LT(std::sqrt(r2), 1e-7) << "band " << a;
+    for (int b = 0; b < nb; ++b) {
+      double o = 0;
+      for (int k = 0; k < n; ++k) o += Xh(k, a) * Xh(k, b);
+      EXPECT_NEAR(o, a == b ? 1.0 : 0.0, 1e-12);
+    }
+  }
+}
+
+// The Kohn-Sham energy of bands X with occupations occ (no Ewald), and its pieces.
+struct KsEnergy {
+  System& s;
+  XcTerm xc;
+  int nb;
+  View1<double> occ;
+  KsEnergy(System& sys, const std::string& functional, int nbands)
+      : s(sys), xc(functional, sys.fields), nb(nbands), occ("occ", nbands) {
+    auto oh = Kokkos::create_mirror_view(occ);
+    for (int b = 0; b < nb; ++b) oh(b) = b == nb - 1 ? 1.0 : 2.0;  // includes a fractional occupation
+    Kokkos::deep_copy(occ, oh);
+  }
+  // Density (grid and sphere) of X.
+  void density(const View2<double>& X, View1<double> rho_r, View1<complex> rho_G) const {
+    compute_density(s.H, X, occ, nb, rho_r);
+    s.fields.to_sphere(rho_r, rho_G);
+  }
+  double total(const View2<double>& X) const {
+    const long N = s.basis.grid_size();
+    View1<double> rho_r("rho_r", N), v("v", N);
+    View1<complex> rho_G("rho_G", s.basis.dense().count);
+    density(X, rho_r, rho_G);
+    return kinetic::energy(s.basis, X, occ, nb) + s.nonlocal.energy(X, occ, nb) +
+           local::energy(s.basis, s.v_loc_G, rho_G) + hartree::energy(s.basis, rho_G) + xc.compute(rho_r, rho_G, v);
+  }
+};
+
+TEST_F(TinyCell, OneElectronEnergiesAreExpectationValuesOfTheOperators) {
+  auto& s = tiny();
+  const int nb = 5;
+  KsEnergy ks(s, "PBE", nb);
+  auto X = random_bands(s.basis, nb, 9);
+  const long N = s.basis.grid_size();
+  View1<double> rho_r("rho_r", N);
+  View1<complex> rho_G("rho_G", s.basis.dense().count);
+  ks.density(X, rho_r, rho_G);
+  // Charge: Omega rho(G = 0) = sum_n f_n for orthonormal bands.
+  auto rG = Kokkos::create_mirror_view_and_copy(Kokkos::HostSpace(), rho_G);
+  EXPECT_NEAR(rG(s.basis.dense_g0()).real() * s.basis.cell().volume, 2.0 * (nb - 1) + 1.0, 1e-12);
+
+  const double e_one = kinetic::energy(s.basis, X, ks.occ, nb) + s.nonlocal.energy(X, ks.occ, nb) +
+                       local::energy(s.basis, s.v_loc_G, rho_G);
+  View2<double> HX("HX", s.n(), nb);
+  s.H.apply(X, nb, HX);  // H has V_eff = V_loc
+  auto Xh = to_host(X), HXh = to_host(HX);
+  auto oh = Kokkos::create_mirror_view_and_copy(Kokkos::HostSpace(), ks.occ);
+  double expect = 0;
+  for (int b = 0; b < nb; ++b)
+    for (int k = 0; k < s.n(); ++k) expect += oh(b) * Xh(k, b) * HXh(k, b);
+  EXPECT_NEAR(e_one, expect, 1e-11 * std::fabs(expect));
+  // And the local part alone equals int V_loc rho on the grid.
+  auto rr = Kokkos::create_mirror_view_and_copy(Kokkos::HostSpace(), rho_r);
+  auto vr = Kokkos::create_mirror_view_and_copy(Kokkos::HostSpace(), s.v_loc_r);
+  double grid_sum = 0;
+  for (long i = 0; i < N; ++i) grid_sum += rr(i) * vr(i);
+  grid_sum *= s.basis.cell().volume / double(N);
+  EXPECT_NEAR(local::energy(s.basis, s.v_loc_G, rho_G), grid_sum, 1e-11 * std::fabs(grid_sum));
+}
+
+// dE/dt along X + t D equals sum_n 2 f_n D_n^T H[rho] X_n with V_eff = V_loc + V_H + V_xc.
+void check_gradient(System& s, const std::string& functional) {
+  const int nb = 5, n = s.n();
+  KsEnergy ks(s, functional, nb);
+  auto X = random_bands(s.basis, nb, 21);
+  auto D = random_bands(s.basis, nb, 22);
+  const long N = s.basis.grid_size();
+  const int nG = s.basis.dense().count;
+  View1<double> rho_r("rho_r", N), v_h_r("v_h_r", N), v_xc_r("v_xc_r", N), v_eff("v_eff", N);
+  View1<complex> rho_G("rho_G", nG), v_h_G("v_h_G", nG);
+  ks.density(X, rho_r, rho_G);
+  hartree::potential(s.basis, rho_G, v_h_G);
+  s.fields.to_real(v_h_G, v_h_r);
+  ks.xc.compute(rho_r, rho_G, v_xc_r);
+  auto vl = s.v_loc_r;
+  Kokkos::parallel_for(N, KOKKOS_LAMBDA(long i) { v_eff(i) = vl(i) + v_h_r(i) + v_xc_r(i); });
+  Hamiltonian H(s.basis, s.nonlocal, 4);
+  H.set_potential(v_eff);
+  View2<double> HX("HX", n, nb);
+  H.apply(X, nb, HX);
+  auto Dh = to_host(D), HXh = to_host(HX);
+  auto oh = Kokkos::create_mirror_view_and_copy(Kokkos::HostSpace(), ks.occ);
+  double analytic = 0;
+  for (int b = 0; b < nb; ++b)
+    for (int k = 0; k < n; ++k) analytic += 2 * oh(b) * Dh(k, b) * HXh(k, b);
+
+  auto energy_at = [&](double t) {
+    View2<double> Xt("Xt", n, nb);
+    Kokkos::parallel_for(Kokkos::MDRangePolicy<Kokkos::Rank<2>>({0, 0}, {n, nb}),
+                         KOKKOS_LAMBDA(int k, int b) { Xt(k, b) = X(k, b) + t * D(k, b); });
+    return ks.total(Xt);
+  };
+  const double h = 1e-4;
+  const double fd = (8 * (energy_at(h) - energy_at(-h)) - (energy_at(2 * h) - energy_at(-2 * h))) / (12 * h);
+  EXPECT_NEAR(fd, analytic, 1e-6 * std::fabs(analytic)) << functional;
+  EXPECT_GT(std::fabs(analytic), 1e-2) << functional;
+}
+
+TEST_F(TinyCell, HPsiIsTheGradientOfTheEnergyPbe) { check_gradient(tiny(), "PBE"); }
+TEST_F(TinyCell, HPsiIsTheGradientOfTheEnergyLda) { check_gradient(tiny(), "LDA"); }
+
+// ---- SCF ----------------------------------------------------------------------------------------------
+
+ScfResult scf(const Atoms& atoms) {
+  Basis basis = make_basis(atoms);
+  ScfOptions opt;
+  opt.xc = "PBE";
+  opt.energy_tolerance = 1e-11;
+  opt.max_iterations = 60;
+  return run_scf(atoms, basis, opt);
+}
+
+const ScfResult& reference_scf() {
+  static const ScfResult r = scf(make_atoms(kSymbols, kPositions));
+  return r;
+}
+
+TEST(Scf, TinyCellConverges) {
+  const auto& r = reference_scf();
+  EXPECT_TRUE(r.converged) << "iterations " << r.iterations;
+  EXPECT_LT(r.iterations, 40);
+  EXPECT_DOUBLE_EQ(r.n_electrons, 18.0);
+  EXPECT_EQ(r.n_occupied, 9);
+  ASSERT_EQ(r.eigenvalues.size(), 9u);
+  for (int j = 1; j < 9; ++j) EXPECT_LE(r.eigenvalues[j - 1], r.eigenvalues[j]);
+  // The energy settles monotonically at the end and its last change is below the tolerance.
+  EXPECT_LT(std::fabs(r.history.back().delta_energy), 1e-11);
+  EXPECT_LT(r.history.back().dr2, 1e-11);
+}
+
+TEST(Scf, EnergyInvariantUnderTranslationByAGridVector) {
+  const auto& ref = reference_scf();
+  const Cell cell = Cell::from_lattice(kLattice);
+  const auto grid = default_fft_grid(cell, 4 * kEcut);
+  // t = 3/n0 a1 - 5/n1 a2 + 2/n2 a3 maps grid points onto grid points, so even E_xc (evaluated on the
+  // grid) is exactly invariant; all other terms are invariant under any translation.
+  const int steps[3] = {3, -5, 2};
+  std::vector<Vec3> moved = kPositions;
+  for (auto& p : moved)
+    for (int i = 0; i < 3; ++i)
+      for (int k = 0; k < 3; ++k) p[k] += double(steps[i]) / grid[i] * kLattice[i][k];
+  const auto r = scf(make_atoms(kSymbols, moved));
+  ASSERT_TRUE(r.converged);
+  EXPECT_NEAR(r.energies.total(), ref.energies.total(), 1e-8);
+  EXPECT_NEAR(r.energies.ewald, ref.energies.ewald, 1e-10);
+  EXPECT_NEAR(r.energies.xc, ref.energies.xc, 1e-7);
+  for (int j = 0; j < 9; ++j) EXPECT_NEAR(r.eigenvalues[j], ref.eigenvalues[j], 1e-6) << j;
+}
+
+TEST(Scf, EnergyInvariantUnderRelabellingOfAtoms) {
+  const auto& ref = reference_scf();
+  // O first (so the species list is reordered too), B atoms swapped.
+  const std::vector<int> order{3, 2, 1, 0};
+  std::vector<std::string> sym;
+  std::vector<Vec3> pos;
+  for (int i : order) sym.push_back(kSymbols[i]), pos.push_back(kPositions[i]);
+  const auto r = scf(make_atoms(sym, pos));
+  ASSERT_TRUE(r.converged);
+  EXPECT_NEAR(r.energies.total(), ref.energies.total(), 1e-8);
+  EXPECT_NEAR(r.energies.kinetic, ref.energies.kinetic, 1e-6);
+  EXPECT_NEAR(r.energies.nonlocal, ref.energies.nonlocal, 1e-6);
+}
+
+}  // namespace
