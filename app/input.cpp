@@ -6,7 +6,6 @@
 #include <toml++/toml.h>
 
 #include "dft/units.hpp"
-#include "dft/xc.hpp"
 
 namespace megabar::app {
 
@@ -128,7 +127,7 @@ RunInput read_input(const std::string& path) {
   in.scf.xc = get_string(c, *d, "xc", "dft.xc", std::string("PBE"));
   {
     bool ok = false;
-    for (auto& n : dft::XcTerm::known_names()) ok = ok || n == in.scf.xc;
+    for (auto& n : dft::known_xc_names()) ok = ok || n == in.scf.xc;
     if (!ok) c.fail("dft.xc", d->get("xc")->source(), "unknown functional '" + in.scf.xc + "'; expected PBE, LDA or PADE");
   }
   in.scf.extra_bands = static_cast<int>(get_int(c, *d, "extra_bands", "dft.extra_bands", 0, 0, 100000));

@@ -5,7 +5,7 @@
 #include <optional>
 #include <string>
 
-#include "dft/scf.hpp"
+#include "dft/scf_options.hpp"
 
 namespace megabar::app {
 

@@ -22,20 +22,15 @@ namespace fs = std::filesystem;
 namespace {
 
 dft::Atoms build_atoms(const RunInput& in) {
+  std::map<std::string, dft::PseudoSource> sources;
+  for (const auto& [el, spec] : in.pseudopotentials) sources[el] = {spec.file, spec.name};
   dft::Atoms atoms;
-  atoms.structure = dft::read_extxyz(in.structure_file);
-  std::map<std::string, int> index;
-  for (std::size_t a = 0; a < atoms.structure.size(); ++a) {
-    const auto& el = atoms.structure.symbols[a];
-    if (!index.count(el)) {
-      auto it = in.pseudopotentials.find(el);
-      if (it == in.pseudopotentials.end())
-        throw std::invalid_argument(in.path + ": no pseudopotential for element '" + el + "' (atom " + std::to_string(a + 1) +
-                                    " of " + in.structure_file + "); add it under [dft.pseudopotentials]");
-      index[el] = static_cast<int>(atoms.species.size());
-      atoms.species.push_back(dft::read_gth(it->second.file, el, it->second.name));
-    }
-    atoms.species_of_atom.push_back(index[el]);
+  try {
+    atoms = dft::make_atoms(dft::read_extxyz(in.structure_file), sources);
+  } catch (const std::invalid_argument& e) {
+    if (std::string(e.what()).rfind("no pseudopotential", 0) == 0)
+      throw std::invalid_argument(in.path + ": " + e.what() + " in " + in.structure_file + "; add it under [dft.pseudopotentials]");
+    throw;
   }
   const double dmin = atoms.structure.min_distance() / units::angstrom;
   if (dmin < 0.5)

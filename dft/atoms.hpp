@@ -1,5 +1,7 @@
 // Atoms with their pseudopotentials: what the Hamiltonian terms need about the ions.
 #pragma once
+#include <map>
+#include <string>
 #include <vector>
 
 #include "dft/gth.hpp"
@@ -18,6 +20,16 @@ struct Atoms {
   // Positions as a device View (natoms x 3, bohr).
   kernels::View2<double> positions_view() const;
 };
+
+// Where the pseudopotential of one element comes from: a file, and the potential's name inside a library.
+struct PseudoSource {
+  std::string file;
+  std::string name;
+};
+
+// Attaches pseudopotentials to a structure, one per distinct element (in order of first appearance).
+// Throws std::invalid_argument naming the element and atom when no pseudopotential is given for it.
+Atoms make_atoms(const Structure& structure, const std::map<std::string, PseudoSource>& pseudopotentials);
 
 // Structure factor of each species on a list of G vectors: S_s(G) = sum_{a in s} exp(-i G.R_a),
 // returned as (nspecies x nG).

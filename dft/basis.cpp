@@ -97,6 +97,19 @@ GVectors to_views(const std::vector<GEntry>& list, const std::array<int, 3>& n, 
   return gv;
 }
 
+// |G|^2/2 for each entry of a scaled real coefficient vector (a free function: nvcc does not accept
+// device lambdas inside constructors).
+View1<double> kinetic_diagonal_of(const GVectors& wfc) {
+  const int npw = wfc.count;
+  View1<double> kin("basis::kinetic", 2 * npw - 1);
+  auto G2 = wfc.G2;
+  Kokkos::parallel_for("dft::basis::kinetic", kernels::RangePolicy(0, npw), KOKKOS_LAMBDA(int k) {
+    kin(k) = 0.5 * G2(k);
+    if (k > 0) kin(npw - 1 + k) = 0.5 * G2(k);
+  });
+  return kin;
+}
+
 }  // namespace
 
 Basis::Basis(const Cell& cell, double ecut, std::array<int, 3> fft_grid) : cell_(cell), ecut_(ecut), grid_(fft_grid) {
@@ -121,14 +134,7 @@ Basis::Basis(const Cell& cell, double ecut, std::array<int, 3> fft_grid) : cell_
     if (dense_list[k].g2 == 0.0) dense_g0_ = static_cast<int>(k);
   dense_ = to_views(dense_list, grid_, "basis::dense");
 
-  kinetic_ = View1<double>("basis::kinetic", n_real());
-  auto G2 = wfc_.G2;
-  auto kin = kinetic_;
-  const int npw = wfc_.count;
-  Kokkos::parallel_for("dft::basis::kinetic", kernels::RangePolicy(0, npw), KOKKOS_LAMBDA(int k) {
-    kin(k) = 0.5 * G2(k);
-    if (k > 0) kin(npw - 1 + k) = 0.5 * G2(k);
-  });
+  kinetic_ = kinetic_diagonal_of(wfc_);
 }
 
 }  // namespace megabar::dft

@@ -14,6 +14,40 @@ struct ProjectorInfo {
 };
 }  // namespace
 
+// Fills B (n_real x nproj) with the scaled half-sphere vectors of every projector (a free function:
+// nvcc does not accept device lambdas inside constructors).
+void fill_projectors(const Basis& basis, const View2<double>& pos,
+                     const Kokkos::View<double**, Kokkos::LayoutRight, kernels::MemSpace>& rad,
+                     const Kokkos::View<int**, Kokkos::LayoutRight, kernels::MemSpace>& pinfo, View2<double> B) {
+  const int npw = basis.npw(), nproj = static_cast<int>(B.extent(1));
+  auto G = basis.wfc().G;
+  auto G2 = basis.wfc().G2;
+  const double inv_sqrt_omega = 1.0 / std::sqrt(basis.cell().volume);
+  const double sqrt2 = std::sqrt(2.0);
+  Kokkos::parallel_for(
+      "dft::nonlocal::projectors", Kokkos::MDRangePolicy<kernels::ExecSpace, Kokkos::Rank<2>>({0, 0}, {nproj, npw}),
+      KOKKOS_LAMBDA(int p, int k) {
+        const int a = pinfo(p, 0), l = pinfo(p, 1), m = pinfo(p, 2);
+        const double radial_value = rad(pinfo(p, 3), k) * inv_sqrt_omega;
+        if (k == 0) {  // G = 0: only l = 0 survives, and exp(0) = 1
+          B(0, p) = (l == 0) ? radial_value * real_ylm(0, 0, 0, 0, 1) : 0.0;
+          return;
+        }
+        const double g = kernels::math::sqrt(G2(k));
+        const double y = real_ylm(l, m, G(k, 0) / g, G(k, 1) / g, G(k, 2) / g);
+        const double phase = G(k, 0) * pos(a, 0) + G(k, 1) * pos(a, 1) + G(k, 2) * pos(a, 2);
+        // value = radial * y * (-i)^l * exp(-i phase)
+        double re = radial_value * y * kernels::math::cos(phase), im = -radial_value * y * kernels::math::sin(phase);
+        for (int t = 0; t < l; ++t) {  // multiply by -i, l times
+          const double tmp = re;
+          re = im;
+          im = -tmp;
+        }
+        B(k, p) = sqrt2 * re;
+        B(npw - 1 + k, p) = sqrt2 * im;
+      });
+}
+
 NonlocalTerm::NonlocalTerm(const Basis& basis, const Atoms& atoms) : basis_(basis) {
   const int npw = basis.npw();
   // Radial tables P^l_i(|G|) per (species, l, i), host-evaluated once.
@@ -88,34 +122,7 @@ NonlocalTerm::NonlocalTerm(const Basis& basis, const Atoms& atoms) : basis_(basi
   Kokkos::deep_copy(rad, radh);
   Kokkos::deep_copy(pinfo, pih);
 
-  auto pos = atoms.positions_view();
-  auto G = basis.wfc().G;
-  auto G2 = basis.wfc().G2;
-  auto B = B_;
-  const double inv_sqrt_omega = 1.0 / std::sqrt(basis.cell().volume);
-  const double sqrt2 = std::sqrt(2.0);
-  Kokkos::parallel_for(
-      "dft::nonlocal::projectors", Kokkos::MDRangePolicy<kernels::ExecSpace, Kokkos::Rank<2>>({0, 0}, {nproj_, npw}),
-      KOKKOS_LAMBDA(int p, int k) {
-        const int a = pinfo(p, 0), l = pinfo(p, 1), m = pinfo(p, 2);
-        const double radial_value = rad(pinfo(p, 3), k) * inv_sqrt_omega;
-        if (k == 0) {  // G = 0: only l = 0 survives, and exp(0) = 1
-          B(0, p) = (l == 0) ? radial_value * real_ylm(0, 0, 0, 0, 1) : 0.0;
-          return;
-        }
-        const double g = kernels::math::sqrt(G2(k));
-        const double y = real_ylm(l, m, G(k, 0) / g, G(k, 1) / g, G(k, 2) / g);
-        const double phase = G(k, 0) * pos(a, 0) + G(k, 1) * pos(a, 1) + G(k, 2) * pos(a, 2);
-        // value = radial * y * (-i)^l * exp(-i phase)
-        double re = radial_value * y * kernels::math::cos(phase), im = -radial_value * y * kernels::math::sin(phase);
-        for (int t = 0; t < l; ++t) {  // multiply by -i, l times
-          const double tmp = re;
-          re = im;
-          im = -tmp;
-        }
-        B(k, p) = sqrt2 * re;
-        B(npw - 1 + k, p) = sqrt2 * im;
-      });
+  fill_projectors(basis, atoms.positions_view(), rad, pinfo, B_);
 }
 
 View2<double> NonlocalTerm::projections(const View2<double>& X, int nb) const {

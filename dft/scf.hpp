@@ -11,21 +11,11 @@
 
 #include "dft/atoms.hpp"
 #include "dft/basis.hpp"
+#include "dft/scf_options.hpp"
 
 namespace megabar::dft {
 
-struct ScfOptions {
-  std::string xc = "PBE";
-  double energy_tolerance = 1e-8;   // Ha, change of E between iterations
-  double density_tolerance = -1;    // Ha, Hartree-metric residual (dr2); < 0: same as energy_tolerance
-  int max_iterations = 100;
-  double mixing_beta = 0.5;
-  int mixing_history = 8;
-  double kerker_q0 = 0.0;           // 1/bohr; 0 disables the Kerker factor
-  int extra_bands = 0;              // bands beyond the occupied ones
-  unsigned long seed = 20241126;    // random initial wavefunctions
-  int fft_batch = 8;                // band pairs per batched FFT
-};
+
 
 struct EnergyTerms {
   double kinetic = 0, local = 0, nonlocal = 0, hartree = 0, xc = 0, ewald = 0;

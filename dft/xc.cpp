@@ -15,7 +15,6 @@ struct XcTerm::Funcs {
   }
 };
 
-std::vector<std::string> XcTerm::known_names() { return {"PBE", "LDA", "PADE"}; }
 
 XcTerm::XcTerm(const std::string& name, const FieldTransform& fields)
     : name_(name), fields_(fields), funcs_(std::make_unique<Funcs>()) {

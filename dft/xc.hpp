@@ -27,8 +27,6 @@ class XcTerm {
   // From rho (real grid and its sphere coefficients) computes v_xc on the grid; returns E_xc.
   double compute(const View1<double>& rho_r, const View1<complex>& rho_G, View1<double> v_r) const;
 
-  static std::vector<std::string> known_names();
-
  private:
   struct Funcs;
   std::string name_;

@@ -219,7 +219,7 @@ struct System {
 
 // The tiny system is shared by the tests of a suite; it holds Kokkos Views, so it must be released before
 // Kokkos::finalize (TearDownTestSuite), not at static destruction.
-class TinyCell : public ::testing::Test {
+class HamiltonianTinyCell : public ::testing::Test {
  protected:
   static void SetUpTestSuite() { system_ = std::make_unique<System>(make_atoms(kSymbols, kPositions)); }
   static void TearDownTestSuite() { system_.reset(); }
@@ -228,9 +228,9 @@ class TinyCell : public ::testing::Test {
  private:
   static std::unique_ptr<System> system_;
 };
-std::unique_ptr<System> TinyCell::system_;
+std::unique_ptr<System> HamiltonianTinyCell::system_;
 
-TEST_F(TinyCell, TinyCellIsSmall) {
+TEST_F(HamiltonianTinyCell, TinyCellIsSmall) {
   auto& s = tiny();
   EXPECT_GT(s.atoms.structure.min_distance(), 2.0);
   EXPECT_GT(s.n(), 150);
@@ -238,7 +238,7 @@ TEST_F(TinyCell, TinyCellIsSmall) {
   EXPECT_EQ(s.nonlocal.n_projectors(), 4);  // one s projector per atom
 }
 
-TEST_F(TinyCell, LocalPotentialMatchesStructureFactorSum) {
+TEST_F(HamiltonianTinyCell, LocalPotentialMatchesStructureFactorSum) {
   auto& s = tiny();
   auto ref = Kokkos::create_mirror_view_and_copy(Kokkos::HostSpace(), vloc_sphere(s.basis, s.atoms));
   auto got = Kokkos::create_mirror_view_and_copy(Kokkos::HostSpace(), s.v_loc_G);
@@ -250,7 +250,7 @@ TEST_F(TinyCell, LocalPotentialMatchesStructureFactorSum) {
   EXPECT_LT(err, 1e-13 * scale);
 }
 
-TEST_F(TinyCell, MatrixIsSymmetricAndEqualsIndependentPlaneWaveMatrix) {
+TEST_F(HamiltonianTinyCell, MatrixIsSymmetricAndEqualsIndependentPlaneWaveMatrix) {
   auto& s = tiny();
   const int n = s.n();
   const HostMat H = dense_matrix(n, [&](const View2<double>& X, View2<double> Y) { s.H.apply(X, n, Y); });
@@ -289,7 +289,7 @@ TEST_F(TinyCell, MatrixIsSymmetricAndEqualsIndependentPlaneWaveMatrix) {
   EXPECT_LT(err, 1e-11 * scale) << "max |H| = " << scale;
 }
 
-TEST_F(TinyCell, NonlocalTermMatchesAdditionTheoremAndItsEnergyAndDiagonal) {
+TEST_F(HamiltonianTinyCell, NonlocalTermMatchesAdditionTheoremAndItsEnergyAndDiagonal) {
   auto& s = tiny();
   const int n = s.n();
   const HostMat V = dense_matrix(n, [&](const View2<double>& X, View2<double> Y) { s.nonlocal.apply(X, n, Y, 0.0); });
@@ -340,14 +340,15 @@ View2<double> random_bands(const Basis& basis, int nb, unsigned seed) {
   return X;
 }
 
-TEST_F(TinyCell, DavidsonMatchesDenseDiagonalisation) {
+TEST_F(HamiltonianTinyCell, DavidsonMatchesDenseDiagonalisation) {
   auto& s = tiny();
   const int n = s.n(), nb = 6;
   const HostMat H = dense_matrix(n, [&](const View2<double>& X, View2<double> Y) { s.H.apply(X, n, Y); });
   View2<double> A("A", n, n);
   Kokkos::deep_copy(A, H);
-  std::vector<double> w(n);
-  ASSERT_EQ(linalg::syev(n, A.data(), A.stride(1), w.data()), 0);
+  View1<double> w_dev("w", n);  // kernels::linalg works on MemSpace arrays (cuSOLVER: A and w on the device)
+  ASSERT_EQ(linalg::syev(n, A.data(), A.stride(1), w_dev.data()), 0);
+  auto w = Kokkos::create_mirror_view_and_copy(Kokkos::HostSpace(), w_dev);
 
   auto X = random_bands(s.basis, nb, 5);
   Davidson davidson(n, nb);
@@ -355,7 +356,7 @@ TEST_F(TinyCell, DavidsonMatchesDenseDiagonalisation) {
   const auto stats = davidson.solve(s.H, X, eig, 1e-20, 300);
   EXPECT_TRUE(stats.converged) << "max |r|^2 = " << stats.max_residual2;
   ASSERT_EQ(eig.size(), std::size_t(nb));
-  for (int j = 0; j < nb; ++j) EXPECT_NEAR(eig[j], w[j], 1e-8) << "band " << j;
+  for (int j = 0; j < nb; ++j) EXPECT_NEAR(eig[j], w(j), 1e-8) << "band " << j;
   // The Ritz vectors are orthonormal eigenvectors.
   View2<double> HX("HX", n, nb);
   s.H.apply(X, nb, HX);
@@ -399,7 +400,7 @@ struct KsEnergy {
   }
 };
 
-TEST_F(TinyCell, OneElectronEnergiesAreExpectationValuesOfTheOperators) {
+TEST_F(HamiltonianTinyCell, OneElectronEnergiesAreExpectationValuesOfTheOperators) {
   auto& s = tiny();
   const int nb = 5;
   KsEnergy ks(s, "PBE", nb);
@@ -431,6 +432,21 @@ TEST_F(TinyCell, OneElectronEnergiesAreExpectationValuesOfTheOperators) {
   EXPECT_NEAR(local::energy(s.basis, s.v_loc_G, rho_G), grid_sum, 1e-11 * std::fabs(grid_sum));
 }
 
+// Free functions for the device loops (CUDA lambdas may not sit in lambdas or private TestBody()).
+void sum_potentials(const View1<double>& a, const View1<double>& b, const View1<double>& c, View1<double> out) {
+  Kokkos::parallel_for("test::hamiltonian::v_eff", megabar::kernels::RangePolicy(0, out.extent(0)),
+                       KOKKOS_LAMBDA(long i) { out(i) = a(i) + b(i) + c(i); });
+}
+
+View2<double> bands_axpy(const View2<double>& X, double t, const View2<double>& D) {
+  View2<double> out("Xt", X.extent(0), X.extent(1));
+  Kokkos::parallel_for("test::hamiltonian::axpy",
+                       Kokkos::MDRangePolicy<megabar::kernels::ExecSpace, Kokkos::Rank<2>>(
+                           {0, 0}, {long(X.extent(0)), long(X.extent(1))}),
+                       KOKKOS_LAMBDA(long k, long b) { out(k, b) = X(k, b) + t * D(k, b); });
+  return out;
+}
+
 // dE/dt along X + t D equals sum_n 2 f_n D_n^T H[rho] X_n with V_eff = V_loc + V_H + V_xc.
 void check_gradient(System& s, const std::string& functional) {
   const int nb = 5, n = s.n();
@@ -445,8 +461,7 @@ void check_gradient(System& s, const std::string& functional) {
   hartree::potential(s.basis, rho_G, v_h_G);
   s.fields.to_real(v_h_G, v_h_r);
   ks.xc.compute(rho_r, rho_G, v_xc_r);
-  auto vl = s.v_loc_r;
-  Kokkos::parallel_for(N, KOKKOS_LAMBDA(long i) { v_eff(i) = vl(i) + v_h_r(i) + v_xc_r(i); });
+  sum_potentials(s.v_loc_r, v_h_r, v_xc_r, v_eff);
   Hamiltonian H(s.basis, s.nonlocal, 4);
   H.set_potential(v_eff);
   View2<double> HX("HX", n, nb);
@@ -457,20 +472,15 @@ void check_gradient(System& s, const std::string& functional) {
   for (int b = 0; b < nb; ++b)
     for (int k = 0; k < n; ++k) analytic += 2 * oh(b) * Dh(k, b) * HXh(k, b);
 
-  auto energy_at = [&](double t) {
-    View2<double> Xt("Xt", n, nb);
-    Kokkos::parallel_for(Kokkos::MDRangePolicy<Kokkos::Rank<2>>({0, 0}, {n, nb}),
-                         KOKKOS_LAMBDA(int k, int b) { Xt(k, b) = X(k, b) + t * D(k, b); });
-    return ks.total(Xt);
-  };
+  auto energy_at = [&](double t) { return ks.total(bands_axpy(X, t, D)); };
   const double h = 1e-4;
   const double fd = (8 * (energy_at(h) - energy_at(-h)) - (energy_at(2 * h) - energy_at(-2 * h))) / (12 * h);
   EXPECT_NEAR(fd, analytic, 1e-6 * std::fabs(analytic)) << functional;
   EXPECT_GT(std::fabs(analytic), 1e-2) << functional;
 }
 
-TEST_F(TinyCell, HPsiIsTheGradientOfTheEnergyPbe) { check_gradient(tiny(), "PBE"); }
-TEST_F(TinyCell, HPsiIsTheGradientOfTheEnergyLda) { check_gradient(tiny(), "LDA"); }
+TEST_F(HamiltonianTinyCell, HPsiIsTheGradientOfTheEnergyPbe) { check_gradient(tiny(), "PBE"); }
+TEST_F(HamiltonianTinyCell, HPsiIsTheGradientOfTheEnergyLda) { check_gradient(tiny(), "LDA"); }
 
 // ---- SCF ----------------------------------------------------------------------------------------------
 
@@ -496,7 +506,7 @@ TEST(Scf, TinyCellConverges) {
   EXPECT_EQ(r.n_occupied, 9);
   ASSERT_EQ(r.eigenvalues.size(), 9u);
   for (int j = 1; j < 9; ++j) EXPECT_LE(r.eigenvalues[j - 1], r.eigenvalues[j]);
-  // The energy settles monotonically at the end and its last change is below the tolerance.
+  // The last energy change and density residual are below the tolerance.
   EXPECT_LT(std::fabs(r.history.back().delta_energy), 1e-11);
   EXPECT_LT(r.history.back().dr2, 1e-11);
 }
@@ -516,8 +526,22 @@ TEST(Scf, EnergyInvariantUnderTranslationByAGridVector) {
   ASSERT_TRUE(r.converged);
   EXPECT_NEAR(r.energies.total(), ref.energies.total(), 1e-8);
   EXPECT_NEAR(r.energies.ewald, ref.energies.ewald, 1e-10);
-  EXPECT_NEAR(r.energies.xc, ref.energies.xc, 1e-7);
-  for (int j = 0; j < 9; ++j) EXPECT_NEAR(r.eigenvalues[j], ref.eigenvalues[j], 1e-6) << j;
+  // Single terms and eigenvalues are first order in the remaining density error (dr2 < 1e-11): ~1e-5.
+  EXPECT_NEAR(r.energies.xc, ref.energies.xc, 1e-4);
+  EXPECT_NEAR(r.energies.hartree, ref.energies.hartree, 1e-4);
+  for (int j = 0; j < 9; ++j) EXPECT_NEAR(r.eigenvalues[j], ref.eigenvalues[j], 1e-5) << j;  // observed < 2e-7
+}
+
+TEST(Scf, GeneralTranslationChangesEnergyOnlyByTheEggBoxEffect) {
+  // Off the grid, E_xc sees the density at shifted points: a small change that vanishes with the cutoff
+  // (about 1e-4 Ha here at 10 Ry). Sign or phase errors in the structure factors would be far larger.
+  const auto& ref = reference_scf();
+  std::vector<Vec3> moved = kPositions;
+  for (auto& p : moved) p = {p[0] + 0.37, p[1] - 0.21, p[2] + 0.55};
+  const auto r = scf(make_atoms(kSymbols, moved));
+  ASSERT_TRUE(r.converged);
+  EXPECT_NEAR(r.energies.total(), ref.energies.total(), 1e-3);
+  EXPECT_NEAR(r.energies.ewald, ref.energies.ewald, 1e-10);
 }
 
 TEST(Scf, EnergyInvariantUnderRelabellingOfAtoms) {
@@ -530,8 +554,8 @@ TEST(Scf, EnergyInvariantUnderRelabellingOfAtoms) {
   const auto r = scf(make_atoms(sym, pos));
   ASSERT_TRUE(r.converged);
   EXPECT_NEAR(r.energies.total(), ref.energies.total(), 1e-8);
-  EXPECT_NEAR(r.energies.kinetic, ref.energies.kinetic, 1e-6);
-  EXPECT_NEAR(r.energies.nonlocal, ref.energies.nonlocal, 1e-6);
+  EXPECT_NEAR(r.energies.kinetic, ref.energies.kinetic, 1e-4);  // single terms: first order in the density error
+  EXPECT_NEAR(r.energies.nonlocal, ref.energies.nonlocal, 1e-4);
 }
 
 }  // namespace

@@ -23,10 +23,10 @@
 #include <stdexcept>
 #include <nlohmann/json.hpp>
 #include <string>
-#include <toml++/toml.h>
 #include <utility>
 #include <vector>
 
+#include "app/input.hpp"
 #include "dft/atoms.hpp"
 #include "dft/basis.hpp"
 #include "dft/gth.hpp"
@@ -60,74 +60,28 @@ nlohmann::json read_json(const fs::path& p) {
   return nlohmann::json::parse(in);
 }
 
-// The subset of megabar.toml this test needs (the CLI's own reader, app/input.cpp, is not linked here).
-struct CaseInput {
-  fs::path structure_file;
-  double ecut = 0;  // Ha
-  std::string xc = "PBE";
-  std::array<int, 3> fft_grid{};
-  std::map<std::string, fs::path> pseudopotentials;
-  int max_iterations = 200;
-};
-
-CaseInput read_case_input(const fs::path& dir) {
-  const fs::path toml_path = dir / "megabar.toml";
-  toml::table t = toml::parse_file(toml_path.string());
-  CaseInput in;
-  const auto file = t["structure"]["file"].value<std::string>();
-  if (!file) throw std::runtime_error(toml_path.string() + ": no structure.file");
-  in.structure_file = dir / *file;
-  const auto ecut = t["dft"]["ecut"].value<std::string>();
-  if (!ecut) throw std::runtime_error(toml_path.string() + ": no dft.ecut");
-  in.ecut = units::parse_quantity(*ecut, units::Dimension::energy, "dft.ecut");
-  in.xc = t["dft"]["xc"].value_or(std::string("PBE"));
-  const auto* grid = t["dft"]["fft_grid"].as_array();
-  if (!grid || grid->size() != 3) throw std::runtime_error(toml_path.string() + ": dft.fft_grid must be 3 integers (QE's grid)");
-  for (int i = 0; i < 3; ++i) in.fft_grid[i] = static_cast<int>(grid->get(i)->value<int64_t>().value_or(0));
-  const auto* pp = t["dft"]["pseudopotentials"].as_table();
-  if (!pp) throw std::runtime_error(toml_path.string() + ": no [dft.pseudopotentials]");
-  for (auto&& [el, v] : *pp) {
-    const auto f = v.value<std::string>();
-    if (!f) throw std::runtime_error(toml_path.string() + ": dft.pseudopotentials." + std::string(el.str()) + " must be a file name");
-    in.pseudopotentials[std::string(el.str())] = (dir / *f).lexically_normal();
-  }
-  in.max_iterations = static_cast<int>(t["scf"]["max_iterations"].value_or(int64_t{200}));
-  return in;
-}
-
-dft::Atoms build_atoms(const CaseInput& in) {
-  dft::Atoms atoms;
-  atoms.structure = dft::read_extxyz(in.structure_file.string());
-  std::map<std::string, int> index;
-  for (std::size_t a = 0; a < atoms.structure.size(); ++a) {
-    const auto& el = atoms.structure.symbols[a];
-    if (!index.count(el)) {
-      auto it = in.pseudopotentials.find(el);
-      if (it == in.pseudopotentials.end()) throw std::runtime_error("no pseudopotential for " + el);
-      index[el] = static_cast<int>(atoms.species.size());
-      atoms.species.push_back(dft::read_gth(it->second.string(), el));
-    }
-    atoms.species_of_atom.push_back(index[el]);
-  }
-  return atoms;
+dft::Atoms build_atoms(const app::RunInput& in) {
+  std::map<std::string, dft::PseudoSource> sources;
+  for (const auto& [el, spec] : in.pseudopotentials) sources[el] = {spec.file, spec.name};
+  return dft::make_atoms(dft::read_extxyz(in.structure_file), sources);
 }
 
 void check_case(const std::string& name) {
   const fs::path dir = kCasesDir / name;
   const nlohmann::json ref = read_json(dir / "case.json");
   const nlohmann::json tol = read_json(dir / "tolerances.json");
-  const CaseInput in = read_case_input(dir);
+  const app::RunInput in = app::read_input((dir / "megabar.toml").string());
+  ASSERT_TRUE(in.fft_grid.has_value()) << name << ": megabar.toml must give QE's fft_grid";
+  const std::array<int, 3> grid = *in.fft_grid;
 
   const dft::Atoms atoms = build_atoms(in);
   if (ref.contains("fft_grid")) {
-    for (int i = 0; i < 3; ++i) EXPECT_EQ(in.fft_grid[i], ref["fft_grid"][i].get<int>()) << "megabar.toml's fft_grid is not QE's";
+    for (int i = 0; i < 3; ++i) EXPECT_EQ(grid[i], ref["fft_grid"][i].get<int>()) << "megabar.toml's fft_grid is not QE's";
   }
-  const dft::Basis basis(atoms.structure.cell, in.ecut, in.fft_grid);
+  const dft::Basis basis(atoms.structure.cell, in.ecut, grid);
 
-  dft::ScfOptions opt;
-  opt.xc = in.xc;
+  dft::ScfOptions opt = in.scf;
   opt.energy_tolerance = 1e-10;
-  opt.max_iterations = in.max_iterations;
   const dft::ScfResult r = dft::run_scf(atoms, basis, opt);
   ASSERT_TRUE(r.converged) << name << ": SCF did not converge in " << r.iterations << " iterations";
 
@@ -140,7 +94,7 @@ void check_case(const std::string& name) {
       {"ewald_Ha", e.ewald},
   };
   std::printf("[qe-reference] %s: %s, ecut %.1f Ry, grid %dx%dx%d, %d SCF iterations\n", name.c_str(),
-              in.xc.c_str(), in.ecut / units::rydberg, in.fft_grid[0], in.fft_grid[1], in.fft_grid[2], r.iterations);
+              opt.xc.c_str(), in.ecut / units::rydberg, grid[0], grid[1], grid[2], r.iterations);
   std::printf("[qe-reference]   %-16s %20s %20s %12s %10s\n", "quantity", "megabar (Ha)", "QE (Ha)", "diff (Ha)", "tol (Ha)");
   for (const auto& [key, value] : got) {
     ASSERT_TRUE(ref.contains(key)) << "case.json lacks " << key;

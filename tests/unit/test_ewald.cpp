@@ -152,9 +152,9 @@ TEST(Ewald, InvariantUnderLatticeTranslationOfOneAtom) {
     EXPECT_NEAR(energy_with_atom_shifted(n), e0, 1e-10) << "shift " << n[0] << " " << n[1] << " " << n[2];
 }
 
-// Disabled: dft/ewald.cpp sizes the real-space image range (nr[i]) as if every r_j - r_i lay within one
-// cell, so atoms that sit two or more lattice vectors apart (unwrapped positions) lose image terms:
-// the (2, 0, -3) shift below changes E by 1.9e-6 Ha. Enable once the pair vectors are wrapped.
+// Regression: the real-space image range is sized for pair vectors within one cell, so positions two or
+// more lattice vectors apart once lost image terms (the (2, 0, -3) shift changed E by 1.9e-6 Ha) until
+// dft/ewald.cpp wrapped the positions into the cell.
 TEST(Ewald, InvariantUnderLatticeTranslationOfOneAtomByManyCells) {
   const double e0 = energy_with_atom_shifted({0, 0, 0});
   for (const Vec3 n : {Vec3{2, 0, -3}, Vec3{0, 4, 0}})

@@ -105,8 +105,10 @@ TEST(XcPbe, PotentialsAreDerivativesOfTheEnergyDensity) {
   const Fn c = [](double r, double s, double& e, double& vr, double& vs) {
     xc_pbe::correlation(r, s, xc_pbe::pw92_a_original, e, vr, vs);
   };
-  for (const auto& [name, f] : {std::pair<std::string, Fn>{"x", x}, {"c", c}})
+  for (const auto& term : {std::pair<std::string, Fn>{"x", x}, {"c", c}})
     for (auto [rho, sigma] : sample_points()) {
+      const std::string& name = term.first;
+      const Fn& f = term.second;  // not a structured binding: lambdas capture it below
       double e, vr, vs, ep, em, d1, d2;
       f(rho, sigma, e, vr, vs);
       // Fourth-order central differences.
@@ -269,6 +271,14 @@ TEST(XcTerm, PbeEnergyMatchesPointwisePbeWithAnalyticGradient) {
   EXPECT_NEAR(exc, ref, 1e-11 * std::fabs(ref));
 }
 
+// out = a + eps b on the density sphere (a free function: CUDA lambdas may not sit in private TestBody()).
+View1<complex> sphere_axpy(const View1<complex>& a, double eps, const View1<complex>& b) {
+  View1<complex> out("rho_eps_G", a.extent(0));
+  Kokkos::parallel_for("test::xc::axpy", megabar::kernels::RangePolicy(0, a.extent(0)),
+                       KOKKOS_LAMBDA(int k) { out(k) = a(k) + eps * b(k); });
+  return out;
+}
+
 // d E_xc[rho + eps drho] / d eps at eps = 0 against  int v_xc drho = (Omega/N) sum_r v(r) drho(r).
 void check_functional_derivative(const std::string& name) {
   GridSetup s;
@@ -290,8 +300,7 @@ void check_functional_derivative(const std::string& name) {
   analytic *= s.dv();
 
   auto energy = [&](double eps) {
-    View1<complex> g("rho_eps_G", nG);
-    Kokkos::parallel_for(nG, KOKKOS_LAMBDA(int k) { g(k) = rho_G(k) + eps * drho_G(k); });
+    const auto g = sphere_axpy(rho_G, eps, drho_G);
     View1<double> r("rho_eps_r", N);
     s.fields.to_real(g, r);
     return xc.compute(r, g, scratch);

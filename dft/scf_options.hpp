@@ -1,0 +1,25 @@
+// SCF settings, kept free of Kokkos headers so that the input reader (app/input.cpp, compiled by the
+// host compiler only in CUDA builds) can use them.
+#pragma once
+#include <string>
+#include <vector>
+
+namespace megabar::dft {
+
+struct ScfOptions {
+  std::string xc = "PBE";
+  double energy_tolerance = 1e-8;   // Ha, change of E between iterations
+  double density_tolerance = -1;    // Ha, Hartree-metric residual (dr2); < 0: same as energy_tolerance
+  int max_iterations = 100;
+  double mixing_beta = 0.5;
+  int mixing_history = 8;
+  double kerker_q0 = 0.0;           // 1/bohr; 0 disables the Kerker factor
+  int extra_bands = 0;              // bands beyond the occupied ones
+  unsigned long seed = 20241126;    // random initial wavefunctions
+  int fft_batch = 8;                // band pairs per batched FFT
+};
+
+// Exchange-correlation functionals dft::XcTerm implements (see dft/xc.hpp).
+inline std::vector<std::string> known_xc_names() { return {"PBE", "LDA", "PADE"}; }
+
+}  // namespace megabar::dft
