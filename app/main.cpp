@@ -9,8 +9,10 @@
 #include "app/input.hpp"
 #include "app/scf_task.hpp"
 #include "kernels/fft.hpp"
+#include "kernels/linalg.hpp"
 
 int main(int argc, char** argv) {
+  megabar::kernels::tune_host_blas(argv);  // may re-execute the program once with a BLAS kernel hint
   CLI::App cli{"megabar: plane-wave Kohn-Sham DFT and Born-Oppenheimer MD for matter under compression"};
   cli.require_subcommand(1);
   std::string input_path;

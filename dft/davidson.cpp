@@ -57,6 +57,19 @@ Davidson::Davidson(int n, int nb, int subspace_factor)
 
 namespace {
 
+// Euclidean norms of columns [first, first+count) of V, on the host.
+std::vector<double> column_norms(const View2<double>& V, int first, int count) {
+  View1<double> norms("davidson::norms", count);
+  const int n = V.extent(0);
+  Kokkos::parallel_for("dft::davidson::column_norms", kernels::RangePolicy(0, count), KOKKOS_LAMBDA(int c) {
+    double s = 0;
+    for (int k = 0; k < n; ++k) s += V(k, first + c) * V(k, first + c);
+    norms(c) = kernels::math::sqrt(s);
+  });
+  auto h = Kokkos::create_mirror_view_and_copy(Kokkos::HostSpace(), norms);
+  return std::vector<double>(h.data(), h.data() + count);
+}
+
 // Y(:, 0:nb) = A(:, 0:m) C(0:m, 0:nb)
 void rotate(const View2<double>& A, int m, const View2<double>& C, int nb, View2<double> Y) {
   gemm(Op::N, Op::N, A.extent(0), nb, m, 1.0, A.data(), A.stride(1), C.data(), C.stride(1), 0.0, Y.data(), Y.stride(1));
@@ -143,12 +156,19 @@ DavidsonStats Davidson::solve(const Hamiltonian& H, View2<double> X, std::vector
       const double denom = 0.5 * (1.0 + x + kernels::math::sqrt(1.0 + (x - 1.0) * (x - 1.0)));
       V(k, off + c) = R(k, j) / denom;
     });
-    // Orthogonalise the new block against the subspace twice (classical block Gram-Schmidt), then within.
+    // Orthogonalise the new block against the subspace (classical block Gram-Schmidt), then within it.
+    // A second pass is made only when the first removed most of some column ("twice is enough",
+    // Parlett): the preconditioned residuals are usually far from the subspace, so one pass suffices.
     View2<double> ovl("davidson::ovl", nsub, nc);
     double* T = V.data() + static_cast<long>(nsub) * ldv;
+    const auto before = column_norms(V, nsub, nc);
     for (int pass = 0; pass < 2; ++pass) {
       gemm(Op::T, Op::N, nsub, nc, n, 1.0, V.data(), ldv, T, ldv, 0.0, ovl.data(), ovl.stride(1));
       gemm(Op::N, Op::N, n, nc, nsub, -1.0, V.data(), ldv, ovl.data(), ovl.stride(1), 1.0, T, ldv);
+      const auto after = column_norms(V, nsub, nc);
+      double worst = 1.0;
+      for (int c = 0; c < nc; ++c) worst = std::min(worst, after[c] / std::max(before[c], 1e-300));
+      if (worst > 0.5) break;
     }
     const int kept = orthonormalize_block(V, nsub, nc);
     if (kept == 0) break;

@@ -24,6 +24,8 @@ static_assert(sizeof(complex) == sizeof(fftw_complex), "Kokkos::complex<double> 
 
 namespace {
 
+int host_threads = 1;  // set by set_host_threads()
+
 unsigned planner_flags() {
   // MEGABAR_FFTW_ESTIMATE=1 skips measuring (fast start-up, e.g. in tests); default is FFTW_MEASURE.
   const char* e = std::getenv("MEGABAR_FFTW_ESTIMATE");
@@ -110,6 +112,8 @@ struct FFT3D::Impl {
 
   void plan_box(const std::array<int, 3>& mmax) {
     if (box.mmax == mmax) return;
+    // Line plans are single-threaded: the grids of a batch are transformed in parallel instead.
+    fftw_plan_with_nthreads(1);
     box.destroy();
     box.mmax = mmax;
     box.i0_list.clear();
@@ -131,6 +135,7 @@ struct FFT3D::Impl {
       if (!box.y[dir] || !box.x[dir]) throw std::runtime_error("kernels::FFT3D: FFTW line planning failed");
     }
     fftw_free(scratch);
+    fftw_plan_with_nthreads(host_threads);
   }
 
   void lines_z(int dir, fftw_complex* g) const {
@@ -150,12 +155,18 @@ struct FFT3D::Impl {
   // Pruned transform of `count` grids; falls back to the full 3D plan for an unusually aligned pointer.
   void execute_box(int dir, fftw_complex* data, int count, const std::array<int, 3>& mmax) {
     plan_box(mmax);
+    const bool aligned_all = fftw_alignment_of(reinterpret_cast<double*>(data)) == planned_alignment &&
+                             fftw_alignment_of(reinterpret_cast<double*>(data + N)) == planned_alignment;
+    if (!aligned_all) {
+      execute(dir, data, count);  // unusual alignment: full transforms
+      return;
+    }
+    // Executing distinct FFTW plans' arrays concurrently is thread-safe (FFTW manual, "Thread safety").
+#if defined(_OPENMP)
+#pragma omp parallel for schedule(static) num_threads(host_threads)
+#endif
     for (int b = 0; b < count; ++b) {
       fftw_complex* g = data + b * N;
-      if (fftw_alignment_of(reinterpret_cast<double*>(g)) != planned_alignment) {
-        fftw_execute_dft(plan_for(dir, g, false), g, g);
-        continue;
-      }
       if (dir == 1) {  // backward: z lines of the box columns, y lines of the box planes, all x lines
         lines_z(1, g);
         lines_y(1, g);
@@ -241,6 +252,7 @@ void FFT3D::forward_box(View1<complex> data, int count, std::array<int, 3> mmax,
 void set_host_threads(int n) {
   if (n < 1) n = 1;
   static const bool fftw_threads_ok = fftw_init_threads() != 0;
+  host_threads = n;
   if (fftw_threads_ok) fftw_plan_with_nthreads(n);  // applies to plans made after this call
   if (openblas_set_num_threads) openblas_set_num_threads(n);
 }

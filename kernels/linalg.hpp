@@ -34,3 +34,14 @@ int sygv(int n, double* A, int lda, double* B, int ldb, double* w);
 void symmetrize_from_upper(int n, double* A, int lda);
 
 }  // namespace megabar::kernels::linalg
+
+namespace megabar::kernels {
+
+// Host BLAS start-up check, called first thing in main(). Debian's OpenBLAS 0.3.21 does not recognise
+// CPUs newer than itself (e.g. Sapphire Rapids) and then runs its slowest generic kernels (Prescott,
+// ~2x slower GEMMs here). When that happens and the CPU has AVX-512 or AVX2, this sets
+// OPENBLAS_CORETYPE to SkylakeX or Haswell and re-executes the program once (the variable is only read
+// when the library loads). A user's own OPENBLAS_CORETYPE is always respected. No-op on other backends.
+void tune_host_blas(char** argv);
+
+}  // namespace megabar::kernels

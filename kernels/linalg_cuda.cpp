@@ -254,3 +254,8 @@ void symmetrize_from_upper(int n, double* A, int lda) {
 }
 
 }  // namespace megabar::kernels::linalg
+
+namespace megabar::kernels {
+// Dense algebra runs in cuBLAS/cuSOLVER: there is no host BLAS kernel choice to check.
+void tune_host_blas(char**) {}
+}  // namespace megabar::kernels

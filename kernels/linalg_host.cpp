@@ -91,3 +91,27 @@ void symmetrize_from_upper(int n, double* A, int lda) {
 }
 
 }  // namespace megabar::kernels::linalg
+
+// ---- start-up check of the OpenBLAS kernel choice (see linalg.hpp) ---------------------------------
+#include <unistd.h>
+
+#include <cstdlib>
+#include <cstring>
+
+extern "C" char* openblas_get_corename(void) __attribute__((weak));
+
+namespace megabar::kernels {
+
+void tune_host_blas(char** argv) {
+  if (!openblas_get_corename || std::getenv("OPENBLAS_CORETYPE") || std::getenv("MEGABAR_BLAS_REEXEC")) return;
+  const char* core = openblas_get_corename();
+  if (!core || std::strcmp(core, "Prescott") != 0) return;  // a recognised CPU: nothing to do
+  __builtin_cpu_init();
+  const char* hint = __builtin_cpu_supports("avx512f") ? "SkylakeX" : (__builtin_cpu_supports("avx2") ? "Haswell" : nullptr);
+  if (!hint) return;
+  setenv("OPENBLAS_CORETYPE", hint, 1);
+  setenv("MEGABAR_BLAS_REEXEC", "1", 1);
+  execv("/proc/self/exe", argv);  // returns only on failure: then carry on with the generic kernels
+}
+
+}  // namespace megabar::kernels
