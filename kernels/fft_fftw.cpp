@@ -24,7 +24,8 @@ static_assert(sizeof(complex) == sizeof(fftw_complex), "Kokkos::complex<double> 
 
 namespace {
 
-int host_threads = 1;  // set by set_host_threads()
+int host_threads = 1;            // set by set_host_threads()
+bool fftw_threads_ready = false;  // fftw_init_threads() done: only then may fftw_plan_with_nthreads be called
 
 unsigned planner_flags() {
   // MEGABAR_FFTW_ESTIMATE=1 skips measuring (fast start-up, e.g. in tests); default is FFTW_MEASURE.
@@ -113,7 +114,7 @@ struct FFT3D::Impl {
   void plan_box(const std::array<int, 3>& mmax) {
     if (box.mmax == mmax) return;
     // Line plans are single-threaded: the grids of a batch are transformed in parallel instead.
-    fftw_plan_with_nthreads(1);
+    if (fftw_threads_ready) fftw_plan_with_nthreads(1);
     box.destroy();
     box.mmax = mmax;
     box.i0_list.clear();
@@ -135,7 +136,7 @@ struct FFT3D::Impl {
       if (!box.y[dir] || !box.x[dir]) throw std::runtime_error("kernels::FFT3D: FFTW line planning failed");
     }
     fftw_free(scratch);
-    fftw_plan_with_nthreads(host_threads);
+    if (fftw_threads_ready) fftw_plan_with_nthreads(host_threads);
   }
 
   void lines_z(int dir, fftw_complex* g) const {
@@ -253,6 +254,7 @@ void set_host_threads(int n) {
   if (n < 1) n = 1;
   static const bool fftw_threads_ok = fftw_init_threads() != 0;
   host_threads = n;
+  fftw_threads_ready = fftw_threads_ok;
   if (fftw_threads_ok) fftw_plan_with_nthreads(n);  // applies to plans made after this call
   if (openblas_set_num_threads) openblas_set_num_threads(n);
 }
