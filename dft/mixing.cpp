@@ -43,15 +43,21 @@ void PulayMixer::mix(View1<complex> rho_in, const View1<complex>& rho_out) {
     for (int j = i; j < m; ++j) A[i + j * m] = A[j + i * m] = metric(res_hist_[i], res_hist_[j]);
   std::vector<double> alpha(m, 0.0);
   {
-    std::vector<double> U = A;
-    kernels::linalg::syev(m, U.data(), m, w.data());  // host pointers: small matrix (host backend only)
-    // alpha ~ A^{-1} 1, normalised to sum 1; drop directions with tiny eigenvalues.
+    // The m x m problem is solved where linalg works (device memory on GPU builds), vectors read back.
+    View2<double> U("mixing::U", m, m);
+    auto Uh = Kokkos::create_mirror_view(U);
+    for (int i = 0; i < m; ++i)
+      for (int j = 0; j < m; ++j) Uh(i, j) = A[i + j * m];
+    Kokkos::deep_copy(U, Uh);
+    kernels::linalg::syev(m, U.data(), U.stride(1), w.data());
+    Kokkos::deep_copy(Uh, U);
+    // alpha ~ A^{-1} 1, normalised to sum 1; directions with tiny eigenvalues are dropped.
     double sum = 0;
     for (int k = 0; k < m; ++k) {
       if (w[k] <= 1e-14 * w[m - 1]) continue;
       double proj = 0;
-      for (int i = 0; i < m; ++i) proj += U[i + k * m];
-      for (int i = 0; i < m; ++i) alpha[i] += U[i + k * m] * proj / w[k];
+      for (int i = 0; i < m; ++i) proj += Uh(i, k);
+      for (int i = 0; i < m; ++i) alpha[i] += Uh(i, k) * proj / w[k];
     }
     for (double a : alpha) sum += a;
     if (sum == 0.0) {

@@ -37,52 +37,25 @@ XcTerm::XcTerm(const std::string& name, const FieldTransform& fields)
 
 XcTerm::~XcTerm() = default;
 
+namespace xc_detail {
+// A free function with external linkage: nvcc accepts device lambdas only in such (not in private members).
+double pbe_energy_and_potential(const FieldTransform& fields, const View1<double>& rho_r, const View1<complex>& rho_G,
+                                View1<double> v_r);
+}  // namespace xc_detail
+
 double XcTerm::compute(const View1<double>& rho_r, const View1<complex>& rho_G, View1<double> v_r) const {
+  return gga_ ? xc_detail::pbe_energy_and_potential(fields_, rho_r, rho_G, v_r) : compute_lda_libxc(rho_r, v_r);
+}
+
+// LDA flavours through libxc, on the host (a no-op copy on host backends).
+double XcTerm::compute_lda_libxc(const View1<double>& rho_r, View1<double> v_r) const {
   const Basis& basis = fields_.basis();
   const long N = basis.grid_size();
-  const int nG = basis.dense().count;
-  // libxc runs on the host: bring the density there (a no-op copy on host backends).
   auto rho_h = Kokkos::create_mirror_view_and_copy(Kokkos::HostSpace(), rho_r);
-  std::vector<double> rho(N), sigma, zk(N), vrho(N), vsigma, zk_t(N), vrho_t(N), vsigma_t;
+  std::vector<double> rho(N), zk(N, 0.0), vrho(N, 0.0), zk_t(N), vrho_t(N);
   for (long i = 0; i < N; ++i) rho[i] = rho_h(i) > 0 ? rho_h(i) : 0.0;  // tiny negative values from the FFT
-
-  std::vector<View1<double>> grad;
-  if (gga_) {
-    auto G = basis.dense().G;
-    View1<complex> tmp("xc::grad_G", nG);
-    sigma.assign(N, 0.0);
-    vsigma.assign(N, 0.0);
-    vsigma_t.assign(N, 0.0);
-    for (int d = 0; d < 3; ++d) {
-      Kokkos::parallel_for("dft::xc::gradient", kernels::RangePolicy(0, nG), KOKKOS_LAMBDA(int k) {
-        tmp(k) = complex(0.0, G(k, d)) * rho_G(k);
-      });
-      View1<double> g_r("xc::grad_r", N);
-      fields_.to_real(tmp, g_r);
-      grad.push_back(g_r);
-      auto gh = Kokkos::create_mirror_view_and_copy(Kokkos::HostSpace(), g_r);
-      for (long i = 0; i < N; ++i) sigma[i] += gh(i) * gh(i);
-    }
-  }
-  std::fill(zk.begin(), zk.end(), 0.0);
-  std::fill(vrho.begin(), vrho.end(), 0.0);
-  if (gga_) {
-    for (long i = 0; i < N; ++i) {
-      double ex, vrx, vsx, ec, vrc, vsc;
-      xc_pbe::exchange(rho[i], sigma[i], ex, vrx, vsx);
-      xc_pbe::correlation(rho[i], sigma[i], xc_pbe::pw92_a_original, ec, vrc, vsc);
-      zk[i] = rho[i] > 0 ? (ex + ec) / rho[i] : 0.0;
-      vrho[i] = vrx + vrc;
-      vsigma[i] = vsx + vsc;
-    }
-  }
   for (auto& f : funcs_->f) {
-    if (gga_) {
-      xc_gga_exc_vxc(&f, N, rho.data(), sigma.data(), zk_t.data(), vrho_t.data(), vsigma_t.data());
-      for (long i = 0; i < N; ++i) vsigma[i] += vsigma_t[i];
-    } else {
-      xc_lda_exc_vxc(&f, N, rho.data(), zk_t.data(), vrho_t.data());
-    }
+    xc_lda_exc_vxc(&f, N, rho.data(), zk_t.data(), vrho_t.data());
     for (long i = 0; i < N; ++i) {
       zk[i] += zk_t[i];
       vrho[i] += vrho_t[i];
@@ -90,33 +63,55 @@ double XcTerm::compute(const View1<double>& rho_r, const View1<complex>& rho_G, 
   }
   double exc = 0;
   for (long i = 0; i < N; ++i) exc += rho[i] * zk[i];
-  exc *= basis.cell().volume / static_cast<double>(N);
-
   auto v_h = Kokkos::create_mirror_view(v_r);
   for (long i = 0; i < N; ++i) v_h(i) = vrho[i];
   Kokkos::deep_copy(v_r, v_h);
-  if (gga_) {
-    // v -= 2 div(vsigma grad rho), the divergence taken on the density sphere.
-    auto G = basis.dense().G;
-    View1<double> vsig("xc::vsigma", N);
-    auto vs_h = Kokkos::create_mirror_view(vsig);
-    for (long i = 0; i < N; ++i) vs_h(i) = vsigma[i];
-    Kokkos::deep_copy(vsig, vs_h);
-    View1<complex> h_G("xc::h_G", nG), div_G("xc::div_G", nG);
-    View1<double> h_r("xc::h_r", N), div_r("xc::div_r", N);
-    Kokkos::deep_copy(div_G, complex(0.0, 0.0));
-    for (int d = 0; d < 3; ++d) {
-      auto g_r = grad[d];
-      Kokkos::parallel_for("dft::xc::h", kernels::RangePolicy(0, N), KOKKOS_LAMBDA(long i) { h_r(i) = vsig(i) * g_r(i); });
-      fields_.to_sphere(h_r, h_G);
-      Kokkos::parallel_for("dft::xc::divergence", kernels::RangePolicy(0, nG), KOKKOS_LAMBDA(int k) {
-        div_G(k) += complex(0.0, G(k, d)) * h_G(k);
-      });
-    }
-    fields_.to_real(div_G, div_r);
-    Kokkos::parallel_for("dft::xc::gga_potential", kernels::RangePolicy(0, N), KOKKOS_LAMBDA(long i) { v_r(i) -= 2.0 * div_r(i); });
+  return exc * basis.cell().volume / static_cast<double>(N);
+}
+
+// PBE with the pointwise kernels of xc_pbe.hpp, everything in device memory:
+//   grad rho = IFFT(i G rho_G);  v = vrho - 2 div(vsigma grad rho), the divergence on the density sphere.
+double xc_detail::pbe_energy_and_potential(const FieldTransform& fields_, const View1<double>& rho_r,
+                                           const View1<complex>& rho_G, View1<double> v_r) {
+  const Basis& basis = fields_.basis();
+  const long N = basis.grid_size();
+  const int nG = basis.dense().count;
+  auto G = basis.dense().G;
+  View1<complex> tmp_G("xc::tmp_G", nG);
+  View2<double> grad("xc::grad", N, 3);
+  View1<double> g_r("xc::g_r", N);
+  for (int d = 0; d < 3; ++d) {
+    Kokkos::parallel_for("dft::xc::gradient", kernels::RangePolicy(0, nG),
+                         KOKKOS_LAMBDA(int k) { tmp_G(k) = complex(0.0, G(k, d)) * rho_G(k); });
+    fields_.to_real(tmp_G, g_r);
+    Kokkos::parallel_for("dft::xc::store_gradient", kernels::RangePolicy(0, N), KOKKOS_LAMBDA(long i) { grad(i, d) = g_r(i); });
   }
-  return exc;
+  View1<double> vsigma("xc::vsigma", N);
+  const double a = xc_pbe::pw92_a_original;
+  double exc = 0;
+  Kokkos::parallel_reduce(
+      "dft::xc::pbe_pointwise", kernels::RangePolicy(0, N),
+      KOKKOS_LAMBDA(long i, double& acc) {
+        const double rho = rho_r(i) > 0 ? rho_r(i) : 0.0;  // tiny negative values from the FFT
+        const double sigma = grad(i, 0) * grad(i, 0) + grad(i, 1) * grad(i, 1) + grad(i, 2) * grad(i, 2);
+        double ex, vrx, vsx, ec, vrc, vsc;
+        xc_pbe::exchange(rho, sigma, ex, vrx, vsx);
+        xc_pbe::correlation(rho, sigma, a, ec, vrc, vsc);
+        v_r(i) = vrx + vrc;
+        vsigma(i) = vsx + vsc;
+        acc += ex + ec;
+      },
+      exc);
+  View1<complex> div_G("xc::div_G", nG);
+  for (int d = 0; d < 3; ++d) {
+    Kokkos::parallel_for("dft::xc::h", kernels::RangePolicy(0, N), KOKKOS_LAMBDA(long i) { g_r(i) = vsigma(i) * grad(i, d); });
+    fields_.to_sphere(g_r, tmp_G);
+    Kokkos::parallel_for("dft::xc::divergence", kernels::RangePolicy(0, nG),
+                         KOKKOS_LAMBDA(int k) { div_G(k) += complex(0.0, G(k, d)) * tmp_G(k); });
+  }
+  fields_.to_real(div_G, g_r);
+  Kokkos::parallel_for("dft::xc::gga_potential", kernels::RangePolicy(0, N), KOKKOS_LAMBDA(long i) { v_r(i) -= 2.0 * g_r(i); });
+  return exc * basis.cell().volume / static_cast<double>(N);
 }
 
 }  // namespace megabar::dft

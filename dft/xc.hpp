@@ -28,6 +28,7 @@ class XcTerm {
   double compute(const View1<double>& rho_r, const View1<complex>& rho_G, View1<double> v_r) const;
 
  private:
+  double compute_lda_libxc(const View1<double>& rho_r, View1<double> v_r) const;
   struct Funcs;
   std::string name_;
   bool gga_ = false;

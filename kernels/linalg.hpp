@@ -23,11 +23,12 @@ int potrf_upper(int n, double* A, int lda);
 void trsm_right_upper(int m, int n, const double* U, int ldu, double* B, int ldb);
 
 // Symmetric eigenproblem A v = lambda v (upper triangle of A read). On return A holds the eigenvectors
-// (columns), w the eigenvalues in ascending order. Returns LAPACK info.
+// (columns), w the eigenvalues in ascending order. A lives in MemSpace; w is a HOST array (callers
+// always need the eigenvalues on the host). Returns LAPACK info.
 int syev(int n, double* A, int lda, double* w);
 
 // Generalised symmetric-definite problem A v = lambda B v (B positive definite). A <- eigenvectors
-// (B-orthonormal), B <- its Cholesky factor, w ascending. Returns LAPACK info.
+// (B-orthonormal), B <- its Cholesky factor, w ascending (a HOST array, as for syev). Returns LAPACK info.
 int sygv(int n, double* A, int lda, double* B, int ldb, double* w);
 
 // Makes the upper-triangle-defined symmetric matrix fully symmetric in place.

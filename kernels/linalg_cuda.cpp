@@ -210,8 +210,18 @@ void trsm_right_upper(int m, int n, const double* U, int ldu, double* B, int ldb
                "cublasDtrsm");
 }
 
-int syev(int n, double* A, int lda, double* w) {
+namespace {
+// Eigenvalues are computed into device memory and returned in the caller's host array.
+using DeviceValues = Kokkos::View<double*, MemSpace>;
+void values_to_host(const DeviceValues& d, double* w, int n) {
+  Kokkos::deep_copy(Kokkos::View<double*, Kokkos::HostSpace, Kokkos::MemoryTraits<Kokkos::Unmanaged>>(w, n), d);
+}
+}  // namespace
+
+int syev(int n, double* A, int lda, double* w_host) {
   if (n <= 0) return 0;
+  DeviceValues wd("linalg::syev::w", n);
+  double* w = wd.data();
   auto l = Context::lock();
   Context& ctx = Context::get();
   int lwork = 0;
@@ -222,11 +232,15 @@ int syev(int n, double* A, int lda, double* w) {
   check_cusolver(cusolverDnDsyevd(ctx.solver(), CUSOLVER_EIG_MODE_VECTOR, CUBLAS_FILL_MODE_UPPER, n, A, lda, w, work,
                                   lwork, ctx.device_info()),
                  "cusolverDnDsyevd");
-  return ctx.read_info("cusolverDnDsyevd");
+  const int info = ctx.read_info("cusolverDnDsyevd");
+  values_to_host(wd, w_host, n);
+  return info;
 }
 
-int sygv(int n, double* A, int lda, double* B, int ldb, double* w) {
+int sygv(int n, double* A, int lda, double* B, int ldb, double* w_host) {
   if (n <= 0) return 0;
+  DeviceValues wd("linalg::sygv::w", n);
+  double* w = wd.data();
   auto l = Context::lock();
   Context& ctx = Context::get();
   int lwork = 0;
@@ -237,7 +251,9 @@ int sygv(int n, double* A, int lda, double* B, int ldb, double* w) {
   check_cusolver(cusolverDnDsygvd(ctx.solver(), CUSOLVER_EIG_TYPE_1, CUSOLVER_EIG_MODE_VECTOR, CUBLAS_FILL_MODE_UPPER,
                                   n, A, lda, B, ldb, w, work, lwork, ctx.device_info()),
                  "cusolverDnDsygvd");
-  return ctx.read_info("cusolverDnDsygvd");
+  const int info = ctx.read_info("cusolverDnDsygvd");
+  values_to_host(wd, w_host, n);
+  return info;
 }
 
 void symmetrize_from_upper(int n, double* A, int lda) {
