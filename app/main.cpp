@@ -21,7 +21,12 @@ int main(int argc, char** argv) {
   CLI11_PARSE(cli, argc, argv);
 
   int code = 0;
-  Kokkos::initialize(argc, argv);
+  try {
+    Kokkos::initialize(argc, argv);
+  } catch (const std::exception& e) {  // e.g. a CUDA build on a machine without a usable GPU
+    std::fprintf(stderr, "error: cannot initialise the compute backend: %s\n", e.what());
+    return 1;
+  }
   try {
     auto input = megabar::app::read_input(input_path);
     // A failed run must not leave an older run's results behind in the same output directory.
