@@ -95,6 +95,11 @@ int run_scf_task(const RunInput& in) {
   j["n_plane_waves_gamma_half"] = basis.npw();
   j["n_electrons"] = result.n_electrons;
   j["n_bands"] = result.n_bands;
+  if (!result.forces.empty()) {
+    j["forces_Ha_per_bohr"] = result.forces;  // net force removed, as QE
+    j["net_force_removed_Ha_per_bohr"] = result.net_force;
+    j["forces_terms_Ha_per_bohr"] = {{"local", result.forces_local}, {"nonlocal", result.forces_nonlocal}, {"ewald", result.forces_ewald}};
+  }
   j["xc"] = in.scf.xc;
   j["ecut_Ha"] = in.ecut;
   std::vector<double> eig_ev;

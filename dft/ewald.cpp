@@ -10,46 +10,76 @@ namespace megabar::dft::ewald {
 
 using units::pi;
 
-double energy(const Structure& st, const std::vector<double>& charges) {
+namespace {
+
+// Balances the real- and reciprocal-space work; any eta gives the same result.
+double default_eta(const Structure& st) {
   const double n = static_cast<double>(st.size());
-  // Balances the real- and reciprocal-space work; any eta gives the same energy.
-  const double eta = std::sqrt(pi) * std::pow(n / (st.cell.volume * st.cell.volume), 1.0 / 6.0);
-  return energy(st, charges, eta);
+  return std::sqrt(pi) * std::pow(n / (st.cell.volume * st.cell.volume), 1.0 / 6.0);
+}
+
+// Device copies of what both sums need, with the image ranges for the cutoffs.
+struct EwaldSetup {
+  int na;
+  double rcut, gcut;
+  kernels::View2<double> pos, lat, rec;
+  kernels::View1<double> z;
+  int nr[3], ng[3];
+
+  EwaldSetup(const Structure& st, const std::vector<double>& charges, double eta) {
+    const Cell& cell = st.cell;
+    na = static_cast<int>(st.size());
+    const double x = 6.6;  // erfc(6.6) ~ 1e-20 and exp(-6.6^2) ~ 1e-19
+    rcut = x / eta;
+    gcut = 2.0 * eta * x;
+    pos = kernels::View2<double>("ewald::pos", na, 3);
+    z = kernels::View1<double>("ewald::z", na);
+    lat = kernels::View2<double>("ewald::lattice", 3, 3);
+    rec = kernels::View2<double>("ewald::reciprocal", 3, 3);
+    auto ph = Kokkos::create_mirror_view(pos);
+    auto zh = Kokkos::create_mirror_view(z);
+    auto lh = Kokkos::create_mirror_view(lat);
+    auto rh = Kokkos::create_mirror_view(rec);
+    // Positions wrapped into the cell, so that the image range below (set by rcut alone) is enough.
+    const auto wrapped = st.wrapped_positions();
+    for (int a = 0; a < na; ++a) {
+      zh(a) = charges[a];
+      for (int d = 0; d < 3; ++d) ph(a, d) = wrapped[a][d];
+    }
+    for (int i = 0; i < 3; ++i) {
+      for (int d = 0; d < 3; ++d) {
+        lh(i, d) = cell.lattice[i][d];
+        rh(i, d) = cell.reciprocal[i][d];
+      }
+      // number of images along a_i that can lie within rcut: the plane spacing is 2 pi / |b_i|
+      nr[i] = static_cast<int>(std::ceil(rcut * std::sqrt(dot(cell.reciprocal[i], cell.reciprocal[i])) / (2 * pi))) + 1;
+      ng[i] = static_cast<int>(std::ceil(gcut * std::sqrt(dot(cell.lattice[i], cell.lattice[i])) / (2 * pi))) + 1;
+    }
+    Kokkos::deep_copy(pos, ph);
+    Kokkos::deep_copy(z, zh);
+    Kokkos::deep_copy(lat, lh);
+    Kokkos::deep_copy(rec, rh);
+  }
+};
+
+}  // namespace
+
+double energy(const Structure& st, const std::vector<double>& charges) { return energy(st, charges, default_eta(st)); }
+
+std::vector<Vec3> forces(const Structure& st, const std::vector<double>& charges) {
+  return forces(st, charges, default_eta(st));
 }
 
 double energy(const Structure& st, const std::vector<double>& charges, double eta) {
-  const int na = static_cast<int>(st.size());
   const Cell& cell = st.cell;
-  const double x = 6.6;  // erfc(6.6) ~ 1e-20 and exp(-6.6^2) ~ 1e-19
-  const double rcut = x / eta, gcut = 2.0 * eta * x;
-
-  kernels::View2<double> pos("ewald::pos", na, 3);
-  kernels::View1<double> z("ewald::z", na);
-  kernels::View2<double> lat("ewald::lattice", 3, 3), rec("ewald::reciprocal", 3, 3);
-  auto ph = Kokkos::create_mirror_view(pos);
-  auto zh = Kokkos::create_mirror_view(z);
-  auto lh = Kokkos::create_mirror_view(lat);
-  auto rh = Kokkos::create_mirror_view(rec);
-  // Positions wrapped into the cell, so that the image range below (set by rcut alone) is enough.
-  const auto wrapped = st.wrapped_positions();
-  for (int a = 0; a < na; ++a) {
-    zh(a) = charges[a];
-    for (int d = 0; d < 3; ++d) ph(a, d) = wrapped[a][d];
-  }
-  int nr[3], ng[3];
-  for (int i = 0; i < 3; ++i) {
-    for (int d = 0; d < 3; ++d) {
-      lh(i, d) = cell.lattice[i][d];
-      rh(i, d) = cell.reciprocal[i][d];
-    }
-    // number of images along a_i that can lie within rcut: the plane spacing is 2 pi / |b_i|
-    nr[i] = static_cast<int>(std::ceil(rcut * std::sqrt(dot(cell.reciprocal[i], cell.reciprocal[i])) / (2 * pi))) + 1;
-    ng[i] = static_cast<int>(std::ceil(gcut * std::sqrt(dot(cell.lattice[i], cell.lattice[i])) / (2 * pi))) + 1;
-  }
-  Kokkos::deep_copy(pos, ph);
-  Kokkos::deep_copy(z, zh);
-  Kokkos::deep_copy(lat, lh);
-  Kokkos::deep_copy(rec, rh);
+  const EwaldSetup e(st, charges, eta);
+  const int na = e.na;
+  const double rcut = e.rcut, gcut = e.gcut;
+  auto pos = e.pos;
+  auto z = e.z;
+  auto lat = e.lat;
+  auto rec = e.rec;
+  const int nr[3] = {e.nr[0], e.nr[1], e.nr[2]}, ng[3] = {e.ng[0], e.ng[1], e.ng[2]};
 
   double real_sum = 0;
   Kokkos::parallel_reduce(
@@ -104,6 +134,67 @@ double energy(const Structure& st, const std::vector<double>& charges, double et
   const double self = -eta / std::sqrt(pi) * z2sum;
   const double background = -pi * zsum * zsum / (2.0 * cell.volume * eta * eta);
   return real_sum + recip_sum + self + background;
+}
+
+}  // namespace megabar::dft::ewald
+
+namespace megabar::dft::ewald {
+
+std::vector<Vec3> forces(const Structure& st, const std::vector<double>& charges, double eta) {
+  const EwaldSetup e(st, charges, eta);
+  const int na = e.na;
+  const double rcut = e.rcut, gcut = e.gcut, omega = st.cell.volume;
+  auto pos = e.pos;
+  auto z = e.z;
+  auto lat = e.lat;
+  auto rec = e.rec;
+  const int nr0 = e.nr[0], nr1 = e.nr[1], nr2 = e.nr[2], ng0 = e.ng[0], ng1 = e.ng[1], ng2 = e.ng[2];
+  kernels::View2<double> F("ewald::forces", na, 3);
+  const double two_eta_over_sqrt_pi = 2.0 * eta / std::sqrt(pi), four_pi_over_omega = 4.0 * pi / omega;
+  Kokkos::parallel_for("dft::ewald::forces", kernels::RangePolicy(0, na), KOKKOS_LAMBDA(int i) {
+    double f[3] = {0, 0, 0};
+    for (int j = 0; j < na; ++j)
+      for (int n0 = -nr0; n0 <= nr0; ++n0)
+        for (int n1 = -nr1; n1 <= nr1; ++n1)
+          for (int n2 = -nr2; n2 <= nr2; ++n2) {
+            if (i == j && n0 == 0 && n1 == 0 && n2 == 0) continue;
+            double d[3], d2 = 0;
+            for (int k = 0; k < 3; ++k) {
+              d[k] = pos(j, k) - pos(i, k) + n0 * lat(0, k) + n1 * lat(1, k) + n2 * lat(2, k);
+              d2 += d[k] * d[k];
+            }
+            if (d2 > rcut * rcut) continue;
+            const double r = kernels::math::sqrt(d2);
+            const double g = z(i) * z(j) *
+                             (kernels::math::erfc(eta * r) / d2 + two_eta_over_sqrt_pi * kernels::math::exp(-eta * eta * d2) / r);
+            for (int k = 0; k < 3; ++k) f[k] -= g * d[k] / r;
+          }
+    for (int m0 = -ng0; m0 <= ng0; ++m0)
+      for (int m1 = -ng1; m1 <= ng1; ++m1)
+        for (int m2 = -ng2; m2 <= ng2; ++m2) {
+          if (m0 == 0 && m1 == 0 && m2 == 0) continue;
+          double G[3], g2 = 0;
+          for (int k = 0; k < 3; ++k) {
+            G[k] = m0 * rec(0, k) + m1 * rec(1, k) + m2 * rec(2, k);
+            g2 += G[k] * G[k];
+          }
+          if (g2 > gcut * gcut) continue;
+          // Im[exp(i G.r_i) conj(S)] = sum_j Z_j sin(G.(r_i - r_j))
+          double im = 0;
+          for (int j = 0; j < na; ++j) {
+            const double ph = G[0] * (pos(i, 0) - pos(j, 0)) + G[1] * (pos(i, 1) - pos(j, 1)) + G[2] * (pos(i, 2) - pos(j, 2));
+            im += z(j) * kernels::math::sin(ph);
+          }
+          const double w = four_pi_over_omega * z(i) * kernels::math::exp(-g2 / (4 * eta * eta)) / g2 * im;
+          for (int k = 0; k < 3; ++k) f[k] += w * G[k];
+        }
+    for (int k = 0; k < 3; ++k) F(i, k) = f[k];
+  });
+  auto Fh = Kokkos::create_mirror_view_and_copy(Kokkos::HostSpace(), F);
+  std::vector<Vec3> out(na);
+  for (int i = 0; i < na; ++i)
+    for (int k = 0; k < 3; ++k) out[i][k] = Fh(i, k);
+  return out;
 }
 
 }  // namespace megabar::dft::ewald

@@ -16,4 +16,11 @@ double energy(const Structure& structure, const std::vector<double>& charges);
 // Same with a given splitting parameter eta (1/bohr); for tests of eta-independence.
 double energy(const Structure& structure, const std::vector<double>& charges, double eta);
 
+// Forces F_i = -dE/dr_i (natoms x 3, Ha/bohr, input order):
+//   real space:  -sum_{j,L}' Z_i Z_j [erfc(eta r)/r^2 + 2 eta/sqrt(pi) exp(-eta^2 r^2)/r] d/r,  d = r_j - r_i + L
+//   reciprocal:  (4 pi/Omega) Z_i sum_{G != 0} G exp(-G^2/4eta^2)/G^2 Im[exp(i G.r_i) conj(S(G))],
+//                S(G) = sum_j Z_j exp(i G.r_j)
+std::vector<Vec3> forces(const Structure& structure, const std::vector<double>& charges);
+std::vector<Vec3> forces(const Structure& structure, const std::vector<double>& charges, double eta);
+
 }  // namespace megabar::dft::ewald

@@ -9,8 +9,15 @@
 
 namespace megabar::dft::local {
 
+// Radial form factors v_s(|G|) (alpha_s at G = 0) per species on the density sphere (nspecies x nG).
+Kokkos::View<double**, Kokkos::LayoutRight, kernels::MemSpace> form_factors(const Basis& basis, const Atoms& atoms);
+
 // V_loc on the density sphere.
 View1<complex> potential(const Basis& basis, const Atoms& atoms);
+
+// Hellmann-Feynman forces F_a = -dE_loc/dR_a = sum_G Re[ i G conj(rho(G)) v_s(|G|) exp(-i G.R_a) ]
+// (natoms x 3, Ha/bohr).
+View2<double> forces(const Basis& basis, const Atoms& atoms, const View1<complex>& rho_G);
 
 double energy(const Basis& basis, const View1<complex>& v_loc_G, const View1<complex>& rho_G);
 

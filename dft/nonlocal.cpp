@@ -106,6 +106,10 @@ NonlocalTerm::NonlocalTerm(const Basis& basis, const Atoms& atoms) : basis_(basi
     bh(p, 1) = block[p][1];
   }
   Kokkos::deep_copy(block_, bh);
+  atom_of_projector_ = View1<int>("nonlocal::atom_of_projector", nproj_);
+  auto ah = Kokkos::create_mirror_view(atom_of_projector_);
+  for (int p = 0; p < nproj_; ++p) ah(p) = info[p].atom;
+  Kokkos::deep_copy(atom_of_projector_, ah);
 
   Kokkos::View<double**, Kokkos::LayoutRight, kernels::MemSpace> rad("nonlocal::radial", radial.size(), npw);
   Kokkos::View<int**, Kokkos::LayoutRight, kernels::MemSpace> pinfo("nonlocal::info", nproj_, 4);
@@ -169,6 +173,57 @@ double NonlocalTerm::energy(const View2<double>& X, const View1<double>& occ, in
       },
       e);
   return e;
+}
+
+// dB = scaled vectors of -i G_d beta: (re, im) -> (G_d im, -G_d re); the G = 0 entry vanishes.
+void projector_derivative(const Basis& basis, const View2<double>& B, int d, View2<double> dB) {
+  const int npw = basis.npw(), nproj = static_cast<int>(B.extent(1));
+  auto G = basis.wfc().G;
+  Kokkos::parallel_for(
+      "dft::nonlocal::projector_derivative", Kokkos::MDRangePolicy<kernels::ExecSpace, Kokkos::Rank<2>>({0, 0}, {nproj, npw}),
+      KOKKOS_LAMBDA(int p, int k) {
+        if (k == 0) {
+          dB(0, p) = 0.0;
+          return;
+        }
+        const double re = B(k, p), im = B(npw - 1 + k, p);
+        dB(k, p) = G(k, d) * im;
+        dB(npw - 1 + k, p) = -G(k, d) * re;
+      });
+}
+
+// F(atom(p), d) -= 2 sum_n occ_n dP(p, n) Q(p, n), accumulated per atom on the host.
+void accumulate_nonlocal_force(const View2<double>& dP, const View2<double>& Q, const View1<double>& occ,
+                               const View1<int>& atom_of, int nb, int d, View2<double> F) {
+  const int np = static_cast<int>(dP.extent(0));
+  View1<double> s("nonlocal::force_per_projector", np);
+  Kokkos::parallel_for("dft::nonlocal::force_per_projector", kernels::RangePolicy(0, np), KOKKOS_LAMBDA(int p) {
+    double acc = 0;
+    for (int n = 0; n < nb; ++n) acc += occ(n) * dP(p, n) * Q(p, n);
+    s(p) = acc;
+  });
+  auto sh = Kokkos::create_mirror_view_and_copy(Kokkos::HostSpace(), s);
+  auto ah = Kokkos::create_mirror_view_and_copy(Kokkos::HostSpace(), atom_of);
+  auto Fh = Kokkos::create_mirror_view_and_copy(Kokkos::HostSpace(), F);
+  for (int p = 0; p < np; ++p) Fh(ah(p), d) -= 2.0 * sh(p);
+  Kokkos::deep_copy(F, Fh);
+}
+
+View2<double> NonlocalTerm::forces(const View2<double>& X, const View1<double>& occ, int nb, int natoms) const {
+  View2<double> F("nonlocal::forces", natoms, 3);
+  if (nproj_ == 0) return F;
+  using kernels::linalg::Op;
+  auto P = projections(X, nb);
+  View2<double> Q("nonlocal::DP", nproj_, nb), dP("nonlocal::dP", nproj_, nb), dB("nonlocal::dB", basis_.n_real(), nproj_);
+  kernels::linalg::gemm(Op::N, Op::N, nproj_, nb, nproj_, 1.0, D_.data(), D_.stride(1), P.data(), P.stride(1), 0.0,
+                        Q.data(), Q.stride(1));
+  for (int d = 0; d < 3; ++d) {
+    projector_derivative(basis_, B_, d, dB);
+    kernels::linalg::gemm(Op::T, Op::N, nproj_, nb, basis_.n_real(), 1.0, dB.data(), dB.stride(1), X.data(),
+                          X.stride(1), 0.0, dP.data(), dP.stride(1));
+    accumulate_nonlocal_force(dP, Q, occ, atom_of_projector_, nb, d, F);
+  }
+  return F;
 }
 
 View1<double> NonlocalTerm::diagonal() const {

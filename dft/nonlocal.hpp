@@ -22,6 +22,9 @@ class NonlocalTerm {
   View2<double> projections(const View2<double>& X, int nb) const;
   // E_nl = sum_n occ[n] P_n^T D P_n.
   double energy(const View2<double>& X, const View1<double>& occ, int nb) const;
+  // Hellmann-Feynman forces (natoms x 3): dbeta_p/dR_a = -i G beta_p for the projectors p of atom a, so
+  //   F_a = -2 sum_n f_n sum_{p in a} sum_q <dbeta_p|psi_n> D_pq <beta_q|psi_n>.
+  View2<double> forces(const View2<double>& X, const View1<double>& occ, int nb, int natoms) const;
   // <beta|beta> h weighted diagonal: sum_pq B(k,p) D(p,q) B(k,q) per basis entry (for preconditioners).
   View1<double> diagonal() const;
 
@@ -33,7 +36,8 @@ class NonlocalTerm {
   int nproj_ = 0;
   View2<double> B_;  // n_real x nproj
   View2<double> D_;  // nproj x nproj (block diagonal h^l_ij)
-  Kokkos::View<int**, Kokkos::LayoutRight, kernels::MemSpace> block_;  // per projector: first, size of its block
+  Kokkos::View<int**, Kokkos::LayoutRight, kernels::MemSpace> block_;
+  View1<int> atom_of_projector_;  // per projector: first, size of its block
 };
 
 // Real spherical harmonic Y_lm at unit vector (x, y, z), l <= 2, m = 0..2l.

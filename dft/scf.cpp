@@ -147,6 +147,29 @@ ScfResult run_scf(const Atoms& atoms, const Basis& basis, const ScfOptions& opt,
     }
     mixer.mix(rho_in_G, rho_out_G);
   }
+  if (opt.compute_forces) {
+    kernels::ScopedTimer t("dft::forces");
+    const int na = static_cast<int>(atoms.structure.size());
+    auto to_vec = [na](const View2<double>& F) {
+      auto h = Kokkos::create_mirror_view_and_copy(Kokkos::HostSpace(), F);
+      std::vector<Vec3> v(na);
+      for (int a = 0; a < na; ++a)
+        for (int d = 0; d < 3; ++d) v[a][d] = h(a, d);
+      return v;
+    };
+    // rho_out_G and X are the final output density and wavefunctions.
+    result.forces_local = to_vec(local::forces(basis, atoms, rho_out_G));
+    result.forces_nonlocal = to_vec(nonlocal.forces(X, occ, nb, na));
+    result.forces_ewald = ewald::forces(atoms.structure, charges);
+    result.forces.assign(na, Vec3{0, 0, 0});
+    for (int a = 0; a < na; ++a)
+      for (int d = 0; d < 3; ++d) {
+        result.forces[a][d] = result.forces_local[a][d] + result.forces_nonlocal[a][d] + result.forces_ewald[a][d];
+        result.net_force[d] += result.forces[a][d];
+      }
+    for (int a = 0; a < na; ++a)
+      for (int d = 0; d < 3; ++d) result.forces[a][d] -= result.net_force[d] / na;
+  }
   return result;
 }
 

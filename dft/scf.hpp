@@ -37,6 +37,12 @@ struct ScfResult {
   int n_occupied = 0;
   double n_electrons = 0;
   std::vector<double> eigenvalues;  // Ha
+  // Hellmann-Feynman forces on the final state (natoms, Ha/bohr, input order), total and per term.
+  // These are the exact derivatives of the discretised energy, so their sum is not exactly zero: XC on
+  // the grid breaks translation invariance (the "egg-box" effect). `forces` has that net force removed
+  // (F_a - sum_b F_b / N, as Quantum ESPRESSO reports them); `net_force` is what was removed.
+  std::vector<Vec3> forces, forces_local, forces_nonlocal, forces_ewald;
+  Vec3 net_force{0, 0, 0};
   std::vector<ScfIterationInfo> history;
 };
 

@@ -17,6 +17,7 @@ struct ScfOptions {
   int extra_bands = 0;              // bands beyond the occupied ones
   unsigned long seed = 20241126;    // random initial wavefunctions
   int fft_batch = 8;                // band pairs per batched FFT
+  bool compute_forces = true;       // Hellmann-Feynman forces after the SCF
 };
 
 // Exchange-correlation functionals dft::XcTerm implements (see dft/xc.hpp).

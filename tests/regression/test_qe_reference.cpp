@@ -107,6 +107,20 @@ void check_case(const std::string& name) {
   }
   std::fflush(stdout);
 
+  // Forces (QE removes the net force; so does megabar's `forces`).
+  if (ref.contains("forces_Ha_per_bohr")) {
+    const auto& fq = ref["forces_Ha_per_bohr"];
+    ASSERT_EQ(fq.size(), r.forces.size());
+    const double t = tol.value("forces_Ha_per_bohr", 5e-5);
+    double worst = 0;
+    for (std::size_t a = 0; a < r.forces.size(); ++a)
+      for (int d = 0; d < 3; ++d) {
+        const double diff = r.forces[a][d] - fq[a][d].get<double>();
+        worst = std::max(worst, std::abs(diff));
+        EXPECT_LE(std::abs(diff), t) << name << ": force on atom " << a << " component " << d;
+      }
+    std::printf("[qe-reference]   %-16s max |megabar - QE| = %.3e Ha/bohr (tol %.1e)\n", "forces", worst, t);
+  }
   if (ref.contains("n_electrons")) EXPECT_DOUBLE_EQ(r.n_electrons, ref["n_electrons"].get<double>());
   if (ref.contains("n_bands")) EXPECT_EQ(r.n_occupied, ref["n_bands"].get<int>());
 }

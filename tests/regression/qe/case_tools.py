@@ -29,6 +29,7 @@ TOLERANCES = {
     "hartree_Ha": 1e-4,
     "xc_Ha": 1e-4,
     "ewald_Ha": 1e-6,
+    "forces_Ha_per_bohr": 5e-5,
 }
 PSEUDO_DIR = "../../../../inputs/pseudopotentials"  # from tests/regression/qe/CASE/
 
