@@ -100,6 +100,20 @@ int run_scf_task(const RunInput& in) {
     j["net_force_removed_Ha_per_bohr"] = result.net_force;
     j["forces_terms_Ha_per_bohr"] = {{"local", result.forces_local}, {"nonlocal", result.forces_nonlocal}, {"ewald", result.forces_ewald}};
   }
+  if (result.has_stress) {
+    auto gpa = [](const dft::Mat3& m) {
+      std::vector<std::vector<double>> out(3, std::vector<double>(3));
+      for (int a = 0; a < 3; ++a)
+        for (int b = 0; b < 3; ++b) out[a][b] = m[a][b] * units::ha_per_bohr3_in_gpa;
+      return out;
+    };
+    j["stress_GPa"] = gpa(result.stress);
+    j["pressure_GPa"] = (result.stress[0][0] + result.stress[1][1] + result.stress[2][2]) / 3.0 * units::ha_per_bohr3_in_gpa;
+    nlohmann::ordered_json terms;
+    for (const auto& [name, m] : result.stress_terms) terms[name] = gpa(m);
+    j["stress_terms_GPa"] = terms;
+    j["stress_convention"] = "QE sign (positive under compression), pressure = trace/3, fixed number of plane waves";
+  }
   j["xc"] = in.scf.xc;
   j["ecut_Ha"] = in.ecut;
   std::vector<double> eig_ev;

@@ -70,6 +70,8 @@ std::vector<Vec3> forces(const Structure& st, const std::vector<double>& charges
   return forces(st, charges, default_eta(st));
 }
 
+Mat3 stress(const Structure& st, const std::vector<double>& charges) { return stress(st, charges, default_eta(st)); }
+
 double energy(const Structure& st, const std::vector<double>& charges, double eta) {
   const Cell& cell = st.cell;
   const EwaldSetup e(st, charges, eta);
@@ -195,6 +197,101 @@ std::vector<Vec3> forces(const Structure& st, const std::vector<double>& charges
   for (int i = 0; i < na; ++i)
     for (int k = 0; k < 3; ++k) out[i][k] = Fh(i, k);
   return out;
+}
+
+}  // namespace megabar::dft::ewald
+
+namespace megabar::dft::ewald {
+
+Mat3 stress(const Structure& st, const std::vector<double>& charges, double eta) {
+  const EwaldSetup e(st, charges, eta);
+  const int na = e.na;
+  const double rcut = e.rcut, gcut = e.gcut, omega = st.cell.volume;
+  auto pos = e.pos;
+  auto z = e.z;
+  auto lat = e.lat;
+  auto rec = e.rec;
+  const int nr0 = e.nr[0], nr1 = e.nr[1], nr2 = e.nr[2], ng0 = e.ng[0], ng1 = e.ng[1], ng2 = e.ng[2];
+  const double two_eta_over_sqrt_pi = 2.0 * eta / std::sqrt(pi);
+  Mat3 sigma{};
+  double zsum = 0;
+  for (double q : charges) zsum += q;
+  const double e_bg = -pi * zsum * zsum / (2.0 * omega * eta * eta);
+  const int m1 = 2 * ng1 + 1, m2 = 2 * ng2 + 1, mtot = (2 * ng0 + 1) * m1 * m2;
+  for (int a = 0; a < 3; ++a)
+    for (int b = a; b < 3; ++b) {
+      double real_part = 0, recip_part = 0, recip_energy = 0;
+      Kokkos::parallel_reduce(
+          "dft::ewald::stress_real", kernels::RangePolicy(0, na * na),
+          KOKKOS_LAMBDA(int ij, double& acc) {
+            const int i = ij / na, j = ij % na;
+            for (int n0 = -nr0; n0 <= nr0; ++n0)
+              for (int n1 = -nr1; n1 <= nr1; ++n1)
+                for (int n2 = -nr2; n2 <= nr2; ++n2) {
+                  if (i == j && n0 == 0 && n1 == 0 && n2 == 0) continue;
+                  double d[3], d2 = 0;
+                  for (int k = 0; k < 3; ++k) {
+                    d[k] = pos(j, k) - pos(i, k) + n0 * lat(0, k) + n1 * lat(1, k) + n2 * lat(2, k);
+                    d2 += d[k] * d[k];
+                  }
+                  if (d2 > rcut * rcut) continue;
+                  const double r = kernels::math::sqrt(d2);
+                  // phi'(r) = -erfc(eta r)/r^2 - 2 eta/sqrt(pi) exp(-eta^2 r^2)/r
+                  const double dphi = -kernels::math::erfc(eta * r) / d2 - two_eta_over_sqrt_pi * kernels::math::exp(-eta * eta * d2) / r;
+                  acc += 0.5 * z(i) * z(j) * dphi * d[a] * d[b] / r;
+                }
+          },
+          real_part);
+      Kokkos::parallel_reduce(
+          "dft::ewald::stress_reciprocal", kernels::RangePolicy(0, mtot),
+          KOKKOS_LAMBDA(int idx, double& acc) {
+            const int i0 = idx / (m1 * m2) - ng0, i1 = (idx / m2) % m1 - ng1, i2 = idx % m2 - ng2;
+            if (i0 == 0 && i1 == 0 && i2 == 0) return;
+            double g[3], g2 = 0;
+            for (int k = 0; k < 3; ++k) {
+              g[k] = i0 * rec(0, k) + i1 * rec(1, k) + i2 * rec(2, k);
+              g2 += g[k] * g[k];
+            }
+            if (g2 > gcut * gcut) return;
+            double sr = 0, si = 0;
+            for (int t = 0; t < na; ++t) {
+              const double ph = g[0] * pos(t, 0) + g[1] * pos(t, 1) + g[2] * pos(t, 2);
+              sr += z(t) * kernels::math::cos(ph);
+              si += z(t) * kernels::math::sin(ph);
+            }
+            acc += kernels::math::exp(-g2 / (4 * eta * eta)) / g2 * (sr * sr + si * si) *
+                   (1.0 / (4 * eta * eta) + 1.0 / g2) * g[a] * g[b];
+          },
+          recip_part);
+      if (a == b) {
+        // E_G = (2 pi/Omega) sum_G exp(-G^2/4eta^2)/G^2 |S|^2, needed for the delta_ab term
+        Kokkos::parallel_reduce(
+            "dft::ewald::stress_recip_energy", kernels::RangePolicy(0, mtot),
+            KOKKOS_LAMBDA(int idx, double& acc) {
+              const int i0 = idx / (m1 * m2) - ng0, i1 = (idx / m2) % m1 - ng1, i2 = idx % m2 - ng2;
+              if (i0 == 0 && i1 == 0 && i2 == 0) return;
+              double g[3], g2 = 0;
+              for (int k = 0; k < 3; ++k) {
+                g[k] = i0 * rec(0, k) + i1 * rec(1, k) + i2 * rec(2, k);
+                g2 += g[k] * g[k];
+              }
+              if (g2 > gcut * gcut) return;
+              double sr = 0, si = 0;
+              for (int t = 0; t < na; ++t) {
+                const double ph = g[0] * pos(t, 0) + g[1] * pos(t, 1) + g[2] * pos(t, 2);
+                sr += z(t) * kernels::math::cos(ph);
+                si += z(t) * kernels::math::sin(ph);
+              }
+              acc += kernels::math::exp(-g2 / (4 * eta * eta)) / g2 * (sr * sr + si * si);
+            },
+            recip_energy);
+        recip_energy *= 2.0 * pi / omega;
+      }
+      // dE/d eps_ab = real_part + [-E_G delta + (4 pi/Omega) recip_part] - E_bg delta ; sigma = -(1/Omega) dE/d eps
+      const double dE = real_part + (a == b ? -recip_energy - e_bg : 0.0) + 4.0 * pi / omega * recip_part;
+      sigma[a][b] = sigma[b][a] = -dE / omega;
+    }
+  return sigma;
 }
 
 }  // namespace megabar::dft::ewald

@@ -23,4 +23,11 @@ double energy(const Structure& structure, const std::vector<double>& charges, do
 std::vector<Vec3> forces(const Structure& structure, const std::vector<double>& charges);
 std::vector<Vec3> forces(const Structure& structure, const std::vector<double>& charges, double eta);
 
+// Stress sigma_ab = -(1/Omega) dE/d eps_ab (QE's sign, positive under compression):
+//   real space:  -(1/2 Omega) sum' Z_i Z_j phi'(r) d_a d_b / r,   phi(r) = erfc(eta r)/r
+//   reciprocal:  E_G/Omega delta_ab - (4 pi/Omega^2) sum_G |S|^2 exp(-G^2/4eta^2)/G^2 (1/4eta^2 + 1/G^2) G_a G_b
+//   background:  E_bg/Omega delta_ab
+Mat3 stress(const Structure& structure, const std::vector<double>& charges);
+Mat3 stress(const Structure& structure, const std::vector<double>& charges, double eta);
+
 }  // namespace megabar::dft::ewald

@@ -22,6 +22,28 @@ double GthPseudopotential::local_form_factor(double q) const {
   return -4.0 * pi * zion / (q * q) * g + std::pow(2.0 * pi, 1.5) * rloc * rloc * rloc * g * poly;
 }
 
+double GthPseudopotential::local_form_factor_derivative(double q) const {
+  const double r2 = rloc * rloc, x2 = q * q * r2;
+  const double g = std::exp(-0.5 * x2);
+  const double p[4] = {1.0, 3.0 - x2, 15.0 - 10.0 * x2 + x2 * x2, 105.0 - 105.0 * x2 + 21.0 * x2 * x2 - x2 * x2 * x2};
+  const double dp[4] = {0.0, -1.0, -10.0 + 2.0 * x2, -105.0 + 42.0 * x2 - 3.0 * x2 * x2};  // d poly / d(x^2)
+  double poly = 0, dpoly = 0;
+  for (std::size_t i = 0; i < c.size() && i < 4; ++i) {
+    poly += c[i] * p[i];
+    dpoly += c[i] * dp[i];
+  }
+  // d/dq [-4 pi Z g / q^2] = 4 pi Z g (rloc^2/q + 2/q^3);  d/dq [g poly] = q rloc^2 g (2 dpoly - poly)
+  return 4.0 * pi * zion * g * (r2 / q + 2.0 / (q * q * q)) +
+         std::pow(2.0 * pi, 1.5) * rloc * r2 * q * r2 * g * (2.0 * dpoly - poly);
+}
+
+double GthPseudopotential::projector_form_factor_derivative(int l, int i, double q) const {
+  const double h = 1e-3 * (1.0 + q);
+  return (8.0 * (projector_form_factor(l, i, q + h) - projector_form_factor(l, i, q - h)) -
+          (projector_form_factor(l, i, q + 2 * h) - projector_form_factor(l, i, q - 2 * h))) /
+         (12.0 * h);
+}
+
 double GthPseudopotential::local_g0_term() const {
   // -4 pi Z/q^2 exp(-q^2 rloc^2/2) = -4 pi Z/q^2 + 2 pi Z rloc^2 + O(q^2)
   const double p0[4] = {1.0, 3.0, 15.0, 105.0};

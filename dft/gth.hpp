@@ -32,6 +32,11 @@ struct GthPseudopotential {
   double local_form_factor(double q) const;   // int d^3r e^{-iqr} V_loc(r), q > 0 (includes -4 pi Z/q^2)
   // ... and the finite q -> 0 limit of [transform + 4 pi Z / q^2]: the "alpha Z" term of the energy.
   double local_g0_term() const;
+  // d/dq of local_form_factor (analytic), q > 0.
+  double local_form_factor_derivative(double q) const;
+  // d/dq of projector_form_factor (4th-order central difference of the analytic form, error ~1e-12; the
+  // analytic form is a smooth function of q on the whole real line, so q - 2h < 0 is fine).
+  double projector_form_factor_derivative(int l, int i, double q) const;
   // 4 pi int r^2 j_l(q r) p_i^l(r) dr, i counted from 1.
   double projector_form_factor(int l, int i, double q) const;
   int lmax() const { return static_cast<int>(channels.size()) - 1; }

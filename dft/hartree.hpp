@@ -12,4 +12,8 @@ double potential(const Basis& basis, const View1<complex>& rho_G, View1<complex>
 // E_H only.
 double energy(const Basis& basis, const View1<complex>& rho_G);
 
+// Stress (QE's sign): sigma_ab = delta_ab E_H/Omega - sum_{G != 0} 4 pi |rho(G)|^2 G_a G_b / G^4
+// (Omega rho(G) is invariant under strain; 1/Omega and 1/G^2 carry the dependence).
+Mat3 stress(const Basis& basis, const View1<complex>& rho_G);
+
 }  // namespace megabar::dft::hartree

@@ -10,4 +10,8 @@ void apply(const Basis& basis, const View2<double>& X, int nb, View2<double> Y, 
 
 double energy(const Basis& basis, const View2<double>& X, const View1<double>& occ, int nb);
 
+// Stress at a fixed set of plane waves (QE's sign, positive under compression):
+//   sigma_ab = (1/Omega) sum_n f_n sum_G G_a G_b |c_n(G)|^2
+Mat3 stress(const Basis& basis, const View2<double>& X, const View1<double>& occ, int nb);
+
 }  // namespace megabar::dft::kinetic

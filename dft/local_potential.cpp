@@ -72,6 +72,40 @@ View2<double> forces(const Basis& basis, const Atoms& atoms, const View1<complex
   return F;
 }
 
+Mat3 stress(const Basis& basis, const Atoms& atoms, const View1<complex>& v_loc_G, const View1<complex>& rho_G) {
+  const int nG = basis.dense().count;
+  const int ns = static_cast<int>(atoms.species.size());
+  Kokkos::View<double**, Kokkos::LayoutRight, kernels::MemSpace> dform("local::form_factor_derivative", ns, nG);
+  auto dh = Kokkos::create_mirror_view(dform);
+  auto G2h = Kokkos::create_mirror_view_and_copy(Kokkos::HostSpace(), basis.dense().G2);
+  for (int s = 0; s < ns; ++s)
+    for (int k = 0; k < nG; ++k)
+      dh(s, k) = G2h(k) > 0 ? atoms.species[s].local_form_factor_derivative(std::sqrt(G2h(k))) : 0.0;
+  Kokkos::deep_copy(dform, dh);
+  auto S = structure_factors(atoms, basis.dense().G, nG);
+  auto G = basis.dense().G;
+  auto G2 = basis.dense().G2;
+  const double omega = basis.cell().volume;
+  const double eloc_over_omega = energy(basis, v_loc_G, rho_G) / omega;
+  Mat3 sigma{};
+  for (int a = 0; a < 3; ++a)
+    for (int b = a; b < 3; ++b) {
+      double sum = 0;
+      Kokkos::parallel_reduce(
+          "dft::local::stress", kernels::RangePolicy(0, nG),
+          KOKKOS_LAMBDA(int k, double& acc) {
+            if (G2(k) == 0.0) return;
+            complex dv(0.0, 0.0);
+            for (int s = 0; s < ns; ++s) dv += dform(s, k) * S(s, k);
+            const double re = rho_G(k).real() * dv.real() + rho_G(k).imag() * dv.imag();  // Re[conj(rho) dv]
+            acc += re * G(k, a) * G(k, b) / kernels::math::sqrt(G2(k));
+          },
+          sum);
+      sigma[a][b] = sigma[b][a] = (a == b ? eloc_over_omega : 0.0) + sum / omega;
+    }
+  return sigma;
+}
+
 double energy(const Basis& basis, const View1<complex>& v_loc_G, const View1<complex>& rho_G) {
   return sphere_dot(basis, rho_G, v_loc_G);
 }

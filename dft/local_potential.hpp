@@ -21,4 +21,8 @@ View2<double> forces(const Basis& basis, const Atoms& atoms, const View1<complex
 
 double energy(const Basis& basis, const View1<complex>& v_loc_G, const View1<complex>& rho_G);
 
+// Stress (QE's sign): sigma_ab = delta_ab E_loc/Omega
+//   + sum_{G != 0} Re[conj(rho(G)) (1/Omega) sum_s S_s(G) v_s'(|G|)] G_a G_b / |G|
+Mat3 stress(const Basis& basis, const Atoms& atoms, const View1<complex>& v_loc_G, const View1<complex>& rho_G);
+
 }  // namespace megabar::dft::local

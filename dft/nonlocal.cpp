@@ -126,7 +126,20 @@ NonlocalTerm::NonlocalTerm(const Basis& basis, const Atoms& atoms) : basis_(basi
   Kokkos::deep_copy(rad, radh);
   Kokkos::deep_copy(pinfo, pih);
 
-  fill_projectors(basis, atoms.positions_view(), rad, pinfo, B_);
+  positions_ = atoms.positions_view();
+  radial_ = rad;
+  info_ = pinfo;
+  radial_derivative_ = Kokkos::View<double**, Kokkos::LayoutRight, kernels::MemSpace>("nonlocal::radial_derivative", radial.size(), npw);
+  {
+    auto dh = Kokkos::create_mirror_view(radial_derivative_);
+    std::size_t r = 0;
+    for (std::size_t s = 0; s < atoms.species.size(); ++s)
+      for (int l = 0; l <= atoms.species[s].lmax(); ++l)
+        for (int i = 1; i <= atoms.species[s].channels[l].nproj; ++i, ++r)
+          for (int k = 0; k < npw; ++k) dh(r, k) = atoms.species[s].projector_form_factor_derivative(l, i, std::sqrt(G2h(k)));
+    Kokkos::deep_copy(radial_derivative_, dh);
+  }
+  fill_projectors(basis, positions_, rad, pinfo, B_);
 }
 
 View2<double> NonlocalTerm::projections(const View2<double>& X, int nb) const {
@@ -207,6 +220,77 @@ void accumulate_nonlocal_force(const View2<double>& dP, const View2<double>& Q, 
   auto Fh = Kokkos::create_mirror_view_and_copy(Kokkos::HostSpace(), F);
   for (int p = 0; p < np; ++p) Fh(ah(p), d) -= 2.0 * sh(p);
   Kokkos::deep_copy(F, Fh);
+}
+
+// dB(:, p) = scaled vector of d beta_p / d eps_ab (see nonlocal.hpp).
+void projector_strain_derivative(const Basis& basis, const View2<double>& pos,
+                                 const Kokkos::View<double**, Kokkos::LayoutRight, kernels::MemSpace>& rad,
+                                 const Kokkos::View<double**, Kokkos::LayoutRight, kernels::MemSpace>& drad,
+                                 const Kokkos::View<int**, Kokkos::LayoutRight, kernels::MemSpace>& pinfo, int a, int b,
+                                 View2<double> dB) {
+  const int npw = basis.npw(), nproj = static_cast<int>(dB.extent(1));
+  auto G = basis.wfc().G;
+  auto G2 = basis.wfc().G2;
+  const double inv_sqrt_omega = 1.0 / std::sqrt(basis.cell().volume);
+  const double sqrt2 = std::sqrt(2.0);
+  const double delta = a == b ? 1.0 : 0.0;
+  Kokkos::parallel_for(
+      "dft::nonlocal::projector_strain_derivative",
+      Kokkos::MDRangePolicy<kernels::ExecSpace, Kokkos::Rank<2>>({0, 0}, {nproj, npw}), KOKKOS_LAMBDA(int p, int k) {
+        const int at = pinfo(p, 0), l = pinfo(p, 1), m = pinfo(p, 2), r = pinfo(p, 3);
+        if (k == 0) {  // G = 0: only l = 0 is non-zero there, and only its volume factor depends on strain
+          dB(0, p) = (l == 0) ? -0.5 * delta * rad(r, 0) * inv_sqrt_omega * real_ylm(0, 0, 0, 0, 1) : 0.0;
+          return;
+        }
+        const double g = kernels::math::sqrt(G2(k));
+        const double u[3] = {G(k, 0) / g, G(k, 1) / g, G(k, 2) / g};
+        const double y = real_ylm(l, m, u[0], u[1], u[2]);
+        double gy[3];
+        real_ylm_gradient(l, m, u[0], u[1], u[2], gy);
+        const double ugy = u[0] * gy[0] + u[1] * gy[1] + u[2] * gy[2];
+        const double P = rad(r, k), dP = drad(r, k);
+        // d_c F = P' u_c Y + (P/g) (dY_c - u_c u.dY)
+        const double dFa = dP * u[a] * y + P / g * (gy[a] - u[a] * ugy);
+        const double dFb = dP * u[b] * y + P / g * (gy[b] - u[b] * ugy);
+        const double T = (-0.5 * delta * P * y - 0.5 * (G(k, b) * dFa + G(k, a) * dFb)) * inv_sqrt_omega;
+        const double phase = G(k, 0) * pos(at, 0) + G(k, 1) * pos(at, 1) + G(k, 2) * pos(at, 2);
+        double re = T * kernels::math::cos(phase), im = -T * kernels::math::sin(phase);
+        for (int t = 0; t < l; ++t) {  // multiply by -i, l times
+          const double tmp = re;
+          re = im;
+          im = -tmp;
+        }
+        dB(k, p) = sqrt2 * re;
+        dB(npw - 1 + k, p) = sqrt2 * im;
+      });
+}
+
+// sum_n occ_n sum_p dP(p, n) Q(p, n)
+double weighted_trace(const View2<double>& dP, const View2<double>& Q, const View1<double>& occ, int nb) {
+  const int np = static_cast<int>(dP.extent(0));
+  double s = 0;
+  Kokkos::parallel_reduce(
+      "dft::nonlocal::weighted_trace", Kokkos::MDRangePolicy<kernels::ExecSpace, Kokkos::Rank<2>>({0, 0}, {np, nb}),
+      KOKKOS_LAMBDA(int p, int n, double& acc) { acc += occ(n) * dP(p, n) * Q(p, n); }, s);
+  return s;
+}
+
+Mat3 NonlocalTerm::stress(const View2<double>& X, const View1<double>& occ, int nb) const {
+  Mat3 sigma{};
+  if (nproj_ == 0) return sigma;
+  using kernels::linalg::Op;
+  auto P = projections(X, nb);
+  View2<double> Q("nonlocal::DP", nproj_, nb), dP("nonlocal::dP", nproj_, nb), dB("nonlocal::dB", basis_.n_real(), nproj_);
+  kernels::linalg::gemm(Op::N, Op::N, nproj_, nb, nproj_, 1.0, D_.data(), D_.stride(1), P.data(), P.stride(1), 0.0,
+                        Q.data(), Q.stride(1));
+  for (int a = 0; a < 3; ++a)
+    for (int b = a; b < 3; ++b) {
+      projector_strain_derivative(basis_, positions_, radial_, radial_derivative_, info_, a, b, dB);
+      kernels::linalg::gemm(Op::T, Op::N, nproj_, nb, basis_.n_real(), 1.0, dB.data(), dB.stride(1), X.data(),
+                            X.stride(1), 0.0, dP.data(), dP.stride(1));
+      sigma[a][b] = sigma[b][a] = -2.0 * weighted_trace(dP, Q, occ, nb) / basis_.cell().volume;
+    }
+  return sigma;
 }
 
 View2<double> NonlocalTerm::forces(const View2<double>& X, const View1<double>& occ, int nb, int natoms) const {

@@ -8,6 +8,7 @@
 #include "kernels/math.hpp"
 #include "dft/atoms.hpp"
 #include "dft/basis.hpp"
+#include "kernels/math.hpp"
 
 namespace megabar::dft {
 
@@ -25,6 +26,10 @@ class NonlocalTerm {
   // Hellmann-Feynman forces (natoms x 3): dbeta_p/dR_a = -i G beta_p for the projectors p of atom a, so
   //   F_a = -2 sum_n f_n sum_{p in a} sum_q <dbeta_p|psi_n> D_pq <beta_q|psi_n>.
   View2<double> forces(const View2<double>& X, const View1<double>& occ, int nb, int natoms) const;
+  // Stress at a fixed set of plane waves (QE's sign): with beta(G) = Omega^{-1/2} F(G) (-i)^l exp(-iG.R),
+  // F = P(|G|) Y(G/|G|), strain gives d beta/d eps_ab = -delta_ab beta/2 - (G_b d_a F + G_a d_b F)/2 (...),
+  //   sigma_ab = -(2/Omega) sum_n f_n sum_pq <d beta_p/d eps_ab|psi_n> D_pq <beta_q|psi_n>.
+  Mat3 stress(const View2<double>& X, const View1<double>& occ, int nb) const;
   // <beta|beta> h weighted diagonal: sum_pq B(k,p) D(p,q) B(k,q) per basis entry (for preconditioners).
   View1<double> diagonal() const;
 
@@ -37,7 +42,10 @@ class NonlocalTerm {
   View2<double> B_;  // n_real x nproj
   View2<double> D_;  // nproj x nproj (block diagonal h^l_ij)
   Kokkos::View<int**, Kokkos::LayoutRight, kernels::MemSpace> block_;
-  View1<int> atom_of_projector_;  // per projector: first, size of its block
+  View1<int> atom_of_projector_;
+  Kokkos::View<double**, Kokkos::LayoutRight, kernels::MemSpace> radial_, radial_derivative_;  // per radial index x npw
+  Kokkos::View<int**, Kokkos::LayoutRight, kernels::MemSpace> info_;  // per projector: atom, l, m, radial index
+  View2<double> positions_;  // per projector: first, size of its block
 };
 
 // Real spherical harmonic Y_lm at unit vector (x, y, z), l <= 2, m = 0..2l.
@@ -55,6 +63,26 @@ KOKKOS_INLINE_FUNCTION double real_ylm(int l, int m, double x, double y, double 
     case 2: return kernels::math::sqrt(5.0 / (16.0 * pi)) * (3.0 * z * z - 1.0);
     case 3: return c15 * x * z;
     default: return 0.5 * c15 * (x * x - y * y);
+  }
+}
+
+// Gradient of real_ylm(l, m, .) with respect to the components of its (unit-vector) argument, as the
+// polynomial is written; callers project out the radial part.
+KOKKOS_INLINE_FUNCTION void real_ylm_gradient(int l, int m, double x, double y, double z, double g[3]) {
+  constexpr double pi = 3.14159265358979323846;
+  g[0] = g[1] = g[2] = 0.0;
+  if (l == 0) return;
+  if (l == 1) {
+    g[m] = kernels::math::sqrt(3.0 / (4.0 * pi));
+    return;
+  }
+  const double c15 = kernels::math::sqrt(15.0 / (4.0 * pi));
+  switch (m) {
+    case 0: g[0] = c15 * y, g[1] = c15 * x; break;
+    case 1: g[1] = c15 * z, g[2] = c15 * y; break;
+    case 2: g[2] = kernels::math::sqrt(5.0 / (16.0 * pi)) * 6.0 * z; break;
+    case 3: g[0] = c15 * z, g[2] = c15 * x; break;
+    default: g[0] = c15 * x, g[1] = -c15 * y; break;
   }
 }
 

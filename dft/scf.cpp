@@ -170,6 +170,22 @@ ScfResult run_scf(const Atoms& atoms, const Basis& basis, const ScfOptions& opt,
     for (int a = 0; a < na; ++a)
       for (int d = 0; d < 3; ++d) result.forces[a][d] -= result.net_force[d] / na;
   }
+  if (opt.compute_stress) {
+    kernels::ScopedTimer t("dft::stress");
+    auto& terms = result.stress_terms;
+    terms["kinetic"] = kinetic::stress(basis, X, occ, nb);
+    terms["local"] = local::stress(basis, atoms, v_loc_G, rho_out_G);
+    terms["nonlocal"] = nonlocal.stress(X, occ, nb);
+    terms["hartree"] = hartree::stress(basis, rho_out_G);
+    fields.to_real(rho_out_G, rho_r);
+    terms["xc"] = xc.stress(rho_r, rho_out_G);
+    terms["ewald"] = ewald::stress(atoms.structure, charges);
+    result.stress = Mat3{};
+    for (const auto& [name, m] : terms)
+      for (int a = 0; a < 3; ++a)
+        for (int b = 0; b < 3; ++b) result.stress[a][b] += m[a][b];
+    result.has_stress = true;
+  }
   return result;
 }
 

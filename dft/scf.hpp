@@ -43,6 +43,11 @@ struct ScfResult {
   // (F_a - sum_b F_b / N, as Quantum ESPRESSO reports them); `net_force` is what was removed.
   std::vector<Vec3> forces, forces_local, forces_nonlocal, forces_ewald;
   Vec3 net_force{0, 0, 0};
+  // Stress tensor (Ha/bohr^3, QE's sign: positive under compression; pressure = trace/3) at a fixed set
+  // of plane waves, total and per term (kinetic, local, nonlocal, hartree, xc, ewald).
+  bool has_stress = false;
+  Mat3 stress{};
+  std::map<std::string, Mat3> stress_terms;
   std::vector<ScfIterationInfo> history;
 };
 

@@ -18,6 +18,7 @@ struct ScfOptions {
   unsigned long seed = 20241126;    // random initial wavefunctions
   int fft_batch = 8;                // band pairs per batched FFT
   bool compute_forces = true;       // Hellmann-Feynman forces after the SCF
+  bool compute_stress = true;       // stress tensor after the SCF
 };
 
 // Exchange-correlation functionals dft::XcTerm implements (see dft/xc.hpp).

@@ -4,6 +4,7 @@
 
 #include <xc.h>
 
+#include <array>
 #include <stdexcept>
 
 namespace megabar::dft {
@@ -40,11 +41,29 @@ XcTerm::~XcTerm() = default;
 namespace xc_detail {
 // A free function with external linkage: nvcc accepts device lambdas only in such (not in private members).
 double pbe_energy_and_potential(const FieldTransform& fields, const View1<double>& rho_r, const View1<complex>& rho_G,
-                                View1<double> v_r);
+                                View1<double> v_r, double* gradient_stress = nullptr);
 }  // namespace xc_detail
 
 double XcTerm::compute(const View1<double>& rho_r, const View1<complex>& rho_G, View1<double> v_r) const {
   return gga_ ? xc_detail::pbe_energy_and_potential(fields_, rho_r, rho_G, v_r) : compute_lda_libxc(rho_r, v_r);
+}
+
+std::array<std::array<double, 3>, 3> XcTerm::stress(const View1<double>& rho_r, const View1<complex>& rho_G) const {
+  const Basis& basis = fields_.basis();
+  const long N = basis.grid_size();
+  View1<double> v_r("xc::stress_v", N);
+  double grad_term[9] = {0, 0, 0, 0, 0, 0, 0, 0, 0};
+  const double exc = gga_ ? xc_detail::pbe_energy_and_potential(fields_, rho_r, rho_G, v_r, grad_term)
+                          : compute_lda_libxc(rho_r, v_r);
+  double rho_v = 0;
+  Kokkos::parallel_reduce("dft::xc::rho_v", kernels::RangePolicy(0, N),
+                          KOKKOS_LAMBDA(long i, double& acc) { acc += rho_r(i) * v_r(i); }, rho_v);
+  rho_v *= basis.cell().volume / static_cast<double>(N);
+  std::array<std::array<double, 3>, 3> sigma{};
+  for (int a = 0; a < 3; ++a)
+    for (int b = 0; b < 3; ++b)
+      sigma[a][b] = (a == b ? (rho_v - exc) / basis.cell().volume : 0.0) + grad_term[3 * a + b];
+  return sigma;
 }
 
 // LDA flavours through libxc, on the host (a no-op copy on host backends).
@@ -72,7 +91,7 @@ double XcTerm::compute_lda_libxc(const View1<double>& rho_r, View1<double> v_r) 
 // PBE with the pointwise kernels of xc_pbe.hpp, everything in device memory:
 //   grad rho = IFFT(i G rho_G);  v = vrho - 2 div(vsigma grad rho), the divergence on the density sphere.
 double xc_detail::pbe_energy_and_potential(const FieldTransform& fields_, const View1<double>& rho_r,
-                                           const View1<complex>& rho_G, View1<double> v_r) {
+                                           const View1<complex>& rho_G, View1<double> v_r, double* gradient_stress) {
   const Basis& basis = fields_.basis();
   const long N = basis.grid_size();
   const int nG = basis.dense().count;
@@ -102,6 +121,16 @@ double xc_detail::pbe_energy_and_potential(const FieldTransform& fields_, const 
         acc += ex + ec;
       },
       exc);
+  if (gradient_stress) {  // (2/N) sum_r vsigma d_a rho d_b rho  (= (2/Omega) int vsigma d_a rho d_b rho dr)
+    for (int a = 0; a < 3; ++a)
+      for (int b = 0; b < 3; ++b) {
+        double s = 0;
+        Kokkos::parallel_reduce(
+            "dft::xc::gradient_stress", kernels::RangePolicy(0, N),
+            KOKKOS_LAMBDA(long i, double& acc) { acc += vsigma(i) * grad(i, a) * grad(i, b); }, s);
+        gradient_stress[3 * a + b] = 2.0 * s / static_cast<double>(N);
+      }
+  }
   View1<complex> div_G("xc::div_G", nG);
   for (int d = 0; d < 3; ++d) {
     Kokkos::parallel_for("dft::xc::h", kernels::RangePolicy(0, N), KOKKOS_LAMBDA(long i) { g_r(i) = vsigma(i) * grad(i, d); });

@@ -7,6 +7,7 @@
 // Functionals: "PBE" = GGA_X_PBE + GGA_C_PBE; "LDA" = LDA_X + LDA_C_PZ (Perdew-Zunger 81, as QE's
 // "PZ"); "PADE" = LDA_XC_TETER93 (Goedecker-Teter-Hutter Pade form, the functional of GTH-PADE files).
 #pragma once
+#include <array>
 #include <memory>
 #include <string>
 #include <vector>
@@ -26,6 +27,9 @@ class XcTerm {
   const std::string& name() const { return name_; }
   // From rho (real grid and its sphere coefficients) computes v_xc on the grid; returns E_xc.
   double compute(const View1<double>& rho_r, const View1<complex>& rho_G, View1<double> v_r) const;
+  // Stress sigma_ab = -(1/Omega) dE_xc/d eps_ab (QE's sign: positive under compression):
+  //   delta_ab (int rho v_xc - E_xc)/Omega + (2/Omega) int vsigma d_a rho d_b rho  (the last for GGA).
+  std::array<std::array<double, 3>, 3> stress(const View1<double>& rho_r, const View1<complex>& rho_G) const;
 
  private:
   double compute_lda_libxc(const View1<double>& rho_r, View1<double> v_r) const;

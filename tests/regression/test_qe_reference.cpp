@@ -121,6 +121,21 @@ void check_case(const std::string& name) {
       }
     std::printf("[qe-reference]   %-16s max |megabar - QE| = %.3e Ha/bohr (tol %.1e)\n", "forces", worst, t);
   }
+  // Stress (QE's sign and units: GPa) and pressure.
+  if (ref.contains("stress_GPa")) {
+    ASSERT_TRUE(r.has_stress);
+    const double t = tol.value("stress_GPa", 0.05);
+    double worst = 0;
+    for (int a = 0; a < 3; ++a)
+      for (int b = 0; b < 3; ++b) {
+        const double diff = r.stress[a][b] * units::ha_per_bohr3_in_gpa - ref["stress_GPa"][a][b].get<double>();
+        worst = std::max(worst, std::abs(diff));
+        EXPECT_LE(std::abs(diff), t) << name << ": stress component " << a << b;
+      }
+    std::printf("[qe-reference]   %-16s max |megabar - QE| = %.3e GPa (tol %.2f); pressure %.3f GPa (QE %.3f)\n", "stress",
+                worst, t, (r.stress[0][0] + r.stress[1][1] + r.stress[2][2]) / 3 * units::ha_per_bohr3_in_gpa,
+                ref.value("pressure_GPa", 0.0));
+  }
   if (ref.contains("n_electrons")) EXPECT_DOUBLE_EQ(r.n_electrons, ref["n_electrons"].get<double>());
   if (ref.contains("n_bands")) EXPECT_EQ(r.n_occupied, ref["n_bands"].get<int>());
 }

@@ -30,6 +30,7 @@ TOLERANCES = {
     "xc_Ha": 1e-4,
     "ewald_Ha": 1e-6,
     "forces_Ha_per_bohr": 5e-5,
+    "stress_GPa": 0.05,
 }
 PSEUDO_DIR = "../../../../inputs/pseudopotentials"  # from tests/regression/qe/CASE/
 
