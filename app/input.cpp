@@ -112,9 +112,27 @@ RunInput read_input(const std::string& path) {
   const std::string dir = fs::path(path).parent_path().string().empty() ? "." : fs::path(path).parent_path().string();
   RunInput in;
   in.path = path;
-  check_keys(c, root, "", {"task", "structure", "dft", "scf", "output", "parallel"});
+  check_keys(c, root, "", {"task", "structure", "dft", "scf", "output", "parallel", "relax"});
   in.task = get_string(c, root, "task", "task");
-  if (in.task != "scf") c.fail("task", root.get("task")->source(), "unknown task '" + in.task + "'; expected \"scf\"");
+  if (in.task != "scf" && in.task != "relax")
+    c.fail("task", root.get("task")->source(), "unknown task '" + in.task + "'; expected \"scf\" or \"relax\"");
+  if (const auto* r = table_at(c, root, "relax", false)) {
+    if (in.task != "relax") c.fail("[relax] is only used with task = \"relax\"");
+    check_keys(c, *r, "relax.", {"cell", "pressure", "force_tolerance", "stress_tolerance", "max_steps"});
+    if (auto cell = r->get("cell")) {
+      if (!cell->is_boolean()) c.fail("relax.cell", cell->source(), "expected true or false");
+      in.relax_cell = cell->as_boolean()->get();
+    }
+    in.relax_pressure = get_quantity(c, *r, "pressure", "relax.pressure", Dimension::pressure, 0.0);
+    in.relax_force_tolerance =
+        get_quantity(c, *r, "force_tolerance", "relax.force_tolerance", Dimension::force, in.relax_force_tolerance);
+    in.relax_stress_tolerance =
+        get_quantity(c, *r, "stress_tolerance", "relax.stress_tolerance", Dimension::pressure, in.relax_stress_tolerance);
+    if (!(in.relax_force_tolerance > 0) || !(in.relax_stress_tolerance > 0))
+      c.fail("relax.force_tolerance and relax.stress_tolerance must be positive");
+    in.relax_max_steps = static_cast<int>(get_int(c, *r, "max_steps", "relax.max_steps", 200, 0, 100000));
+    if (r->get("pressure") && !in.relax_cell) c.fail("relax.pressure needs relax.cell = true (the cell is what the pressure acts on)");
+  }
 
   const auto* st = table_at(c, root, "structure", true);
   check_keys(c, *st, "structure.", {"file"});
@@ -130,7 +148,7 @@ RunInput read_input(const std::string& path) {
     for (auto& n : dft::known_xc_names()) ok = ok || n == in.scf.xc;
     if (!ok) c.fail("dft.xc", d->get("xc")->source(), "unknown functional '" + in.scf.xc + "'; expected PBE, LDA or PADE");
   }
-  in.scf.extra_bands = static_cast<int>(get_int(c, *d, "extra_bands", "dft.extra_bands", 0, 0, 100000));
+  in.scf.extra_bands = static_cast<int>(get_int(c, *d, "extra_bands", "dft.extra_bands", -1, 0, 100000));
   if (auto g = d->get("fft_grid")) {
     auto arr = g->as_array();
     if (!arr || arr->size() != 3) c.fail("dft.fft_grid", g->source(), "expected three positive integers, e.g. [48, 48, 90]");

@@ -16,7 +16,7 @@ struct PseudoSpec {
 
 struct RunInput {
   std::string path;  // the input file
-  std::string task;  // "scf"
+  std::string task;  // "scf" | "relax"
   std::string structure_file;
   double ecut = 0;   // Ha
   std::optional<std::array<int, 3>> fft_grid;
@@ -24,6 +24,12 @@ struct RunInput {
   dft::ScfOptions scf;
   std::string output_directory;
   int threads = 0;   // 0: all hardware threads
+  // [relax] (task = "relax")
+  bool relax_cell = false;
+  double relax_pressure = 0;            // Ha/bohr^3
+  double relax_force_tolerance = 1e-3;  // Ha/bohr
+  double relax_stress_tolerance = 0.1 / 29421.015696767;  // Ha/bohr^3 (0.1 GPa)
+  int relax_max_steps = 200;
 };
 
 // Parses and validates; throws std::invalid_argument naming the file, key and line.

@@ -7,6 +7,7 @@
 #include <thread>
 
 #include "app/input.hpp"
+#include "app/relax_task.hpp"
 #include "app/scf_task.hpp"
 #include "kernels/fft.hpp"
 #include "kernels/linalg.hpp"
@@ -34,7 +35,7 @@ int main(int argc, char** argv) {
     std::filesystem::remove(std::filesystem::path(input.output_directory) / "results.json", ignored);
     int threads = input.threads > 0 ? input.threads : static_cast<int>(std::thread::hardware_concurrency());
     megabar::kernels::set_host_threads(threads > 0 ? threads : 1);
-    code = megabar::app::run_scf_task(input);
+    code = input.task == "relax" ? megabar::app::run_relax_task(input) : megabar::app::run_scf_task(input);
   } catch (const std::exception& e) {
     std::fprintf(stderr, "error: %s\n", e.what());
     code = 1;

@@ -2,7 +2,9 @@
 
 #include <fmt/core.h>
 
+#include <algorithm>
 #include <chrono>
+#include <cmath>
 #include <filesystem>
 #include <fstream>
 #include <nlohmann/json.hpp>
@@ -18,8 +20,6 @@
 namespace megabar::app {
 
 namespace fs = std::filesystem;
-
-namespace {
 
 dft::Atoms build_atoms(const RunInput& in) {
   std::map<std::string, dft::PseudoSource> sources;
@@ -51,36 +51,12 @@ void write_atomically(const fs::path& target, const std::string& text) {
   fs::rename(tmp, target);
 }
 
-}  // namespace
-
-int run_scf_task(const RunInput& in) {
-  const auto t_start = std::chrono::steady_clock::now();
-  auto atoms = build_atoms(in);
-  const auto grid = in.fft_grid ? *in.fft_grid : dft::default_fft_grid(atoms.structure.cell, 4.0 * in.ecut);
-  dft::Basis basis(atoms.structure.cell, in.ecut, grid);
-
-  fmt::print("megabar scf: {} atoms, {} electrons, xc {}\n", atoms.structure.size(), atoms.n_electrons(), in.scf.xc);
-  fmt::print("  cell volume {:.4f} bohr^3, ecut {:.4f} Ry (density {:.4f} Ry)\n", atoms.structure.cell.volume,
-             in.ecut / units::rydberg, 4 * in.ecut / units::rydberg);
-  fmt::print("  FFT grid {} x {} x {}{}, plane waves {} (Gamma half sphere {})\n", grid[0], grid[1], grid[2],
-             in.fft_grid ? " (from input)" : "", basis.npw_full(), basis.npw());
-  for (auto& sp : atoms.species)
-    fmt::print("  {}: {} (Z_ion = {}) from {}\n", sp.element, sp.name, sp.zion, sp.source);
-  fmt::print("  {:>4} {:>22} {:>12} {:>11} {:>6} {:>7} {:>8}\n", "iter", "E_total (Ha)", "dE (Ha)", "drho (Ha)", "david", "H*psi", "time (s)");
-
-  const int max_it = in.scf.max_iterations;
-  auto result = dft::run_scf(atoms, basis, in.scf, [&](const dft::ScfIterationInfo& i) {
-    fmt::print("  {:>4} {:>22.12f} {:>12.3e} {:>11.3e} {:>6} {:>7} {:>8.2f}\n", i.iteration, i.energy, i.delta_energy,
-               i.dr2, i.davidson_iterations, i.h_applications, i.seconds);
-    (void)max_it;
-    std::fflush(stdout);
-  });
-  const double wall = std::chrono::duration<double>(std::chrono::steady_clock::now() - t_start).count();
-
+nlohmann::ordered_json results_json(const RunInput& in, const dft::Basis& basis, const dft::ScfResult& result, double wall) {
+  const auto grid = basis.fft_grid();
   const auto& e = result.energies;
   nlohmann::ordered_json j;
   j["program"] = "megabar";
-  j["task"] = "scf";
+  j["task"] = in.task;
   j["total_energy_Ha"] = e.total();
   j["energy_terms_Ha"] = {{"kinetic", e.kinetic}, {"local", e.local},     {"nonlocal", e.nonlocal},
                           {"hartree", e.hartree}, {"xc", e.xc},           {"ewald", e.ewald},
@@ -94,7 +70,8 @@ int run_scf_task(const RunInput& in) {
   j["n_plane_waves"] = basis.npw_full();
   j["n_plane_waves_gamma_half"] = basis.npw();
   j["n_electrons"] = result.n_electrons;
-  j["n_bands"] = result.n_bands;
+  j["n_bands"] = result.n_bands;  // computed bands: the occupied ones plus empty buffer bands
+  j["n_occupied_bands"] = result.n_occupied;
   if (!result.forces.empty()) {
     j["forces_Ha_per_bohr"] = result.forces;  // net force removed, as QE
     j["net_force_removed_Ha_per_bohr"] = result.net_force;
@@ -123,8 +100,35 @@ int run_scf_task(const RunInput& in) {
   timings["total"] = wall;
   for (auto& [name, s] : kernels::Timers::global().seconds()) timings[name] = s;
   j["timings_s"] = timings;
+  return j;
+}
+
+int run_scf_task(const RunInput& in) {
+  const auto t_start = std::chrono::steady_clock::now();
+  auto atoms = build_atoms(in);
+  const auto grid = in.fft_grid ? *in.fft_grid : dft::default_fft_grid(atoms.structure.cell, 4.0 * in.ecut);
+  dft::Basis basis(atoms.structure.cell, in.ecut, grid);
+
+  fmt::print("megabar scf: {} atoms, {} electrons, xc {}\n", atoms.structure.size(), atoms.n_electrons(), in.scf.xc);
+  fmt::print("  cell volume {:.4f} bohr^3, ecut {:.4f} Ry (density {:.4f} Ry)\n", atoms.structure.cell.volume,
+             in.ecut / units::rydberg, 4 * in.ecut / units::rydberg);
+  fmt::print("  FFT grid {} x {} x {}{}, plane waves {} (Gamma half sphere {})\n", grid[0], grid[1], grid[2],
+             in.fft_grid ? " (from input)" : "", basis.npw_full(), basis.npw());
+  for (auto& sp : atoms.species)
+    fmt::print("  {}: {} (Z_ion = {}) from {}\n", sp.element, sp.name, sp.zion, sp.source);
+  fmt::print("  {:>4} {:>22} {:>12} {:>11} {:>6} {:>7} {:>8}\n", "iter", "E_total (Ha)", "dE (Ha)", "drho (Ha)", "david", "H*psi", "time (s)");
+
+  auto result = dft::run_scf(atoms, basis, in.scf, [&](const dft::ScfIterationInfo& i) {
+    fmt::print("  {:>4} {:>22.12f} {:>12.3e} {:>11.3e} {:>6} {:>7} {:>8.2f}\n", i.iteration, i.energy, i.delta_energy,
+               i.dr2, i.davidson_iterations, i.h_applications, i.seconds);
+    std::fflush(stdout);
+  });
+  const double wall = std::chrono::duration<double>(std::chrono::steady_clock::now() - t_start).count();
+
+  auto j = results_json(in, basis, result, wall);
   write_atomically(fs::path(in.output_directory) / "results.json", j.dump(1) + "\n");
 
+  const auto& e = result.energies;
   fmt::print("\n  {} after {} iterations in {:.2f} s\n", result.converged ? "SCF converged" : "SCF NOT CONVERGED",
              result.iterations, wall);
   fmt::print("  total energy      {:22.10f} Ha  ({:.6f} eV)\n", e.total(), e.total() * units::hartree_in_ev);
@@ -134,6 +138,14 @@ int run_scf_task(const RunInput& in) {
              e.hartree, e.xc, e.ewald);
   if (result.n_bands > result.n_occupied)
     fmt::print("  gap {:.4f} eV\n", (result.eigenvalues[result.n_occupied] - result.eigenvalues[result.n_occupied - 1]) * units::hartree_in_ev);
+  if (result.has_stress)
+    fmt::print("  pressure {:.4f} GPa (fixed plane-wave set); max |force| {:.3e} Ha/bohr\n",
+               (result.stress[0][0] + result.stress[1][1] + result.stress[2][2]) / 3 * units::ha_per_bohr3_in_gpa,
+               [&] {
+                 double m = 0;
+                 for (auto& f : result.forces) m = std::max(m, std::sqrt(f[0] * f[0] + f[1] * f[1] + f[2] * f[2]));
+                 return m;
+               }());
   fmt::print("  HOMO {:.4f} eV; results in {}\n", result.eigenvalues[result.n_occupied - 1] * units::hartree_in_ev,
              (fs::path(in.output_directory) / "results.json").string());
   if (!result.converged) {

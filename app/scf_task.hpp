@@ -1,10 +1,25 @@
 // task = "scf": build the system from the input, run the SCF, write results.json atomically.
 #pragma once
+#include <filesystem>
+#include <nlohmann/json.hpp>
+#include <string>
+
 #include "app/input.hpp"
+#include "dft/atoms.hpp"
+#include "dft/basis.hpp"
+#include "dft/scf.hpp"
 
 namespace megabar::app {
 
 // Returns the process exit code (0 converged, 2 not converged).
 int run_scf_task(const RunInput& input);
+
+// Shared with the other tasks:
+// the structure of the input with its pseudopotentials (errors name the input, element and atom);
+dft::Atoms build_atoms(const RunInput& in);
+// results.json content for one SCF (energies, terms, forces, stress, grid, timings);
+nlohmann::ordered_json results_json(const RunInput& in, const dft::Basis& basis, const dft::ScfResult& result, double wall);
+// text written to a temporary file in the same folder, then renamed over `target`.
+void write_atomically(const std::filesystem::path& target, const std::string& text);
 
 }  // namespace megabar::app

@@ -78,7 +78,9 @@ void rotate(const View2<double>& A, int m, const View2<double>& C, int nb, View2
 }  // namespace
 
 DavidsonStats Davidson::solve(const Hamiltonian& H, View2<double> X, std::vector<double>& eig, double threshold,
-                              int max_iterations) {
+                              int max_iterations, int n_strict) {
+  if (n_strict < 0) n_strict = nb_;
+  const double loose = std::max(threshold, 1e-5);
   kernels::ScopedTimer timer("dft::davidson");
   const int n = n_, nb = nb_;
   DavidsonStats stats;
@@ -125,7 +127,7 @@ DavidsonStats Davidson::solve(const Hamiltonian& H, View2<double> X, std::vector
     stats.max_residual2 = 0;
     for (int j = 0; j < nb; ++j) {
       stats.max_residual2 = std::max(stats.max_residual2, r2(j));
-      if (r2(j) >= threshold) todo.push_back(j);
+      if (r2(j) >= (j < n_strict ? threshold : loose)) todo.push_back(j);
     }
     stats.iterations = iter;
     if (todo.empty()) {

@@ -3,7 +3,8 @@
 //   subspace V (orthonormal) and HV; Rayleigh-Ritz  V^T H V c = lambda c;  residuals r = H x - lambda x;
 //   correction t = r / precond(diag(H) - lambda), orthogonalised to V and appended; restart from the
 //   current Ritz vectors when the subspace is full.
-// A band counts as converged when |r|^2 < threshold (the first-order estimate of its eigenvalue error).
+// A band counts as converged when |r|^2 < threshold (the first-order estimate of its eigenvalue error);
+// bands from index n_strict on (empty buffer bands) only need max(threshold, 1e-5).
 #pragma once
 #include <vector>
 
@@ -23,7 +24,7 @@ class Davidson {
   Davidson(int n, int nb, int subspace_factor = 3);
   // Improves the first nb columns of X (orthonormalised on entry) in place and writes eigenvalues.
   DavidsonStats solve(const Hamiltonian& H, View2<double> X, std::vector<double>& eigenvalues, double threshold,
-                      int max_iterations);
+                      int max_iterations, int n_strict = -1);
 
  private:
   int n_, nb_, max_sub_;

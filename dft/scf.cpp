@@ -1,6 +1,7 @@
 #include "kernels/math.hpp"
 #include "dft/scf.hpp"
 
+#include <algorithm>
 #include <chrono>
 #include <cmath>
 #include <random>
@@ -68,7 +69,10 @@ ScfResult run_scf(const Atoms& atoms, const Basis& basis, const ScfOptions& opt,
     throw std::invalid_argument("the electron count " + std::to_string(ne) +
                                 " is not even: only closed-shell insulators are supported");
   result.n_occupied = static_cast<int>(std::round(ne)) / 2;
-  const int nb = result.n_occupied + opt.extra_bands;
+  // A few empty bands keep the occupied subspace well defined when the gap is small (e.g. at high
+  // compression); they are converged to a looser threshold.
+  const int extra = opt.extra_bands >= 0 ? opt.extra_bands : std::max(2, (result.n_occupied + 19) / 20);
+  const int nb = std::min(result.n_occupied + extra, basis.n_real());
   result.n_bands = nb;
   const long N = basis.grid_size();
   const int nG = basis.dense().count;
@@ -115,7 +119,7 @@ ScfResult run_scf(const Atoms& atoms, const Basis& basis, const ScfOptions& opt,
     H.set_potential(v_eff);
 
     if (it > 1) ethr = std::min(ethr, std::max(1e-14, 0.1 * dr2 / std::max(1.0, ne)));
-    auto ds = davidson.solve(H, X, result.eigenvalues, ethr, it == 1 ? 40 : 6);
+    auto ds = davidson.solve(H, X, result.eigenvalues, ethr, it == 1 ? 40 : 6, result.n_occupied);
 
     // Output density and the Kohn-Sham energy of the new wavefunctions.
     compute_density(H, X, occ, nb, rho_r);

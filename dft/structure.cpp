@@ -1,6 +1,7 @@
 #include "dft/structure.hpp"
 
 #include <cmath>
+#include <cstdio>
 #include <fstream>
 #include <map>
 #include <sstream>
@@ -98,6 +99,41 @@ std::map<std::string, std::string> parse_info(const std::string& line) {
 }
 
 }  // namespace
+
+void write_extxyz(const std::string& path, const Structure& s, const std::vector<Vec3>* forces, const double* energy,
+                  bool append) {
+  std::ostringstream out;
+  out.precision(10);
+  out << std::fixed;
+  out << s.size() << "\n";
+  out << "Lattice=\"";
+  for (int i = 0; i < 3; ++i)
+    for (int k = 0; k < 3; ++k) out << (i || k ? " " : "") << s.cell.lattice[i][k] / units::angstrom;
+  out << "\" Properties=species:S:1:pos:R:3" << (forces ? ":forces:R:3" : "");
+  if (energy) out << " energy=" << *energy * units::hartree_in_ev;
+  out << " pbc=\"T T T\"\n";
+  const double ev_per_angstrom = units::hartree_in_ev * units::angstrom;  // (Ha/bohr) -> eV/angstrom
+  for (std::size_t a = 0; a < s.size(); ++a) {
+    out << s.symbols[a];
+    for (int k = 0; k < 3; ++k) out << " " << s.positions[a][k] / units::angstrom;
+    if (forces)
+      for (int k = 0; k < 3; ++k) out << " " << (*forces)[a][k] * ev_per_angstrom;
+    out << "\n";
+  }
+  if (append) {
+    std::ofstream f(path, std::ios::app);
+    f << out.str();
+    if (!f) throw std::runtime_error("cannot append to " + path);
+    return;
+  }
+  const std::string tmp = path + ".tmp";
+  {
+    std::ofstream f(tmp);
+    f << out.str();
+    if (!f) throw std::runtime_error("cannot write " + tmp);
+  }
+  if (std::rename(tmp.c_str(), path.c_str()) != 0) throw std::runtime_error("cannot rename " + tmp + " to " + path);
+}
 
 Structure read_extxyz(const std::string& path) {
   std::ifstream in(path);

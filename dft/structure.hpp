@@ -35,6 +35,11 @@ struct Structure {
 // (angstrom). Errors name the file and line.
 Structure read_extxyz(const std::string& path);
 
+// Writes one frame in ASE's extended XYZ (angstrom; forces in eV/angstrom and energy in eV when given).
+// `append` adds a frame to an existing file (trajectories); otherwise the file is replaced atomically.
+void write_extxyz(const std::string& path, const Structure& s, const std::vector<Vec3>* forces = nullptr,
+                  const double* energy = nullptr, bool append = false);
+
 double dot(const Vec3& a, const Vec3& b);
 
 }  // namespace megabar::dft

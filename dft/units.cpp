@@ -16,12 +16,15 @@ const std::map<std::string, double>& table(Dimension dim) {
       {"GPa", 1.0 / ha_per_bohr3_in_gpa}, {"Mbar", 100.0 / ha_per_bohr3_in_gpa},
       {"kbar", 0.1 / ha_per_bohr3_in_gpa}, {"Ha/bohr^3", 1.0}};
   static const std::map<std::string, double> wavevector{{"1/bohr", 1.0}, {"1/angstrom", 1.0 / angstrom}};
+  static const std::map<std::string, double> force{
+      {"Ha/bohr", 1.0}, {"Ry/bohr", rydberg}, {"eV/angstrom", ev / angstrom}, {"eV/A", ev / angstrom}};
   static const std::map<std::string, double> none{{"", 1.0}};
   switch (dim) {
     case Dimension::energy: return energy;
     case Dimension::length: return length;
     case Dimension::pressure: return pressure;
     case Dimension::wavevector: return wavevector;
+    case Dimension::force: return force;
     default: return none;
   }
 }
@@ -40,6 +43,7 @@ const char* dimension_name(Dimension dim) {
     case Dimension::length: return "a length";
     case Dimension::pressure: return "a pressure";
     case Dimension::wavevector: return "a wave vector";
+    case Dimension::force: return "a force";
     default: return "a number";
   }
 }

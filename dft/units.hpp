@@ -15,7 +15,7 @@ constexpr double ev = 1.0 / hartree_in_ev;           // Ha per eV
 constexpr double ha_per_bohr3_in_gpa = 29421.015696767;
 constexpr double pi = 3.14159265358979323846;
 
-enum class Dimension { energy, length, pressure, wavevector, none };
+enum class Dimension { energy, length, pressure, wavevector, force, none };
 
 // Parses "80 Ry", "1e-10 Ha", "2.5 angstrom" into atomic units. `what` names the key for error
 // messages. Throws std::invalid_argument naming `what`, the text and the accepted units.

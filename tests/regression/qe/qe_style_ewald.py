@@ -9,6 +9,9 @@ QE-style minus converged (Ha). megabar's dft::ewald is the converged sum; its Ew
 from QE's by this amount (e.g. -4.4e-7 Ha for shared b2o3-I_rattled_60Ry, where megabar - QE = +4.9e-7).
 usage: /usr/bin/python3 qe_style_ewald.py CELL.extxyz [...]     (needs python3-ase, python3-scipy)
 """
+import sys
+
+import numpy as np
 from ase.io import read
 from scipy.special import erfc
 B=0.529177210903

@@ -1,0 +1,111 @@
+#include "app/relax_task.hpp"
+
+#include <fmt/core.h>
+
+#include <chrono>
+#include <filesystem>
+#include <fstream>
+
+#include "app/scf_task.hpp"
+#include "dft/units.hpp"
+#include "md/relax.hpp"
+
+namespace megabar::app {
+
+namespace fs = std::filesystem;
+
+namespace {
+
+// DFT behind the md::ForceProvider seam: one SCF per structure (same pseudopotentials and settings).
+class DftForceProvider : public md::ForceProvider {
+ public:
+  DftForceProvider(const RunInput& in, const dft::Atoms& atoms) : in_(in), atoms_(atoms) {}
+
+  md::ForceResult compute(const dft::Structure& s) override {
+    dft::Atoms atoms = atoms_;
+    atoms.structure = s;
+    // A fixed grid from the input stays; otherwise QE's rule for the current cell.
+    const auto grid = in_.fft_grid ? *in_.fft_grid : dft::default_fft_grid(s.cell, 4.0 * in_.ecut);
+    basis_ = std::make_unique<dft::Basis>(s.cell, in_.ecut, grid);
+    dft::ScfOptions opt = in_.scf;
+    opt.compute_stress = in_.relax_cell;
+    last_ = dft::run_scf(atoms, *basis_, opt);
+    md::ForceResult r;
+    r.energy = last_.energies.total();
+    r.forces = last_.forces;
+    r.stress = last_.stress;
+    r.converged = last_.converged;
+    return r;
+  }
+  const dft::ScfResult& last() const { return last_; }
+  const dft::Basis& basis() const { return *basis_; }
+
+ private:
+  const RunInput& in_;
+  dft::Atoms atoms_;
+  std::unique_ptr<dft::Basis> basis_;
+  dft::ScfResult last_;
+};
+
+}  // namespace
+
+int run_relax_task(const RunInput& in) {
+  const auto t_start = std::chrono::steady_clock::now();
+  const dft::Atoms atoms = build_atoms(in);
+  const fs::path out = in.output_directory;
+  fs::create_directories(out);
+  for (const char* f : {"relax.log", "relax_trajectory.extxyz", "final.extxyz"}) fs::remove(out / f);
+
+  md::RelaxOptions opt;
+  opt.relax_cell = in.relax_cell;
+  opt.pressure = in.relax_pressure;
+  opt.force_tolerance = in.relax_force_tolerance;
+  opt.stress_tolerance = in.relax_stress_tolerance;
+  opt.max_steps = in.relax_max_steps;
+
+  const double gpa = units::ha_per_bohr3_in_gpa;
+  fmt::print("megabar relax: {} atoms, {}{}; force tolerance {:.2e} Ha/bohr{}\n", atoms.structure.size(),
+             in.relax_cell ? "atoms and cell" : "atoms only",
+             in.relax_cell ? fmt::format(" at {:.3f} GPa", in.relax_pressure * gpa) : "", opt.force_tolerance,
+             in.relax_cell ? fmt::format(", stress tolerance {:.3f} GPa", opt.stress_tolerance * gpa) : "");
+  const std::string header = fmt::format("{:>5} {:>20} {:>20} {:>12} {:>12} {:>12} {:>14} {:>8}", "step", "energy_Ha",
+                                         "enthalpy_Ha", "fmax_Ha/bohr", "dstress_GPa", "P_GPa", "volume_A^3", "time_s");
+  fmt::print("{}\n", header);
+  std::ofstream log(out / "relax.log");
+  log << "# megabar relax log; dstress = max |sigma_ab - P_target delta_ab| (QE's sign, fixed plane-wave set)\n"
+      << header << "\n";
+  DftForceProvider provider(in, atoms);
+  auto t_step = std::chrono::steady_clock::now();
+  auto result = md::relax(atoms.structure, provider, opt, [&](const md::RelaxStep& s, const dft::Structure& st, const md::ForceResult& r) {
+    const double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - t_step).count();
+    t_step = std::chrono::steady_clock::now();
+    const std::string line = fmt::format("{:>5} {:>20.10f} {:>20.10f} {:>12.3e} {:>12.4f} {:>12.4f} {:>14.4f} {:>8.1f}{}",
+                                         s.step, s.energy, s.enthalpy, s.fmax, s.stress_deviation * gpa, s.pressure * gpa,
+                                         s.volume / std::pow(units::angstrom, 3), secs,
+                                         s.provider_converged ? "" : "  (SCF not converged)");
+    fmt::print("{}\n", line);
+    std::fflush(stdout);
+    log << line << "\n" << std::flush;
+    dft::write_extxyz((out / "relax_trajectory.extxyz").string(), st, &r.forces, &r.energy, true);
+  });
+  const double wall = std::chrono::duration<double>(std::chrono::steady_clock::now() - t_start).count();
+  dft::write_extxyz((out / "final.extxyz").string(), result.structure, &result.final_result.forces, &result.final_result.energy);
+  auto j = results_json(in, provider.basis(), provider.last(), wall);
+  j["relax"] = {{"converged", result.converged},
+                {"steps", result.steps},
+                {"cell", in.relax_cell},
+                {"target_pressure_GPa", in.relax_pressure * gpa},
+                {"final_structure", "final.extxyz"},
+                {"volume_A3", result.structure.cell.volume / std::pow(units::angstrom, 3)}};
+  write_atomically(out / "results.json", j.dump(1) + "\n");
+  fmt::print("\n  relaxation {} after {} steps in {:.1f} s; final structure in {}\n",
+             result.converged ? "converged" : "NOT CONVERGED", result.steps, wall, (out / "final.extxyz").string());
+  if (!result.converged) {
+    fmt::print(stderr, "error: relaxation did not reach the tolerances in {} steps (results.json says converged: false)\n",
+               result.steps);
+    return 2;
+  }
+  return 0;
+}
+
+}  // namespace megabar::app

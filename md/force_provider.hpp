@@ -1,0 +1,28 @@
+// The narrow seam between md/ and whatever computes energies: a structure in, energy, forces and stress
+// out (Hartree atomic units; stress with QE's sign, positive under compression). Integrators and
+// optimisers see nothing else, so they are tested against analytic providers in milliseconds.
+#pragma once
+#include <vector>
+
+#include "dft/structure.hpp"
+
+namespace megabar::md {
+
+using dft::Mat3;
+using dft::Structure;
+using dft::Vec3;
+
+struct ForceResult {
+  double energy = 0;          // Ha
+  std::vector<Vec3> forces;   // Ha/bohr, input order
+  Mat3 stress{};              // Ha/bohr^3, QE's sign: -(1/Omega) dE/d eps
+  bool converged = true;      // false when the provider could not converge (e.g. SCF)
+};
+
+class ForceProvider {
+ public:
+  virtual ~ForceProvider() = default;
+  virtual ForceResult compute(const Structure& structure) = 0;
+};
+
+}  // namespace megabar::md
