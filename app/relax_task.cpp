@@ -24,9 +24,14 @@ class DftForceProvider : public md::ForceProvider {
   md::ForceResult compute(const dft::Structure& s) override {
     dft::Atoms atoms = atoms_;
     atoms.structure = s;
-    // A fixed grid from the input stays; otherwise QE's rule for the current cell.
-    const auto grid = in_.fft_grid ? *in_.fft_grid : dft::default_fft_grid(s.cell, 4.0 * in_.ecut);
-    basis_ = std::make_unique<dft::Basis>(s.cell, in_.ecut, grid);
+    // A constant set of plane waves (and FFT grid) through the whole relaxation, chosen for the starting
+    // cell, as QE's vc-relax does: the energy is then a smooth function of the cell and the analytic
+    // stress is its exact derivative. (At a constant cutoff the basis would change discontinuously.)
+    if (!reference_) {
+      const auto grid = in_.fft_grid ? *in_.fft_grid : dft::default_fft_grid(s.cell, 4.0 * in_.ecut);
+      reference_ = std::make_unique<dft::Basis>(s.cell, in_.ecut, grid);
+    }
+    basis_ = std::make_unique<dft::Basis>(s.cell, *reference_);
     dft::ScfOptions opt = in_.scf;
     opt.compute_stress = in_.relax_cell;
     last_ = dft::run_scf(atoms, *basis_, opt);
@@ -43,7 +48,7 @@ class DftForceProvider : public md::ForceProvider {
  private:
   const RunInput& in_;
   dft::Atoms atoms_;
-  std::unique_ptr<dft::Basis> basis_;
+  std::unique_ptr<dft::Basis> reference_, basis_;
   dft::ScfResult last_;
 };
 

@@ -125,15 +125,44 @@ Basis::Basis(const Cell& cell, double ecut, std::array<int, 3> fft_grid) : cell_
                                   std::to_string(2 * mmax + 1) + " (default grid would be " +
                                   std::to_string(minimal[i]) + ")");
   }
-  const auto wfc_list = enumerate(cell, 2.0 * ecut, true);
+  auto wfc_list = enumerate(cell, 2.0 * ecut, true);
+  auto dense_list = enumerate(cell, 2.0 * ecut_rho(), false);
+  for (const auto& e : wfc_list) wfc_miller_.push_back({e.m[0], e.m[1], e.m[2]});
+  for (const auto& e : dense_list) dense_miller_.push_back({e.m[0], e.m[1], e.m[2]});
+  build();
+}
+
+Basis::Basis(const Cell& cell, const Basis& reference)
+    : cell_(cell),
+      ecut_(reference.ecut_),
+      grid_(reference.grid_),
+      wfc_miller_(reference.wfc_miller_),
+      dense_miller_(reference.dense_miller_),
+      fixed_set_(true) {
+  build();
+}
+
+void Basis::build() {
+  auto entries = [this](const std::vector<std::array<int, 3>>& miller) {
+    std::vector<GEntry> list;
+    for (const auto& m : miller) {
+      GEntry e{{m[0], m[1], m[2]}, {0, 0, 0}, 0};
+      for (int k = 0; k < 3; ++k)
+        e.g[k] = m[0] * cell_.reciprocal[0][k] + m[1] * cell_.reciprocal[1][k] + m[2] * cell_.reciprocal[2][k];
+      e.g2 = e.g[0] * e.g[0] + e.g[1] * e.g[1] + e.g[2] * e.g[2];
+      list.push_back(e);
+    }
+    return list;
+  };
+  const auto wfc_list = entries(wfc_miller_);
+  const auto dense_list = entries(dense_miller_);
+  wfc_box_ = {0, 0, 0};
   for (const auto& e : wfc_list)
     for (int i = 0; i < 3; ++i) wfc_box_[i] = std::max(wfc_box_[i], std::abs(e.m[i]));
   wfc_ = to_views(wfc_list, grid_, "basis::wfc");
-  auto dense_list = enumerate(cell, 2.0 * ecut_rho(), false);
   for (std::size_t k = 0; k < dense_list.size(); ++k)
     if (dense_list[k].g2 == 0.0) dense_g0_ = static_cast<int>(k);
   dense_ = to_views(dense_list, grid_, "basis::dense");
-
   kinetic_ = kinetic_diagonal_of(wfc_);
 }
 

@@ -13,6 +13,7 @@
 // The density lives on the whole sphere |G|^2/2 <= 4 ecut (both G and -G stored), index list `dense`.
 #pragma once
 #include <array>
+#include <vector>
 
 #include "dft/structure.hpp"
 #include "kernels/views.hpp"
@@ -38,6 +39,10 @@ struct GVectors {
 class Basis {
  public:
   Basis(const Cell& cell, double ecut, std::array<int, 3> fft_grid);
+  // The same plane waves (Miller indices) and FFT grid as `reference`, for a strained cell: the basis of
+  // "a constant number of plane waves", in which the analytic stress is the exact strain derivative.
+  Basis(const Cell& cell, const Basis& reference);
+  bool fixed_set() const { return fixed_set_; }
 
   const Cell& cell() const { return cell_; }
   double ecut() const { return ecut_; }
@@ -66,6 +71,9 @@ class Basis {
   int dense_g0_ = 0;
   View1<double> kinetic_;
   std::array<int, 3> wfc_box_{};
+  std::vector<std::array<int, 3>> wfc_miller_, dense_miller_;  // host copies, the basis's identity
+  bool fixed_set_ = false;
+  void build();
 };
 
 }  // namespace megabar::dft

@@ -62,7 +62,7 @@ std::array<std::array<double, 3>, 3> XcTerm::stress(const View1<double>& rho_r, 
   std::array<std::array<double, 3>, 3> sigma{};
   for (int a = 0; a < 3; ++a)
     for (int b = 0; b < 3; ++b)
-      sigma[a][b] = (a == b ? (rho_v - exc) / basis.cell().volume : 0.0) + grad_term[3 * a + b];
+      sigma[a][b] = (a == b ? (rho_v - exc) / basis.cell().volume : 0.0) + 0.5 * (grad_term[3 * a + b] + grad_term[3 * b + a]);
   return sigma;
 }
 

@@ -1,0 +1,252 @@
+// Stress against strain derivatives of the energy at a fixed set of plane waves (dft::Basis with a
+// reference): every term at a fixed electronic state, and the total through converged SCF energies.
+// sigma_ab = -(1/Omega) dE/d eps_ab (QE's sign), with the symmetric strain eps_ab = eps_ba = h/2.
+#include <gtest/gtest.h>
+
+#include <cmath>
+#include <cstdio>
+#include <functional>
+#include <string>
+#include <vector>
+
+#include "dft/atoms.hpp"
+#include "dft/basis.hpp"
+#include "dft/ewald.hpp"
+#include "dft/fields.hpp"
+#include "dft/hartree.hpp"
+#include "dft/kinetic.hpp"
+#include "dft/local_potential.hpp"
+#include "dft/nonlocal.hpp"
+#include "dft/scf.hpp"
+#include "dft/xc.hpp"
+
+namespace {
+
+using namespace megabar::dft;
+
+const Mat3 kLattice{{{7.4, 0.0, 0.0}, {0.6, 7.1, 0.0}, {-0.3, 0.5, 7.7}}};
+const std::vector<std::string> kSymbols{"B", "B", "O", "O"};
+const std::vector<Vec3> kPositions{{2.5, 3.0, 3.5}, {5.0, 4.2, 3.5}, {1.5, 1.0, 3.8}, {6.0, 6.2, 3.2}};
+constexpr double kEcut = 7.5;  // Ha (15 Ry)
+
+// The structure under the symmetric strain eps (a_i' = (1 + eps) a_i, r' = (1 + eps) r).
+Atoms strained_atoms(int a, int b, double h, const std::string& xc_flavour = "PBE") {
+  Mat3 eps{};
+  eps[a][b] += 0.5 * h;
+  eps[b][a] += 0.5 * h;
+  auto deform = [&](const Vec3& v) {
+    Vec3 w;
+    for (int i = 0; i < 3; ++i) w[i] = v[i] + eps[i][0] * v[0] + eps[i][1] * v[1] + eps[i][2] * v[2];
+    return w;
+  };
+  Structure st;
+  Mat3 rows;
+  for (int i = 0; i < 3; ++i) rows[i] = deform(kLattice[i]);
+  st.cell = Cell::from_lattice(rows);
+  st.symbols = kSymbols;
+  for (const auto& p : kPositions) st.positions.push_back(deform(p));
+  const std::string dir = std::string(MEGABAR_SOURCE_DIR) + "/inputs/pseudopotentials/";
+  return make_atoms(st, {{"B", {dir + "B-GTH-" + xc_flavour + ".gth", ""}}, {"O", {dir + "O-GTH-" + xc_flavour + ".gth", ""}}});
+}
+
+std::vector<double> charges(const Atoms& a) {
+  std::vector<double> z;
+  for (std::size_t i = 0; i < a.structure.size(); ++i) z.push_back(a.charge(i));
+  return z;
+}
+
+struct Reference {
+  Atoms atoms = strained_atoms(0, 0, 0.0);
+  Basis basis{atoms.structure.cell, kEcut, default_fft_grid(atoms.structure.cell, 4 * kEcut)};
+  ScfResult scf;
+  View1<complex> rho_G;
+  View2<double> X;
+  View1<double> occ;
+  Reference() {
+    ScfOptions opt;
+    opt.energy_tolerance = 1e-11;
+    opt.density_tolerance = 1e-12;
+    opt.extra_bands = 0;
+    scf = run_scf(atoms, basis, opt);
+    // A fixed electronic state for the term-by-term checks: random smooth bands and the density they make.
+    const int nb = 4;
+    X = View2<double>("X", basis.n_real(), nb);
+    auto Xh = Kokkos::create_mirror_view(X);
+    unsigned seed = 3;
+    for (int j = 0; j < nb; ++j)
+      for (int k = 0; k < basis.n_real(); ++k) {
+        seed = seed * 1664525u + 1013904223u;
+        Xh(k, j) = (double(seed % 2000) / 1000.0 - 1.0) / (1.0 + basis.kinetic_diagonal()(k));
+      }
+    Kokkos::deep_copy(X, Xh);
+    occ = View1<double>("occ", nb);
+    Kokkos::deep_copy(occ, 2.0);
+    // a positive smooth density: |first band|^2-like Gaussian sum through the sphere
+    FieldTransform fields(basis);
+    View1<double> rho_r("rho_r", basis.grid_size());
+    auto rh = Kokkos::create_mirror_view(rho_r);
+    const auto& n = basis.fft_grid();
+    for (int i0 = 0; i0 < n[0]; ++i0)
+      for (int i1 = 0; i1 < n[1]; ++i1)
+        for (int i2 = 0; i2 < n[2]; ++i2) {
+          Vec3 r{0, 0, 0};
+          for (int k = 0; k < 3; ++k)
+            r[k] = double(i0) / n[0] * kLattice[0][k] + double(i1) / n[1] * kLattice[1][k] + double(i2) / n[2] * kLattice[2][k];
+          const double x = r[0] - 3.0, y = r[1] - 3.5, z = r[2] - 4.0;
+          rh((long(i0) * n[1] + i1) * n[2] + i2) = 0.05 + 0.4 * std::exp(-(x * x + y * y + z * z) / 3.0);
+        }
+    Kokkos::deep_copy(rho_r, rh);
+    rho_G = View1<complex>("rho_G", basis.dense().count);
+    fields.to_sphere(rho_r, rho_G);
+  }
+};
+
+const Reference& ref() {
+  static Reference r;
+  return r;
+}
+
+// -(1/Omega) dE/d eps_ab by central differences of E(atoms', basis') at step h.
+double fd_stress(const std::function<double(const Atoms&, const Basis&)>& energy, int a, int b, double h) {
+  const Atoms ap = strained_atoms(a, b, h), am = strained_atoms(a, b, -h);
+  const Basis bp(ap.structure.cell, ref().basis), bm(am.structure.cell, ref().basis);
+  return -(energy(ap, bp) - energy(am, bm)) / (2 * h) / ref().basis.cell().volume;
+}
+
+// The density's Fourier coefficients scale as 1/Omega under strain (the electron count is fixed).
+View1<complex> scaled_density(const Basis& b) {
+  const double f = ref().basis.cell().volume / b.cell().volume;
+  View1<complex> r("rho_scaled", ref().rho_G.extent(0));
+  auto src = ref().rho_G;
+  Kokkos::parallel_for("test::scale", src.extent(0), KOKKOS_LAMBDA(int k) { r(k) = f * src(k); });
+  return r;
+}
+
+void expect_stress(const Mat3& analytic, const std::function<double(const Atoms&, const Basis&)>& energy, double tol,
+                   const char* what) {
+  for (int a = 0; a < 3; ++a)
+    for (int b = a; b < 3; ++b) {
+      const double fd = fd_stress(energy, a, b, 1e-4);
+      // absolute tolerance plus the O(h^2) truncation error of the central difference
+      EXPECT_NEAR(analytic[a][b], fd, tol + 1e-7 * std::fabs(fd)) << what << " component " << a << b;
+      EXPECT_DOUBLE_EQ(analytic[a][b], analytic[b][a]) << what;
+    }
+}
+
+TEST(Stress, KineticTermIsTheStrainDerivative) {
+  const auto& r = ref();
+  expect_stress(kinetic::stress(r.basis, r.X, r.occ, 4),
+                [&](const Atoms&, const Basis& b) { return kinetic::energy(b, r.X, r.occ, 4); }, 1e-9, "kinetic");
+}
+
+TEST(Stress, HartreeTermIsTheStrainDerivative) {
+  const auto& r = ref();
+  expect_stress(hartree::stress(r.basis, r.rho_G),
+                [&](const Atoms&, const Basis& b) { return hartree::energy(b, scaled_density(b)); }, 1e-9, "hartree");
+}
+
+TEST(Stress, LocalTermIsTheStrainDerivative) {
+  const auto& r = ref();
+  expect_stress(local::stress(r.basis, r.atoms, local::potential(r.basis, r.atoms), r.rho_G),
+                [&](const Atoms& at, const Basis& b) { return local::energy(b, local::potential(b, at), scaled_density(b)); },
+                1e-9, "local");
+}
+
+TEST(Stress, NonlocalTermIsTheStrainDerivative) {
+  const auto& r = ref();
+  expect_stress(NonlocalTerm(r.basis, r.atoms).stress(r.X, r.occ, 4),
+                [&](const Atoms& at, const Basis& b) { return NonlocalTerm(b, at).energy(r.X, r.occ, 4); }, 1e-9,
+                "nonlocal");
+}
+
+TEST(Stress, XcTermsAreTheStrainDerivativeForPbeAndLda) {
+  const auto& r = ref();
+  for (const char* name : {"PBE", "LDA"}) {
+    auto xc_energy = [&](const Basis& b) {
+      FieldTransform fields(b);
+      XcTerm xc(name, fields);
+      auto rho = scaled_density(b);
+      View1<double> rho_r("rho_r", b.grid_size()), v("v", b.grid_size());
+      fields.to_real(rho, rho_r);
+      return xc.compute(rho_r, rho, v);
+    };
+    FieldTransform fields(r.basis);
+    XcTerm xc(name, fields);
+    View1<double> rho_r("rho_r", r.basis.grid_size());
+    fields.to_real(r.rho_G, rho_r);
+    expect_stress(xc.stress(rho_r, r.rho_G), [&](const Atoms&, const Basis& b) { return xc_energy(b); }, 1e-8, name);
+  }
+}
+
+TEST(Stress, EwaldTermIsTheStrainDerivativeAndIndependentOfEta) {
+  const auto& r = ref();
+  const auto z = charges(r.atoms);
+  const Mat3 s = ewald::stress(r.atoms.structure, z);
+  expect_stress(s, [&](const Atoms& at, const Basis&) { return ewald::energy(at.structure, z); }, 1e-9, "ewald");
+  const Mat3 s2 = ewald::stress(r.atoms.structure, z, 0.8);
+  for (int a = 0; a < 3; ++a)
+    for (int b = 0; b < 3; ++b) EXPECT_NEAR(s[a][b], s2[a][b], 1e-10);
+}
+
+TEST(Stress, TotalIsTheStrainDerivativeOfTheScfEnergy) {
+  const auto& r = ref();
+  ASSERT_TRUE(r.scf.converged);
+  ASSERT_TRUE(r.scf.has_stress);
+  auto scf_energy = [](const Atoms& at, const Basis& b) {
+    ScfOptions opt;
+    opt.energy_tolerance = 1e-11;
+    opt.density_tolerance = 1e-12;
+    opt.compute_forces = false;
+    opt.compute_stress = false;
+    opt.extra_bands = 0;
+    return run_scf(at, b, opt).energies.total();
+  };
+  for (auto [a, b] : std::vector<std::pair<int, int>>{{0, 0}, {1, 2}, {2, 2}}) {
+    const double fd = fd_stress(scf_energy, a, b, 1e-3);
+    std::printf("[stress] %d%d analytic %.9f FD %.9f Ha/bohr^3\n", a, b, r.scf.stress[a][b], fd);
+    EXPECT_NEAR(r.scf.stress[a][b], fd, 2e-7) << "component " << a << b;  // 2e-7 Ha/bohr^3 = 0.006 GPa
+  }
+}
+
+}  // namespace
+
+namespace {
+
+// B and O have s projectors only; a synthetic potential with p and d projectors checks the angular parts.
+Atoms with_pd_projectors(Atoms at) {
+  for (auto& sp : at.species) {
+    sp.channels.resize(3);
+    sp.channels[1].r = 0.45;
+    sp.channels[1].nproj = 2;
+    sp.channels[1].h = {{1.3, -0.4}, {-0.4, 0.7}};
+    sp.channels[2].r = 0.5;
+    sp.channels[2].nproj = 1;
+    sp.channels[2].h = {{-0.8}};
+  }
+  return at;
+}
+
+TEST(Stress, NonlocalTermWithPAndDProjectorsIsTheStrainDerivative) {
+  const auto& r = ref();
+  const Atoms at0 = with_pd_projectors(r.atoms);
+  expect_stress(NonlocalTerm(r.basis, at0).stress(r.X, r.occ, 4),
+                [&](const Atoms& at, const Basis& b) { return NonlocalTerm(b, with_pd_projectors(at)).energy(r.X, r.occ, 4); },
+                1e-9, "nonlocal p,d");
+}
+
+TEST(Forces, NonlocalTermWithPAndDProjectorsIsMinusTheEnergyGradient) {
+  const auto& r = ref();
+  const Atoms at0 = with_pd_projectors(r.atoms);
+  const auto F = Kokkos::create_mirror_view_and_copy(Kokkos::HostSpace(), NonlocalTerm(r.basis, at0).forces(r.X, r.occ, 4, 4));
+  const double h = 1e-4;
+  for (int a = 0; a < 4; ++a)
+    for (int d = 0; d < 3; ++d) {
+      Atoms ap = at0, am = at0;
+      ap.structure.positions[a][d] += h;
+      am.structure.positions[a][d] -= h;
+      const double fd = -(NonlocalTerm(r.basis, ap).energy(r.X, r.occ, 4) - NonlocalTerm(r.basis, am).energy(r.X, r.occ, 4)) / (2 * h);
+      EXPECT_NEAR(F(a, d), fd, 1e-8 + 1e-7 * std::fabs(fd)) << "atom " << a << " dir " << d;
+    }
+}
+
+}  // namespace
