@@ -6,6 +6,7 @@
 #include <cmath>
 #include <cstdio>
 #include <functional>
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -101,10 +102,15 @@ struct Reference {
   }
 };
 
-const Reference& ref() {
-  static Reference r;
-  return r;
-}
+// Built once per test process and released before Kokkos is finalised (Views must not outlive it).
+std::unique_ptr<Reference> g_reference;
+const Reference& ref() { return *g_reference; }
+
+class StrainDerivatives : public ::testing::Test {
+ protected:
+  static void SetUpTestSuite() { g_reference = std::make_unique<Reference>(); }
+  static void TearDownTestSuite() { g_reference.reset(); }
+};
 
 // -(1/Omega) dE/d eps_ab by central differences of E(atoms', basis') at step h.
 double fd_stress(const std::function<double(const Atoms&, const Basis&)>& energy, int a, int b, double h) {
@@ -133,33 +139,33 @@ void expect_stress(const Mat3& analytic, const std::function<double(const Atoms&
     }
 }
 
-TEST(Stress, KineticTermIsTheStrainDerivative) {
+TEST_F(StrainDerivatives, KineticTermIsTheStrainDerivative) {
   const auto& r = ref();
   expect_stress(kinetic::stress(r.basis, r.X, r.occ, 4),
                 [&](const Atoms&, const Basis& b) { return kinetic::energy(b, r.X, r.occ, 4); }, 1e-9, "kinetic");
 }
 
-TEST(Stress, HartreeTermIsTheStrainDerivative) {
+TEST_F(StrainDerivatives, HartreeTermIsTheStrainDerivative) {
   const auto& r = ref();
   expect_stress(hartree::stress(r.basis, r.rho_G),
                 [&](const Atoms&, const Basis& b) { return hartree::energy(b, scaled_density(b)); }, 1e-9, "hartree");
 }
 
-TEST(Stress, LocalTermIsTheStrainDerivative) {
+TEST_F(StrainDerivatives, LocalTermIsTheStrainDerivative) {
   const auto& r = ref();
   expect_stress(local::stress(r.basis, r.atoms, local::potential(r.basis, r.atoms), r.rho_G),
                 [&](const Atoms& at, const Basis& b) { return local::energy(b, local::potential(b, at), scaled_density(b)); },
                 1e-9, "local");
 }
 
-TEST(Stress, NonlocalTermIsTheStrainDerivative) {
+TEST_F(StrainDerivatives, NonlocalTermIsTheStrainDerivative) {
   const auto& r = ref();
   expect_stress(NonlocalTerm(r.basis, r.atoms).stress(r.X, r.occ, 4),
                 [&](const Atoms& at, const Basis& b) { return NonlocalTerm(b, at).energy(r.X, r.occ, 4); }, 1e-9,
                 "nonlocal");
 }
 
-TEST(Stress, XcTermsAreTheStrainDerivativeForPbeAndLda) {
+TEST_F(StrainDerivatives, XcTermsAreTheStrainDerivativeForPbeAndLda) {
   const auto& r = ref();
   for (const char* name : {"PBE", "LDA"}) {
     auto xc_energy = [&](const Basis& b) {
@@ -178,7 +184,7 @@ TEST(Stress, XcTermsAreTheStrainDerivativeForPbeAndLda) {
   }
 }
 
-TEST(Stress, EwaldTermIsTheStrainDerivativeAndIndependentOfEta) {
+TEST_F(StrainDerivatives, EwaldTermIsTheStrainDerivativeAndIndependentOfEta) {
   const auto& r = ref();
   const auto z = charges(r.atoms);
   const Mat3 s = ewald::stress(r.atoms.structure, z);
@@ -188,7 +194,7 @@ TEST(Stress, EwaldTermIsTheStrainDerivativeAndIndependentOfEta) {
     for (int b = 0; b < 3; ++b) EXPECT_NEAR(s[a][b], s2[a][b], 1e-10);
 }
 
-TEST(Stress, TotalIsTheStrainDerivativeOfTheScfEnergy) {
+TEST_F(StrainDerivatives, TotalIsTheStrainDerivativeOfTheScfEnergy) {
   const auto& r = ref();
   ASSERT_TRUE(r.scf.converged);
   ASSERT_TRUE(r.scf.has_stress);
@@ -226,7 +232,7 @@ Atoms with_pd_projectors(Atoms at) {
   return at;
 }
 
-TEST(Stress, NonlocalTermWithPAndDProjectorsIsTheStrainDerivative) {
+TEST_F(StrainDerivatives, NonlocalTermWithPAndDProjectorsIsTheStrainDerivative) {
   const auto& r = ref();
   const Atoms at0 = with_pd_projectors(r.atoms);
   expect_stress(NonlocalTerm(r.basis, at0).stress(r.X, r.occ, 4),
@@ -234,7 +240,7 @@ TEST(Stress, NonlocalTermWithPAndDProjectorsIsTheStrainDerivative) {
                 1e-9, "nonlocal p,d");
 }
 
-TEST(Forces, NonlocalTermWithPAndDProjectorsIsMinusTheEnergyGradient) {
+TEST_F(StrainDerivatives, NonlocalForcesWithPAndDProjectorsAreMinusTheEnergyGradient) {
   const auto& r = ref();
   const Atoms at0 = with_pd_projectors(r.atoms);
   const auto F = Kokkos::create_mirror_view_and_copy(Kokkos::HostSpace(), NonlocalTerm(r.basis, at0).forces(r.X, r.occ, 4, 4));
