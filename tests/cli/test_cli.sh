@@ -293,6 +293,39 @@ else
   echo "ok   not_converged (exit $rc): results.json has converged false"
 fi
 
+# ---- relax: a few steps of an atoms-only relaxation write the documented files -----------------------------
+d=$(new_case relax)
+sed -i 's/^task = "scf"$/task = "relax"/' "$d/scf.toml"
+printf '\n[relax]\nforce_tolerance = "1e-5 Ha/bohr"\nmax_steps = 2\n' >>"$d/scf.toml"
+run_case "$d"
+if [[ $rc -ne 2 ]]; then
+  fail "relax: 2 steps cannot reach 1e-5 Ha/bohr, expected exit 2, got $rc"
+  cat "$d/log" >&2
+elif ! python3 - "$d/out" <<'PYEOF'
+import json, sys, os
+out = sys.argv[1]
+r = json.load(open(os.path.join(out, "results.json")))
+assert r["task"] == "relax" and r["relax"]["converged"] is False and r["relax"]["steps"] == 2, r.get("relax")
+assert len(r["forces_Ha_per_bohr"]) == 15
+log = [l for l in open(os.path.join(out, "relax.log")) if not l.startswith("#") and l.split()[0].isdigit()]
+assert len(log) == 3, log
+frames = open(os.path.join(out, "relax_trajectory.extxyz")).read().count("Lattice=")
+assert frames == 3, frames
+final = open(os.path.join(out, "final.extxyz")).read().splitlines()
+assert final[0].strip() == "15" and "Lattice=" in final[1] and "forces:R:3" in final[1]
+PYEOF
+then
+  fail "relax: files incomplete"
+else
+  passed=$((passed + 1))
+  echo "ok   relax (exit 2 after 2 steps, relax.log, trajectory, final.extxyz, results.json)"
+fi
+
+d=$(new_case relax_pressure_without_cell)
+sed -i 's/^task = "scf"$/task = "relax"/' "$d/scf.toml"
+printf '\n[relax]\npressure = "10 GPa"\n' >>"$d/scf.toml"
+run_case "$d"; expect_failure relax_pressure_without_cell "relax.cell"
+
 # ---- usage errors ---------------------------------------------------------------------------------------
 d="$work/usage"
 mkdir -p "$d"
