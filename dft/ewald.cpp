@@ -62,6 +62,42 @@ struct EwaldSetup {
   }
 };
 
+// sum_{0 < |G| < gcut} exp(-G^2/4eta^2)/G^2 |S(G)|^2 w(G), S(G) = sum_j Z_j exp(i G.r_j), with
+// w = 1 (energy) or w = (1/4eta^2 + 1/G^2) G_a G_b (stress, component a, b).
+double reciprocal_sum(const EwaldSetup& e, double eta, int a = -1, int b = -1) {
+  const int na = e.na;
+  const double gcut = e.gcut;
+  auto pos = e.pos;
+  auto z = e.z;
+  auto rec = e.rec;
+  const int ng0 = e.ng[0], ng1 = e.ng[1], ng2 = e.ng[2];
+  const int m1 = 2 * ng1 + 1, m2 = 2 * ng2 + 1;
+  const bool stress = a >= 0;
+  double sum = 0;
+  Kokkos::parallel_reduce(
+      "dft::ewald::reciprocal_space", kernels::RangePolicy(0, (2 * ng0 + 1) * m1 * m2),
+      KOKKOS_LAMBDA(int idx, double& acc) {
+        const int i0 = idx / (m1 * m2) - ng0, i1 = (idx / m2) % m1 - ng1, i2 = idx % m2 - ng2;
+        if (i0 == 0 && i1 == 0 && i2 == 0) return;
+        double g[3], g2 = 0;
+        for (int k = 0; k < 3; ++k) {
+          g[k] = i0 * rec(0, k) + i1 * rec(1, k) + i2 * rec(2, k);
+          g2 += g[k] * g[k];
+        }
+        if (g2 > gcut * gcut) return;
+        double sr = 0, si = 0;
+        for (int t = 0; t < na; ++t) {
+          const double ph = g[0] * pos(t, 0) + g[1] * pos(t, 1) + g[2] * pos(t, 2);
+          sr += z(t) * kernels::math::cos(ph);
+          si += z(t) * kernels::math::sin(ph);
+        }
+        const double w = stress ? (1.0 / (4 * eta * eta) + 1.0 / g2) * g[a] * g[b] : 1.0;
+        acc += kernels::math::exp(-g2 / (4 * eta * eta)) / g2 * (sr * sr + si * si) * w;
+      },
+      sum);
+  return sum;
+}
+
 }  // namespace
 
 double energy(const Structure& st, const std::vector<double>& charges) { return energy(st, charges, default_eta(st)); }
@@ -76,12 +112,11 @@ double energy(const Structure& st, const std::vector<double>& charges, double et
   const Cell& cell = st.cell;
   const EwaldSetup e(st, charges, eta);
   const int na = e.na;
-  const double rcut = e.rcut, gcut = e.gcut;
+  const double rcut = e.rcut;
   auto pos = e.pos;
   auto z = e.z;
   auto lat = e.lat;
-  auto rec = e.rec;
-  const int nr[3] = {e.nr[0], e.nr[1], e.nr[2]}, ng[3] = {e.ng[0], e.ng[1], e.ng[2]};
+  const int nr[3] = {e.nr[0], e.nr[1], e.nr[2]};
 
   double real_sum = 0;
   Kokkos::parallel_reduce(
@@ -104,28 +139,7 @@ double energy(const Structure& st, const std::vector<double>& charges, double et
       },
       real_sum);
 
-  double recip_sum = 0;
-  const int m0 = 2 * ng[0] + 1, m1 = 2 * ng[1] + 1, m2 = 2 * ng[2] + 1;
-  Kokkos::parallel_reduce(
-      "dft::ewald::reciprocal_space", kernels::RangePolicy(0, m0 * m1 * m2),
-      KOKKOS_LAMBDA(int idx, double& acc) {
-        const int i0 = idx / (m1 * m2) - ng[0], i1 = (idx / m2) % m1 - ng[1], i2 = idx % m2 - ng[2];
-        if (i0 == 0 && i1 == 0 && i2 == 0) return;
-        double g[3], g2 = 0;
-        for (int k = 0; k < 3; ++k) {
-          g[k] = i0 * rec(0, k) + i1 * rec(1, k) + i2 * rec(2, k);
-          g2 += g[k] * g[k];
-        }
-        if (g2 > gcut * gcut) return;
-        double sr = 0, si = 0;
-        for (int a = 0; a < na; ++a) {
-          const double ph = g[0] * pos(a, 0) + g[1] * pos(a, 1) + g[2] * pos(a, 2);
-          sr += z(a) * kernels::math::cos(ph);
-          si += z(a) * kernels::math::sin(ph);
-        }
-        acc += kernels::math::exp(-g2 / (4 * eta * eta)) / g2 * (sr * sr + si * si);
-      },
-      recip_sum);
+  double recip_sum = reciprocal_sum(e, eta);
   recip_sum *= 2.0 * pi / cell.volume;
 
   double zsum = 0, z2sum = 0;
@@ -206,18 +220,16 @@ namespace megabar::dft::ewald {
 Mat3 stress(const Structure& st, const std::vector<double>& charges, double eta) {
   const EwaldSetup e(st, charges, eta);
   const int na = e.na;
-  const double rcut = e.rcut, gcut = e.gcut, omega = st.cell.volume;
+  const double rcut = e.rcut, omega = st.cell.volume;
   auto pos = e.pos;
   auto z = e.z;
   auto lat = e.lat;
-  auto rec = e.rec;
-  const int nr0 = e.nr[0], nr1 = e.nr[1], nr2 = e.nr[2], ng0 = e.ng[0], ng1 = e.ng[1], ng2 = e.ng[2];
+  const int nr0 = e.nr[0], nr1 = e.nr[1], nr2 = e.nr[2];
   const double two_eta_over_sqrt_pi = 2.0 * eta / std::sqrt(pi);
   Mat3 sigma{};
   double zsum = 0;
   for (double q : charges) zsum += q;
   const double e_bg = -pi * zsum * zsum / (2.0 * omega * eta * eta);
-  const int m1 = 2 * ng1 + 1, m2 = 2 * ng2 + 1, mtot = (2 * ng0 + 1) * m1 * m2;
   for (int a = 0; a < 3; ++a)
     for (int b = a; b < 3; ++b) {
       double real_part = 0, recip_part = 0, recip_energy = 0;
@@ -242,51 +254,8 @@ Mat3 stress(const Structure& st, const std::vector<double>& charges, double eta)
                 }
           },
           real_part);
-      Kokkos::parallel_reduce(
-          "dft::ewald::stress_reciprocal", kernels::RangePolicy(0, mtot),
-          KOKKOS_LAMBDA(int idx, double& acc) {
-            const int i0 = idx / (m1 * m2) - ng0, i1 = (idx / m2) % m1 - ng1, i2 = idx % m2 - ng2;
-            if (i0 == 0 && i1 == 0 && i2 == 0) return;
-            double g[3], g2 = 0;
-            for (int k = 0; k < 3; ++k) {
-              g[k] = i0 * rec(0, k) + i1 * rec(1, k) + i2 * rec(2, k);
-              g2 += g[k] * g[k];
-            }
-            if (g2 > gcut * gcut) return;
-            double sr = 0, si = 0;
-            for (int t = 0; t < na; ++t) {
-              const double ph = g[0] * pos(t, 0) + g[1] * pos(t, 1) + g[2] * pos(t, 2);
-              sr += z(t) * kernels::math::cos(ph);
-              si += z(t) * kernels::math::sin(ph);
-            }
-            acc += kernels::math::exp(-g2 / (4 * eta * eta)) / g2 * (sr * sr + si * si) *
-                   (1.0 / (4 * eta * eta) + 1.0 / g2) * g[a] * g[b];
-          },
-          recip_part);
-      if (a == b) {
-        // E_G = (2 pi/Omega) sum_G exp(-G^2/4eta^2)/G^2 |S|^2, needed for the delta_ab term
-        Kokkos::parallel_reduce(
-            "dft::ewald::stress_recip_energy", kernels::RangePolicy(0, mtot),
-            KOKKOS_LAMBDA(int idx, double& acc) {
-              const int i0 = idx / (m1 * m2) - ng0, i1 = (idx / m2) % m1 - ng1, i2 = idx % m2 - ng2;
-              if (i0 == 0 && i1 == 0 && i2 == 0) return;
-              double g[3], g2 = 0;
-              for (int k = 0; k < 3; ++k) {
-                g[k] = i0 * rec(0, k) + i1 * rec(1, k) + i2 * rec(2, k);
-                g2 += g[k] * g[k];
-              }
-              if (g2 > gcut * gcut) return;
-              double sr = 0, si = 0;
-              for (int t = 0; t < na; ++t) {
-                const double ph = g[0] * pos(t, 0) + g[1] * pos(t, 1) + g[2] * pos(t, 2);
-                sr += z(t) * kernels::math::cos(ph);
-                si += z(t) * kernels::math::sin(ph);
-              }
-              acc += kernels::math::exp(-g2 / (4 * eta * eta)) / g2 * (sr * sr + si * si);
-            },
-            recip_energy);
-        recip_energy *= 2.0 * pi / omega;
-      }
+      recip_part = reciprocal_sum(e, eta, a, b);
+      if (a == b) recip_energy = 2.0 * pi / omega * reciprocal_sum(e, eta);
       // dE/d eps_ab = real_part + [-E_G delta + (4 pi/Omega) recip_part] - E_bg delta ; sigma = -(1/Omega) dE/d eps
       const double dE = real_part + (a == b ? -recip_energy - e_bg : 0.0) + 4.0 * pi / omega * recip_part;
       sigma[a][b] = sigma[b][a] = -dE / omega;

@@ -23,7 +23,6 @@ void fill_projectors(const Basis& basis, const View2<double>& pos,
   auto G = basis.wfc().G;
   auto G2 = basis.wfc().G2;
   const double inv_sqrt_omega = 1.0 / std::sqrt(basis.cell().volume);
-  const double sqrt2 = std::sqrt(2.0);
   Kokkos::parallel_for(
       "dft::nonlocal::projectors", Kokkos::MDRangePolicy<kernels::ExecSpace, Kokkos::Rank<2>>({0, 0}, {nproj, npw}),
       KOKKOS_LAMBDA(int p, int k) {
@@ -36,15 +35,10 @@ void fill_projectors(const Basis& basis, const View2<double>& pos,
         const double g = kernels::math::sqrt(G2(k));
         const double y = real_ylm(l, m, G(k, 0) / g, G(k, 1) / g, G(k, 2) / g);
         const double phase = G(k, 0) * pos(a, 0) + G(k, 1) * pos(a, 1) + G(k, 2) * pos(a, 2);
-        // value = radial * y * (-i)^l * exp(-i phase)
-        double re = radial_value * y * kernels::math::cos(phase), im = -radial_value * y * kernels::math::sin(phase);
-        for (int t = 0; t < l; ++t) {  // multiply by -i, l times
-          const double tmp = re;
-          re = im;
-          im = -tmp;
-        }
-        B(k, p) = sqrt2 * re;
-        B(npw - 1 + k, p) = sqrt2 * im;
+        double re, im;  // radial * y * (-i)^l * exp(-i phase)
+        scaled_projector_entry(radial_value * y, l, phase, re, im);
+        B(k, p) = re;
+        B(npw - 1 + k, p) = im;
       });
 }
 
@@ -232,7 +226,6 @@ void projector_strain_derivative(const Basis& basis, const View2<double>& pos,
   auto G = basis.wfc().G;
   auto G2 = basis.wfc().G2;
   const double inv_sqrt_omega = 1.0 / std::sqrt(basis.cell().volume);
-  const double sqrt2 = std::sqrt(2.0);
   const double delta = a == b ? 1.0 : 0.0;
   Kokkos::parallel_for(
       "dft::nonlocal::projector_strain_derivative",
@@ -254,14 +247,10 @@ void projector_strain_derivative(const Basis& basis, const View2<double>& pos,
         const double dFb = dP * u[b] * y + P / g * (gy[b] - u[b] * ugy);
         const double T = (-0.5 * delta * P * y - 0.5 * (G(k, b) * dFa + G(k, a) * dFb)) * inv_sqrt_omega;
         const double phase = G(k, 0) * pos(at, 0) + G(k, 1) * pos(at, 1) + G(k, 2) * pos(at, 2);
-        double re = T * kernels::math::cos(phase), im = -T * kernels::math::sin(phase);
-        for (int t = 0; t < l; ++t) {  // multiply by -i, l times
-          const double tmp = re;
-          re = im;
-          im = -tmp;
-        }
-        dB(k, p) = sqrt2 * re;
-        dB(npw - 1 + k, p) = sqrt2 * im;
+        double re, im;
+        scaled_projector_entry(T, l, phase, re, im);
+        dB(k, p) = re;
+        dB(npw - 1 + k, p) = im;
       });
 }
 

@@ -66,6 +66,20 @@ KOKKOS_INLINE_FUNCTION double real_ylm(int l, int m, double x, double y, double 
   }
 }
 
+// The scaled half-sphere entries (sqrt(2) Re, sqrt(2) Im) of value * (-i)^l * exp(-i phase).
+KOKKOS_INLINE_FUNCTION void scaled_projector_entry(double value, int l, double phase, double& re, double& im) {
+  re = value * kernels::math::cos(phase);
+  im = -value * kernels::math::sin(phase);
+  for (int t = 0; t < l; ++t) {  // multiply by -i, l times: (re, im) -> (im, -re)
+    const double tmp = re;
+    re = im;
+    im = -tmp;
+  }
+  constexpr double sqrt2 = 1.4142135623730951;
+  re *= sqrt2;
+  im *= sqrt2;
+}
+
 // Gradient of real_ylm(l, m, .) with respect to the components of its (unit-vector) argument, as the
 // polynomial is written; callers project out the radial part.
 KOKKOS_INLINE_FUNCTION void real_ylm_gradient(int l, int m, double x, double y, double z, double g[3]) {
