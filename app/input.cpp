@@ -148,7 +148,7 @@ RunInput read_input(const std::string& path) {
     for (auto& n : dft::known_xc_names()) ok = ok || n == in.scf.xc;
     if (!ok) c.fail("dft.xc", d->get("xc")->source(), "unknown functional '" + in.scf.xc + "'; expected PBE, LDA or PADE");
   }
-  in.scf.extra_bands = static_cast<int>(get_int(c, *d, "extra_bands", "dft.extra_bands", -1, 0, 100000));
+  in.scf.extra_bands = static_cast<int>(get_int(c, *d, "extra_bands", "dft.extra_bands", 0, 0, 100000));
   if (auto g = d->get("fft_grid")) {
     auto arr = g->as_array();
     if (!arr || arr->size() != 3) c.fail("dft.fft_grid", g->source(), "expected three positive integers, e.g. [48, 48, 90]");

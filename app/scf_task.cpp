@@ -70,7 +70,7 @@ nlohmann::ordered_json results_json(const RunInput& in, const dft::Basis& basis,
   j["n_plane_waves"] = basis.npw_full();
   j["n_plane_waves_gamma_half"] = basis.npw();
   j["n_electrons"] = result.n_electrons;
-  j["n_bands"] = result.n_bands;  // computed bands: the occupied ones plus empty buffer bands
+  j["n_bands"] = result.n_bands;  // reported bands: occupied plus requested empty ones (no internal buffer)
   j["n_occupied_bands"] = result.n_occupied;
   if (!result.forces.empty()) {
     j["forces_Ha_per_bohr"] = result.forces;  // net force removed, as QE

@@ -69,11 +69,12 @@ ScfResult run_scf(const Atoms& atoms, const Basis& basis, const ScfOptions& opt,
     throw std::invalid_argument("the electron count " + std::to_string(ne) +
                                 " is not even: only closed-shell insulators are supported");
   result.n_occupied = static_cast<int>(std::round(ne)) / 2;
-  // A few empty bands keep the occupied subspace well defined when the gap is small (e.g. at high
-  // compression); they are converged to a looser threshold.
-  const int extra = opt.extra_bands >= 0 ? opt.extra_bands : std::max(2, (result.n_occupied + 19) / 20);
-  const int nb = std::min(result.n_occupied + extra, basis.n_real());
-  result.n_bands = nb;
+  // Reported bands: the occupied ones plus the requested empty ones. A few more "buffer" bands keep that
+  // subspace well defined when the gap is small (e.g. at high compression); they are converged to a
+  // looser threshold and not reported.
+  const int buffer = opt.buffer_bands >= 0 ? opt.buffer_bands : std::max(2, (result.n_occupied + 19) / 20);
+  result.n_bands = std::min(result.n_occupied + std::max(0, opt.extra_bands), basis.n_real());
+  const int nb = std::min(result.n_bands + buffer, basis.n_real());
   const long N = basis.grid_size();
   const int nG = basis.dense().count;
 
@@ -119,7 +120,7 @@ ScfResult run_scf(const Atoms& atoms, const Basis& basis, const ScfOptions& opt,
     H.set_potential(v_eff);
 
     if (it > 1) ethr = std::min(ethr, std::max(1e-14, 0.1 * dr2 / std::max(1.0, ne)));
-    auto ds = davidson.solve(H, X, result.eigenvalues, ethr, it == 1 ? 40 : 6, result.n_occupied);
+    auto ds = davidson.solve(H, X, result.eigenvalues, ethr, it == 1 ? 40 : 6, result.n_bands);
 
     // Output density and the Kohn-Sham energy of the new wavefunctions.
     compute_density(H, X, occ, nb, rho_r);
@@ -151,6 +152,7 @@ ScfResult run_scf(const Atoms& atoms, const Basis& basis, const ScfOptions& opt,
     }
     mixer.mix(rho_in_G, rho_out_G);
   }
+  result.eigenvalues.resize(result.n_bands);  // buffer bands are not reported
   if (opt.compute_forces) {
     kernels::ScopedTimer t("dft::forces");
     const int na = static_cast<int>(atoms.structure.size());
