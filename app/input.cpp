@@ -193,8 +193,14 @@ RunInput read_input(const std::string& path) {
   }
   std::string out = "out";
   if (const auto* o = table_at(c, root, "output", false)) {
-    check_keys(c, *o, "output.", {"directory"});
+    check_keys(c, *o, "output.", {"directory", "forces", "stress"});
     out = get_string(c, *o, "directory", "output.directory", out);
+    for (const char* key : {"forces", "stress"}) {
+      if (auto n = o->get(key)) {
+        if (!n->is_boolean()) c.fail(std::string("output.") + key, n->source(), "expected true or false");
+        (std::string(key) == "forces" ? in.scf.compute_forces : in.scf.compute_stress) = n->as_boolean()->get();
+      }
+    }
   }
   in.output_directory = resolve(dir, out);
   if (const auto* p = table_at(c, root, "parallel", false)) {

@@ -35,6 +35,7 @@ class DftForceProvider : public md::ForceProvider {
     }
     basis_ = std::make_unique<dft::Basis>(s.cell, *reference_);
     dft::ScfOptions opt = in_.scf;
+    opt.compute_forces = true;  // the optimiser needs them whatever [output] says
     opt.compute_stress = in_.relax_cell;
     last_ = dft::run_scf(atoms, *basis_, opt);
     md::ForceResult r;

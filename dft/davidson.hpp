@@ -4,7 +4,8 @@
 //   correction t = r / precond(diag(H) - lambda), orthogonalised to V and appended; restart from the
 //   current Ritz vectors when the subspace is full.
 // A band counts as converged when |r|^2 < threshold (the first-order estimate of its eigenvalue error);
-// bands from index n_strict on (empty buffer bands) only need max(threshold, 1e-5).
+// bands from index n_strict on (empty buffer bands) are corrected while the others still need iterations
+// (until max(threshold, 1e-5)) but never keep the solver iterating by themselves.
 #pragma once
 #include <vector>
 

@@ -72,7 +72,7 @@ ScfResult run_scf(const Atoms& atoms, const Basis& basis, const ScfOptions& opt,
   // Reported bands: the occupied ones plus the requested empty ones. A few more "buffer" bands keep that
   // subspace well defined when the gap is small (e.g. at high compression); they are converged to a
   // looser threshold and not reported.
-  const int buffer = opt.buffer_bands >= 0 ? opt.buffer_bands : std::max(2, (result.n_occupied + 19) / 20);
+  const int buffer = opt.buffer_bands >= 0 ? opt.buffer_bands : 2;
   result.n_bands = std::min(result.n_occupied + std::max(0, opt.extra_bands), basis.n_real());
   const int nb = std::min(result.n_bands + buffer, basis.n_real());
   const long N = basis.grid_size();
