@@ -132,7 +132,7 @@ ScfResult run_scf(const Atoms& atoms, const Basis& basis, const ScfOptions& opt,
     e.hartree = hartree::energy(basis, rho_out_G);
     {
       kernels::ScopedTimer t("dft::xc");
-      e.xc = xc.compute(rho_r, rho_out_G, v_xc_r);
+      e.xc = xc.energy(rho_r, rho_out_G);
     }
     const double etot = e.total();
     View1<complex> diff("scf::residual", nG);

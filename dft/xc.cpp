@@ -41,11 +41,17 @@ XcTerm::~XcTerm() = default;
 namespace xc_detail {
 // A free function with external linkage: nvcc accepts device lambdas only in such (not in private members).
 double pbe_energy_and_potential(const FieldTransform& fields, const View1<double>& rho_r, const View1<complex>& rho_G,
-                                View1<double> v_r, double* gradient_stress = nullptr);
+                                View1<double> v_r, double* gradient_stress = nullptr, bool potential = true);
 }  // namespace xc_detail
 
 double XcTerm::compute(const View1<double>& rho_r, const View1<complex>& rho_G, View1<double> v_r) const {
   return gga_ ? xc_detail::pbe_energy_and_potential(fields_, rho_r, rho_G, v_r) : compute_lda_libxc(rho_r, v_r);
+}
+
+double XcTerm::energy(const View1<double>& rho_r, const View1<complex>& rho_G) const {
+  View1<double> scratch("xc::energy_scratch", fields_.basis().grid_size());
+  return gga_ ? xc_detail::pbe_energy_and_potential(fields_, rho_r, rho_G, scratch, nullptr, false)
+              : compute_lda_libxc(rho_r, scratch);
 }
 
 std::array<std::array<double, 3>, 3> XcTerm::stress(const View1<double>& rho_r, const View1<complex>& rho_G) const {
@@ -91,7 +97,8 @@ double XcTerm::compute_lda_libxc(const View1<double>& rho_r, View1<double> v_r) 
 // PBE with the pointwise kernels of xc_pbe.hpp, everything in device memory:
 //   grad rho = IFFT(i G rho_G);  v = vrho - 2 div(vsigma grad rho), the divergence on the density sphere.
 double xc_detail::pbe_energy_and_potential(const FieldTransform& fields_, const View1<double>& rho_r,
-                                           const View1<complex>& rho_G, View1<double> v_r, double* gradient_stress) {
+                                           const View1<complex>& rho_G, View1<double> v_r, double* gradient_stress,
+                                           bool potential) {
   const Basis& basis = fields_.basis();
   const long N = basis.grid_size();
   const int nG = basis.dense().count;
@@ -131,6 +138,7 @@ double xc_detail::pbe_energy_and_potential(const FieldTransform& fields_, const 
         gradient_stress[3 * a + b] = 2.0 * s / static_cast<double>(N);
       }
   }
+  if (!potential) return exc * basis.cell().volume / static_cast<double>(N);  // energy only: no divergence
   View1<complex> div_G("xc::div_G", nG);
   for (int d = 0; d < 3; ++d) {
     Kokkos::parallel_for("dft::xc::h", kernels::RangePolicy(0, N), KOKKOS_LAMBDA(long i) { g_r(i) = vsigma(i) * grad(i, d); });

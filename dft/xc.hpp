@@ -27,6 +27,8 @@ class XcTerm {
   const std::string& name() const { return name_; }
   // From rho (real grid and its sphere coefficients) computes v_xc on the grid; returns E_xc.
   double compute(const View1<double>& rho_r, const View1<complex>& rho_G, View1<double> v_r) const;
+  // E_xc only (skips the GGA divergence term of the potential).
+  double energy(const View1<double>& rho_r, const View1<complex>& rho_G) const;
   // Stress sigma_ab = -(1/Omega) dE_xc/d eps_ab (QE's sign: positive under compression):
   //   delta_ab (int rho v_xc - E_xc)/Omega + (2/Omega) int vsigma d_a rho d_b rho  (the last for GGA).
   std::array<std::array<double, 3>, 3> stress(const View1<double>& rho_r, const View1<complex>& rho_G) const;
