@@ -37,7 +37,9 @@ class DftForceProvider : public md::ForceProvider {
     dft::ScfOptions opt = in_.scf;
     opt.compute_forces = true;  // the optimiser needs them whatever [output] says
     opt.compute_stress = in_.relax_cell;
-    last_ = dft::run_scf(atoms, *basis_, opt);
+    // Each step starts from the previous step's bands and density (same plane-wave set).
+    last_ = dft::run_scf(atoms, *basis_, opt, {}, have_state_ ? &last_.state : nullptr);
+    have_state_ = true;
     md::ForceResult r;
     r.energy = last_.energies.total();
     r.forces = last_.forces;
@@ -47,7 +49,10 @@ class DftForceProvider : public md::ForceProvider {
   }
   const dft::ScfResult& last() const { return last_; }
   // The next structure starts a new plane-wave set (cutoff sphere of its own cell).
-  void reset_basis() { reference_.reset(); }
+  void reset_basis() {
+    reference_.reset();
+    have_state_ = false;
+  }
   const dft::Basis& basis() const { return *basis_; }
 
  private:
@@ -55,6 +60,7 @@ class DftForceProvider : public md::ForceProvider {
   dft::Atoms atoms_;
   std::unique_ptr<dft::Basis> reference_, basis_;
   dft::ScfResult last_;
+  bool have_state_ = false;
 };
 
 }  // namespace

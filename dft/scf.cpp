@@ -60,7 +60,8 @@ View2<double> initial_wavefunctions(const Basis& basis, int nb, unsigned long se
 
 }  // namespace
 
-ScfResult run_scf(const Atoms& atoms, const Basis& basis, const ScfOptions& opt, const ScfLogger& log) {
+ScfResult run_scf(const Atoms& atoms, const Basis& basis, const ScfOptions& opt, const ScfLogger& log,
+                  const ScfState* start) {
   using clock = std::chrono::steady_clock;
   ScfResult result;
   result.n_electrons = atoms.n_electrons();
@@ -100,10 +101,22 @@ ScfResult run_scf(const Atoms& atoms, const Basis& basis, const ScfOptions& opt,
   for (int n = 0; n < nb; ++n) occ_h(n) = n < result.n_occupied ? 2.0 : 0.0;
   Kokkos::deep_copy(occ, occ_h);
 
-  auto rho_in_G = initial_density(basis, atoms);
-  auto X = initial_wavefunctions(basis, nb, opt.seed);
+  const bool restart = start && start->X.extent(0) == static_cast<std::size_t>(basis.n_real()) &&
+                       start->X.extent(1) == static_cast<std::size_t>(nb) &&
+                       start->rho_G.extent(0) == static_cast<std::size_t>(nG);
+  View1<complex> rho_in_G;
+  View2<double> X;
+  if (restart) {
+    rho_in_G = View1<complex>("scf::rho_in_G", nG);
+    X = View2<double>("scf::X", basis.n_real(), nb);
+    Kokkos::deep_copy(rho_in_G, start->rho_G);
+    Kokkos::deep_copy(X, start->X);
+  } else {
+    rho_in_G = initial_density(basis, atoms);
+    X = initial_wavefunctions(basis, nb, opt.seed);
+  }
   const double dtol = opt.density_tolerance > 0 ? opt.density_tolerance : opt.energy_tolerance;
-  double e_prev = 0, ethr = 1e-2, dr2 = 1.0;
+  double e_prev = 0, ethr = restart ? 1e-5 : 1e-2, dr2 = 1.0;
 
   for (int it = 1; it <= opt.max_iterations; ++it) {
     const auto t0 = clock::now();
@@ -152,6 +165,7 @@ ScfResult run_scf(const Atoms& atoms, const Basis& basis, const ScfOptions& opt,
     }
     mixer.mix(rho_in_G, rho_out_G);
   }
+  result.state = ScfState{X, rho_out_G};
   result.eigenvalues.resize(result.n_bands);  // buffer bands are not reported
   if (opt.compute_forces) {
     kernels::ScopedTimer t("dft::forces");

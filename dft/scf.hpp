@@ -29,6 +29,13 @@ struct ScfIterationInfo {
   long h_applications;
 };
 
+// The electronic state an SCF ends in; a later SCF in the same plane-wave set (same basis size) can
+// start from it: MD steps, relaxation steps.
+struct ScfState {
+  View2<double> X;       // bands (scaled half-sphere vectors), n_real x nb
+  View1<complex> rho_G;  // output density on the sphere
+};
+
 struct ScfResult {
   EnergyTerms energies;
   bool converged = false;
@@ -48,11 +55,15 @@ struct ScfResult {
   bool has_stress = false;
   Mat3 stress{};
   std::map<std::string, Mat3> stress_terms;
+  ScfState state;
   std::vector<ScfIterationInfo> history;
 };
 
 using ScfLogger = std::function<void(const ScfIterationInfo&)>;
 
-ScfResult run_scf(const Atoms& atoms, const Basis& basis, const ScfOptions& options, const ScfLogger& log = {});
+// `start`: a previous state to start from (used when its dimensions match this basis and band count;
+// otherwise atomic densities and random bands as usual; the first SCF iteration is then also cheaper).
+ScfResult run_scf(const Atoms& atoms, const Basis& basis, const ScfOptions& options, const ScfLogger& log = {},
+                  const ScfState* start = nullptr);
 
 }  // namespace megabar::dft

@@ -166,3 +166,23 @@ TEST(Forces, LocalAndNonlocalTermsAreMinusTheirEnergyGradientsAtFixedState) {
 }
 
 }  // namespace
+
+namespace {
+
+// Starting from a previous state (relaxation and MD steps) converges to the same energy, in fewer iterations.
+TEST(Scf, RestartFromAPreviousStateGivesTheSameEnergyFaster) {
+  const Atoms a0 = atoms_at(kPositions), a1 = atoms_at(displaced(1, 2, 0.05));
+  const Basis basis(a0.structure.cell, kEcut, default_fft_grid(a0.structure.cell, 4 * kEcut));
+  ScfOptions opt;
+  opt.energy_tolerance = 1e-10;
+  const ScfResult first = run_scf(a0, basis, opt);
+  const ScfResult fresh = run_scf(a1, basis, opt);
+  const ScfResult restarted = run_scf(a1, basis, opt, {}, &first.state);
+  ASSERT_TRUE(fresh.converged && restarted.converged);
+  EXPECT_NEAR(restarted.energies.total(), fresh.energies.total(), 1e-8);
+  EXPECT_LT(restarted.iterations, fresh.iterations);
+  for (int a = 0; a < 4; ++a)
+    for (int d = 0; d < 3; ++d) EXPECT_NEAR(restarted.forces[a][d], fresh.forces[a][d], 1e-5);
+}
+
+}  // namespace
