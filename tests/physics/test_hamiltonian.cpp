@@ -494,7 +494,12 @@ ScfResult scf(const Atoms& atoms) {
 }
 
 const ScfResult& reference_scf() {
-  static const ScfResult r = scf(make_atoms(kSymbols, kPositions));
+  // Kept for the whole process: drop the device state (Views must not outlive Kokkos::finalize).
+  static const ScfResult r = [] {
+    ScfResult x = scf(make_atoms(kSymbols, kPositions));
+    x.state = ScfState{};
+    return x;
+  }();
   return r;
 }
 
