@@ -118,7 +118,10 @@ RunInput read_input(const std::string& path) {
     c.fail("task", root.get("task")->source(), "unknown task '" + in.task + "'; expected \"scf\" or \"relax\"");
   if (const auto* r = table_at(c, root, "relax", false)) {
     if (in.task != "relax") c.fail("[relax] is only used with task = \"relax\"");
-    check_keys(c, *r, "relax.", {"cell", "pressure", "force_tolerance", "stress_tolerance", "max_steps"});
+    check_keys(c, *r, "relax.", {"optimizer", "cell", "pressure", "force_tolerance", "stress_tolerance", "max_steps"});
+    in.relax_optimizer = get_string(c, *r, "optimizer", "relax.optimizer", std::string("bfgs"));
+    if (in.relax_optimizer != "bfgs" && in.relax_optimizer != "fire")
+      c.fail("relax.optimizer", r->get("optimizer")->source(), "unknown optimizer '" + in.relax_optimizer + "'; expected \"bfgs\" or \"fire\"");
     if (auto cell = r->get("cell")) {
       if (!cell->is_boolean()) c.fail("relax.cell", cell->source(), "expected true or false");
       in.relax_cell = cell->as_boolean()->get();

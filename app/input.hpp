@@ -25,6 +25,7 @@ struct RunInput {
   std::string output_directory;
   int threads = 0;   // 0: all hardware threads
   // [relax] (task = "relax")
+  std::string relax_optimizer = "bfgs";  // "bfgs" | "fire"
   bool relax_cell = false;
   double relax_pressure = 0;            // Ha/bohr^3
   double relax_force_tolerance = 1e-3;  // Ha/bohr

@@ -73,6 +73,7 @@ int run_relax_task(const RunInput& in) {
   for (const char* f : {"relax.log", "relax_trajectory.extxyz", "final.extxyz"}) fs::remove(out / f);
 
   md::RelaxOptions opt;
+  opt.optimizer = in.relax_optimizer == "fire" ? md::Optimizer::fire : md::Optimizer::bfgs;
   opt.relax_cell = in.relax_cell;
   opt.pressure = in.relax_pressure;
   opt.force_tolerance = in.relax_force_tolerance;
@@ -80,7 +81,7 @@ int run_relax_task(const RunInput& in) {
   opt.max_steps = in.relax_max_steps;
 
   const double gpa = units::ha_per_bohr3_in_gpa;
-  fmt::print("megabar relax: {} atoms, {}{}; force tolerance {:.2e} Ha/bohr{}\n", atoms.structure.size(),
+  fmt::print("megabar relax ({}): {} atoms, {}{}; force tolerance {:.2e} Ha/bohr{}\n", in.relax_optimizer, atoms.structure.size(),
              in.relax_cell ? "atoms and cell" : "atoms only",
              in.relax_cell ? fmt::format(" at {:.3f} GPa", in.relax_pressure * gpa) : "", opt.force_tolerance,
              in.relax_cell ? fmt::format(", stress tolerance {:.3f} GPa", opt.stress_tolerance * gpa) : "");
@@ -135,6 +136,7 @@ int run_relax_task(const RunInput& in) {
   j["relax"] = {{"converged", result.converged},
                 {"steps", step_offset - 1},
                 {"cell", in.relax_cell},
+                {"optimizer", in.relax_optimizer},
                 {"target_pressure_GPa", in.relax_pressure * gpa},
                 {"final_structure", "final.extxyz"},
                 {"volume_A3", result.structure.cell.volume / std::pow(units::angstrom, 3)}};

@@ -114,6 +114,66 @@ double dot(const std::vector<double>& a, const std::vector<double>& b) {
   return s;
 }
 
+// Solves H dx = f for symmetric positive definite H (n x n, row-major) by Cholesky; false if not SPD.
+bool solve_spd(std::vector<double> H, int n, std::vector<double>& x) {
+  for (int j = 0; j < n; ++j) {
+    double d = H[j * n + j];
+    for (int k = 0; k < j; ++k) d -= H[j * n + k] * H[j * n + k];
+    if (!(d > 0)) return false;
+    d = std::sqrt(d);
+    H[j * n + j] = d;
+    for (int i = j + 1; i < n; ++i) {
+      double v = H[i * n + j];
+      for (int k = 0; k < j; ++k) v -= H[i * n + k] * H[j * n + k];
+      H[i * n + j] = v / d;
+    }
+  }
+  for (int i = 0; i < n; ++i) {  // L y = b
+    for (int k = 0; k < i; ++k) x[i] -= H[i * n + k] * x[k];
+    x[i] /= H[i * n + i];
+  }
+  for (int i = n - 1; i >= 0; --i) {  // L^T x = y
+    for (int k = i + 1; k < n; ++k) x[i] -= H[k * n + i] * x[k];
+    x[i] /= H[i * n + i];
+  }
+  return true;
+}
+
+// BFGS on the Hessian (not its inverse), as ASE's BFGS: H <- H - df df^T/(dx.df) - Hdx Hdx^T/(dx.H dx),
+// with df the change of the forces. Updates that would break positive definiteness are skipped.
+class Bfgs {
+ public:
+  Bfgs(int n, double h0) : n_(n), H_(static_cast<std::size_t>(n) * n, 0.0) {
+    for (int i = 0; i < n; ++i) H_[i * n + i] = h0;
+  }
+  std::vector<double> step(const std::vector<double>& x, const std::vector<double>& f) {
+    if (!x0_.empty()) update(x, f);
+    x0_ = x;
+    f0_ = f;
+    std::vector<double> dx = f;
+    if (!solve_spd(H_, n_, dx)) dx = f;  // cannot happen with skipped updates; steepest descent otherwise
+    return dx;
+  }
+
+ private:
+  void update(const std::vector<double>& x, const std::vector<double>& f) {
+    std::vector<double> dx(n_), df(n_), hdx(n_, 0.0);
+    for (int i = 0; i < n_; ++i) {
+      dx[i] = x[i] - x0_[i];
+      df[i] = f[i] - f0_[i];
+    }
+    const double a = dot(dx, df);  // < 0 for a positive curvature along dx
+    for (int i = 0; i < n_; ++i)
+      for (int j = 0; j < n_; ++j) hdx[i] += H_[i * n_ + j] * dx[j];
+    const double b = dot(dx, hdx);
+    if (!(a < -1e-14 * std::sqrt(dot(dx, dx) * dot(df, df))) || !(b > 0)) return;  // curvature condition
+    for (int i = 0; i < n_; ++i)
+      for (int j = 0; j < n_; ++j) H_[i * n_ + j] -= df[i] * df[j] / a + hdx[i] * hdx[j] / b;
+  }
+  int n_;
+  std::vector<double> H_, x0_, f0_;
+};
+
 }  // namespace
 
 RelaxResult relax(const Structure& start, ForceProvider& provider, const RelaxOptions& opt, const RelaxLogger& log) {
@@ -124,6 +184,7 @@ RelaxResult relax(const Structure& start, ForceProvider& provider, const RelaxOp
   const double f_inc = 1.1, f_dec = 0.5, alpha_start = 0.1, f_alpha = 0.99;
   double dt = opt.dt_start, alpha = alpha_start;
   int since_negative = 0;
+  Bfgs bfgs(static_cast<int>(x.size()), opt.hessian_start);
   RelaxResult result;
   for (int step = 0;; ++step) {
     const Structure s = filter.structure(x);
@@ -147,6 +208,14 @@ RelaxResult relax(const Structure& start, ForceProvider& provider, const RelaxOp
     }
     if (step >= opt.max_steps) break;
     const std::vector<double> f = filter.forces(x, s, r);
+    if (opt.optimizer == Optimizer::bfgs) {
+      std::vector<double> dx = bfgs.step(x, f);
+      double largest = 0;
+      for (double d : dx) largest = std::max(largest, std::fabs(d));
+      const double scale = largest > opt.max_step ? opt.max_step / largest : 1.0;
+      for (std::size_t i = 0; i < x.size(); ++i) x[i] += scale * dx[i];
+      continue;
+    }
     // FIRE: mix velocity towards the force, accelerate while going downhill, stop when going uphill.
     const double p = dot(f, v);
     const double vnorm = std::sqrt(dot(v, v)), fnorm = std::sqrt(dot(f, f));

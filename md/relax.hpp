@@ -1,4 +1,5 @@
-// Structural relaxation with FIRE (Bitzek et al., PRL 97, 170201 (2006)), optionally with the cell at a
+// Structural relaxation with BFGS (quasi-Newton, inverse-free form as in ASE's BFGS, no line search) or
+// FIRE (Bitzek et al., PRL 97, 170201 (2006)), optionally with the cell at a
 // target pressure through the deformation-gradient coordinates of ASE's UnitCellFilter (Tadmor et al.):
 //   atoms: u_i = F^{-1} r_i with force F^T f_i;  cell: c = N F with force Omega (sigma - P I) F^{-T} / N,
 // where F is the deformation gradient from the starting cell, sigma the stress with QE's sign (positive
@@ -11,7 +12,10 @@
 
 namespace megabar::md {
 
+enum class Optimizer { bfgs, fire };
+
 struct RelaxOptions {
+  Optimizer optimizer = Optimizer::bfgs;
   bool relax_cell = false;
   double pressure = 0;            // Ha/bohr^3
   double force_tolerance = 1e-3;  // Ha/bohr, max |F_i|
@@ -19,6 +23,7 @@ struct RelaxOptions {
   int max_steps = 200;
   double max_step = 0.2 * 1.8897261246257702;  // bohr, largest move of any coordinate in one step
   double dt_start = 1.0, dt_max = 10.0;        // FIRE time steps (atomic units, unit masses)
+  double hessian_start = 0.7;                  // BFGS initial Hessian (Ha/bohr^2, ~70 eV/A^2 as ASE)
 };
 
 struct RelaxStep {

@@ -63,11 +63,25 @@ Structure cubic(double a, std::vector<Vec3> positions) {
   return s;
 }
 
+TEST(Relax, BfgsFindsTheHarmonicMinimumInFewSteps) {
+  const std::vector<Vec3> centres{{1.0, 2.0, 3.0}, {4.0, 4.5, 5.0}};
+  Harmonic h(centres);
+  const Structure start = cubic(10.0, {{1.8, 1.5, 3.6}, {3.1, 5.2, 4.4}});
+  md::RelaxOptions opt;
+  opt.force_tolerance = 1e-8;
+  auto r = md::relax(start, h, opt);
+  ASSERT_TRUE(r.converged);
+  for (int a = 0; a < 2; ++a)
+    for (int d = 0; d < 3; ++d) EXPECT_NEAR(r.structure.positions[a][d], centres[a][d], 1e-7);
+  EXPECT_LT(r.steps, 10);  // a quadratic surface: the secant updates find the curvature at once
+}
+
 TEST(Relax, FireFindsTheHarmonicMinimum) {
   const std::vector<Vec3> centres{{1.0, 2.0, 3.0}, {4.0, 4.5, 5.0}};
   Harmonic h(centres);
   const Structure start = cubic(10.0, {{1.8, 1.5, 3.6}, {3.1, 5.2, 4.4}});
   md::RelaxOptions opt;
+  opt.optimizer = md::Optimizer::fire;
   opt.force_tolerance = 1e-6;
   auto r = md::relax(start, h, opt);
   ASSERT_TRUE(r.converged);
@@ -82,6 +96,7 @@ TEST(Relax, MaxStepLimitsEveryMove) {
   Harmonic h({{0, 0, 0}});
   const Structure start = cubic(10.0, {{5.0, 0, 0}});
   md::RelaxOptions opt;
+  opt.optimizer = md::Optimizer::fire;
   opt.max_steps = 1;
   opt.max_step = 0.1;
   std::vector<double> xs;
@@ -92,9 +107,11 @@ TEST(Relax, MaxStepLimitsEveryMove) {
 
 TEST(Relax, CellRelaxationReachesTheTargetPressure) {
   LogSolid solid;
+  for (auto optimizer : {md::Optimizer::bfgs, md::Optimizer::fire})
   for (double p_gpa : {0.0, 50.0}) {
     const double p = p_gpa / 29421.015696767;
     md::RelaxOptions opt;
+    opt.optimizer = optimizer;
     opt.relax_cell = true;
     opt.pressure = p;
     opt.stress_tolerance = 1e-4 / 29421.015696767;  // 1e-4 GPa
