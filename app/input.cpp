@@ -99,9 +99,20 @@ std::string resolve(const std::string& base_dir, const std::string& p) {
 
 }  // namespace
 
+std::string output_directory_of(const std::string& path) {
+  const std::string dir = fs::path(path).parent_path().string().empty() ? "." : fs::path(path).parent_path().string();
+  std::string out = "out";
+  try {
+    const toml::table root = toml::parse_file(path);
+    if (auto o = root["output"]["directory"].value<std::string>()) out = *o;
+  } catch (const std::exception&) {  // unreadable input: the default folder
+  }
+  return resolve(dir, out);
+}
+
 RunInput read_input(const std::string& path) {
   Ctx c{path};
-  if (!fs::exists(path)) throw std::invalid_argument("input file '" + path + "' does not exist");
+  if (!fs::is_regular_file(path)) throw std::invalid_argument("input file '" + path + "' does not exist or is not a file");
   toml::table root;
   try {
     root = toml::parse_file(path);
@@ -131,10 +142,12 @@ RunInput read_input(const std::string& path) {
         get_quantity(c, *r, "force_tolerance", "relax.force_tolerance", Dimension::force, in.relax_force_tolerance);
     in.relax_stress_tolerance =
         get_quantity(c, *r, "stress_tolerance", "relax.stress_tolerance", Dimension::pressure, in.relax_stress_tolerance);
-    if (!(in.relax_force_tolerance > 0) || !(in.relax_stress_tolerance > 0))
-      c.fail("relax.force_tolerance and relax.stress_tolerance must be positive");
+    for (const char* key : {"force_tolerance", "stress_tolerance"})
+      if (auto n = r->get(key); n && !((std::string(key) == "force_tolerance" ? in.relax_force_tolerance : in.relax_stress_tolerance) > 0))
+        c.fail(std::string("relax.") + key, n->source(), "must be positive");
     in.relax_max_steps = static_cast<int>(get_int(c, *r, "max_steps", "relax.max_steps", 200, 0, 100000));
-    if (r->get("pressure") && !in.relax_cell) c.fail("relax.pressure needs relax.cell = true (the cell is what the pressure acts on)");
+    if (r->get("pressure") && !in.relax_cell)
+      c.fail("relax.pressure", r->get("pressure")->source(), "needs relax.cell = true (the cell is what the pressure acts on)");
   }
 
   const auto* st = table_at(c, root, "structure", true);
@@ -179,19 +192,22 @@ RunInput read_input(const std::string& path) {
       c.fail(full, v.source(), "expected a file name or {file = \"...\", name = \"...\"}");
     }
     spec.file = resolve(dir, spec.file);
-    if (!fs::exists(spec.file)) c.fail(full, v.source(), "pseudopotential file '" + spec.file + "' does not exist");
+    if (!fs::is_regular_file(spec.file))
+      c.fail(full, v.source(), "pseudopotential file '" + spec.file + "' does not exist or is not a file");
     in.pseudopotentials[el] = spec;
   }
 
   if (const auto* s = table_at(c, root, "scf", false)) {
     check_keys(c, *s, "scf.", {"energy_tolerance", "density_tolerance", "max_iterations", "mixing_beta", "mixing_history", "kerker_q0", "seed"});
     in.scf.energy_tolerance = get_quantity(c, *s, "energy_tolerance", "scf.energy_tolerance", Dimension::energy, 1e-8);
-    if (!(in.scf.energy_tolerance > 0)) c.fail("scf.energy_tolerance must be positive");
+    if (!(in.scf.energy_tolerance > 0))
+      c.fail("scf.energy_tolerance", s->get("energy_tolerance")->source(), "must be positive");
     in.scf.density_tolerance = get_quantity(c, *s, "density_tolerance", "scf.density_tolerance", Dimension::energy, -1.0);
-    in.scf.max_iterations = static_cast<int>(get_int(c, *s, "max_iterations", "scf.max_iterations", 100, 1, 100000));
+    in.scf.max_iterations = static_cast<int>(get_int(c, *s, "max_iterations", "scf.max_iterations", 100, 2, 100000));
     in.scf.mixing_beta = get_number(c, *s, "mixing_beta", "scf.mixing_beta", 0.5, 1e-3, 1.0);
     in.scf.mixing_history = static_cast<int>(get_int(c, *s, "mixing_history", "scf.mixing_history", 8, 1, 50));
     in.scf.kerker_q0 = get_quantity(c, *s, "kerker_q0", "scf.kerker_q0", Dimension::wavevector, 0.0);
+    if (in.scf.kerker_q0 < 0) c.fail("scf.kerker_q0", s->get("kerker_q0")->source(), "must not be negative");
     in.scf.seed = static_cast<unsigned long>(get_int(c, *s, "seed", "scf.seed", 20241126, 0, 1L << 62));
   }
   std::string out = "out";

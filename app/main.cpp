@@ -29,10 +29,10 @@ int main(int argc, char** argv) {
     return 1;
   }
   try {
-    auto input = megabar::app::read_input(input_path);
-    // A failed run must not leave an older run's results behind in the same output directory.
+    // A failed run, even on bad input, must not leave an older run's results behind.
     std::error_code ignored;
-    std::filesystem::remove(std::filesystem::path(input.output_directory) / "results.json", ignored);
+    std::filesystem::remove(std::filesystem::path(megabar::app::output_directory_of(input_path)) / "results.json", ignored);
+    auto input = megabar::app::read_input(input_path);
     int threads = input.threads > 0 ? input.threads : static_cast<int>(std::thread::hardware_concurrency());
     megabar::kernels::set_host_threads(threads > 0 ? threads : 1);
     code = input.task == "relax" ? megabar::app::run_relax_task(input) : megabar::app::run_scf_task(input);

@@ -30,7 +30,11 @@ class DftForceProvider : public md::ForceProvider {
     // cell, as QE's vc-relax does: the energy is then a smooth function of the cell and the analytic
     // stress is its exact derivative. (At a constant cutoff the basis would change discontinuously.)
     if (!reference_) {
-      const auto grid = in_.fft_grid ? *in_.fft_grid : dft::default_fft_grid(s.cell, 4.0 * in_.ecut);
+      // A renewal uses QE's grid rule for the new cell even when the input fixed a grid for the start:
+      // a compressed cell may need a larger one.
+      auto grid = dft::default_fft_grid(s.cell, 4.0 * in_.ecut);
+      if (in_.fft_grid)
+        for (int i = 0; i < 3; ++i) grid[i] = std::max(grid[i], (*in_.fft_grid)[i]);
       reference_ = std::make_unique<dft::Basis>(s.cell, in_.ecut, grid);
     }
     basis_ = std::make_unique<dft::Basis>(s.cell, *reference_);
@@ -69,7 +73,8 @@ int run_relax_task(const RunInput& in) {
   const auto t_start = std::chrono::steady_clock::now();
   const dft::Atoms atoms = build_atoms(in);
   const fs::path out = in.output_directory;
-  fs::create_directories(out);
+  check_output_directory(in);
+  (void)make_basis(in, atoms.structure.cell);  // input errors (e.g. a too small fft_grid) before any work
   for (const char* f : {"relax.log", "relax_trajectory.extxyz", "final.extxyz"}) fs::remove(out / f);
 
   md::RelaxOptions opt;
@@ -99,7 +104,7 @@ int run_relax_task(const RunInput& in) {
     t_step = std::chrono::steady_clock::now();
     const std::string line = fmt::format("{:>5} {:>20.10f} {:>20.10f} {:>12.3e} {:>12.4f} {:>12.4f} {:>14.4f} {:>8.1f}{}",
                                          step_offset + s.step, s.energy, s.enthalpy, s.fmax, s.stress_deviation * gpa,
-                                         s.pressure * gpa, s.volume / std::pow(units::angstrom, 3), secs,
+                                         in.relax_cell ? s.pressure * gpa : std::nan(""), s.volume / std::pow(units::angstrom, 3), secs,
                                          s.provider_converged ? "" : "  (SCF not converged)");
     fmt::print("{}\n", line);
     std::fflush(stdout);
@@ -128,7 +133,6 @@ int run_relax_task(const RunInput& in) {
     result.final_result = fresh;
     if (sdev < opt.stress_tolerance && fmax < opt.force_tolerance && fresh.converged) break;
     result.converged = false;
-    if (round == 5) break;
   }
   const double wall = std::chrono::duration<double>(std::chrono::steady_clock::now() - t_start).count();
   dft::write_extxyz((out / "final.extxyz").string(), result.structure, &result.final_result.forces, &result.final_result.energy);
@@ -137,12 +141,19 @@ int run_relax_task(const RunInput& in) {
                 {"steps", step_offset - 1},
                 {"cell", in.relax_cell},
                 {"optimizer", in.relax_optimizer},
+                {"stopped_by_scf_failure", !result.final_result.converged},
                 {"target_pressure_GPa", in.relax_pressure * gpa},
                 {"final_structure", "final.extxyz"},
                 {"volume_A3", result.structure.cell.volume / std::pow(units::angstrom, 3)}};
   write_atomically(out / "results.json", j.dump(1) + "\n");
   fmt::print("\n  relaxation {} after {} steps in {:.1f} s; final structure in {}\n",
              result.converged ? "converged" : "NOT CONVERGED", step_offset - 1, wall, (out / "final.extxyz").string());
+  if (!result.final_result.converged) {
+    fmt::print(stderr, "error: the SCF did not converge at the last structure (see scf.* in results.json); the "
+                       "relaxation stopped rather than move atoms on unconverged forces. Raise scf.max_iterations or "
+                       "adjust the mixing.\n");
+    return 2;
+  }
   if (!result.converged) {
     fmt::print(stderr, "error: relaxation did not reach the tolerances in {} steps (results.json says converged: false)\n",
                step_offset - 1);

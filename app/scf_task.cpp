@@ -24,19 +24,54 @@ namespace fs = std::filesystem;
 dft::Atoms build_atoms(const RunInput& in) {
   std::map<std::string, dft::PseudoSource> sources;
   for (const auto& [el, spec] : in.pseudopotentials) sources[el] = {spec.file, spec.name};
+  dft::Structure structure;
+  try {
+    structure = dft::read_extxyz(in.structure_file);
+  } catch (const std::invalid_argument& e) {
+    throw std::invalid_argument(in.path + ": key 'structure.file': " + e.what());
+  }
   dft::Atoms atoms;
   try {
-    atoms = dft::make_atoms(dft::read_extxyz(in.structure_file), sources);
+    atoms = dft::make_atoms(structure, sources);
   } catch (const std::invalid_argument& e) {
     if (std::string(e.what()).rfind("no pseudopotential", 0) == 0)
       throw std::invalid_argument(in.path + ": " + e.what() + " in " + in.structure_file + "; add it under [dft.pseudopotentials]");
-    throw;
+    throw std::invalid_argument(in.path + ": key 'dft.pseudopotentials': " + e.what());
+  }
+  const double ne = atoms.n_electrons();
+  if (std::fabs(ne - std::round(ne)) > 1e-8 || static_cast<long>(std::round(ne)) % 2 != 0) {
+    std::string charges;
+    for (const auto& sp : atoms.species) charges += fmt::format(" {} ({} valence electrons, {})", sp.element, sp.zion, sp.name);
+    throw std::invalid_argument(in.path + ": " + in.structure_file + " has " + fmt::format("{:g}", ne) +
+                                " valence electrons, an odd number; only closed-shell systems are supported (species:" +
+                                charges + ")");
   }
   const double dmin = atoms.structure.min_distance() / units::angstrom;
   if (dmin < 0.5)
     throw std::invalid_argument(in.structure_file + ": two atoms are " + fmt::format("{:.3f}", dmin) +
                                 " angstrom apart (minimum allowed 0.5 angstrom)");
   return atoms;
+}
+
+void check_output_directory(const RunInput& in) {
+  const fs::path dir(in.output_directory);
+  std::error_code ec;
+  fs::create_directories(dir, ec);
+  const fs::path probe = dir / ".megabar-write-test";
+  std::ofstream out(probe);
+  if (ec || !out)
+    throw std::invalid_argument(in.path + ": key 'output.directory': cannot create or write '" + dir.string() + "'");
+  out.close();
+  fs::remove(probe, ec);
+}
+
+dft::Basis make_basis(const RunInput& in, const dft::Cell& cell) {
+  const auto grid = in.fft_grid ? *in.fft_grid : dft::default_fft_grid(cell, 4.0 * in.ecut);
+  try {
+    return dft::Basis(cell, in.ecut, grid);
+  } catch (const std::invalid_argument& e) {
+    throw std::invalid_argument(in.path + ": " + e.what());
+  }
 }
 
 void write_atomically(const fs::path& target, const std::string& text) {
@@ -106,8 +141,9 @@ nlohmann::ordered_json results_json(const RunInput& in, const dft::Basis& basis,
 int run_scf_task(const RunInput& in) {
   const auto t_start = std::chrono::steady_clock::now();
   auto atoms = build_atoms(in);
-  const auto grid = in.fft_grid ? *in.fft_grid : dft::default_fft_grid(atoms.structure.cell, 4.0 * in.ecut);
-  dft::Basis basis(atoms.structure.cell, in.ecut, grid);
+  dft::Basis basis = make_basis(in, atoms.structure.cell);
+  const auto grid = basis.fft_grid();
+  check_output_directory(in);
 
   fmt::print("megabar scf: {} atoms, {} electrons, xc {}\n", atoms.structure.size(), atoms.n_electrons(), in.scf.xc);
   fmt::print("  cell volume {:.4f} bohr^3, ecut {:.4f} Ry (density {:.4f} Ry)\n", atoms.structure.cell.volume,
@@ -118,11 +154,16 @@ int run_scf_task(const RunInput& in) {
     fmt::print("  {}: {} (Z_ion = {}) from {}\n", sp.element, sp.name, sp.zion, sp.source);
   fmt::print("  {:>4} {:>22} {:>12} {:>11} {:>6} {:>7} {:>8}\n", "iter", "E_total (Ha)", "dE (Ha)", "drho (Ha)", "david", "H*psi", "time (s)");
 
-  auto result = dft::run_scf(atoms, basis, in.scf, [&](const dft::ScfIterationInfo& i) {
+  dft::ScfResult result;
+  try {
+    result = dft::run_scf(atoms, basis, in.scf, [&](const dft::ScfIterationInfo& i) {
     fmt::print("  {:>4} {:>22.12f} {:>12.3e} {:>11.3e} {:>6} {:>7} {:>8.2f}\n", i.iteration, i.energy, i.delta_energy,
                i.dr2, i.davidson_iterations, i.h_applications, i.seconds);
-    std::fflush(stdout);
-  });
+      std::fflush(stdout);
+    });
+  } catch (const std::invalid_argument& e) {  // problems of the input found by the engine (e.g. the cutoff)
+    throw std::invalid_argument(in.path + ": " + e.what());
+  }
   const double wall = std::chrono::duration<double>(std::chrono::steady_clock::now() - t_start).count();
 
   auto j = results_json(in, basis, result, wall);

@@ -19,6 +19,10 @@ int run_scf_task(const RunInput& input);
 dft::Atoms build_atoms(const RunInput& in);
 // results.json content for one SCF (energies, terms, forces, stress, grid, timings);
 nlohmann::ordered_json results_json(const RunInput& in, const dft::Basis& basis, const dft::ScfResult& result, double wall);
+// the basis of the input for a cell (errors name the input file);
+dft::Basis make_basis(const RunInput& in, const dft::Cell& cell);
+// creates output.directory and checks it can be written, before any long computation;
+void check_output_directory(const RunInput& in);
 // text written to a temporary file in the same folder, then renamed over `target`.
 void write_atomically(const std::filesystem::path& target, const std::string& text);
 

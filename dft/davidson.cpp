@@ -138,7 +138,7 @@ DavidsonStats Davidson::solve(const Hamiltonian& H, View2<double> X, std::vector
       break;
     }
     if (iter >= max_iterations) break;
-    const int nc = static_cast<int>(todo.size());
+    int nc = static_cast<int>(todo.size());
     if (nsub + nc > max_sub_) {
       // Restart from the Ritz vectors: V = X, HV = H X (recovered as R + X Lambda), Hs = diag(lambda).
       Kokkos::deep_copy(Kokkos::subview(V, Kokkos::ALL, std::make_pair(0, nb)), X);
@@ -149,6 +149,10 @@ DavidsonStats Davidson::solve(const Hamiltonian& H, View2<double> X, std::vector
                            KOKKOS_LAMBDA(int j) { Hs(j, j) = lambda(j); });
       nsub = nb;
     }
+    // A subspace smaller than 2 nb (tiny bases) takes only as many corrections as fit.
+    nc = std::min(nc, max_sub_ - nsub);
+    if (nc <= 0) break;
+    todo.resize(nc);
     // Preconditioned corrections t_j = r_j / smooth(diag(H) - lambda_j) (QE's g_psi form).
     View1<int> cols("davidson::todo", nc);
     auto cols_h = Kokkos::create_mirror_view(cols);

@@ -67,14 +67,18 @@ ScfResult run_scf(const Atoms& atoms, const Basis& basis, const ScfOptions& opt,
   result.n_electrons = atoms.n_electrons();
   const double ne = result.n_electrons;
   if (std::fabs(ne - std::round(ne)) > 1e-8 || static_cast<long>(std::round(ne)) % 2 != 0)
-    throw std::invalid_argument("the electron count " + std::to_string(ne) +
-                                " is not even: only closed-shell insulators are supported");
+    throw std::invalid_argument("the number of valence electrons (" + std::to_string(ne) +
+                                ") is odd: only closed-shell systems are supported");
   result.n_occupied = static_cast<int>(std::round(ne)) / 2;
   // Reported bands: the occupied ones plus the requested empty ones. A few more "buffer" bands keep that
   // subspace well defined when the gap is small (e.g. at high compression); they are converged to a
   // looser threshold and not reported.
   const int buffer = opt.buffer_bands >= 0 ? opt.buffer_bands : 2;
-  result.n_bands = std::min(result.n_occupied + std::max(0, opt.extra_bands), basis.n_real());
+  result.n_bands = result.n_occupied + std::max(0, opt.extra_bands);
+  if (result.n_bands > basis.n_real())
+    throw std::invalid_argument("dft.ecut: " + std::to_string(basis.n_real()) +
+                                " plane-wave coefficients cannot hold " + std::to_string(result.n_bands) +
+                                " bands; raise the cutoff (or lower dft.extra_bands)");
   const int nb = std::min(result.n_bands + buffer, basis.n_real());
   const long N = basis.grid_size();
   const int nG = basis.dense().count;

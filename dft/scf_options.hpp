@@ -16,7 +16,7 @@ struct ScfOptions {
   double kerker_q0 = 0.0;           // 1/bohr; 0 disables the Kerker factor
   int extra_bands = 0;              // empty bands wanted in the results (converged like the occupied ones)
   int buffer_bands = -1;            // internal empty bands beyond those, loosely converged and not reported;
-                                    // -1: max(2, 5% of the occupied)
+                                    // -1: the default, 2
   unsigned long seed = 20241126;    // random initial wavefunctions
   int fft_batch = 8;                // band pairs per batched FFT
   bool compute_forces = true;       // Hellmann-Feynman forces after the SCF

@@ -50,14 +50,18 @@ std::vector<Vec3> Structure::wrapped_positions() const {
 
 double Structure::min_distance() const {
   const auto pos = wrapped_positions();
-  // Images within +-2 cells cover the nearest neighbour for any reasonable cell shape.
+  // Every image within 5 bohr is visited whatever the cell's shape (ranges from the plane spacings
+  // 2 pi/|b_i|, as in the Ewald sum), so the result is exact whenever it is below 5 bohr.
   double best = 1e300;
-  const int m = 2;
+  const double reach = 5.0;
+  int m[3];
+  for (int k = 0; k < 3; ++k)
+    m[k] = static_cast<int>(std::ceil(reach * std::sqrt(dot(cell.reciprocal[k], cell.reciprocal[k])) / (2.0 * units::pi))) + 1;
   for (std::size_t i = 0; i < size(); ++i)
     for (std::size_t j = i; j < size(); ++j)
-      for (int n0 = -m; n0 <= m; ++n0)
-        for (int n1 = -m; n1 <= m; ++n1)
-          for (int n2 = -m; n2 <= m; ++n2) {
+      for (int n0 = -m[0]; n0 <= m[0]; ++n0)
+        for (int n1 = -m[1]; n1 <= m[1]; ++n1)
+          for (int n2 = -m[2]; n2 <= m[2]; ++n2) {
             if (i == j && n0 == 0 && n1 == 0 && n2 == 0) continue;
             Vec3 d;
             for (int k = 0; k < 3; ++k)
@@ -170,16 +174,35 @@ Structure read_extxyz(const std::string& path) {
     species_col = pos_col = -1;
     int col = 0;
     for (std::size_t k = 0; k < f.size(); k += 3) {
-      int n = std::stoi(f[k + 2]);
-      if (f[k] == "species") species_col = col;
-      if (f[k] == "pos") pos_col = col;
+      int n = 0;
+      try {
+        n = std::stoi(f[k + 2]);
+      } catch (const std::exception&) {
+        fail(2, "Properties: column count '" + f[k + 2] + "' of '" + f[k] + "' is not an integer");
+      }
+      if (n < 1) fail(2, "Properties: column count of '" + f[k] + "' must be positive");
+      if (f[k] == "species") {
+        if (n != 1) fail(2, "Properties must contain species:S:1");
+        species_col = col;
+      }
+      if (f[k] == "pos") {
+        if (n != 3) fail(2, "Properties must contain pos:R:3");
+        pos_col = col;
+      }
       col += n;
     }
     ncols = col;
     if (species_col < 0 || pos_col < 0) fail(2, "Properties must contain species:S:1 and pos:R:3");
   }
   Structure st;
-  st.cell = Cell::from_lattice(rows);
+  for (auto& r : rows)
+    for (double x : r)
+      if (!std::isfinite(x)) fail(2, "Lattice holds a value that is not a finite number");
+  try {
+    st.cell = Cell::from_lattice(rows);
+  } catch (const std::invalid_argument& e) {
+    fail(2, e.what());
+  }
   for (long a = 0; a < natoms; ++a) {
     const int ln = static_cast<int>(a) + 3;
     if (!std::getline(in, line)) fail(ln, "file ends after " + std::to_string(a) + " of " + std::to_string(natoms) + " atoms");
@@ -192,9 +215,9 @@ Structure read_extxyz(const std::string& path) {
       try {
         std::size_t used = 0;
         p[k] = std::stod(tok[pos_col + k], &used) * units::angstrom;
-        if (used != tok[pos_col + k].size()) throw std::invalid_argument("");
+        if (used != tok[pos_col + k].size() || !std::isfinite(p[k])) throw std::invalid_argument("");
       } catch (const std::exception&) {
-        fail(ln, "position '" + tok[pos_col + k] + "' is not a number");
+        fail(ln, "position '" + tok[pos_col + k] + "' is not a finite number");
       }
     }
     st.symbols.push_back(tok[species_col]);

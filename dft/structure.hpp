@@ -24,7 +24,8 @@ struct Structure {
   std::vector<std::string> symbols;  // chemical symbol per atom, input order
   std::vector<Vec3> positions;       // Cartesian, bohr
   std::size_t size() const { return symbols.size(); }
-  // Smallest distance between two atoms over periodic images (bohr).
+  // Smallest distance between two atoms over periodic images (bohr), exact when below 5 bohr (and for
+  // a single atom the shortest lattice vector).
   double min_distance() const;
   // Positions translated by lattice vectors into the cell (fractional coordinates in [0, 1)).
   std::vector<Vec3> wrapped_positions() const;

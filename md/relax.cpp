@@ -207,6 +207,7 @@ RelaxResult relax(const Structure& start, ForceProvider& provider, const RelaxOp
       break;
     }
     if (step >= opt.max_steps) break;
+    if (!r.converged) break;  // never move on forces the provider could not converge
     const std::vector<double> f = filter.forces(x, s, r);
     if (opt.optimizer == Optimizer::bfgs) {
       std::vector<double> dx = bfgs.step(x, f);

@@ -33,7 +33,7 @@ struct RelaxStep {
 };
 
 struct RelaxResult {
-  bool converged = false;
+  bool converged = false;   // false also when the provider failed (final_result.converged == false)
   int steps = 0;
   Structure structure;      // final
   ForceResult final_result; // at the final structure

@@ -293,6 +293,12 @@ else
   echo "ok   not_converged (exit $rc): results.json has converged false"
 fi
 
+# ---- a bad input removes an older run's results.json (no stale numbers for a pipeline to pick up) ---------
+d=$(new_case stale_results)
+mkdir -p "$d/out" && echo '{"total_energy_Ha": -1}' >"$d/out/results.json"
+sed -i 's/^ecut = "20 Ry"$/ecut = "-20 Ry"/' "$d/scf.toml"
+run_case "$d"; expect_failure stale_results "dft.ecut"
+
 # ---- relax: a few steps of an atoms-only relaxation write the documented files -----------------------------
 d=$(new_case relax)
 sed -i 's/^task = "scf"$/task = "relax"/' "$d/scf.toml"
