@@ -8,11 +8,28 @@
 #include <vector>
 
 #include "kernels/linalg.hpp"
+#include "kernels/views.hpp"
 
 namespace {
 
 namespace la = megabar::kernels::linalg;
 using Mat = std::vector<double>;
+
+// A host matrix mirrored in the facade's memory space for the duration of one call (the facade takes
+// device pointers on GPU backends); the result is copied back when the mirror goes out of scope.
+class OnDevice {
+ public:
+  explicit OnDevice(Mat& host) : host_(host), dev_("test::on_device", host.size()) {
+    Kokkos::deep_copy(dev_, Unmanaged(host_.data(), host_.size()));
+  }
+  ~OnDevice() { Kokkos::deep_copy(Unmanaged(host_.data(), host_.size()), dev_); }
+  double* data() { return dev_.data(); }
+
+ private:
+  using Unmanaged = Kokkos::View<double*, Kokkos::HostSpace, Kokkos::MemoryTraits<Kokkos::Unmanaged>>;
+  Mat& host_;
+  megabar::kernels::View1<double> dev_;
+};
 
 Mat random_matrix(int rows, int cols, unsigned seed) {
   std::mt19937 rng(seed);
@@ -63,7 +80,10 @@ TEST(Linalg, GemmMatchesNaiveLoopForAllTransposeCombinations) {
           for (int l = 0; l < k; ++l) s += (ta ? A[l + i * lda] : A[i + l * lda]) * (tb ? B[j + l * ldb] : B[l + j * ldb]);
           ref[i + j * m] = alpha * s + beta * ref[i + j * m];
         }
-      la::gemm(opa, opb, m, n, k, alpha, A.data(), lda, B.data(), ldb, beta, C.data(), m);
+      {
+        OnDevice a(A), b(B), c(C);
+        la::gemm(opa, opb, m, n, k, alpha, a.data(), lda, b.data(), ldb, beta, c.data(), m);
+      }
       for (size_t i = 0; i < C.size(); ++i) EXPECT_NEAR(C[i], ref[i], 1e-13);
     }
 }
@@ -71,8 +91,11 @@ TEST(Linalg, GemmMatchesNaiveLoopForAllTransposeCombinations) {
 TEST(Linalg, SyrkGivesUpperTriangleOfATransposeA) {
   const int n = 6, k = 9;
   Mat A = random_matrix(k, n, 4), C(n * n, 0.0);
-  la::syrk_t(n, k, 2.0, A.data(), k, 0.0, C.data(), n);
-  la::symmetrize_from_upper(n, C.data(), n);
+  {
+    OnDevice a(A), c(C);
+    la::syrk_t(n, k, 2.0, a.data(), k, 0.0, c.data(), n);
+    la::symmetrize_from_upper(n, c.data(), n);
+  }
   for (int i = 0; i < n; ++i)
     for (int j = 0; j < n; ++j) {
       double s = 0;
@@ -84,9 +107,12 @@ TEST(Linalg, SyrkGivesUpperTriangleOfATransposeA) {
 TEST(Linalg, CholeskyQrGivesOrthonormalColumns) {
   const int m = 40, n = 6;  // tall: m rows (coefficients), n columns (bands)
   Mat X = random_matrix(m, n, 5), X0 = X, S(n * n, 0.0);
-  la::syrk_t(n, m, 1.0, X.data(), m, 0.0, S.data(), n);  // S = X^T X = U^T U
-  ASSERT_EQ(la::potrf_upper(n, S.data(), n), 0);
-  la::trsm_right_upper(m, n, S.data(), n, X.data(), m);  // X <- X U^{-1}
+  {
+    OnDevice x(X), s(S);
+    la::syrk_t(n, m, 1.0, x.data(), m, 0.0, s.data(), n);  // S = X^T X = U^T U
+    ASSERT_EQ(la::potrf_upper(n, s.data(), n), 0);
+    la::trsm_right_upper(m, n, s.data(), n, x.data(), m);  // X <- X U^{-1}
+  }
   for (int i = 0; i < n; ++i)
     for (int j = 0; j < n; ++j) {
       double s = 0;
@@ -104,7 +130,8 @@ TEST(Linalg, CholeskyQrGivesOrthonormalColumns) {
 
 TEST(Linalg, PotrfReportsNonPositiveDefinite) {
   Mat A{1.0, 2.0, 2.0, 1.0};  // eigenvalues 3, -1
-  EXPECT_GT(la::potrf_upper(2, A.data(), 2), 0);
+  OnDevice a(A);
+  EXPECT_GT(la::potrf_upper(2, a.data(), 2), 0);
 }
 
 TEST(Linalg, SyevRecoversKnownEigenvaluesAndVectors) {
@@ -113,7 +140,10 @@ TEST(Linalg, SyevRecoversKnownEigenvaluesAndVectors) {
   const Mat q = random_orthogonal(n, 6);
   Mat A = with_spectrum(q, d), A0 = A;
   std::vector<double> w(n);
-  ASSERT_EQ(la::syev(n, A.data(), n, w.data()), 0);
+  {
+    OnDevice a(A);  // w stays on the host: the facade returns eigenvalues there
+    ASSERT_EQ(la::syev(n, a.data(), n, w.data()), 0);
+  }
   std::vector<double> sorted = d;
   std::sort(sorted.begin(), sorted.end());
   for (int i = 0; i < n; ++i) EXPECT_NEAR(w[i], sorted[i], 1e-12);
@@ -134,7 +164,10 @@ TEST(Linalg, SygvMatchesKnownGeneralisedSpectrum) {
   const Mat q = random_orthogonal(n, 8);
   Mat A = with_spectrum(q, ab), B = with_spectrum(q, b), A0 = A, B0 = B;
   std::vector<double> w(n);
-  ASSERT_EQ(la::sygv(n, A.data(), n, B.data(), n, w.data()), 0);
+  {
+    OnDevice a(A), b(B);
+    ASSERT_EQ(la::sygv(n, a.data(), n, b.data(), n, w.data()), 0);
+  }
   std::vector<double> sorted = a;
   std::sort(sorted.begin(), sorted.end());
   for (int i = 0; i < n; ++i) EXPECT_NEAR(w[i], sorted[i], 1e-12);
