@@ -18,6 +18,18 @@ double default_eta(const Structure& st) {
   return std::sqrt(pi) * std::pow(n / (st.cell.volume * st.cell.volume), 1.0 / 6.0);
 }
 
+// d = r_j - r_i + n0 a_0 + n1 a_1 + n2 a_2; returns |d|^2.
+template <class PosView, class LatView>
+KOKKOS_INLINE_FUNCTION double image_displacement(const PosView& pos, const LatView& lat, int i, int j, int n0, int n1,
+                                                 int n2, double d[3]) {
+  double d2 = 0;
+  for (int k = 0; k < 3; ++k) {
+    d[k] = pos(j, k) - pos(i, k) + n0 * lat(0, k) + n1 * lat(1, k) + n2 * lat(2, k);
+    d2 += d[k] * d[k];
+  }
+  return d2;
+}
+
 // Device copies of what both sums need, with the image ranges for the cutoffs.
 struct EwaldSetup {
   int na;
@@ -127,11 +139,8 @@ double energy(const Structure& st, const std::vector<double>& charges, double et
           for (int n1 = -nr[1]; n1 <= nr[1]; ++n1)
             for (int n2 = -nr[2]; n2 <= nr[2]; ++n2) {
               if (i == j && n0 == 0 && n1 == 0 && n2 == 0) continue;
-              double d2 = 0;
-              for (int k = 0; k < 3; ++k) {
-                const double d = pos(j, k) - pos(i, k) + n0 * lat(0, k) + n1 * lat(1, k) + n2 * lat(2, k);
-                d2 += d * d;
-              }
+              double d[3];
+              const double d2 = image_displacement(pos, lat, i, j, n0, n1, n2, d);
               if (d2 > rcut * rcut) continue;
               const double r = kernels::math::sqrt(d2);
               acc += 0.5 * z(i) * z(j) * kernels::math::erfc(eta * r) / r;
@@ -174,11 +183,8 @@ std::vector<Vec3> forces(const Structure& st, const std::vector<double>& charges
         for (int n1 = -nr1; n1 <= nr1; ++n1)
           for (int n2 = -nr2; n2 <= nr2; ++n2) {
             if (i == j && n0 == 0 && n1 == 0 && n2 == 0) continue;
-            double d[3], d2 = 0;
-            for (int k = 0; k < 3; ++k) {
-              d[k] = pos(j, k) - pos(i, k) + n0 * lat(0, k) + n1 * lat(1, k) + n2 * lat(2, k);
-              d2 += d[k] * d[k];
-            }
+            double d[3];
+            const double d2 = image_displacement(pos, lat, i, j, n0, n1, n2, d);
             if (d2 > rcut * rcut) continue;
             const double r = kernels::math::sqrt(d2);
             const double g = z(i) * z(j) *
@@ -241,11 +247,8 @@ Mat3 stress(const Structure& st, const std::vector<double>& charges, double eta)
               for (int n1 = -nr1; n1 <= nr1; ++n1)
                 for (int n2 = -nr2; n2 <= nr2; ++n2) {
                   if (i == j && n0 == 0 && n1 == 0 && n2 == 0) continue;
-                  double d[3], d2 = 0;
-                  for (int k = 0; k < 3; ++k) {
-                    d[k] = pos(j, k) - pos(i, k) + n0 * lat(0, k) + n1 * lat(1, k) + n2 * lat(2, k);
-                    d2 += d[k] * d[k];
-                  }
+                  double d[3];
+                  const double d2 = image_displacement(pos, lat, i, j, n0, n1, n2, d);
                   if (d2 > rcut * rcut) continue;
                   const double r = kernels::math::sqrt(d2);
                   // phi'(r) = -erfc(eta r)/r^2 - 2 eta/sqrt(pi) exp(-eta^2 r^2)/r

@@ -145,6 +145,15 @@ View2<double> NonlocalTerm::projections(const View2<double>& X, int nb) const {
   return P;
 }
 
+View2<double> NonlocalTerm::coupled_projections(const View2<double>& X, int nb) const {
+  using kernels::linalg::Op;
+  auto P = projections(X, nb);
+  View2<double> Q("nonlocal::DP", nproj_, nb);
+  kernels::linalg::gemm(Op::N, Op::N, nproj_, nb, nproj_, 1.0, D_.data(), D_.stride(1), P.data(), P.stride(1), 0.0,
+                        Q.data(), Q.stride(1));
+  return Q;
+}
+
 void NonlocalTerm::apply(const View2<double>& X, int nb, View2<double> Y, double beta_y) const {
   if (nproj_ == 0 || nb == 0) {
     if (beta_y != 1.0) {
@@ -155,10 +164,7 @@ void NonlocalTerm::apply(const View2<double>& X, int nb, View2<double> Y, double
     return;
   }
   using kernels::linalg::Op;
-  auto P = projections(X, nb);
-  View2<double> Q("nonlocal::DP", nproj_, nb);
-  kernels::linalg::gemm(Op::N, Op::N, nproj_, nb, nproj_, 1.0, D_.data(), D_.stride(1), P.data(), P.stride(1), 0.0,
-                        Q.data(), Q.stride(1));
+  const auto Q = coupled_projections(X, nb);
   kernels::linalg::gemm(Op::N, Op::N, basis_.n_real(), nb, nproj_, 1.0, B_.data(), B_.stride(1), Q.data(),
                         Q.stride(1), beta_y, Y.data(), Y.stride(1));
 }
@@ -268,10 +274,8 @@ Mat3 NonlocalTerm::stress(const View2<double>& X, const View1<double>& occ, int 
   Mat3 sigma{};
   if (nproj_ == 0) return sigma;
   using kernels::linalg::Op;
-  auto P = projections(X, nb);
-  View2<double> Q("nonlocal::DP", nproj_, nb), dP("nonlocal::dP", nproj_, nb), dB("nonlocal::dB", basis_.n_real(), nproj_);
-  kernels::linalg::gemm(Op::N, Op::N, nproj_, nb, nproj_, 1.0, D_.data(), D_.stride(1), P.data(), P.stride(1), 0.0,
-                        Q.data(), Q.stride(1));
+  const auto Q = coupled_projections(X, nb);
+  View2<double> dP("nonlocal::dP", nproj_, nb), dB("nonlocal::dB", basis_.n_real(), nproj_);
   for (int a = 0; a < 3; ++a)
     for (int b = a; b < 3; ++b) {
       projector_strain_derivative(basis_, positions_, radial_, radial_derivative_, info_, a, b, dB);
@@ -286,10 +290,8 @@ View2<double> NonlocalTerm::forces(const View2<double>& X, const View1<double>& 
   View2<double> F("nonlocal::forces", natoms, 3);
   if (nproj_ == 0) return F;
   using kernels::linalg::Op;
-  auto P = projections(X, nb);
-  View2<double> Q("nonlocal::DP", nproj_, nb), dP("nonlocal::dP", nproj_, nb), dB("nonlocal::dB", basis_.n_real(), nproj_);
-  kernels::linalg::gemm(Op::N, Op::N, nproj_, nb, nproj_, 1.0, D_.data(), D_.stride(1), P.data(), P.stride(1), 0.0,
-                        Q.data(), Q.stride(1));
+  const auto Q = coupled_projections(X, nb);
+  View2<double> dP("nonlocal::dP", nproj_, nb), dB("nonlocal::dB", basis_.n_real(), nproj_);
   for (int d = 0; d < 3; ++d) {
     projector_derivative(basis_, B_, d, dB);
     kernels::linalg::gemm(Op::T, Op::N, nproj_, nb, basis_.n_real(), 1.0, dB.data(), dB.stride(1), X.data(),

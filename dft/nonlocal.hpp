@@ -21,6 +21,8 @@ class NonlocalTerm {
   void apply(const View2<double>& X, int nb, View2<double> Y, double beta_y) const;
   // Projections P = B^T X (nproj x nb).
   View2<double> projections(const View2<double>& X, int nb) const;
+  // D P = D B^T X, the factor shared by V_nl X, the forces and the stress.
+  View2<double> coupled_projections(const View2<double>& X, int nb) const;
   // E_nl = sum_n occ[n] P_n^T D P_n.
   double energy(const View2<double>& X, const View1<double>& occ, int nb) const;
   // Hellmann-Feynman forces (natoms x 3): dbeta_p/dR_a = -i G beta_p for the projectors p of atom a, so
