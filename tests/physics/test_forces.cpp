@@ -18,35 +18,19 @@
 #include "dft/local_potential.hpp"
 #include "dft/nonlocal.hpp"
 #include "dft/scf.hpp"
+#include "tiny_cell.hpp"
 
 namespace {
 
 using namespace megabar::dft;
+using namespace megabar::test;
 
-const Mat3 kLattice{{{7.4, 0.0, 0.0}, {0.6, 7.1, 0.0}, {-0.3, 0.5, 7.7}}};
-const std::vector<std::string> kSymbols{"B", "B", "O", "O"};
-const std::vector<Vec3> kPositions{{2.5, 3.0, 3.5}, {5.0, 4.2, 3.5}, {1.5, 1.0, 3.8}, {6.0, 6.2, 3.2}};
-constexpr double kEcut = 7.5;  // Ha (15 Ry)
-
-Atoms atoms_at(const std::vector<Vec3>& positions) {
-  Structure st;
-  st.cell = Cell::from_lattice(kLattice);
-  st.symbols = kSymbols;
-  st.positions = positions;
-  const std::string dir = std::string(MEGABAR_SOURCE_DIR) + "/inputs/pseudopotentials/";
-  return make_atoms(st, {{"B", {dir + "B-GTH-PBE.gth", ""}}, {"O", {dir + "O-GTH-PBE.gth", ""}}});
-}
+Atoms atoms_at(const std::vector<Vec3>& positions) { return tiny_atoms(kLattice, positions); }
 
 std::vector<Vec3> displaced(int atom, int dir, double h) {
   auto p = kPositions;
   p[atom][dir] += h;
   return p;
-}
-
-std::vector<double> charges(const Atoms& a) {
-  std::vector<double> z;
-  for (std::size_t i = 0; i < a.structure.size(); ++i) z.push_back(a.charge(i));
-  return z;
 }
 
 TEST(Forces, EwaldIsMinusTheEnergyGradient) {
@@ -116,37 +100,12 @@ TEST(Forces, LocalAndNonlocalTermsAreMinusTheirEnergyGradientsAtFixedState) {
   // depends on R only through the form factors' phases: its derivative is the term's force.
   const Atoms atoms = atoms_at(kPositions);
   const Basis basis(atoms.structure.cell, kEcut, default_fft_grid(atoms.structure.cell, 4 * kEcut));
-  const int nG = basis.dense().count;
-  // A smooth real density: a few Gaussians, sphere coefficients of a real field.
-  FieldTransform fields(basis);
-  View1<double> rho_r("rho_r", basis.grid_size());
-  View1<complex> rho_G("rho_G", nG);
-  auto rh = Kokkos::create_mirror_view(rho_r);
-  const auto& n = basis.fft_grid();
-  for (int i0 = 0; i0 < n[0]; ++i0)
-    for (int i1 = 0; i1 < n[1]; ++i1)
-      for (int i2 = 0; i2 < n[2]; ++i2) {
-        Vec3 r{0, 0, 0};
-        for (int k = 0; k < 3; ++k)
-          r[k] = double(i0) / n[0] * kLattice[0][k] + double(i1) / n[1] * kLattice[1][k] + double(i2) / n[2] * kLattice[2][k];
-        const double x = r[0] - 3.0, y = r[1] - 3.5, z = r[2] - 4.0;
-        rh((long(i0) * n[1] + i1) * n[2] + i2) = 0.1 + std::exp(-(x * x + y * y + z * z) / 3.0);
-      }
-  Kokkos::deep_copy(rho_r, rh);
-  fields.to_sphere(rho_r, rho_G);
+  const View1<complex> rho_G = smooth_density(basis, 0.1, 1.0);
   const auto Floc = Kokkos::create_mirror_view_and_copy(Kokkos::HostSpace(), local::forces(basis, atoms, rho_G));
 
-  // Random normalised "bands" for the nonlocal term.
+  // Random "bands" for the nonlocal term.
   const int nb = 3;
-  View2<double> X("X", basis.n_real(), nb);
-  auto Xh = Kokkos::create_mirror_view(X);
-  unsigned seed = 11;
-  for (int j = 0; j < nb; ++j)
-    for (int k = 0; k < basis.n_real(); ++k) {
-      seed = seed * 1664525u + 1013904223u;
-      Xh(k, j) = (double(seed % 2000) / 1000.0 - 1.0) / (1.0 + basis.kinetic_diagonal()(k));
-    }
-  Kokkos::deep_copy(X, Xh);
+  const View2<double> X = random_smooth_bands(basis, nb, 11);
   View1<double> occ("occ", nb);
   Kokkos::deep_copy(occ, 2.0);
   const NonlocalTerm nl(basis, atoms);

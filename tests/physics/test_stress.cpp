@@ -20,15 +20,12 @@
 #include "dft/nonlocal.hpp"
 #include "dft/scf.hpp"
 #include "dft/xc.hpp"
+#include "tiny_cell.hpp"
 
 namespace {
 
 using namespace megabar::dft;
-
-const Mat3 kLattice{{{7.4, 0.0, 0.0}, {0.6, 7.1, 0.0}, {-0.3, 0.5, 7.7}}};
-const std::vector<std::string> kSymbols{"B", "B", "O", "O"};
-const std::vector<Vec3> kPositions{{2.5, 3.0, 3.5}, {5.0, 4.2, 3.5}, {1.5, 1.0, 3.8}, {6.0, 6.2, 3.2}};
-constexpr double kEcut = 7.5;  // Ha (15 Ry)
+using namespace megabar::test;
 
 // The structure under the symmetric strain eps (a_i' = (1 + eps) a_i, r' = (1 + eps) r).
 Atoms strained_atoms(int a, int b, double h, const std::string& xc_flavour = "PBE") {
@@ -40,20 +37,11 @@ Atoms strained_atoms(int a, int b, double h, const std::string& xc_flavour = "PB
     for (int i = 0; i < 3; ++i) w[i] = v[i] + eps[i][0] * v[0] + eps[i][1] * v[1] + eps[i][2] * v[2];
     return w;
   };
-  Structure st;
   Mat3 rows;
   for (int i = 0; i < 3; ++i) rows[i] = deform(kLattice[i]);
-  st.cell = Cell::from_lattice(rows);
-  st.symbols = kSymbols;
-  for (const auto& p : kPositions) st.positions.push_back(deform(p));
-  const std::string dir = std::string(MEGABAR_SOURCE_DIR) + "/inputs/pseudopotentials/";
-  return make_atoms(st, {{"B", {dir + "B-GTH-" + xc_flavour + ".gth", ""}}, {"O", {dir + "O-GTH-" + xc_flavour + ".gth", ""}}});
-}
-
-std::vector<double> charges(const Atoms& a) {
-  std::vector<double> z;
-  for (std::size_t i = 0; i < a.structure.size(); ++i) z.push_back(a.charge(i));
-  return z;
+  std::vector<Vec3> positions;
+  for (const auto& p : kPositions) positions.push_back(deform(p));
+  return tiny_atoms(rows, positions, xc_flavour);
 }
 
 struct Reference {
@@ -71,34 +59,10 @@ struct Reference {
     scf = run_scf(atoms, basis, opt);
     // A fixed electronic state for the term-by-term checks: random smooth bands and the density they make.
     const int nb = 4;
-    X = View2<double>("X", basis.n_real(), nb);
-    auto Xh = Kokkos::create_mirror_view(X);
-    unsigned seed = 3;
-    for (int j = 0; j < nb; ++j)
-      for (int k = 0; k < basis.n_real(); ++k) {
-        seed = seed * 1664525u + 1013904223u;
-        Xh(k, j) = (double(seed % 2000) / 1000.0 - 1.0) / (1.0 + basis.kinetic_diagonal()(k));
-      }
-    Kokkos::deep_copy(X, Xh);
+    X = random_smooth_bands(basis, nb, 3);
     occ = View1<double>("occ", nb);
     Kokkos::deep_copy(occ, 2.0);
-    // a positive smooth density: |first band|^2-like Gaussian sum through the sphere
-    FieldTransform fields(basis);
-    View1<double> rho_r("rho_r", basis.grid_size());
-    auto rh = Kokkos::create_mirror_view(rho_r);
-    const auto& n = basis.fft_grid();
-    for (int i0 = 0; i0 < n[0]; ++i0)
-      for (int i1 = 0; i1 < n[1]; ++i1)
-        for (int i2 = 0; i2 < n[2]; ++i2) {
-          Vec3 r{0, 0, 0};
-          for (int k = 0; k < 3; ++k)
-            r[k] = double(i0) / n[0] * kLattice[0][k] + double(i1) / n[1] * kLattice[1][k] + double(i2) / n[2] * kLattice[2][k];
-          const double x = r[0] - 3.0, y = r[1] - 3.5, z = r[2] - 4.0;
-          rh((long(i0) * n[1] + i1) * n[2] + i2) = 0.05 + 0.4 * std::exp(-(x * x + y * y + z * z) / 3.0);
-        }
-    Kokkos::deep_copy(rho_r, rh);
-    rho_G = View1<complex>("rho_G", basis.dense().count);
-    fields.to_sphere(rho_r, rho_G);
+    rho_G = smooth_density(basis, 0.05, 0.4);
   }
 };
 
