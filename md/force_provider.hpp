@@ -5,6 +5,7 @@
 #include <vector>
 
 #include "dft/structure.hpp"
+#include "md/state_arrays.hpp"
 
 namespace megabar::md {
 
@@ -23,6 +24,13 @@ class ForceProvider {
  public:
   virtual ~ForceProvider() = default;
   virtual ForceResult compute(const Structure& structure) = 0;
+  // Whatever the provider carries from one call to the next that changes its results (e.g. the SCF's
+  // wavefunction extrapolation history), so that a restarted MD run continues exactly. Stateless
+  // providers keep the defaults.
+  virtual void save_state(StateArrays& /*out*/) const {}
+  virtual void restore_state(const StateArrays& /*in*/) {}
+  // Iterations of the last compute() (SCF iterations; 0 for analytic providers).
+  virtual int last_iterations() const { return 0; }
 };
 
 }  // namespace megabar::md
