@@ -107,14 +107,19 @@ ScfResult run_scf(const Atoms& atoms, const Basis& basis, const ScfOptions& opt,
 
   const bool restart = start && start->X.extent(0) == static_cast<std::size_t>(basis.n_real()) &&
                        start->X.extent(1) == static_cast<std::size_t>(nb) &&
-                       start->rho_G.extent(0) == static_cast<std::size_t>(nG);
+                       (start->rho_G.extent(0) == static_cast<std::size_t>(nG) || start->rho_G.extent(0) == 0);
   View1<complex> rho_in_G;
   View2<double> X;
   if (restart) {
     rho_in_G = View1<complex>("scf::rho_in_G", nG);
     X = View2<double>("scf::X", basis.n_real(), nb);
-    Kokkos::deep_copy(rho_in_G, start->rho_G);
     Kokkos::deep_copy(X, start->X);
+    if (start->rho_G.extent(0) > 0) {
+      Kokkos::deep_copy(rho_in_G, start->rho_G);
+    } else {  // bands only (e.g. extrapolated, orthonormal): start from their density
+      compute_density(H, X, occ, nb, rho_r);
+      fields.to_sphere(rho_r, rho_in_G);
+    }
   } else {
     rho_in_G = initial_density(basis, atoms);
     X = initial_wavefunctions(basis, nb, opt.seed);

@@ -33,7 +33,7 @@ struct ScfIterationInfo {
 // start from it: MD steps, relaxation steps.
 struct ScfState {
   View2<double> X;       // bands (scaled half-sphere vectors), n_real x nb
-  View1<complex> rho_G;  // output density on the sphere
+  View1<complex> rho_G;  // output density on the sphere; may be empty as a start: the density of X is used
 };
 
 struct ScfResult {

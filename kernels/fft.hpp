@@ -10,6 +10,7 @@
 #pragma once
 #include <array>
 #include <memory>
+#include <string>
 
 #include "kernels/views.hpp"
 
@@ -49,5 +50,13 @@ class FFT3D {
 
 // Number of threads host backends (FFTW, OpenBLAS) may use; call once at start-up.
 void set_host_threads(int n);
+
+// The planner's choices (FFTW "wisdom"). A run that is continued from a checkpoint imports what the first
+// run chose, so both execute the same algorithms and give bit-identical results (FFTW_MEASURE otherwise
+// may pick differently from one start to the next). Backends without planner choices do nothing.
+// import returns false when the file is absent or unreadable (the planner then chooses afresh);
+// export writes atomically (temporary file, rename) and throws on failure.
+bool import_fft_plans(const std::string& path);
+void export_fft_plans(const std::string& path);
 
 }  // namespace megabar::kernels

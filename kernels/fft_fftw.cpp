@@ -8,6 +8,7 @@
 // the planning buffer; when it does not, a second set of FFTW_UNALIGNED plans is made on first use.
 #include <fftw3.h>
 
+#include <cstdio>
 #include <cstdlib>
 #include <stdexcept>
 #include <string>
@@ -257,6 +258,16 @@ void set_host_threads(int n) {
   fftw_threads_ready = fftw_threads_ok;
   if (fftw_threads_ok) fftw_plan_with_nthreads(n);  // applies to plans made after this call
   if (openblas_set_num_threads) openblas_set_num_threads(n);
+}
+
+bool import_fft_plans(const std::string& path) { return fftw_import_wisdom_from_filename(path.c_str()) != 0; }
+
+void export_fft_plans(const std::string& path) {
+  const std::string tmp = path + ".tmp";
+  if (!fftw_export_wisdom_to_filename(tmp.c_str()) || std::rename(tmp.c_str(), path.c_str()) != 0) {
+    std::remove(tmp.c_str());
+    throw std::runtime_error("cannot write the FFT plan file " + path);
+  }
 }
 
 }  // namespace megabar::kernels

@@ -1,0 +1,70 @@
+#include "dft/extrapolation.hpp"
+
+#include <cmath>
+#include <stdexcept>
+
+#include "kernels/linalg.hpp"
+
+namespace megabar::dft {
+
+using kernels::linalg::gemm;
+using kernels::linalg::Op;
+
+namespace {
+
+double binomial(int n, int k) {
+  if (k < 0 || k > n) return 0.0;
+  double r = 1.0;
+  for (int i = 1; i <= k; ++i) r = r * (n - k + i) / i;
+  return r;
+}
+
+}  // namespace
+
+std::vector<double> aspc_coefficients(int m) {
+  std::vector<double> b(m);
+  for (int j = 1; j <= m; ++j)
+    b[j - 1] = (j % 2 ? 1.0 : -1.0) * j * binomial(2 * m, m - j) / binomial(2 * m - 2, m - 1);
+  return b;
+}
+
+void WavefunctionExtrapolator::push(const View2<double>& X) {
+  View2<double> copy("extrapolation::X", X.extent(0), X.extent(1));
+  Kokkos::deep_copy(copy, X);
+  history_.insert(history_.begin(), copy);
+  if (static_cast<int>(history_.size()) > depth()) history_.resize(depth());
+}
+
+View2<double> WavefunctionExtrapolator::predict(int n_occupied) const {
+  if (history_.empty()) throw std::logic_error("WavefunctionExtrapolator::predict: no history");
+  const View2<double>& last = history_[0];
+  const int n = static_cast<int>(last.extent(0)), nb = static_cast<int>(last.extent(1));
+  const int no = n_occupied;
+  const int m = std::min(size(), depth());
+  View2<double> Y("extrapolation::X_pred", n, nb);
+  Kokkos::deep_copy(Y, last);  // buffer (empty) bands: the last step's
+  if (m >= 2) {
+    const auto B = aspc_coefficients(m);
+    View2<double> C("extrapolation::overlap", no, no);
+    for (int j = 0; j < m; ++j) {
+      const View2<double>& Xj = history_[j];
+      // C = X_{t-j}^T X_{t-1} (occupied blocks), then Y_occ (+)= B_j X_{t-j} C.
+      gemm(Op::T, Op::N, no, no, n, 1.0, Xj.data(), Xj.stride(1), last.data(), last.stride(1), 0.0, C.data(), C.stride(1));
+      gemm(Op::N, Op::N, n, no, no, B[j], Xj.data(), Xj.stride(1), C.data(), C.stride(1), j == 0 ? 0.0 : 1.0, Y.data(),
+           Y.stride(1));
+    }
+  }
+  orthonormalize(Y);
+  return Y;
+}
+
+void orthonormalize(View2<double> X) {
+  const int n = static_cast<int>(X.extent(0)), nb = static_cast<int>(X.extent(1));
+  View2<double> S("extrapolation::S", nb, nb);
+  kernels::linalg::syrk_t(nb, n, 1.0, X.data(), X.stride(1), 0.0, S.data(), S.stride(1));
+  if (kernels::linalg::potrf_upper(nb, S.data(), S.stride(1)) != 0)
+    throw std::runtime_error("orthonormalize: the bands are linearly dependent");
+  kernels::linalg::trsm_right_upper(n, nb, S.data(), S.stride(1), X.data(), X.stride(1));
+}
+
+}  // namespace megabar::dft
