@@ -18,6 +18,8 @@ const std::map<std::string, double>& table(Dimension dim) {
   static const std::map<std::string, double> wavevector{{"1/bohr", 1.0}, {"1/angstrom", 1.0 / angstrom}};
   static const std::map<std::string, double> force{
       {"Ha/bohr", 1.0}, {"Ry/bohr", rydberg}, {"eV/angstrom", ev / angstrom}, {"eV/A", ev / angstrom}};
+  static const std::map<std::string, double> time{{"fs", femtosecond}, {"ps", 1000 * femtosecond}, {"au", 1.0}};
+  static const std::map<std::string, double> temperature{{"K", 1.0}};
   static const std::map<std::string, double> none{{"", 1.0}};
   switch (dim) {
     case Dimension::energy: return energy;
@@ -25,6 +27,8 @@ const std::map<std::string, double>& table(Dimension dim) {
     case Dimension::pressure: return pressure;
     case Dimension::wavevector: return wavevector;
     case Dimension::force: return force;
+    case Dimension::time: return time;
+    case Dimension::temperature: return temperature;
     default: return none;
   }
 }
@@ -44,6 +48,8 @@ const char* dimension_name(Dimension dim) {
     case Dimension::pressure: return "a pressure";
     case Dimension::wavevector: return "a wave vector";
     case Dimension::force: return "a force";
+    case Dimension::time: return "a time";
+    case Dimension::temperature: return "a temperature";
     default: return "a number";
   }
 }

@@ -14,8 +14,13 @@ constexpr double ev = 1.0 / hartree_in_ev;           // Ha per eV
 // 1 Ha/bohr^3 in GPa: E_h / a0^3 = 4.3597447222071e-18 J / (5.29177210903e-11 m)^3.
 constexpr double ha_per_bohr3_in_gpa = 29421.015696767;
 constexpr double pi = 3.14159265358979323846;
+// Time: hbar / E_h = 2.4188843265857e-17 s; 1 fs in atomic units of time.
+constexpr double femtosecond = 41.341373335182;
+// Boltzmann constant in Ha/K (k_B / E_h), and the atomic mass unit in electron masses.
+constexpr double boltzmann = 3.166811563455e-6;
+constexpr double amu = 1822.888486209;
 
-enum class Dimension { energy, length, pressure, wavevector, force, none };
+enum class Dimension { energy, length, pressure, wavevector, force, time, temperature, none };
 
 // Parses "80 Ry", "1e-10 Ha", "2.5 angstrom" into atomic units. `what` names the key for error
 // messages. Throws std::invalid_argument naming `what`, the text and the accepted units.
