@@ -2,6 +2,7 @@
 
 #include <filesystem>
 #include <set>
+#include <sstream>
 #include <stdexcept>
 #include <toml++/toml.h>
 
@@ -97,6 +98,76 @@ std::string resolve(const std::string& base_dir, const std::string& p) {
   return q.is_absolute() ? q.string() : (fs::path(base_dir) / q).lexically_normal().string();
 }
 
+void fail_unless_one_of(const Ctx& c, const toml::table& t, const std::string& key, const std::string& value,
+                        const std::set<std::string>& allowed) {
+  if (allowed.count(value)) return;
+  std::string list;
+  for (auto& a : allowed) list += (list.empty() ? "\"" : ", \"") + a + "\"";
+  c.fail("md." + key, t.get(key)->source(), "unknown value '" + value + "'; expected one of " + list);
+}
+
+void read_md(const Ctx& c, const toml::table& m, MdInput& md) {
+  check_keys(c, m, "md.", {"ensemble", "timestep", "steps", "initial_velocities", "initial_temperature", "temperature",
+                           "thermostat", "thermostat_time", "chain_length", "pressure", "barostat_time", "cell", "seed",
+                           "trajectory_every", "checkpoint_every", "extrapolation_order", "masses"});
+  md.ensemble = get_string(c, m, "ensemble", "md.ensemble", md.ensemble);
+  fail_unless_one_of(c, m, "ensemble", md.ensemble, {"nve", "nvt", "npt"});
+  md.timestep = get_quantity(c, m, "timestep", "md.timestep", Dimension::time);
+  if (!(md.timestep > 0)) c.fail("md.timestep", m.get("timestep")->source(), "must be positive");
+  if (md.timestep > 10 * units::femtosecond)
+    c.fail("md.timestep", m.get("timestep")->source(), "larger than 10 fs: surely a unit mistake (typical: 0.5-1 fs)");
+  if (!m.get("steps")) c.fail("missing required key 'md.steps'");
+  md.steps = get_int(c, m, "steps", "md.steps", 0, 0, 1L << 40);
+  md.initial_velocities = get_string(c, m, "initial_velocities", "md.initial_velocities", md.initial_velocities);
+  fail_unless_one_of(c, m, "initial_velocities", md.initial_velocities, {"maxwell-boltzmann", "structure"});
+  const bool thermostatted = md.ensemble != "nve";
+  md.temperature = get_quantity(c, m, "temperature", "md.temperature", Dimension::temperature, -1.0);
+  if (thermostatted && !m.get("temperature"))
+    c.fail("missing required key 'md.temperature' (the thermostat target of ensemble \"" + md.ensemble + "\")");
+  if (thermostatted && !(md.temperature > 0)) c.fail("md.temperature", m.get("temperature")->source(), "must be positive");
+  if (!thermostatted && m.get("temperature"))
+    c.fail("md.temperature", m.get("temperature")->source(), "is the thermostat target: not used with ensemble = \"nve\" (use initial_temperature)");
+  if (md.initial_velocities == "maxwell-boltzmann") {
+    const double fallback = thermostatted ? md.temperature : -1.0;
+    md.initial_temperature = get_quantity(c, m, "initial_temperature", "md.initial_temperature", Dimension::temperature, fallback);
+    if (md.initial_temperature < 0)
+      c.fail(m.get("initial_temperature") ? "md.initial_temperature: must not be negative"
+                                          : "missing required key 'md.initial_temperature' (Maxwell-Boltzmann start of an NVE run)");
+  } else if (m.get("initial_temperature")) {
+    c.fail("md.initial_temperature", m.get("initial_temperature")->source(), "not used with initial_velocities = \"structure\"");
+  }
+  md.thermostat = get_string(c, m, "thermostat", "md.thermostat", md.thermostat);
+  fail_unless_one_of(c, m, "thermostat", md.thermostat, {"csvr", "nose-hoover"});
+  md.thermostat_time = get_quantity(c, m, "thermostat_time", "md.thermostat_time", Dimension::time, 100 * units::femtosecond);
+  md.chain_length = static_cast<int>(get_int(c, m, "chain_length", "md.chain_length", 3, 1, 20));
+  md.barostat_time = get_quantity(c, m, "barostat_time", "md.barostat_time", Dimension::time, 500 * units::femtosecond);
+  for (const char* key : {"thermostat_time", "barostat_time"})
+    if (auto n = m.get(key); n && !((std::string(key) == "thermostat_time" ? md.thermostat_time : md.barostat_time) > 0))
+      c.fail(std::string("md.") + key, n->source(), "must be positive");
+  if (md.ensemble == "npt" && !m.get("pressure")) c.fail("missing required key 'md.pressure' (ensemble = \"npt\")");
+  if (md.ensemble != "npt" && m.get("pressure"))
+    c.fail("md.pressure", m.get("pressure")->source(), "only used with ensemble = \"npt\"");
+  md.pressure = get_quantity(c, m, "pressure", "md.pressure", Dimension::pressure, 0.0);
+  md.cell = get_string(c, m, "cell", "md.cell", md.cell);
+  fail_unless_one_of(c, m, "cell", md.cell, {"isotropic", "full"});
+  md.seed = static_cast<unsigned long>(get_int(c, m, "seed", "md.seed", 7, 0, 1L << 62));
+  md.trajectory_every = get_int(c, m, "trajectory_every", "md.trajectory_every", 1, 1, 1L << 40);
+  md.checkpoint_every = get_int(c, m, "checkpoint_every", "md.checkpoint_every", 10, 1, 1L << 40);
+  md.extrapolation_order = static_cast<int>(get_int(c, m, "extrapolation_order", "md.extrapolation_order", 3, 0, 8));
+  if (const auto* ms = table_at(c, m, "masses", false)) {
+    for (auto&& [k, v] : *ms) {
+      const std::string el(k.str()), full = "md.masses." + el;
+      if (!v.is_string()) c.fail(full, v.source(), "expected a mass with its unit, e.g. \"10.81 amu\"");
+      std::istringstream text(v.as_string()->get());
+      double value = 0;
+      std::string unit, extra;
+      if (!(text >> value >> unit) || (text >> extra) || unit != "amu" || !(value > 0))
+        c.fail(full, v.source(), "expected a positive mass in amu, e.g. \"10.81 amu\"");
+      md.masses[el] = value;
+    }
+  }
+}
+
 }  // namespace
 
 std::string output_directory_of(const std::string& path) {
@@ -123,10 +194,14 @@ RunInput read_input(const std::string& path) {
   const std::string dir = fs::path(path).parent_path().string().empty() ? "." : fs::path(path).parent_path().string();
   RunInput in;
   in.path = path;
-  check_keys(c, root, "", {"task", "structure", "dft", "scf", "output", "parallel", "relax"});
+  check_keys(c, root, "", {"task", "structure", "dft", "scf", "output", "parallel", "relax", "md"});
   in.task = get_string(c, root, "task", "task");
-  if (in.task != "scf" && in.task != "relax")
-    c.fail("task", root.get("task")->source(), "unknown task '" + in.task + "'; expected \"scf\" or \"relax\"");
+  if (in.task != "scf" && in.task != "relax" && in.task != "md")
+    c.fail("task", root.get("task")->source(), "unknown task '" + in.task + "'; expected \"scf\", \"relax\" or \"md\"");
+  if (const auto* m = table_at(c, root, "md", in.task == "md")) {
+    if (in.task != "md") c.fail("[md] is only used with task = \"md\"");
+    read_md(c, *m, in.md);
+  }
   if (const auto* r = table_at(c, root, "relax", false)) {
     if (in.task != "relax") c.fail("[relax] is only used with task = \"relax\"");
     check_keys(c, *r, "relax.", {"optimizer", "cell", "pressure", "force_tolerance", "stress_tolerance", "max_steps"});

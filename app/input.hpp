@@ -14,9 +14,30 @@ struct PseudoSpec {
   std::string name;  // optional: potential name inside a library file
 };
 
+// [md] (task = "md"); times in a.u., temperatures in K, pressure in Ha/bohr^3, masses in amu.
+struct MdInput {
+  std::string ensemble = "nve";     // nve | nvt | npt
+  double timestep = 0;
+  long steps = 0;                   // total steps of the run (a restart continues to this number)
+  std::string initial_velocities = "maxwell-boltzmann";  // | "structure" (vel/velocities in the extxyz)
+  double initial_temperature = -1;  // K; < 0: not given
+  double temperature = -1;          // K, thermostat target (nvt, npt)
+  std::string thermostat = "csvr";  // csvr | nose-hoover
+  double thermostat_time = 0;       // a.u. (default set in read_input: 100 fs)
+  int chain_length = 3;             // Nose-Hoover chain length
+  double pressure = 0;              // Ha/bohr^3 (npt)
+  double barostat_time = 0;         // a.u. (default set in read_input: 500 fs)
+  std::string cell = "isotropic";   // isotropic | full (npt)
+  unsigned long seed = 7;
+  long trajectory_every = 1;
+  long checkpoint_every = 10;
+  int extrapolation_order = 3;      // ASPC order (history of order + 2 steps)
+  std::map<std::string, double> masses;  // element -> amu, overriding the standard atomic weights
+};
+
 struct RunInput {
   std::string path;  // the input file
-  std::string task;  // "scf" | "relax"
+  std::string task;  // "scf" | "relax" | "md"
   std::string structure_file;
   double ecut = 0;   // Ha
   std::optional<std::array<int, 3>> fft_grid;
@@ -31,6 +52,7 @@ struct RunInput {
   double relax_force_tolerance = 1e-3;  // Ha/bohr
   double relax_stress_tolerance = 0.1 / 29421.015696767;  // Ha/bohr^3 (0.1 GPa)
   int relax_max_steps = 200;
+  MdInput md;
 };
 
 // Parses and validates; throws std::invalid_argument naming the file, key and line.

@@ -8,6 +8,7 @@
 #include <filesystem>
 #include <fstream>
 
+#include "app/dft_provider.hpp"
 #include "app/scf_task.hpp"
 #include "dft/units.hpp"
 #include "md/relax.hpp"
@@ -15,59 +16,6 @@
 namespace megabar::app {
 
 namespace fs = std::filesystem;
-
-namespace {
-
-// DFT behind the md::ForceProvider seam: one SCF per structure (same pseudopotentials and settings).
-class DftForceProvider : public md::ForceProvider {
- public:
-  DftForceProvider(const RunInput& in, const dft::Atoms& atoms) : in_(in), atoms_(atoms) {}
-
-  md::ForceResult compute(const dft::Structure& s) override {
-    dft::Atoms atoms = atoms_;
-    atoms.structure = s;
-    // A constant set of plane waves (and FFT grid) through the whole relaxation, chosen for the starting
-    // cell, as QE's vc-relax does: the energy is then a smooth function of the cell and the analytic
-    // stress is its exact derivative. (At a constant cutoff the basis would change discontinuously.)
-    if (!reference_) {
-      // A renewal uses QE's grid rule for the new cell even when the input fixed a grid for the start:
-      // a compressed cell may need a larger one.
-      auto grid = dft::default_fft_grid(s.cell, 4.0 * in_.ecut);
-      if (in_.fft_grid)
-        for (int i = 0; i < 3; ++i) grid[i] = std::max(grid[i], (*in_.fft_grid)[i]);
-      reference_ = std::make_unique<dft::Basis>(s.cell, in_.ecut, grid);
-    }
-    basis_ = std::make_unique<dft::Basis>(s.cell, *reference_);
-    dft::ScfOptions opt = in_.scf;
-    opt.compute_forces = true;  // the optimiser needs them whatever [output] says
-    opt.compute_stress = in_.relax_cell;
-    // Each step starts from the previous step's bands and density (same plane-wave set).
-    last_ = dft::run_scf(atoms, *basis_, opt, {}, have_state_ ? &last_.state : nullptr);
-    have_state_ = true;
-    md::ForceResult r;
-    r.energy = last_.energies.total();
-    r.forces = last_.forces;
-    r.stress = last_.stress;
-    r.converged = last_.converged;
-    return r;
-  }
-  const dft::ScfResult& last() const { return last_; }
-  // The next structure starts a new plane-wave set (cutoff sphere of its own cell).
-  void reset_basis() {
-    reference_.reset();
-    have_state_ = false;
-  }
-  const dft::Basis& basis() const { return *basis_; }
-
- private:
-  const RunInput& in_;
-  dft::Atoms atoms_;
-  std::unique_ptr<dft::Basis> reference_, basis_;
-  dft::ScfResult last_;
-  bool have_state_ = false;
-};
-
-}  // namespace
 
 int run_relax_task(const RunInput& in) {
   const auto t_start = std::chrono::steady_clock::now();
@@ -96,7 +44,7 @@ int run_relax_task(const RunInput& in) {
   std::ofstream log(out / "relax.log");
   log << "# megabar relax log; dstress = max |sigma_ab - P_target delta_ab| (QE's sign, fixed plane-wave set)\n"
       << header << "\n";
-  DftForceProvider provider(in, atoms);
+  DftForceProvider provider(in, atoms, in.relax_cell);
   auto t_step = std::chrono::steady_clock::now();
   int step_offset = 0;
   auto logger = [&](const md::RelaxStep& s, const dft::Structure& st, const md::ForceResult& r) {
