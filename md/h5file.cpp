@@ -371,7 +371,7 @@ template <class T> Dataset Group::create_rows_dataset(const std::string& name, c
   chunk.insert(chunk.end(), row_shape.begin(), row_shape.end());
   const hsize_t row_bytes = product(row_shape) * sizeof(T);
   if (row_bytes == 0) fail("cannot create '" + name + "' with empty rows");
-  chunk[0] = std::max<hsize_t>(1, 65536 / row_bytes);  // whole rows, about 64 KiB a chunk
+  chunk[0] = std::max<hsize_t>(1, 16384 / row_bytes);  // whole rows, about 16 KiB a chunk
   Id space = simple_space(dims, &max_dims);
   Id properties(H5Pcreate(H5P_DATASET_CREATE), H5Pclose);
   if (H5Pset_chunk(properties.get(), static_cast<int>(chunk.size()), chunk.data()) < 0)
@@ -409,7 +409,11 @@ void Group::link(const Object& target, const std::string& name) {
 // ---- File -----------------------------------------------------------------------------------------
 File File::create(const std::string& path) {
   silence_hdf5_errors();
-  Id file(H5Fcreate(path.c_str(), H5F_ACC_TRUNC, H5P_DEFAULT, H5P_DEFAULT), H5Fclose);
+  // The HDF5 1.8 file format or later: object headers and indices carry checksums, so damage is detected
+  // (h5py and MDAnalysis read it; only pre-1.8 HDF5 libraries cannot).
+  Id access(H5Pcreate(H5P_FILE_ACCESS), H5Pclose);
+  H5Pset_libver_bounds(access.get(), H5F_LIBVER_V18, H5F_LIBVER_LATEST);
+  Id file(H5Fcreate(path.c_str(), H5F_ACC_TRUNC, H5P_DEFAULT, access.get()), H5Fclose);
   if (file.get() < 0) {
     const std::string detail = hdf5_error_detail();
     throw std::runtime_error(path + ": cannot create the HDF5 file" + (detail.empty() ? "" : " (HDF5: " + detail + ")"));

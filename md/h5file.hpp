@@ -101,7 +101,7 @@ class Group : public Object {
   std::vector<std::string> members() const;      // names of the links in this group, in name order
 
   template <class T> Dataset create_dataset(const std::string& name, const Shape& shape);
-  // An extendable dataset of shape [0][row_shape...], chunked by whole rows (about 64 KiB a chunk).
+  // An extendable dataset of shape [0][row_shape...], chunked by whole rows (about 16 KiB a chunk).
   template <class T> Dataset create_rows_dataset(const std::string& name, const Shape& row_shape);
   // A scalar variable-length UTF-8 string (which cannot hold NUL characters).
   Dataset create_string_dataset(const std::string& name, const std::string& value);

@@ -1,0 +1,98 @@
+// The trajectory of an MD run, written frame by frame into two files of one directory
+// (layout and units: docs/trajectory.md):
+//   trajectory.h5      H5MD 1.1 (positions, velocities, forces, box, species, observables), read by
+//                      h5py and MDAnalysis with its default settings (nm, ps, kJ mol-1 nm-1).
+//   trajectory.extxyz  ASE's extended XYZ (angstrom, angstrom/fs, eV/angstrom, eV), printed with enough
+//                      digits that read_extxyz_frames gives back the written Frame bit for bit. It carries
+//                      everything trajectory.h5 holds, so a damaged trajectory.h5 is rebuilt from it.
+//
+// Both files are handed to the operating system after every frame, so a killed run (kill -9) loses at
+// most the frame being written. A checkpoint records frames() and extxyz_bytes() (call sync() first, so
+// that they are on disk too); a resumed run cuts both files back to exactly that and continues.
+#pragma once
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "dft/structure.hpp"
+
+namespace megabar::md {
+
+using dft::Structure;
+using dft::Vec3;
+
+struct Frame {
+  long step = 0;
+  double time = 0;                // a.u. of time
+  Structure structure;            // cell and positions (bohr); symbols may be left empty
+  std::vector<Vec3> velocities;   // bohr per a.u. of time
+  std::vector<Vec3> forces;       // Ha/bohr
+  double potential_energy = 0, kinetic_energy = 0, total_energy = 0, conserved_energy = 0;  // Ha
+  double temperature = 0;         // K
+  double pressure = 0;            // Ha/bohr^3
+  int scf_iterations = 0;
+};
+
+// Where the trajectory stood at the last checkpoint.
+struct ResumeInfo {
+  long frames = 0;
+  std::uint64_t extxyz_bytes = 0;
+};
+
+inline constexpr const char* trajectory_h5_name = "trajectory.h5";
+inline constexpr const char* trajectory_extxyz_name = "trajectory.extxyz";
+
+class H5mdTrajectory;  // md/trajectory_h5md.hpp
+class ExtxyzAppender;  // md/trajectory.cpp
+
+class TrajectoryWriter {
+ public:
+  // `symbols`: the atoms, in order. Without `resume`, new files replace old ones (the directory is created
+  // when missing). With `resume`, trajectory.extxyz is cut back to resume->extxyz_bytes and
+  // trajectory.h5 to resume->frames frames; a trajectory.h5 that cannot be opened or does not fit is moved
+  // to trajectory.h5.damaged and rebuilt from trajectory.extxyz. Throws std::runtime_error naming the file
+  // when trajectory.extxyz is shorter than the checkpoint says or does not hold resume->frames frames.
+  TrajectoryWriter(const std::string& directory, const std::vector<std::string>& symbols, const ResumeInfo* resume);
+  ~TrajectoryWriter();
+  TrajectoryWriter(const TrajectoryWriter&) = delete;
+  TrajectoryWriter& operator=(const TrajectoryWriter&) = delete;
+
+  // Appends one frame to both files and hands them to the operating system. Throws std::invalid_argument
+  // when the frame's atoms do not match `symbols`; on an I/O failure both files are cut back to the frames
+  // before and std::runtime_error is thrown.
+  void append(const Frame& frame);
+  // Makes both files durable (fsync), e.g. before a checkpoint records frames() and extxyz_bytes().
+  void sync();
+
+  long frames() const { return frames_; }
+  std::uint64_t extxyz_bytes() const;
+  bool rebuilt_h5() const { return rebuilt_h5_; }  // whether the constructor rebuilt trajectory.h5
+
+ private:
+  void start_new();
+  void resume_from(const ResumeInfo& resume);
+  void rebuild_h5(const ResumeInfo& resume);
+
+  std::string directory_, h5_path_, extxyz_path_;
+  std::vector<std::string> symbols_;
+  std::unique_ptr<H5mdTrajectory> h5_;
+  std::unique_ptr<ExtxyzAppender> extxyz_;
+  long frames_ = 0;
+  bool rebuilt_h5_ = false;
+};
+
+// One frame as extended XYZ text (ASE's layout; see docs/trajectory.md). `symbols` name the atoms;
+// frame.structure.symbols must be empty or equal to them.
+std::string format_extxyz_frame(const Frame& frame, const std::vector<std::string>& symbols);
+
+// Writes a single-frame extended XYZ file (e.g. final.extxyz) atomically: a temporary file renamed over it.
+void write_extxyz_frame(const std::string& path, const Frame& frame, const std::vector<std::string>& symbols);
+
+// Reads every frame of an extended XYZ file. Lattice, species and pos are required; vel (or velocities,
+// angstrom/fs) and forces (eV/angstrom) and the info keys of format_extxyz_frame are read when present
+// (missing ones stay empty or zero). Frames written by format_extxyz_frame come back bit for bit.
+// Throws std::invalid_argument naming the file and line.
+std::vector<Frame> read_extxyz_frames(const std::string& path);
+
+}  // namespace megabar::md
