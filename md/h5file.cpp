@@ -5,10 +5,13 @@
 #include <stdexcept>
 #include <utility>
 
-namespace megabar::md::h5 {
-namespace {
+#include "md/h5file_detail.hpp"
 
-// HDF5 prints its error stack to stderr by default; we report errors ourselves.
+namespace megabar::md::h5 {
+
+// ---- helpers --------------------------------------------------------------------------------------
+namespace detail {
+
 void silence_hdf5_errors() {
   static const bool done = [] {
     H5Eset_auto2(H5E_DEFAULT, nullptr, nullptr);
@@ -17,8 +20,7 @@ void silence_hdf5_errors() {
   (void)done;
 }
 
-// The innermost description on HDF5's error stack (the most specific one), then clears the stack.
-std::string hdf5_error_detail() {
+std::string error_detail() {
   std::string detail;
   auto visit = [](unsigned, const H5E_error2_t* e, void* out) -> herr_t {
     auto* s = static_cast<std::string*>(out);
@@ -29,6 +31,50 @@ std::string hdf5_error_detail() {
   H5Eclear2(H5E_DEFAULT);
   return detail;
 }
+
+Id string_type(std::size_t length, StringKind kind, H5T_cset_t cset) {
+  Id type(H5Tcopy(H5T_C_S1), H5Tclose);
+  H5Tset_cset(type.get(), cset);
+  if (kind == StringKind::variable) {
+    H5Tset_size(type.get(), H5T_VARIABLE);
+  } else {
+    H5Tset_size(type.get(), std::max<std::size_t>(length, 1));  // HDF5 has no zero-length string type
+    H5Tset_strpad(type.get(), H5T_STR_NULLPAD);
+  }
+  return type;
+}
+
+Id simple_space(const Shape& dims, const Shape* max_dims) {
+  return Id(H5Screate_simple(static_cast<int>(dims.size()), dims.data(), max_dims ? max_dims->data() : nullptr),
+            H5Sclose);
+}
+
+Id scalar_space() { return Id(H5Screate(H5S_SCALAR), H5Sclose); }
+
+std::optional<std::string> read_string(hid_t stored, const std::function<herr_t(hid_t, void*)>& read) {
+  if (H5Tget_class(stored) != H5T_STRING) return std::nullopt;
+  Id memory(H5Tcopy(stored), H5Tclose);  // the stored type itself: no character set conversion
+  if (H5Tis_variable_str(stored) > 0) {
+    char* text = nullptr;
+    if (read(memory.get(), &text) < 0) return std::nullopt;
+    std::string out = text ? text : "";
+    H5free_memory(text);
+    return out;
+  }
+  std::string out(H5Tget_size(stored), '\0');
+  if (read(memory.get(), out.data()) < 0) return std::nullopt;
+  if (H5Tget_strpad(stored) == H5T_STR_SPACEPAD) out.erase(out.find_last_not_of(' ') + 1);
+  out.erase(std::find(out.begin(), out.end(), '\0'), out.end());  // NUL padding or NUL termination
+  return out;
+}
+
+}  // namespace detail
+
+using detail::scalar_space;
+using detail::simple_space;
+using detail::string_type;
+
+namespace {
 
 template <class T> hid_t native_type();
 template <> hid_t native_type<double>() { return H5T_NATIVE_DOUBLE; }
@@ -44,46 +90,6 @@ hsize_t product(const Shape& s, std::size_t from = 0) {
   hsize_t n = 1;
   for (std::size_t i = from; i < s.size(); ++i) n *= s[i];
   return n;
-}
-
-Id string_type(std::size_t length, StringKind kind, H5T_cset_t cset = H5T_CSET_ASCII) {
-  Id type(H5Tcopy(H5T_C_S1), H5Tclose);
-  H5Tset_cset(type.get(), cset);
-  if (kind == StringKind::variable) {
-    H5Tset_size(type.get(), H5T_VARIABLE);
-  } else {
-    H5Tset_size(type.get(), std::max<std::size_t>(length, 1));  // HDF5 has no zero-length string type
-    H5Tset_strpad(type.get(), H5T_STR_NULLPAD);
-  }
-  return type;
-}
-
-Id simple_space(const Shape& dims, const Shape* max_dims = nullptr) {
-  return Id(H5Screate_simple(static_cast<int>(dims.size()), dims.data(), max_dims ? max_dims->data() : nullptr),
-            H5Sclose);
-}
-
-Id scalar_space() { return Id(H5Screate(H5S_SCALAR), H5Sclose); }
-
-// Reads a string from an attribute or dataset of string type `stored` through `read(memory_type, buffer)`.
-std::string read_string_with(hid_t stored, const std::function<herr_t(hid_t, void*)>& read, bool& ok) {
-  ok = false;
-  if (H5Tget_class(stored) != H5T_STRING) return {};
-  Id memory(H5Tcopy(stored), H5Tclose);  // the stored type itself: no character set conversion
-  if (H5Tis_variable_str(stored) > 0) {
-    char* text = nullptr;
-    if (read(memory.get(), &text) < 0) return {};
-    std::string out = text ? text : "";
-    H5free_memory(text);
-    ok = true;
-    return out;
-  }
-  std::string out(H5Tget_size(stored), '\0');
-  if (read(memory.get(), out.data()) < 0) return {};
-  if (H5Tget_strpad(stored) == H5T_STR_SPACEPAD) out.erase(out.find_last_not_of(' ') + 1);
-  out.erase(std::find(out.begin(), out.end(), '\0'), out.end());  // NUL padding or NUL termination
-  ok = true;
-  return out;
 }
 
 }  // namespace
@@ -105,122 +111,6 @@ herr_t Id::reset() {
   id_ = H5I_INVALID_HID;
   return status;
 }
-
-// ---- Object: errors and attributes ----------------------------------------------------------------
-void Object::fail(const std::string& what) const {
-  const std::string detail = hdf5_error_detail();
-  throw std::runtime_error(file_ + ":" + path_ + ": " + what + (detail.empty() ? "" : " (HDF5: " + detail + ")"));
-}
-
-std::string Object::child_path(const std::string& name) const {
-  return path_ == "/" ? "/" + name : path_ + "/" + name;
-}
-
-bool Object::has_attribute(const std::string& name) const {
-  const htri_t exists = H5Aexists(id(), name.c_str());
-  if (exists < 0) fail("cannot look up attribute '" + name + "'");
-  return exists > 0;
-}
-
-Id Object::open_attribute(const std::string& name) const {
-  if (!has_attribute(name)) fail("has no attribute '" + name + "'");
-  Id attribute(H5Aopen(id(), name.c_str(), H5P_DEFAULT), H5Aclose);
-  if (attribute.get() < 0) fail("cannot open attribute '" + name + "'");
-  return attribute;
-}
-
-Id Object::create_attribute(const std::string& name, hid_t type, hid_t space) {
-  if (has_attribute(name) && H5Adelete(id(), name.c_str()) < 0) fail("cannot replace attribute '" + name + "'");
-  Id attribute(H5Acreate2(id(), name.c_str(), type, space, H5P_DEFAULT, H5P_DEFAULT), H5Aclose);
-  if (attribute.get() < 0) fail("cannot create attribute '" + name + "'");
-  return attribute;
-}
-
-void Object::write_string_attribute(const std::string& name, const std::string& value, StringKind kind) {
-  Id type = string_type(value.size(), kind);
-  Id space = scalar_space();
-  Id attribute = create_attribute(name, type.get(), space.get());
-  herr_t status;
-  if (kind == StringKind::variable) {
-    const char* text = value.c_str();
-    status = H5Awrite(attribute.get(), type.get(), &text);
-  } else {
-    std::string padded = value;
-    padded.resize(std::max<std::size_t>(value.size(), 1), '\0');
-    status = H5Awrite(attribute.get(), type.get(), padded.data());
-  }
-  if (status < 0) fail("cannot write attribute '" + name + "'");
-}
-
-void Object::write_string_array_attribute(const std::string& name, const std::vector<std::string>& values) {
-  std::size_t width = 1;
-  for (const auto& v : values) width = std::max(width, v.size());
-  std::string packed(width * values.size(), '\0');
-  for (std::size_t i = 0; i < values.size(); ++i) packed.replace(i * width, values[i].size(), values[i]);
-  Id type = string_type(width, StringKind::fixed);
-  Id space = simple_space({values.size()});
-  Id attribute = create_attribute(name, type.get(), space.get());
-  if (H5Awrite(attribute.get(), type.get(), packed.data()) < 0) fail("cannot write attribute '" + name + "'");
-}
-
-void Object::write_int_attribute(const std::string& name, std::int64_t value) {
-  Id space = scalar_space();
-  Id attribute = create_attribute(name, H5T_NATIVE_INT64, space.get());
-  if (H5Awrite(attribute.get(), H5T_NATIVE_INT64, &value) < 0) fail("cannot write attribute '" + name + "'");
-}
-
-void Object::write_int_array_attribute(const std::string& name, const std::vector<std::int64_t>& values) {
-  Id space = simple_space({values.size()});
-  Id attribute = create_attribute(name, H5T_NATIVE_INT64, space.get());
-  if (!values.empty() && H5Awrite(attribute.get(), H5T_NATIVE_INT64, values.data()) < 0)
-    fail("cannot write attribute '" + name + "'");
-}
-
-void Object::write_double_attribute(const std::string& name, double value) {
-  Id space = scalar_space();
-  Id attribute = create_attribute(name, H5T_NATIVE_DOUBLE, space.get());
-  if (H5Awrite(attribute.get(), H5T_NATIVE_DOUBLE, &value) < 0) fail("cannot write attribute '" + name + "'");
-}
-
-std::string Object::read_string_attribute(const std::string& name) const {
-  Id attribute = open_attribute(name);
-  Id stored(H5Aget_type(attribute.get()), H5Tclose);
-  bool ok = false;
-  std::string value = read_string_with(
-      stored.get(), [&](hid_t memory, void* buffer) { return H5Aread(attribute.get(), memory, buffer); }, ok);
-  if (!ok) fail("attribute '" + name + "' is not a readable string");
-  return value;
-}
-
-std::int64_t Object::read_int_attribute(const std::string& name) const {
-  const auto values = read_int_array_attribute(name);
-  if (values.size() != 1) fail("attribute '" + name + "' is not a single integer");
-  return values[0];
-}
-
-std::vector<std::int64_t> Object::read_int_array_attribute(const std::string& name) const {
-  Id attribute = open_attribute(name);
-  Id stored(H5Aget_type(attribute.get()), H5Tclose);
-  if (H5Tget_class(stored.get()) != H5T_INTEGER) fail("attribute '" + name + "' is not an integer");
-  Id space(H5Aget_space(attribute.get()), H5Sclose);
-  const hssize_t n = H5Sget_simple_extent_npoints(space.get());
-  std::vector<std::int64_t> values(static_cast<std::size_t>(std::max<hssize_t>(n, 0)));
-  if (n < 0 || (n > 0 && H5Aread(attribute.get(), H5T_NATIVE_INT64, values.data()) < 0))
-    fail("cannot read attribute '" + name + "'");
-  return values;
-}
-
-double Object::read_double_attribute(const std::string& name) const {
-  Id attribute = open_attribute(name);
-  Id stored(H5Aget_type(attribute.get()), H5Tclose);
-  Id space(H5Aget_space(attribute.get()), H5Sclose);
-  if (H5Tget_class(stored.get()) != H5T_FLOAT || H5Sget_simple_extent_npoints(space.get()) != 1)
-    fail("attribute '" + name + "' is not a single float");
-  double value = 0;
-  if (H5Aread(attribute.get(), H5T_NATIVE_DOUBLE, &value) < 0) fail("cannot read attribute '" + name + "'");
-  return value;
-}
-
 // ---- Dataset --------------------------------------------------------------------------------------
 Shape Dataset::shape() const {
   Id space(H5Dget_space(id()), H5Sclose);
@@ -265,12 +155,11 @@ template <class T> std::vector<T> Dataset::read() const {
 
 std::string Dataset::read_string() const {
   Id stored(H5Dget_type(id()), H5Tclose);
-  bool ok = false;
-  std::string value = read_string_with(
-      stored.get(), [&](hid_t memory, void* buffer) { return H5Dread(id(), memory, H5S_ALL, H5S_ALL, H5P_DEFAULT, buffer); },
-      ok);
-  if (!ok) fail("is not a readable string");
-  return value;
+  const auto value = detail::read_string(stored.get(), [&](hid_t memory, void* buffer) {
+    return H5Dread(id(), memory, H5S_ALL, H5S_ALL, H5P_DEFAULT, buffer);
+  });
+  if (!value) fail("is not a readable string");
+  return *value;
 }
 
 template <class T> void Dataset::append_row(const std::vector<T>& row) {
@@ -408,25 +297,25 @@ void Group::link(const Object& target, const std::string& name) {
 
 // ---- File -----------------------------------------------------------------------------------------
 File File::create(const std::string& path) {
-  silence_hdf5_errors();
+  detail::silence_hdf5_errors();
   // The HDF5 1.8 file format or later: object headers and indices carry checksums, so damage is detected
   // (h5py and MDAnalysis read it; only pre-1.8 HDF5 libraries cannot).
   Id access(H5Pcreate(H5P_FILE_ACCESS), H5Pclose);
   H5Pset_libver_bounds(access.get(), H5F_LIBVER_V18, H5F_LIBVER_LATEST);
   Id file(H5Fcreate(path.c_str(), H5F_ACC_TRUNC, H5P_DEFAULT, access.get()), H5Fclose);
   if (file.get() < 0) {
-    const std::string detail = hdf5_error_detail();
-    throw std::runtime_error(path + ": cannot create the HDF5 file" + (detail.empty() ? "" : " (HDF5: " + detail + ")"));
+    const std::string hdf5 = detail::error_detail();
+    throw std::runtime_error(path + ": cannot create the HDF5 file" + (hdf5.empty() ? "" : " (HDF5: " + hdf5 + ")"));
   }
   return File(std::move(file), path, "/");
 }
 
 File File::open(const std::string& path, bool writable) {
-  silence_hdf5_errors();
+  detail::silence_hdf5_errors();
   Id file(H5Fopen(path.c_str(), writable ? H5F_ACC_RDWR : H5F_ACC_RDONLY, H5P_DEFAULT), H5Fclose);
   if (file.get() < 0) {
-    const std::string detail = hdf5_error_detail();
-    throw std::runtime_error(path + ": cannot open as an HDF5 file" + (detail.empty() ? "" : " (HDF5: " + detail + ")"));
+    const std::string hdf5 = detail::error_detail();
+    throw std::runtime_error(path + ": cannot open as an HDF5 file" + (hdf5.empty() ? "" : " (HDF5: " + hdf5 + ")"));
   }
   return File(std::move(file), path, "/");
 }

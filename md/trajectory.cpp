@@ -88,7 +88,29 @@ void TrajectoryWriter::start_new() {
 
 void TrajectoryWriter::resume_from(const ResumeInfo& resume) {
   if (resume.frames < 0) throw std::invalid_argument("trajectory: cannot resume at a negative frame count");
-  // trajectory.extxyz first: it is the reference the .h5 may have to be rebuilt from.
+  cut_extxyz(resume);  // first: it is the reference trajectory.h5 may have to be rebuilt from
+  std::string problem;
+  if (!fs::exists(h5_path_)) {
+    problem = "it does not exist";
+  } else {
+    try {
+      h5_ = H5mdTrajectory::resume(h5_path_, symbols_, resume.frames);
+    } catch (const std::exception& e) {
+      problem = e.what();
+    }
+  }
+  if (!problem.empty()) {
+    if (resume.frames > 0)  // with no frame yet there is nothing to report
+      std::fprintf(stderr, "megabar: %s cannot be continued (%s); rebuilding it from %s\n", h5_path_.c_str(),
+                   problem.c_str(), extxyz_path_.c_str());
+    rebuild_h5(resume);
+  }
+  frames_ = resume.frames;
+}
+
+// Cuts trajectory.extxyz back to the checkpoint's size, after checking that it is at least that long and
+// that a line ends there, and opens it for appending.
+void TrajectoryWriter::cut_extxyz(const ResumeInfo& resume) {
   const std::uint64_t size = fs::exists(extxyz_path_) ? fs::file_size(extxyz_path_) : 0;
   if (size < resume.extxyz_bytes)
     throw std::runtime_error(extxyz_path_ + " holds " + std::to_string(size) + " bytes, but the checkpoint records " +
@@ -103,23 +125,6 @@ void TrajectoryWriter::resume_from(const ResumeInfo& resume) {
   }
   if (size > resume.extxyz_bytes) fs::resize_file(extxyz_path_, resume.extxyz_bytes);
   extxyz_ = std::make_unique<ExtxyzAppender>(extxyz_path_, /*truncate=*/false);
-
-  std::string problem;
-  if (!fs::exists(h5_path_)) {
-    problem = "it does not exist";
-  } else {
-    try {
-      h5_ = H5mdTrajectory::resume(h5_path_, symbols_, resume.frames);
-    } catch (const std::exception& e) {
-      problem = e.what();
-    }
-  }
-  if (!problem.empty()) {
-    std::fprintf(stderr, "megabar: %s cannot be continued (%s); rebuilding it from %s\n", h5_path_.c_str(),
-                 problem.c_str(), extxyz_path_.c_str());
-    rebuild_h5(resume);
-  }
-  frames_ = resume.frames;
 }
 
 // Moves the damaged file aside and writes a new one from the extxyz frames, which carry everything it held.

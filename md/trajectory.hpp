@@ -72,6 +72,7 @@ class TrajectoryWriter {
  private:
   void start_new();
   void resume_from(const ResumeInfo& resume);
+  void cut_extxyz(const ResumeInfo& resume);
   void rebuild_h5(const ResumeInfo& resume);
 
   std::string directory_, h5_path_, extxyz_path_;

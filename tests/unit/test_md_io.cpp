@@ -536,6 +536,11 @@ TEST(MdIoTrajectory, ResumeFailsWhenExtxyzIsShorterThanTheCheckpoint) {
     write_frames(w, 0, 3);
     at_checkpoint = {w.frames(), w.extxyz_bytes()};
   }
+  md::ResumeInfo mid_line{at_checkpoint.frames, at_checkpoint.extxyz_bytes - 5};
+  const std::string line = error_of([&] { md::TrajectoryWriter(dir.path().string(), kSymbols, &mid_line); });
+  EXPECT_NE(line.find("does not end a line"), std::string::npos) << line;
+  EXPECT_EQ(fs::file_size(dir.file("trajectory.extxyz")), at_checkpoint.extxyz_bytes);  // left as it was
+
   fs::resize_file(dir.file("trajectory.extxyz"), at_checkpoint.extxyz_bytes - 100);
   const std::string shorter = error_of([&] { md::TrajectoryWriter(dir.path().string(), kSymbols, &at_checkpoint); });
   EXPECT_NE(shorter.find("trajectory.extxyz"), std::string::npos) << shorter;
