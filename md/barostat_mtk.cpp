@@ -22,7 +22,7 @@ SymmetricEigen strain_rate_eigen(const Mat3& v_g, bool iso) {
 int barostat_degrees_of_freedom(const MdOptions& o) { return isotropic(o) ? 1 : 6; }
 
 double barostat_mass(double n_f, const MdOptions& o) {
-  const double kT = constants::boltzmann * o.temperature;
+  const double kT = units::boltzmann * o.temperature;
   const double w = (n_f + 3.0) * kT * o.barostat_time * o.barostat_time;
   return isotropic(o) ? w : w / 3.0;
 }

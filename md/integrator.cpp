@@ -14,7 +14,7 @@ namespace {
 
 using Ensemble = MdOptions::Ensemble;
 
-double kT(const MdOptions& o) { return constants::boltzmann * o.temperature; }
+double kT(const MdOptions& o) { return units::boltzmann * o.temperature; }
 
 bool nose_hoover(const MdOptions& o) { return o.thermostat == MdOptions::Thermostat::nose_hoover; }
 
@@ -24,17 +24,6 @@ void reset_ensemble_variables(MdState& s, const MdOptions& o) {
   s.particle_chain = chains ? new_chain(o.chain_length) : ChainState{};
   s.barostat_chain = chains && o.ensemble == Ensemble::npt ? new_chain(o.chain_length) : ChainState{};
   s.strain_rate = Mat3{};
-}
-
-void remove_center_of_mass_velocity(MdState& s) {
-  double M = 0;
-  Vec3 p{0, 0, 0};
-  for (std::size_t i = 0; i < s.masses.size(); ++i) {
-    M += s.masses[i];
-    for (int d = 0; d < 3; ++d) p[d] += s.masses[i] * s.velocities[i][d];
-  }
-  for (auto& v : s.velocities)
-    for (int d = 0; d < 3; ++d) v[d] -= p[d] / M;
 }
 
 // a_i = F_i/m_i; with the centre of mass fixed the net force is projected out, a_i -= F_net/M, so that
@@ -61,45 +50,36 @@ void scale_velocities(MdState& s, double alpha) {
     for (double& x : v) x *= alpha;
 }
 
-// T(t): the thermostats over time t. CSVR: kinetic energy taken out is added to thermostat_work.
-// `atoms_first` orders the two (commuting) thermostats mirror-symmetrically around the step.
+// Scale factor of one thermostat over time t for a subsystem with kinetic energy k and n_dof degrees of
+// freedom: its Nose-Hoover chain, or CSVR (the energy taken out is added to thermostat_work).
+double thermostat_factor(MdState& s, ChainState& chain, double k, double n_dof, const MdOptions& o, double t) {
+  if (nose_hoover(o))
+    return propagate_chain(chain, chain_masses(n_dof, kT(o), o.thermostat_time, o.chain_length), k, t,
+                           o.chain_substeps, o.suzuki_yoshida_order);
+  const double alpha = csvr_scale(k, n_dof, kT(o), t, o.thermostat_time, s.rng);
+  s.thermostat_work += k * (1.0 - alpha * alpha);
+  return alpha;
+}
+
+void thermostat_atoms(MdState& s, const MdOptions& o, double t) {
+  scale_velocities(s, thermostat_factor(s, s.particle_chain, kinetic_energy(s), degrees_of_freedom(s, o), o, t));
+}
+
+void thermostat_cell(MdState& s, const MdOptions& o, double t) {
+  const double alpha =
+      thermostat_factor(s, s.barostat_chain, barostat_kinetic_energy(s, o), barostat_degrees_of_freedom(o), o, t);
+  for (auto& row : s.strain_rate)
+    for (double& x : row) x *= alpha;
+}
+
+// T(t): the thermostats over time t; the (commuting) atom and cell thermostats in mirror order at the
+// two ends of the step.
 void thermostats(MdState& s, const MdOptions& o, double t, bool atoms_first) {
   if (o.ensemble == Ensemble::nve) return;
-  const double n_f = degrees_of_freedom(s, o);
-  auto atoms = [&] {
-    const double k = kinetic_energy(s);
-    double alpha;
-    if (nose_hoover(o)) {
-      alpha = propagate_chain(s.particle_chain, chain_masses(n_f, kT(o), o.thermostat_time, o.chain_length), k, t,
-                              o.chain_substeps, o.suzuki_yoshida_order);
-    } else {
-      alpha = csvr_scale(k, n_f, kT(o), t, o.thermostat_time, s.rng);
-      s.thermostat_work += k * (1.0 - alpha * alpha);
-    }
-    scale_velocities(s, alpha);
-  };
-  auto cell = [&] {
-    if (o.ensemble != Ensemble::npt) return;
-    const double k = barostat_kinetic_energy(s, o);
-    const double n_b = barostat_degrees_of_freedom(o);
-    double alpha;
-    if (nose_hoover(o)) {
-      alpha = propagate_chain(s.barostat_chain, chain_masses(n_b, kT(o), o.thermostat_time, o.chain_length), k, t,
-                              o.chain_substeps, o.suzuki_yoshida_order);
-    } else {
-      alpha = csvr_scale(k, n_b, kT(o), t, o.thermostat_time, s.rng);
-      s.thermostat_work += k * (1.0 - alpha * alpha);
-    }
-    for (auto& row : s.strain_rate)
-      for (double& x : row) x *= alpha;
-  };
-  if (atoms_first) {
-    atoms();
-    cell();
-  } else {
-    cell();
-    atoms();
-  }
+  const bool npt = o.ensemble == Ensemble::npt;
+  if (atoms_first) thermostat_atoms(s, o, t);
+  if (npt) thermostat_cell(s, o, t);
+  if (!atoms_first) thermostat_atoms(s, o, t);
 }
 
 // K(t): v <- v + a t (NVE, NVT) or the MTK-coupled kick (NPT).
@@ -131,6 +111,17 @@ void check_forces(const MdState& s) {
 
 }  // namespace
 
+void remove_center_of_mass_velocity(MdState& s) {
+  double M = 0;
+  Vec3 p{0, 0, 0};
+  for (std::size_t i = 0; i < s.masses.size(); ++i) {
+    M += s.masses[i];
+    for (int d = 0; d < 3; ++d) p[d] += s.masses[i] * s.velocities[i][d];
+  }
+  for (auto& v : s.velocities)
+    for (int d = 0; d < 3; ++d) v[d] -= p[d] / M;
+}
+
 MdState initial_state(const Structure& structure, const std::vector<double>& masses, double temperature_K,
                       std::uint64_t seed, const MdOptions& options) {
   validate(options);
@@ -153,7 +144,7 @@ MdState initial_state(const Structure& structure, const std::vector<double>& mas
 
   s.velocities.assign(n, Vec3{0, 0, 0});
   for (std::size_t i = 0; i < n; ++i)
-    for (int d = 0; d < 3; ++d) s.velocities[i][d] = std::sqrt(constants::boltzmann * temperature_K / masses[i]) * s.rng.gaussian();
+    for (int d = 0; d < 3; ++d) s.velocities[i][d] = std::sqrt(units::boltzmann * temperature_K / masses[i]) * s.rng.gaussian();
   if (options.fix_center_of_mass) remove_center_of_mass_velocity(s);
   const double t_now = temperature(s, options);
   scale_velocities(s, t_now > 0 ? std::sqrt(temperature_K / t_now) : 0.0);

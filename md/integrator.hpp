@@ -32,6 +32,11 @@ void start(MdState& state, ForceProvider& provider);
 // converged is stored as is (state.last.converged == false): the caller decides what to do.
 void step(MdState& state, ForceProvider& provider, const MdOptions& options);
 
+// Subtracts the centre-of-mass velocity, sum_i m_i v_i / M, from every atom: for velocities set by hand
+// (e.g. read from a file), so that N_f = 3N - 3 counts them right. Steps with options.fix_center_of_mass
+// keep the total momentum at the value it has (the net force is projected out), so call this first.
+void remove_center_of_mass_velocity(MdState& state);
+
 // Re-labels a state for another ensemble (e.g. NVT equilibration, then NPT): thermostat and barostat
 // variables are reset to zero (and thermostat_work kept, so the conserved energy stays continuous only
 // within one ensemble). Positions, velocities and forces are kept.

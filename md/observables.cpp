@@ -26,7 +26,7 @@ Mat3 kinetic_tensor(const MdState& s) {
 
 double temperature(const MdState& s, const MdOptions& o) {
   const double n_f = degrees_of_freedom(s, o);
-  return n_f > 0 ? 2.0 * kinetic_energy(s) / (n_f * constants::boltzmann) : 0.0;
+  return n_f > 0 ? 2.0 * kinetic_energy(s) / (n_f * units::boltzmann) : 0.0;
 }
 
 Mat3 pressure_tensor(const MdState& s) {
@@ -45,7 +45,7 @@ double pressure(const MdState& s) {
 double conserved_energy(const MdState& s, const MdOptions& o) {
   double e = kinetic_energy(s) + s.last.energy;
   if (o.ensemble == MdOptions::Ensemble::nve) return e;
-  const double kT = constants::boltzmann * o.temperature;
+  const double kT = units::boltzmann * o.temperature;
   const double n_f = degrees_of_freedom(s, o);
   const bool npt = o.ensemble == MdOptions::Ensemble::npt;
   if (o.thermostat == MdOptions::Thermostat::csvr) {

@@ -50,7 +50,7 @@ class HarmonicWell : public ForceProvider {
 class LennardJones : public ForceProvider {
  public:
   // argon: eps/k_B = 119.8 K, sigma = 3.405 angstrom
-  double epsilon = 119.8 * constants::boltzmann;
+  double epsilon = 119.8 * units::boltzmann;
   double sigma = 3.405 / 0.529177210903;
   double r_switch = 1.85 * sigma, r_cut = 2.1 * sigma;
   int calls = 0;
@@ -123,7 +123,7 @@ class LennardJones : public ForceProvider {
   }
 };
 
-inline double argon_mass() { return 39.948 * constants::amu; }
+inline double argon_mass() { return 39.948 * units::amu; }
 
 // n x n x n conventional fcc cells of lattice constant a (4 n^3 atoms), optionally jiggled.
 inline Structure fcc(int n, double a) {

@@ -18,7 +18,7 @@ using namespace megabar;
 using namespace megabar::md;
 using namespace megabar::md::test;
 
-constexpr double fs = constants::femtosecond;
+constexpr double fs = units::femtosecond;
 constexpr double gpa = units::ha_per_bohr3_in_gpa;
 
 TEST(MdMatrix3, SymmetricEigenDecomposition) {
@@ -149,7 +149,7 @@ TEST(MdMtk, IsotropicVolumeFluctuationsMatchTheCompressibility) {
   const double dV = hi.volume.mean - lo.volume.mean;
   const double dV_error = std::hypot(hi.volume.mean_error, lo.volume.mean_error);
   const double B = -mid.volume.mean * 2 * dp / gpa / dV;  // Ha/bohr^3
-  const double kT = constants::boltzmann * 50;
+  const double kT = units::boltzmann * 50;
   const double expected = kT * mid.volume.mean / B;
   const double error = std::hypot(mid.volume.variance_error, expected * dV_error / std::fabs(dV));
   EXPECT_NEAR(mid.volume.variance, expected, 4 * error);
@@ -189,7 +189,7 @@ TEST(MdMtk, ConservedEnergyStaysWhileTheEnthalpyChanges) {
         dh = std::max(dh, std::fabs(conserved_energy(s, o) - h0));
         de = std::max(de, std::fabs(enthalpy() - e0));
       }
-      EXPECT_GT(de, 50 * constants::boltzmann * o.temperature) << ensemble_name(o);
+      EXPECT_GT(de, 50 * units::boltzmann * o.temperature) << ensemble_name(o);
       EXPECT_LT(dh, 0.01 * de) << ensemble_name(o);
       ::testing::Test::RecordProperty(ensemble_name(o), "max|dH| = " + std::to_string(dh) + " Ha, max|d(E+PV)| = " + std::to_string(de) + " Ha");
     }

@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstdio>
 
 #include "dft/units.hpp"
 #include "md/integrator.hpp"
@@ -16,7 +17,7 @@ using namespace megabar;
 using namespace megabar::md;
 using namespace megabar::md::test;
 
-constexpr double fs = constants::femtosecond;
+constexpr double fs = units::femtosecond;
 
 // One particle in an anisotropic 3D well, x_d(t) = x0 cos(w t) + (v0/w) sin(w t), w = sqrt(k_d/m):
 // the largest position error after a fixed time, for a time step dt.
@@ -84,7 +85,9 @@ void expect_reversible(const MdOptions& o, double tolerance) {
     for (int d = 0; d < 3; ++d)
       err = std::max(err, std::fabs(s.structure.cell.lattice[k][d] - start_structure.cell.lattice[k][d]));
   EXPECT_LT(err, tolerance) << ensemble_name(o);
-  ::testing::Test::RecordProperty("max_error_bohr_" + ensemble_name(o), std::to_string(err));
+  char text[32];
+  std::snprintf(text, sizeof text, "%.3e", err);
+  ::testing::Test::RecordProperty("max_error_bohr_" + ensemble_name(o), text);
 }
 
 TEST(MdVerlet, TimeReversible) {
@@ -135,7 +138,7 @@ TEST(MdVerlet, EnergyErrorScalesAsDtSquared) {
   const double e1 = energy_fluctuation(10 * fs), e2 = energy_fluctuation(5 * fs);
   ::testing::Test::RecordProperty("energy_rms_ratio", std::to_string(e1 / e2));
   EXPECT_NEAR(e1 / e2, 4.0, 0.4);
-  EXPECT_LT(e2, 1e-4 * 108 * 60 * constants::boltzmann);  // tiny compared with the thermal energy
+  EXPECT_LT(e2, 1e-4 * 108 * 60 * units::boltzmann);  // tiny compared with the thermal energy
 }
 
 // A provider that adds a net force (as a DFT egg-box error would).

@@ -15,7 +15,7 @@ using namespace megabar;
 using namespace megabar::md;
 using namespace megabar::md::test;
 
-constexpr double fs = constants::femtosecond;
+constexpr double fs = units::femtosecond;
 
 std::vector<MdOptions> every_ensemble() {
   using E = MdOptions::Ensemble;
@@ -114,7 +114,7 @@ TEST(MdMaxwellBoltzmann, SeededWithoutMomentumAtTheExactTemperature) {
   // two species, masses 1:16 (in amu), so that the centre-of-mass removal has to weigh them
   Structure st = fcc(2, 8.0);
   std::vector<double> masses;
-  for (std::size_t a = 0; a < st.size(); ++a) masses.push_back((a % 3 ? 16.0 : 1.0) * constants::amu);
+  for (std::size_t a = 0; a < st.size(); ++a) masses.push_back((a % 3 ? 16.0 : 1.0) * units::amu);
   MdOptions o;
   const MdState s1 = initial_state(st, masses, 1500.0, 42, o), s2 = initial_state(st, masses, 1500.0, 42, o);
   const MdState s3 = initial_state(st, masses, 1500.0, 43, o);
@@ -122,11 +122,11 @@ TEST(MdMaxwellBoltzmann, SeededWithoutMomentumAtTheExactTemperature) {
   EXPECT_NE(s1.velocities, s3.velocities);
   EXPECT_EQ(s1.rng.state(), s2.rng.state());
   EXPECT_NEAR(temperature(s1, o), 1500.0, 1e-9);
-  EXPECT_NEAR(2 * kinetic_energy(s1) / ((3.0 * st.size() - 3) * constants::boltzmann), 1500.0, 1e-9);  // N_f = 3N - 3
+  EXPECT_NEAR(2 * kinetic_energy(s1) / ((3.0 * st.size() - 3) * units::boltzmann), 1500.0, 1e-9);  // N_f = 3N - 3
   Vec3 p{0, 0, 0};
   for (std::size_t a = 0; a < st.size(); ++a)
     for (int d = 0; d < 3; ++d) p[d] += masses[a] * s1.velocities[a][d];
-  const double one_atom = std::sqrt(masses[1] * constants::boltzmann * 1500.0);
+  const double one_atom = std::sqrt(masses[1] * units::boltzmann * 1500.0);
   for (int d = 0; d < 3; ++d) EXPECT_LT(std::fabs(p[d]), 1e-12 * one_atom);
   // equipartition between the species: <m v^2> the same for light and heavy atoms (within sampling)
   double light = 0, heavy = 0;
@@ -139,6 +139,12 @@ TEST(MdMaxwellBoltzmann, SeededWithoutMomentumAtTheExactTemperature) {
   EXPECT_NEAR((light / n_light) / (heavy / n_heavy), 1.0, 0.35);  // 11 light, 21 heavy atoms
   EXPECT_EQ(s1.step, 0);
   EXPECT_FALSE(s1.has_forces);
+  // velocities set by hand with a drift: remove_center_of_mass_velocity takes exactly the drift away
+  MdState drifting = s1;
+  for (auto& v : drifting.velocities) v[1] += 3e-4;
+  remove_center_of_mass_velocity(drifting);
+  for (std::size_t a = 0; a < st.size(); ++a)
+    for (int d = 0; d < 3; ++d) EXPECT_NEAR(drifting.velocities[a][d], s1.velocities[a][d], 1e-15);
 }
 
 TEST(MdMaxwellBoltzmann, ZeroKelvinAndBadInputs) {

@@ -17,7 +17,7 @@ using namespace megabar;
 using namespace megabar::md;
 using namespace megabar::md::test;
 
-constexpr double fs = constants::femtosecond;
+constexpr double fs = units::femtosecond;
 
 // Applied again and again without dynamics, the CSVR map leaves the canonical distribution of K (a
 // Gamma distribution: mean n kT/2, variance n (kT)^2/2) invariant; starting far from it, it gets there.
@@ -85,7 +85,7 @@ KineticSample sample_kinetic_energy(const MdOptions& o, int steps, bool berendse
     }
     if (i >= 1000) k.push_back(kinetic_energy(s));
   }
-  const double kT = constants::boltzmann * o.temperature, n_f = degrees_of_freedom(s, o);
+  const double kT = units::boltzmann * o.temperature, n_f = degrees_of_freedom(s, o);
   return {block_stats(k, 20), 0.5 * n_f * kT, 0.5 * n_f * kT * kT};
 }
 
@@ -143,7 +143,7 @@ void expect_conserved(const MdOptions& o) {
     dh = std::max(dh, std::fabs(conserved_energy(s, o) - h0));
     de = std::max(de, std::fabs(kinetic_energy(s) + s.last.energy - e0));
   }
-  const double kT = constants::boltzmann * o.temperature;
+  const double kT = units::boltzmann * o.temperature;
   EXPECT_GT(de, 50 * kT) << ensemble_name(o);  // the thermostat did work
   EXPECT_LT(dh, 0.01 * de) << ensemble_name(o);
   ::testing::Test::RecordProperty(ensemble_name(o), "max|dH| = " + std::to_string(dh) + " Ha, max|dE| = " + std::to_string(de) + " Ha");
