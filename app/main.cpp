@@ -1,14 +1,18 @@
-// megabar command line: `megabar run INPUT.toml`.
+// megabar command line: `megabar run INPUT.toml [--restart]`, `megabar campaign FILE.toml [--stage NAME] [--list]`.
 #include <CLI/CLI.hpp>
 #include <Kokkos_Core.hpp>
+#include <algorithm>
 #include <cstdio>
 #include <exception>
 #include <filesystem>
 #include <thread>
 
+#include "app/campaign_task.hpp"
 #include "app/input.hpp"
+#include "app/md_task.hpp"
 #include "app/relax_task.hpp"
 #include "app/scf_task.hpp"
+#include "app/signals.hpp"
 #include "kernels/fft.hpp"
 #include "kernels/linalg.hpp"
 
@@ -19,6 +23,14 @@ int main(int argc, char** argv) {
   std::string input_path;
   auto* run = cli.add_subcommand("run", "run the task described by an input file");
   run->add_option("input", input_path, "input file (TOML)")->required();
+  bool restart = false;
+  run->add_flag("--restart", restart, "continue an MD run from output.directory/checkpoint.h5 (task = \"md\")");
+  std::string campaign_path;
+  megabar::app::CampaignOptions campaign_options;
+  auto* campaign = cli.add_subcommand("campaign", "run the stages of an MD campaign in order, resuming where it stopped");
+  campaign->add_option("file", campaign_path, "campaign file (TOML)")->required();
+  campaign->add_option("--stage", campaign_options.only_stage, "run only this stage (the previous ones must be finished)");
+  campaign->add_flag("--list", campaign_options.list, "list the stages and their state; run nothing");
   CLI11_PARSE(cli, argc, argv);
 
   int code = 0;
@@ -29,13 +41,22 @@ int main(int argc, char** argv) {
     return 1;
   }
   try {
-    // A failed run, even on bad input, must not leave an older run's results behind.
-    std::error_code ignored;
-    std::filesystem::remove(std::filesystem::path(megabar::app::output_directory_of(input_path)) / "results.json", ignored);
-    auto input = megabar::app::read_input(input_path);
-    int threads = input.threads > 0 ? input.threads : static_cast<int>(std::thread::hardware_concurrency());
-    megabar::kernels::set_host_threads(threads > 0 ? threads : 1);
-    code = input.task == "relax" ? megabar::app::run_relax_task(input) : megabar::app::run_scf_task(input);
+    megabar::app::install_stop_handlers();  // MD and campaigns stop cleanly (checkpoint) on SIGTERM/SIGUSR1
+    if (*campaign) {
+      megabar::kernels::set_host_threads(static_cast<int>(std::max(1u, std::thread::hardware_concurrency())));
+      code = megabar::app::run_campaign(campaign_path, campaign_options);
+    } else {
+      // A failed run, even on bad input, must not leave an older run's results behind.
+      std::error_code ignored;
+      std::filesystem::remove(std::filesystem::path(megabar::app::output_directory_of(input_path)) / "results.json", ignored);
+      auto input = megabar::app::read_input(input_path);
+      if (restart && input.task != "md") throw std::invalid_argument("--restart continues MD runs; " + input_path + " has task = \"" + input.task + "\"");
+      int threads = input.threads > 0 ? input.threads : static_cast<int>(std::thread::hardware_concurrency());
+      megabar::kernels::set_host_threads(threads > 0 ? threads : 1);
+      if (input.task == "md") code = megabar::app::run_md_task(input, restart);
+      else if (input.task == "relax") code = megabar::app::run_relax_task(input);
+      else code = megabar::app::run_scf_task(input);
+    }
   } catch (const std::exception& e) {
     std::fprintf(stderr, "error: %s\n", e.what());
     code = 1;

@@ -1,0 +1,119 @@
+#include "app/campaign_input.hpp"
+
+#include <cstdio>
+#include <filesystem>
+#include <set>
+#include <sstream>
+#include <stdexcept>
+#include <toml++/toml.h>
+
+namespace megabar::app {
+
+namespace fs = std::filesystem;
+
+namespace {
+
+[[noreturn]] void fail(const std::string& file, const toml::source_region& where, const std::string& what) {
+  std::string loc = file;
+  if (where.begin.line > 0) loc += ":" + std::to_string(where.begin.line);
+  throw std::invalid_argument(loc + ": " + what);
+}
+
+toml::table parse(const std::string& path) {
+  if (!fs::is_regular_file(path)) throw std::invalid_argument("file '" + path + "' does not exist or is not a file");
+  try {
+    return toml::parse_file(path);
+  } catch (const toml::parse_error& e) {
+    throw std::invalid_argument(path + ":" + std::to_string(e.source().begin.line) + ": malformed TOML: " +
+                                std::string(e.description()));
+  }
+}
+
+std::string absolute_from(const fs::path& dir, const std::string& p) {
+  const fs::path q(p);
+  return (q.is_absolute() ? q : (dir / q)).lexically_normal().string();
+}
+
+// File names in a run input are relative to the input's folder; a stage input lives elsewhere, so they
+// are made absolute: structure.file and the pseudopotential files.
+void absolutize_paths(toml::table& input, const fs::path& dir) {
+  if (auto* st = input["structure"].as_table())
+    if (auto* f = st->get("file"); f && f->is_string()) *f->as_string() = absolute_from(dir, f->as_string()->get());
+  if (auto* pp = input["dft"]["pseudopotentials"].as_table())
+    for (auto&& [el, v] : *pp) {
+      if (v.is_string()) *v.as_string() = absolute_from(dir, v.as_string()->get());
+      else if (auto* t = v.as_table())
+        if (auto* f = t->get("file"); f && f->is_string()) *f->as_string() = absolute_from(dir, f->as_string()->get());
+    }
+}
+
+std::string stage_folder(std::size_t index, const std::string& name) {
+  char prefix[16];
+  std::snprintf(prefix, sizeof prefix, "%02zu-", index + 1);
+  return prefix + name;
+}
+
+}  // namespace
+
+Campaign read_campaign(const std::string& path) {
+  const toml::table root = parse(path);
+  const fs::path dir = fs::absolute(fs::path(path)).parent_path();
+  for (auto&& [k, v] : root)
+    if (k.str() != "campaign" && k.str() != "stage")
+      fail(path, v.source(), "unknown key '" + std::string(k.str()) + "'; expected [campaign] and [[stage]] tables");
+  const auto* c = root["campaign"].as_table();
+  if (!c) throw std::invalid_argument(path + ": missing table [campaign] (with input = \"BASE.toml\")");
+  for (auto&& [k, v] : *c)
+    if (k.str() != "input" && k.str() != "directory")
+      fail(path, v.source(), "unknown key 'campaign." + std::string(k.str()) + "'; allowed here: directory, input");
+  const auto base_name = (*c)["input"].value<std::string>();
+  if (!base_name) throw std::invalid_argument(path + ": missing key 'campaign.input' (the base run input, a TOML file)");
+  const std::string base_path = absolute_from(dir, *base_name);
+  toml::table base = parse(base_path);
+  if (base["task"].value<std::string>() != std::optional<std::string>("md"))
+    throw std::invalid_argument(base_path + ": the base input of a campaign must have task = \"md\"");
+  absolutize_paths(base, fs::path(base_path).parent_path());
+  if (base.contains("output")) base["output"].as_table()->erase("directory");
+
+  Campaign camp;
+  camp.path = path;
+  camp.directory = absolute_from(dir, (*c)["directory"].value_or(fs::path(path).stem().string()));
+  const auto* stages = root["stage"].as_array();
+  if (!stages || stages->empty()) throw std::invalid_argument(path + ": no [[stage]] tables: a campaign needs at least one stage");
+  std::set<std::string> names;
+  for (std::size_t i = 0; i < stages->size(); ++i) {
+    const auto* s = stages->get(i)->as_table();
+    if (!s) fail(path, stages->get(i)->source(), "each [[stage]] must be a table");
+    for (auto&& [k, v] : *s)
+      if (k.str() != "name" && k.str() != "md")
+        fail(path, v.source(), "unknown key 'stage." + std::string(k.str()) + "'; allowed here: name, md");
+    const auto name = (*s)["name"].value<std::string>();
+    if (!name || name->empty() || name->find_first_of("/\\ \t") != std::string::npos)
+      fail(path, s->source(), "stage " + std::to_string(i + 1) + ": 'name' must be a non-empty word (it names the stage folder)");
+    if (!names.insert(*name).second) fail(path, s->source(), "two stages are named '" + *name + "'");
+    toml::table input = base;
+    toml::table md = base["md"].as_table() ? *base["md"].as_table() : toml::table{};
+    if (const auto* over = (*s)["md"].as_table())
+      for (auto&& [k, v] : *over) md.insert_or_assign(k, v);
+    CampaignStage stage{*name, (fs::path(camp.directory) / stage_folder(i, *name)).string(), ""};
+    if (i > 0) {
+      input.insert_or_assign("structure", toml::table{{"file", (fs::path(camp.stages.back().directory) / "final.extxyz").string()}});
+      if (!(*s)["md"]["initial_velocities"]) {
+        md.insert_or_assign("initial_velocities", "structure");
+        md.erase("initial_temperature");
+      }
+    }
+    input.insert_or_assign("md", md);
+    toml::table output = input["output"].as_table() ? *input["output"].as_table() : toml::table{};
+    output.insert_or_assign("directory", ".");
+    input.insert_or_assign("output", output);
+    std::ostringstream text;
+    text << "# stage '" << *name << "' of campaign " << fs::absolute(path).string() << " (generated; edit the campaign)\n"
+         << input << "\n";
+    stage.input_text = text.str();
+    camp.stages.push_back(stage);
+  }
+  return camp;
+}
+
+}  // namespace megabar::app

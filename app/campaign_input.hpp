@@ -1,0 +1,28 @@
+// Campaign files: a list of MD stages (melt, quench, compress step by step, anneal, sample), each
+// starting from the previous stage's final state. Every stage is an ordinary `task = "md"` input, made
+// from the campaign's base input with the stage's [md] keys in place of the base's, written to
+// DIRECTORY/NN-NAME/stage.toml. Kokkos-free (toml++ is compiled by the host compiler only).
+#pragma once
+#include <string>
+#include <vector>
+
+namespace megabar::app {
+
+struct CampaignStage {
+  std::string name;
+  std::string directory;   // absolute: campaign directory / NN-name
+  std::string input_text;  // the stage's run input (TOML), paths absolute
+};
+
+struct Campaign {
+  std::string path;        // the campaign file
+  std::string directory;   // absolute
+  std::vector<CampaignStage> stages;
+};
+
+// Parses and validates the campaign file and its base input (errors name the file, key and line).
+// The first stage starts from the base input's structure (Maxwell-Boltzmann velocities unless its [md]
+// says otherwise); every later one from the previous stage's final.extxyz with its velocities.
+Campaign read_campaign(const std::string& path);
+
+}  // namespace megabar::app

@@ -1,0 +1,100 @@
+#include "app/campaign_task.hpp"
+
+#include <fmt/core.h>
+
+#include <algorithm>
+#include <filesystem>
+#include <fstream>
+#include <nlohmann/json.hpp>
+#include <sstream>
+#include <stdexcept>
+
+#include "app/campaign_input.hpp"
+#include "app/md_task.hpp"
+#include "app/scf_task.hpp"
+#include "kernels/fft.hpp"
+
+namespace megabar::app {
+
+namespace fs = std::filesystem;
+
+namespace {
+
+enum class StageState { pending, interrupted, finished };
+
+std::string read_text(const fs::path& p) {
+  std::ifstream in(p);
+  std::stringstream s;
+  s << in.rdbuf();
+  return s.str();
+}
+
+// Finished: results.json says the MD completed. Interrupted: a checkpoint exists.
+StageState state_of(const CampaignStage& s) {
+  const fs::path dir(s.directory);
+  try {
+    if (fs::exists(dir / "results.json")) {
+      const auto j = nlohmann::json::parse(read_text(dir / "results.json"));
+      if (j.contains("md") && j["md"].value("completed", false)) return StageState::finished;
+    }
+  } catch (const std::exception&) {  // unreadable results: not finished
+  }
+  return fs::exists(dir / "checkpoint.h5") ? StageState::interrupted : StageState::pending;
+}
+
+const char* name_of(StageState s) {
+  return s == StageState::finished ? "finished" : s == StageState::interrupted ? "interrupted (will resume)" : "pending";
+}
+
+int run_stage(const CampaignStage& s, StageState state) {
+  const fs::path dir(s.directory), input = dir / "stage.toml";
+  fs::create_directories(dir);
+  if (state == StageState::interrupted && fs::exists(input) && read_text(input) != s.input_text)
+    throw std::invalid_argument("stage '" + s.name + "': the campaign file changed since the stage started (" +
+                                input.string() + " differs); restore it, or delete " + dir.string() + " to start the stage again");
+  write_atomically(input, s.input_text);
+  const RunInput in = read_input(input.string());
+  if (in.threads > 0) kernels::set_host_threads(in.threads);
+  fmt::print("\n=== campaign stage '{}' ({}) in {}\n", s.name, state == StageState::interrupted ? "resuming" : "starting", dir.string());
+  std::fflush(stdout);
+  return run_md_task(in, state == StageState::interrupted);
+}
+
+}  // namespace
+
+int run_campaign(const std::string& path, const CampaignOptions& opt) {
+  const Campaign camp = read_campaign(path);
+  std::size_t first = 0, last = camp.stages.size();  // the stages to run: [first, last)
+  if (!opt.only_stage.empty()) {
+    auto it = std::find_if(camp.stages.begin(), camp.stages.end(), [&](const CampaignStage& t) { return t.name == opt.only_stage; });
+    if (it == camp.stages.end()) throw std::invalid_argument(path + ": no stage named '" + opt.only_stage + "'");
+    first = static_cast<std::size_t>(it - camp.stages.begin());
+    last = first + 1;
+  }
+  if (opt.list) {
+    for (std::size_t i = 0; i < camp.stages.size(); ++i)
+      fmt::print("{:>3}  {:<16} {:<26} {}\n", i + 1, camp.stages[i].name, name_of(state_of(camp.stages[i])), camp.stages[i].directory);
+    return 0;
+  }
+  // A stage starts from its predecessor's final state.
+  if (first > 0 && state_of(camp.stages[first - 1]) != StageState::finished)
+    throw std::invalid_argument("stage '" + camp.stages[first].name + "' needs stage '" + camp.stages[first - 1].name +
+                                "' to be finished first");
+  fmt::print("megabar campaign {}: {} stages in {}\n", path, camp.stages.size(), camp.directory);
+  for (std::size_t i = first; i < last; ++i) {
+    const auto& s = camp.stages[i];
+    const StageState state = state_of(s);
+    if (state == StageState::finished) {
+      fmt::print("  stage {} '{}': finished, skipped\n", i + 1, s.name);
+      continue;
+    }
+    const int code = run_stage(s, state);
+    if (code != 0) {
+      fmt::print(stderr, "campaign: stage '{}' did not finish (exit status {}); run the campaign again to resume it\n", s.name, code);
+      return code;
+    }
+  }
+  return 0;
+}
+
+}  // namespace megabar::app
