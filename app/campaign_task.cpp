@@ -55,6 +55,7 @@ int run_stage(const CampaignStage& s, StageState state) {
   write_atomically(input, s.input_text);
   const RunInput in = read_input(input.string());
   if (in.threads > 0) kernels::set_host_threads(in.threads);
+  kernels::set_fft_planning(in.fft_planning == "measure");
   fmt::print("\n=== campaign stage '{}' ({}) in {}\n", s.name, state == StageState::interrupted ? "resuming" : "starting", dir.string());
   std::fflush(stdout);
   return run_md_task(in, state == StageState::interrupted);

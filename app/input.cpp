@@ -298,10 +298,16 @@ RunInput read_input(const std::string& path) {
   }
   in.output_directory = resolve(dir, out);
   if (const auto* p = table_at(c, root, "parallel", false)) {
-    check_keys(c, *p, "parallel.", {"threads", "fft_batch"});
+    check_keys(c, *p, "parallel.", {"threads", "fft_batch", "fft_planning"});
+    in.fft_planning = get_string(c, *p, "fft_planning", "parallel.fft_planning", std::string());
+    if (!in.fft_planning.empty() && in.fft_planning != "measure" && in.fft_planning != "estimate")
+      c.fail("parallel.fft_planning", p->get("fft_planning")->source(),
+             "unknown value '" + in.fft_planning + "'; expected \"measure\" or \"estimate\"");
     in.threads = static_cast<int>(get_int(c, *p, "threads", "parallel.threads", 0, 0, 4096));
     in.scf.fft_batch = static_cast<int>(get_int(c, *p, "fft_batch", "parallel.fft_batch", 8, 1, 256));
   }
+  // MD defaults to deterministic FFT plans: the same input gives the same trajectory, bit for bit.
+  if (in.fft_planning.empty()) in.fft_planning = in.task == "md" ? "estimate" : "measure";
   return in;
 }
 

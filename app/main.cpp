@@ -53,6 +53,7 @@ int main(int argc, char** argv) {
       if (restart && input.task != "md") throw std::invalid_argument("--restart continues MD runs; " + input_path + " has task = \"" + input.task + "\"");
       int threads = input.threads > 0 ? input.threads : static_cast<int>(std::thread::hardware_concurrency());
       megabar::kernels::set_host_threads(threads > 0 ? threads : 1);
+      megabar::kernels::set_fft_planning(input.fft_planning == "measure");
       if (input.task == "md") code = megabar::app::run_md_task(input, restart);
       else if (input.task == "relax") code = megabar::app::run_relax_task(input);
       else code = megabar::app::run_scf_task(input);

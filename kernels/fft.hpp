@@ -51,6 +51,11 @@ class FFT3D {
 // Number of threads host backends (FFTW, OpenBLAS) may use; call once at start-up.
 void set_host_threads(int n);
 
+// How plans are chosen: measured (the fastest algorithm on this machine; FFTW_MEASURE, the default) or
+// estimated (FFTW_ESTIMATE: deterministic, so two runs of the same input give bit-identical results, at
+// some cost in speed). Applies to plans made afterwards.
+void set_fft_planning(bool measure);
+
 // The planner's choices (FFTW "wisdom"). A run that is continued from a checkpoint imports what the first
 // run chose, so both execute the same algorithms and give bit-identical results (FFTW_MEASURE otherwise
 // may pick differently from one start to the next). Backends without planner choices do nothing.

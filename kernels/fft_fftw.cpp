@@ -28,10 +28,13 @@ namespace {
 int host_threads = 1;            // set by set_host_threads()
 bool fftw_threads_ready = false;  // fftw_init_threads() done: only then may fftw_plan_with_nthreads be called
 
+bool measure_plans = true;  // set_fft_planning()
+
 unsigned planner_flags() {
-  // MEGABAR_FFTW_ESTIMATE=1 skips measuring (fast start-up, e.g. in tests); default is FFTW_MEASURE.
+  // MEGABAR_FFTW_ESTIMATE=1 skips measuring (fast start-up, e.g. in tests) whatever the program chose.
   const char* e = std::getenv("MEGABAR_FFTW_ESTIMATE");
-  return (e && std::string(e) != "0") ? FFTW_ESTIMATE : FFTW_MEASURE;
+  if (e && std::string(e) != "0") return FFTW_ESTIMATE;
+  return measure_plans ? FFTW_MEASURE : FFTW_ESTIMATE;
 }
 
 // One direction's plans: `many` transforms all `batch` grids at once, `one` a single grid.
@@ -259,6 +262,8 @@ void set_host_threads(int n) {
   if (fftw_threads_ok) fftw_plan_with_nthreads(n);  // applies to plans made after this call
   if (openblas_set_num_threads) openblas_set_num_threads(n);
 }
+
+void set_fft_planning(bool measure) { measure_plans = measure; }
 
 bool import_fft_plans(const std::string& path) { return fftw_import_wisdom_from_filename(path.c_str()) != 0; }
 

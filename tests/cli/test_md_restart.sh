@@ -1,0 +1,148 @@
+#!/usr/bin/env bash
+# Exact restart of MD runs (registered with CTest as "md_restart"):
+#
+#   tests/cli/test_md_restart.sh PATH/TO/megabar
+#
+# On the 15-atom B2O3-I cell at a low cutoff (fast; the physics is not the point here), NPT with the
+# stochastic CSVR thermostat (so the random-number state, the barostat and the SCF extrapolation history
+# must all survive a restart):
+#   1. an uninterrupted run of N steps (the reference);
+#   2. a run stopped by md.steps after a few steps, then `--restart` with md.steps = N;
+#   3. a run stopped by SIGTERM (exit 75, checkpoint written), then `--restart`;
+#   4. a run killed with SIGKILL at a random moment (repeated), then `--restart`.
+# Each continued run must reproduce the reference trajectory.extxyz byte for byte (positions, velocities,
+# forces and energies printed to round-trip precision), and trajectory.h5 must hold the same frames.
+# Also: --restart without a checkpoint, and with another ensemble, fail with a clear message.
+set -uo pipefail
+
+if [[ $# -ne 1 ]]; then
+  echo "usage: $0 PATH/TO/megabar" >&2
+  exit 2
+fi
+megabar="$(cd "$(dirname "$1")" && pwd)/$(basename "$1")"
+root="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
+export OMP_NUM_THREADS=1
+unset MEGABAR_FFTW_ESTIMATE  # planner choices must be carried over by fft_plans: test the real path
+
+work="$(mktemp -d "${TMPDIR:-/tmp}/megabar-md-restart.XXXXXX")"
+trap 'rm -rf "$work"' EXIT
+failures=0
+fail() {
+  echo "FAIL: $*" >&2
+  failures=$((failures + 1))
+}
+
+N=8
+# input DIR STEPS [ENSEMBLE]
+input() {
+  mkdir -p "$1"
+  local ensemble="${3:-npt}"
+  local extra='temperature = "1200 K"
+thermostat = "csvr"
+thermostat_time = "20 fs"
+pressure = "-150 GPa"
+barostat_time = "50 fs"'
+  [[ "$ensemble" == nvt ]] && extra='temperature = "1200 K"
+thermostat = "csvr"'
+  cat > "$1/md.toml" <<EOT
+task = "md"
+[structure]
+file = "$root/inputs/b2o3-I/cell.extxyz"
+[dft]
+ecut = "25 Ry"
+[dft.pseudopotentials]
+B = "$root/inputs/pseudopotentials/B-GTH-PBE.gth"
+O = "$root/inputs/pseudopotentials/O-GTH-PBE.gth"
+[scf]
+energy_tolerance = "1e-9 Ha"
+[md]
+ensemble = "$ensemble"
+timestep = "1 fs"
+steps = $2
+initial_temperature = "1500 K"
+$extra
+seed = 11
+checkpoint_every = 2
+[parallel]
+threads = 1
+[output]
+directory = "out"
+EOT
+}
+
+same_trajectory() {  # DIR LABEL
+  if ! cmp -s "$work/ref/out/trajectory.extxyz" "$1/out/trajectory.extxyz"; then
+    fail "$2: trajectory.extxyz differs from the uninterrupted run"
+    diff <(grep -c . "$work/ref/out/trajectory.extxyz") <(grep -c . "$1/out/trajectory.extxyz") >&2
+    return
+  fi
+  if command -v h5dump >/dev/null; then
+    if ! diff -q <(h5dump -d /particles/all/position/value "$work/ref/out/trajectory.h5" | tail -n +3) \
+                 <(h5dump -d /particles/all/position/value "$1/out/trajectory.h5" | tail -n +3) >/dev/null; then
+      fail "$2: trajectory.h5 positions differ from the uninterrupted run"
+      return
+    fi
+  fi
+  echo "ok: $2"
+}
+
+# 1. Reference.
+input "$work/ref" $N
+(cd "$work/ref" && "$megabar" run md.toml > run.log 2>&1) || { cat "$work/ref/run.log" >&2; fail "reference run"; exit 1; }
+
+# 2. Stopped by md.steps, then continued.
+input "$work/steps" 3
+(cd "$work/steps" && "$megabar" run md.toml > run1.log 2>&1) || fail "first part of the split run"
+input "$work/steps" $N
+(cd "$work/steps" && "$megabar" run md.toml --restart > run2.log 2>&1) || { cat "$work/steps/run2.log" >&2; fail "restart"; }
+same_trajectory "$work/steps" "stopped at step 3 by md.steps, continued"
+
+# 3. SIGTERM in the middle of a step: finishes the step, writes a checkpoint, exits 75.
+input "$work/term" $N
+(cd "$work/term" && exec "$megabar" run md.toml > run1.log 2>&1) &
+pid=$!
+for _ in $(seq 1 200); do  # wait until step 2 is under way
+  grep -q "^ *2 " "$work/term/out/md.log" 2>/dev/null && break
+  sleep 0.1
+done
+kill -TERM $pid
+wait $pid
+status=$?
+[[ $status -eq 75 ]] || fail "SIGTERM: exit status $status, expected 75"
+grep -q "stopped by signal" "$work/term/run1.log" || fail "SIGTERM: no 'stopped by signal' message"
+(cd "$work/term" && "$megabar" run md.toml --restart > run2.log 2>&1) || { cat "$work/term/run2.log" >&2; fail "restart after SIGTERM"; }
+same_trajectory "$work/term" "SIGTERM, continued"
+
+# 4. SIGKILL at random moments (the checkpoint may be mid-write), then restarts until finished.
+for trial in 1 2 3; do
+  d="$work/kill$trial"
+  input "$d" $N
+  (cd "$d" && exec "$megabar" run md.toml > run1.log 2>&1) &
+  pid=$!
+  sleep "$(python3 -c "import random; random.seed($trial * 7919 + $$); print(round(random.uniform(0.5, 3.0), 2))")"
+  kill -KILL $pid 2>/dev/null
+  wait $pid 2>/dev/null
+  if [[ -f "$d/out/checkpoint.h5" ]]; then
+    (cd "$d" && "$megabar" run md.toml --restart > run2.log 2>&1) || { cat "$d/run2.log" >&2; fail "restart after kill -9 (trial $trial)"; continue; }
+  else  # killed before the first checkpoint: nothing to continue, a new run
+    (cd "$d" && "$megabar" run md.toml > run2.log 2>&1) || fail "rerun after an early kill -9 (trial $trial)"
+  fi
+  ls "$d/out" | grep -q '\.tmp' && fail "kill -9 (trial $trial): a temporary file was left behind"
+  same_trajectory "$d" "kill -9 (trial $trial), continued"
+done
+
+# 5. Clear refusals.
+input "$work/none" $N
+(cd "$work/none" && "$megabar" run md.toml --restart > run.log 2>&1)
+[[ $? -ne 0 ]] && grep -q "no checkpoint" "$work/none/run.log" || fail "--restart without a checkpoint must fail clearly"
+rm -rf "$work/none/out"
+cp -r "$work/ref/out" "$work/none/out"
+input "$work/none" $N nvt
+(cd "$work/none" && "$megabar" run md.toml --restart > run.log 2>&1)
+[[ $? -ne 0 ]] && grep -q "was written by" "$work/none/run.log" || fail "--restart with another ensemble must fail clearly"
+
+if [[ $failures -gt 0 ]]; then
+  echo "$failures failure(s)" >&2
+  exit 1
+fi
+echo "md restart: all cases passed"
