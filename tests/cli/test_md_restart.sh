@@ -40,8 +40,8 @@ input() {
   local extra='temperature = "1200 K"
 thermostat = "csvr"
 thermostat_time = "20 fs"
-pressure = "-150 GPa"
-barostat_time = "50 fs"'
+pressure = "-200 GPa"
+barostat_time = "100 fs"'
   [[ "$ensemble" == nvt ]] && extra='temperature = "1200 K"
 thermostat = "csvr"'
   cat > "$1/md.toml" <<EOT
@@ -89,6 +89,30 @@ same_trajectory() {  # DIR LABEL
 # 1. Reference.
 input "$work/ref" $N
 (cd "$work/ref" && "$megabar" run md.toml > run.log 2>&1) || { cat "$work/ref/run.log" >&2; fail "reference run"; exit 1; }
+
+# The reference run's own results: the NPT conserved energy holds, few SCF iterations per step with the
+# extrapolation, and trajectory.h5 holds 15-atom frames with box and observables (h5py, when installed).
+python3 - "$work/ref/out" $N <<'PYEOF' || fail "reference run: results"
+import json, os, sys
+out, n = sys.argv[1], int(sys.argv[2])
+md = json.load(open(os.path.join(out, "results.json")))["md"]
+assert md["completed"] and md["steps"] == n, md
+assert abs(md["conserved_energy_drift_Ha_per_atom"]) < 1e-4, md  # 1 fs steps at ~2000 K: ~4e-5 seen
+assert md["mean_scf_iterations"] <= 10, md  # 14 from scratch at step 0
+try:
+    import h5py
+except ImportError:
+    sys.exit(0)
+with h5py.File(os.path.join(out, "trajectory.h5"), "r") as f:
+    assert list(f["h5md"].attrs["version"]) == [1, 1]
+    pos = f["particles/all/position/value"]
+    assert pos.shape == (n + 1, 15, 3), pos.shape
+    assert f["particles/all/box/edges/value"].shape == (n + 1, 3, 3)
+    assert list(f["particles/all/position/step"][:]) == list(range(n + 1))
+    for name in ("potential_energy", "kinetic_energy", "total_energy", "conserved_energy", "temperature",
+                 "pressure", "scf_iterations"):
+        assert f["observables/" + name + "/value"].shape[0] == n + 1, name
+PYEOF
 
 # 2. Stopped by md.steps, then continued.
 input "$work/steps" 3
