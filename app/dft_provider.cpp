@@ -9,7 +9,7 @@ namespace megabar::app {
 DftForceProvider::DftForceProvider(const RunInput& in, const dft::Atoms& atoms, bool compute_stress,
                                    int extrapolation_order)
     : in_(in), atoms_(atoms), stress_(compute_stress) {
-  if (extrapolation_order >= 0) extrapolator_ = std::make_unique<dft::WavefunctionExtrapolator>(extrapolation_order);
+  if (extrapolation_order >= -1) extrapolator_ = std::make_unique<dft::WavefunctionExtrapolator>(extrapolation_order);
 }
 
 void DftForceProvider::make_reference(const dft::Cell& cell) {

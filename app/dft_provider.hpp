@@ -5,7 +5,7 @@
 //
 // How one SCF starts from the previous ones:
 //  - relaxations (extrapolation_order < 0): from the last bands and density;
-//  - MD (extrapolation_order >= 0): from the ASPC-extrapolated occupied subspace (dft/extrapolation.hpp)
+//  - MD (extrapolation_order >= -1; -1 reuses the last bands): from the ASPC-extrapolated occupied subspace (dft/extrapolation.hpp)
 //    and its density. The history is part of the saved state, so a restarted run continues exactly.
 #pragma once
 #include <memory>

@@ -153,7 +153,7 @@ void read_md(const Ctx& c, const toml::table& m, MdInput& md) {
   md.seed = static_cast<unsigned long>(get_int(c, m, "seed", "md.seed", 7, 0, 1L << 62));
   md.trajectory_every = get_int(c, m, "trajectory_every", "md.trajectory_every", 1, 1, 1L << 40);
   md.checkpoint_every = get_int(c, m, "checkpoint_every", "md.checkpoint_every", 10, 1, 1L << 40);
-  md.extrapolation_order = static_cast<int>(get_int(c, m, "extrapolation_order", "md.extrapolation_order", 3, 0, 8));
+  md.extrapolation_order = static_cast<int>(get_int(c, m, "extrapolation_order", "md.extrapolation_order", 3, -1, 8));
   if (const auto* ms = table_at(c, m, "masses", false)) {
     for (auto&& [k, v] : *ms) {
       const std::string el(k.str()), full = "md.masses." + el;

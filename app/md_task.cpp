@@ -128,7 +128,7 @@ int run_md_task(const RunInput& in, bool restart) {
   check_output_directory(in);
   (void)make_basis(in, atoms.structure.cell);  // input errors (e.g. a too small fft_grid) before any work
 
-  DftForceProvider provider(in, atoms, /*compute_stress=*/true, in.md.extrapolation_order);
+  DftForceProvider provider(in, atoms, /*compute_stress=*/true, in.md.extrapolation_order);  // >= -1
   if (std::getenv("MEGABAR_SCF_LOG"))  // diagnostics: every SCF iteration of every step
     provider.set_scf_logger([](const dft::ScfIterationInfo& i) {
       fmt::print("      scf {:>3} E {:.10f} dE {:.2e} drho {:.2e} david {} Hpsi {} {:.2f}s\n", i.iteration, i.energy,
