@@ -306,8 +306,7 @@ RunInput read_input(const std::string& path) {
     in.threads = static_cast<int>(get_int(c, *p, "threads", "parallel.threads", 0, 0, 4096));
     in.scf.fft_batch = static_cast<int>(get_int(c, *p, "fft_batch", "parallel.fft_batch", 8, 1, 256));
   }
-  // MD defaults to deterministic FFT plans: the same input gives the same trajectory, bit for bit.
-  if (in.fft_planning.empty()) in.fft_planning = in.task == "md" ? "estimate" : "measure";
+  if (in.fft_planning.empty()) in.fft_planning = "measure";
   return in;
 }
 

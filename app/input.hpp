@@ -45,7 +45,7 @@ struct RunInput {
   dft::ScfOptions scf;
   std::string output_directory;
   int threads = 0;   // 0: all hardware threads
-  std::string fft_planning;  // "measure" | "estimate"; set by read_input (md: "estimate", else "measure")
+  std::string fft_planning = "measure";  // | "estimate"
   // [relax] (task = "relax")
   std::string relax_optimizer = "bfgs";  // "bfgs" | "fire"
   bool relax_cell = false;

@@ -4,6 +4,7 @@
 
 #include <chrono>
 #include <cstdlib>
+#include <cctype>
 #include <cmath>
 #include <filesystem>
 #include <fstream>
@@ -115,6 +116,40 @@ RunRecord unpack_record(const md::StateArrays& a) {
   return r;
 }
 
+// Where measured FFT plans are kept between runs: $MEGABAR_FFT_PLAN_CACHE ("" or "off": nowhere), else
+// $XDG_CACHE_HOME/megabar or ~/.cache/megabar, one file per CPU model (plans measured on one kind of
+// CPU may be slow on another).
+std::string fft_plan_cache_path() {
+  if (const char* e = std::getenv("MEGABAR_FFT_PLAN_CACHE")) return std::string(e) == "off" ? std::string() : std::string(e);
+  fs::path dir;
+  if (const char* x = std::getenv("XDG_CACHE_HOME"); x && *x) dir = fs::path(x) / "megabar";
+  else if (const char* h = std::getenv("HOME"); h && *h) dir = fs::path(h) / ".cache" / "megabar";
+  else return {};
+  std::string model = "unknown-cpu";
+  std::ifstream cpuinfo("/proc/cpuinfo");
+  for (std::string line; std::getline(cpuinfo, line);)
+    if (line.rfind("model name", 0) == 0) {
+      model = line.substr(line.find(':') + 1);
+      break;
+    }
+  std::string name = "fftw-plans-";
+  for (char ch : model)
+    if (std::isalnum(static_cast<unsigned char>(ch))) name += ch;
+    else if (name.back() != '-') name += '-';
+  return (dir / name).string();
+}
+
+// Adds this run's plans to the cache; a cache that cannot be written only costs speed later.
+void save_fft_plan_cache(const std::string& path) {
+  if (path.empty()) return;
+  try {
+    fs::create_directories(fs::path(path).parent_path());
+    kernels::export_fft_plans(path);
+  } catch (const std::exception& e) {
+    fmt::print(stderr, "warning: FFT plan cache not written ({}); set MEGABAR_FFT_PLAN_CACHE=off to skip it\n", e.what());
+  }
+}
+
 }  // namespace
 
 int run_md_task(const RunInput& in, bool restart) {
@@ -139,6 +174,10 @@ int run_md_task(const RunInput& in, bool restart) {
   std::unique_ptr<md::TrajectoryWriter> trajectory;
   const double gpa = units::ha_per_bohr3_in_gpa, fs_ = units::femtosecond;
 
+  // Measured FFT plans: a restart re-uses the run's own (fft_plans), so it continues bit-identically; a new
+  // run re-uses this machine's earlier choices when there are any (plan cache), so that runs of the same
+  // input agree bit for bit too.
+  const std::string plan_cache = in.fft_planning == "measure" ? fft_plan_cache_path() : std::string();
   if (restart) {
     if (!fs::exists(checkpoint_path))
       throw std::invalid_argument("--restart: no checkpoint " + checkpoint_path.string() + " to continue from");
@@ -171,6 +210,7 @@ int run_md_task(const RunInput& in, bool restart) {
       state = md::initial_state(atoms.structure, masses, in.md.initial_temperature, in.md.seed, opt);
     }
     trajectory = std::make_unique<md::TrajectoryWriter>(out.string(), atoms.structure.symbols, nullptr);
+    if (!plan_cache.empty()) kernels::import_fft_plans(plan_cache);
   }
 
   fmt::print("megabar md ({}): {} atoms, dt {:.3f} fs, {} steps, ecut {:.1f} Ry, ASPC order {}\n", ensemble, natoms,
@@ -219,6 +259,7 @@ int run_md_task(const RunInput& in, bool restart) {
     }
     const md::Frame f = frame_of(state, opt, provider.last_iterations());
     record.conserved_start = f.conserved_energy;
+    save_fft_plan_cache(plan_cache);
     trajectory->append(f);
     write_line(f, std::chrono::duration<double>(clock_type::now() - t0).count(), NAN);
     save_checkpoint();

@@ -22,9 +22,10 @@ fi
 megabar="$(cd "$(dirname "$1")" && pwd)/$(basename "$1")"
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 export OMP_NUM_THREADS=1
-unset MEGABAR_FFTW_ESTIMATE  # planner choices must be carried over by fft_plans: test the real path
+unset MEGABAR_FFTW_ESTIMATE  # measured FFT plans, carried over by fft_plans and the plan cache: the real path
 
 work="$(mktemp -d "${TMPDIR:-/tmp}/megabar-md-restart.XXXXXX")"
+export MEGABAR_FFT_PLAN_CACHE="$work/fft-plan-cache"  # the reference run fills it; the others re-use it
 trap 'rm -rf "$work"' EXIT
 failures=0
 fail() {
