@@ -185,6 +185,17 @@ else
     ok "pressure-array: input per index, --restart with a checkpoint, missing start refused"
   fi
 fi
+# a third column is the barostat target; RUN_ROOT as third argument
+printf '# P START TARGET\n20 out/08-compress-20/final.extxyz -21.5\n' >"$pa/corrected.txt"
+if ! (cd "$work" && SLURM_ARRAY_TASK_ID=0 MEGABAR="$fake/fake-megabar" bash "$slurm/pressure-array.sbatch" \
+        "$pa/npt-sample.toml.in" "$pa/corrected.txt" "$work/corrected") >"$work/array.log" 2>&1; then
+  fail "pressure-array with a TARGET column failed:"
+  cat "$work/array.log" >&2
+elif ! grep -q '^pressure = "-21.5 GPa"$' "$work/corrected/p20GPa/npt.toml"; then
+  fail "pressure-array: the TARGET column did not become md.pressure"
+else
+  ok "pressure-array: TARGET column and RUN_ROOT argument"
+fi
 
 # campaign-stage.sbatch with the fake megabar: USR1 to the batch shell reaches megabar; exit 75 -> requeue.
 rm -f "$fake/scontrol.log" "$fake/started"
