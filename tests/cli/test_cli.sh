@@ -332,6 +332,30 @@ sed -i 's/^task = "scf"$/task = "relax"/' "$d/scf.toml"
 printf '\n[relax]\npressure = "10 GPa"\n' >>"$d/scf.toml"
 run_case "$d"; expect_failure relax_pressure_without_cell "relax.cell"
 
+# ---- md inputs: bad [md] sections fail before any SCF, naming the key --------------------------------------
+# md_case NAME 'TOML LINES': task = "md" with the given [md] section.
+md_case() {
+  local d
+  d=$(new_case "$1")
+  sed -i 's/^task = "scf"$/task = "md"/' "$d/scf.toml"
+  printf '\n[md]\n%b\n' "$2" >>"$d/scf.toml"
+  run_case "$d"
+}
+md_case md_no_timestep 'steps = 2\ninitial_temperature = "300 K"'; expect_failure md_no_timestep "md.timestep"
+md_case md_timestep_unit 'timestep = "0.5"\nsteps = 2\ninitial_temperature = "300 K"'; expect_failure md_timestep_unit "md.timestep"
+md_case md_timestep_huge 'timestep = "500 fs"\nsteps = 2\ninitial_temperature = "300 K"'; expect_failure md_timestep_huge "unit mistake"
+md_case md_bad_ensemble 'ensemble = "nvx"\ntimestep = "1 fs"\nsteps = 2'; expect_failure md_bad_ensemble "md.ensemble"
+md_case md_nve_needs_t0 'timestep = "1 fs"\nsteps = 2'; expect_failure md_nve_needs_t0 "md.initial_temperature"
+md_case md_nve_target 'timestep = "1 fs"\nsteps = 2\ninitial_temperature = "300 K"\ntemperature = "300 K"'; expect_failure md_nve_target "md.temperature"
+md_case md_npt_no_p 'ensemble = "npt"\ntimestep = "1 fs"\nsteps = 2\ntemperature = "300 K"'; expect_failure md_npt_no_p "md.pressure"
+md_case md_temp_unit 'ensemble = "nvt"\ntimestep = "1 fs"\nsteps = 2\ntemperature = "300 C"'; expect_failure md_temp_unit "md.temperature"
+md_case md_mass_unit 'timestep = "1 fs"\nsteps = 2\ninitial_temperature = "300 K"\n[md.masses]\nB = "11 g"'; expect_failure md_mass_unit "md.masses.B"
+md_case md_no_velocities 'timestep = "1 fs"\nsteps = 2\ninitial_velocities = "structure"'; expect_failure md_no_velocities "no velocities"
+d=$(new_case md_restart_scf)
+(cd "$d" && "$megabar" run scf.toml --restart) >"$d/log" 2>&1
+rc=$?
+expect_failure md_restart_scf "--restart"
+
 # ---- usage errors ---------------------------------------------------------------------------------------
 d="$work/usage"
 mkdir -p "$d"
