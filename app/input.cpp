@@ -1,5 +1,6 @@
 #include "app/input.hpp"
 
+#include <algorithm>
 #include <filesystem>
 #include <set>
 #include <sstream>
@@ -168,6 +169,23 @@ void read_md(const Ctx& c, const toml::table& m, MdInput& md) {
   }
 }
 
+void read_pdos(const Ctx& c, const toml::table& p, PdosInput& pd) {
+  check_keys(c, p, "pdos.", {"empty_bands", "broadening", "energy_step", "energy_min", "energy_max", "ec_window"});
+  if (!p.get("empty_bands")) c.fail("missing required key 'pdos.empty_bands' (converged empty bands for the PDOS, e.g. 24)");
+  pd.empty_bands = static_cast<int>(get_int(c, p, "empty_bands", "pdos.empty_bands", 0, 1, 100000));
+  pd.broadening = get_quantity(c, p, "broadening", "pdos.broadening", Dimension::energy, 0.2 * units::ev);
+  pd.energy_step = get_quantity(c, p, "energy_step", "pdos.energy_step", Dimension::energy, 0.01 * units::ev);
+  pd.ec_window = get_quantity(c, p, "ec_window", "pdos.ec_window", Dimension::energy, 10.0 * units::ev);
+  for (const char* key : {"broadening", "energy_step", "ec_window"}) {
+    const double v = std::string(key) == "broadening" ? pd.broadening : std::string(key) == "energy_step" ? pd.energy_step : pd.ec_window;
+    if (auto n = p.get(key); n && !(v > 0)) c.fail(std::string("pdos.") + key, n->source(), "must be positive");
+  }
+  if (p.get("energy_min")) pd.energy_min = get_quantity(c, p, "energy_min", "pdos.energy_min", Dimension::energy);
+  if (p.get("energy_max")) pd.energy_max = get_quantity(c, p, "energy_max", "pdos.energy_max", Dimension::energy);
+  if (p.get("energy_min") && p.get("energy_max") && !(pd.energy_max > pd.energy_min))
+    c.fail("pdos.energy_max", p.get("energy_max")->source(), "must be above pdos.energy_min");
+}
+
 }  // namespace
 
 std::string output_directory_of(const std::string& path) {
@@ -194,13 +212,18 @@ RunInput read_input(const std::string& path) {
   const std::string dir = fs::path(path).parent_path().string().empty() ? "." : fs::path(path).parent_path().string();
   RunInput in;
   in.path = path;
-  check_keys(c, root, "", {"task", "structure", "dft", "scf", "output", "parallel", "relax", "md"});
+  check_keys(c, root, "", {"task", "structure", "dft", "scf", "output", "parallel", "relax", "md", "pdos"});
   in.task = get_string(c, root, "task", "task");
   if (in.task != "scf" && in.task != "relax" && in.task != "md")
     c.fail("task", root.get("task")->source(), "unknown task '" + in.task + "'; expected \"scf\", \"relax\" or \"md\"");
   if (const auto* m = table_at(c, root, "md", in.task == "md")) {
     if (in.task != "md") c.fail("[md] is only used with task = \"md\"");
     read_md(c, *m, in.md);
+  }
+  if (const auto* p = table_at(c, root, "pdos", false)) {
+    if (in.task != "scf") c.fail("[pdos] is only used with task = \"scf\"");
+    in.pdos = PdosInput{};
+    read_pdos(c, *p, *in.pdos);
   }
   if (const auto* r = table_at(c, root, "relax", false)) {
     if (in.task != "relax") c.fail("[relax] is only used with task = \"relax\"");
@@ -240,6 +263,7 @@ RunInput read_input(const std::string& path) {
     if (!ok) c.fail("dft.xc", d->get("xc")->source(), "unknown functional '" + in.scf.xc + "'; expected PBE, LDA or PADE");
   }
   in.scf.extra_bands = static_cast<int>(get_int(c, *d, "extra_bands", "dft.extra_bands", 0, 0, 100000));
+  if (in.pdos) in.scf.extra_bands = std::max(in.scf.extra_bands, in.pdos->empty_bands);
   if (auto g = d->get("fft_grid")) {
     auto arr = g->as_array();
     if (!arr || arr->size() != 3) c.fail("dft.fft_grid", g->source(), "expected three positive integers, e.g. [48, 48, 90]");

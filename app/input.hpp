@@ -1,6 +1,7 @@
 // The run input (TOML). Every key is documented in docs/input.md; unknown keys are errors.
 #pragma once
 #include <array>
+#include <limits>
 #include <map>
 #include <optional>
 #include <string>
@@ -35,6 +36,17 @@ struct MdInput {
   std::map<std::string, double> masses;  // element -> amu, overriding the standard atomic weights
 };
 
+// [pdos] (task = "scf"): projected density of states on pseudo-atomic orbitals (docs/pdos.md).
+// Energies in Ha; energy_min/energy_max NaN when not given.
+struct PdosInput {
+  int empty_bands = 0;            // converged empty bands added to the SCF (dft.extra_bands = max of both)
+  double broadening = 0;          // Gaussian standard deviation sigma
+  double energy_step = 0;
+  double energy_min = std::numeric_limits<double>::quiet_NaN();
+  double energy_max = std::numeric_limits<double>::quiet_NaN();
+  double ec_window = 0;           // E_c over the empty states in [CBM, CBM + ec_window]
+};
+
 struct RunInput {
   std::string path;  // the input file
   std::string task;  // "scf" | "relax" | "md"
@@ -54,6 +66,7 @@ struct RunInput {
   double relax_stress_tolerance = 0.1 / 29421.015696767;  // Ha/bohr^3 (0.1 GPa)
   int relax_max_steps = 200;
   MdInput md;
+  std::optional<PdosInput> pdos;
 };
 
 // Parses and validates; throws std::invalid_argument naming the file, key and line.

@@ -138,12 +138,127 @@ nlohmann::ordered_json results_json(const RunInput& in, const dft::Basis& basis,
   return j;
 }
 
+namespace {
+
+constexpr double ev = units::hartree_in_ev;
+
+// Values rounded to `quantum` (keeps pdos.json compact: the writer prints the shortest exact decimal).
+std::vector<double> rounded(const std::vector<double>& v, double scale, double quantum) {
+  std::vector<double> out(v.size());
+  for (std::size_t i = 0; i < v.size(); ++i) out[i] = std::round(v[i] * scale / quantum) * quantum;
+  return out;
+}
+
+nlohmann::ordered_json number_or_null(double x) { return std::isnan(x) ? nlohmann::ordered_json(nullptr) : nlohmann::ordered_json(x); }
+
+const char* l_name(std::size_t l) { return l == 0 ? "s" : l == 1 ? "p" : l == 2 ? "d" : "f"; }
+
+}  // namespace
+
+nlohmann::ordered_json pdos_json(const dft::Atoms& atoms, const dft::PdosResult& r, const dft::PdosOptions& opt, double seconds) {
+  nlohmann::ordered_json j;
+  j["program"] = "megabar";
+  j["what"] = "projected density of states on Loewdin-orthonormalised pseudo-atomic orbitals (docs/pdos.md)";
+  j["units"] = {{"energy", "eV, Kohn-Sham eigenvalues on megabar's absolute scale (average electrostatic potential = 0)"},
+                {"dos", "states/eV, spin included (2 per band)"}};
+  j["broadening"] = {{"shape", "Gaussian"}, {"sigma_eV", opt.sigma * ev}, {"fwhm_eV", 2.0 * std::sqrt(2.0 * std::log(2.0)) * opt.sigma * ev}};
+  const int nb = static_cast<int>(r.eigenvalues.size());
+  j["n_bands"] = nb;
+  j["n_occupied_bands"] = r.n_occupied;
+  j["n_electrons"] = 2 * r.n_occupied;
+  j["vbm_eV"] = r.vbm * ev;
+  j["cbm_eV"] = number_or_null(r.cbm * ev);
+  j["gap_eV"] = number_or_null((r.cbm - r.vbm) * ev);
+  j["highest_band_eV"] = r.eigenvalues.back() * ev;
+  j["spilling"] = {{"occupied", r.spilling_occupied}, {"all_bands", r.spilling_all}};
+  nlohmann::ordered_json ec, ec_cbm, ec_vbm;
+  for (std::size_t s = 0; s < r.ec.size(); ++s)
+    for (std::size_t l = 0; l < r.ec[s].size(); ++l) {
+      const std::string key = atoms.species[s].element + "_" + l_name(l);
+      ec[key] = number_or_null(r.ec[s][l] * ev);
+      ec_cbm[key] = number_or_null((r.ec[s][l] - r.cbm) * ev);
+      ec_vbm[key] = number_or_null((r.ec[s][l] - r.vbm) * ev);
+    }
+  j["E_c_eV"] = ec;
+  j["E_c_minus_cbm_eV"] = ec_cbm;
+  j["E_c_minus_vbm_eV"] = ec_vbm;
+  j["E_c_window_eV"] = {number_or_null(r.ec_window_min * ev), number_or_null(r.ec_window_max * ev)};
+  j["E_c_window_requested_eV"] = opt.ec_window * ev;
+  j["E_c_window_truncated"] = r.ec_window_truncated;
+  nlohmann::ordered_json orbitals;
+  for (const auto& pa : r.pseudo_atoms) {
+    nlohmann::ordered_json o, eps;
+    std::string config;
+    for (const auto& v : pa.valence) {
+      eps[l_name(v.l)] = v.eigenvalue * ev;
+      config += (config.empty() ? "" : " ") + std::string(l_name(v.l)) + fmt::format("{:g}", v.occupation);
+    }
+    o = {{"potential", pa.potential}, {"xc", pa.xc}, {"configuration", config}, {"eigenvalues_eV", eps}, {"total_energy_Ha", pa.total_energy}};
+    orbitals[pa.element] = o;
+  }
+  j["pseudo_atoms"] = orbitals;
+  j["min_overlap_eigenvalue"] = r.min_overlap_eigenvalue;
+  j["energies_eV"] = rounded(r.energies, ev, 1e-9);
+  j["total"] = rounded(r.total, 1.0 / ev, 1e-8);
+  nlohmann::ordered_json species;
+  for (std::size_t s = 0; s < r.species_l.size(); ++s)
+    for (std::size_t l = 0; l < r.species_l[s].size(); ++l) species[atoms.species[s].element][l_name(l)] = rounded(r.species_l[s][l], 1.0 / ev, 1e-8);
+  j["species"] = species;
+  j["bands"] = {{"eigenvalues_eV", rounded(r.eigenvalues, ev, 1e-9)}, {"projected_weight", rounded(r.band_projected, 1.0, 1e-10)}};
+  nlohmann::ordered_json per_atom = nlohmann::ordered_json::array();
+  for (std::size_t a = 0; a < r.atom_l_weights.size(); ++a) {
+    nlohmann::ordered_json w;
+    for (std::size_t l = 0; l < r.atom_l_weights[a].size(); ++l) w[l_name(l)] = rounded(r.atom_l_weights[a][l], 1.0, 1e-10);
+    per_atom.push_back({{"index", a}, {"element", atoms.structure.symbols[a]}, {"l_weights", w}});
+  }
+  j["atoms"] = per_atom;
+  j["timings_s"] = {{"pdos", seconds}};
+  return j;
+}
+
+namespace {
+
+void write_pdos(const RunInput& in, const dft::Atoms& atoms, const dft::Basis& basis, const dft::ScfResult& result) {
+  const auto t0 = std::chrono::steady_clock::now();
+  dft::PdosOptions opt;
+  opt.sigma = in.pdos->broadening;
+  opt.step = in.pdos->energy_step;
+  opt.e_min = in.pdos->energy_min;
+  opt.e_max = in.pdos->energy_max;
+  opt.ec_window = in.pdos->ec_window;
+  dft::PdosResult r;
+  try {
+    kernels::ScopedTimer t("dft::pdos");
+    r = dft::projected_dos(atoms, basis, result, in.scf.xc, opt);
+  } catch (const std::invalid_argument& e) {
+    throw std::invalid_argument(in.path + ": [pdos]: " + e.what());
+  }
+  const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+  const auto target = fs::path(in.output_directory) / "pdos.json";
+  write_atomically(target, pdos_json(atoms, r, opt, seconds).dump(1) + "\n");
+  fmt::print("  PDOS: {} bands, VBM {:.4f} eV, CBM {:.4f} eV, spilling {:.2f} % (occupied), {:.2f} % (all bands)\n",
+             r.eigenvalues.size(), r.vbm * ev, r.cbm * ev, 100 * r.spilling_occupied, 100 * r.spilling_all);
+  for (std::size_t s = 0; s < r.ec.size(); ++s)
+    for (std::size_t l = 0; l < r.ec[s].size(); ++l)
+      fmt::print("  E_c({} {}) = {:.4f} eV (CBM + {:.4f} eV)\n", atoms.species[s].element, l_name(l), r.ec[s][l] * ev,
+                 (r.ec[s][l] - r.cbm) * ev);
+  fmt::print("  E_c window [{:.4f}, {:.4f}] eV{}; PDOS in {} ({:.2f} s)\n", r.ec_window_min * ev, r.ec_window_max * ev,
+             r.ec_window_truncated ? " (cut at the highest computed band: add empty bands for the full window)" : "",
+             target.string(), seconds);
+}
+
+}  // namespace
+
 int run_scf_task(const RunInput& in) {
   const auto t_start = std::chrono::steady_clock::now();
   auto atoms = build_atoms(in);
   dft::Basis basis = make_basis(in, atoms.structure.cell);
   const auto grid = basis.fft_grid();
   check_output_directory(in);
+  {
+    std::error_code ignored;  // an older run's PDOS must not outlive a failed or PDOS-less run
+    fs::remove(fs::path(in.output_directory) / "pdos.json", ignored);
+  }
 
   fmt::print("megabar scf: {} atoms, {} electrons, xc {}\n", atoms.structure.size(), atoms.n_electrons(), in.scf.xc);
   fmt::print("  cell volume {:.4f} bohr^3, ecut {:.4f} Ry (density {:.4f} Ry)\n", atoms.structure.cell.volume,
@@ -189,6 +304,8 @@ int run_scf_task(const RunInput& in) {
                }());
   fmt::print("  HOMO {:.4f} eV; results in {}\n", result.eigenvalues[result.n_occupied - 1] * units::hartree_in_ev,
              (fs::path(in.output_directory) / "results.json").string());
+  if (in.pdos && result.converged) write_pdos(in, atoms, basis, result);
+  if (in.pdos && !result.converged) fmt::print(stderr, "no pdos.json: the SCF did not converge\n");
   if (!result.converged) {
     fmt::print(stderr, "error: SCF did not reach the energy tolerance {:.1e} Ha in {} iterations (results.json says converged: false)\n",
                in.scf.energy_tolerance, result.iterations);

@@ -7,6 +7,7 @@
 #include "app/input.hpp"
 #include "dft/atoms.hpp"
 #include "dft/basis.hpp"
+#include "dft/pdos.hpp"
 #include "dft/scf.hpp"
 
 namespace megabar::app {
@@ -23,6 +24,8 @@ nlohmann::ordered_json results_json(const RunInput& in, const dft::Basis& basis,
 dft::Basis make_basis(const RunInput& in, const dft::Cell& cell);
 // creates output.directory and checks it can be written, before any long computation;
 void check_output_directory(const RunInput& in);
+// pdos.json content (eV at the boundary; layout in docs/pdos.md);
+nlohmann::ordered_json pdos_json(const dft::Atoms& atoms, const dft::PdosResult& pdos, const dft::PdosOptions& options, double seconds);
 // text written to a temporary file in the same folder, then renamed over `target`.
 void write_atomically(const std::filesystem::path& target, const std::string& text);
 

@@ -1,0 +1,99 @@
+// The [pdos] input section (app/input.cpp, docs/input.md): defaults, units, how empty_bands sets the SCF's
+// extra bands, and errors that name the key.
+#include <gtest/gtest.h>
+
+#include <cmath>
+#include <filesystem>
+#include <fstream>
+#include <stdexcept>
+#include <string>
+
+#include "app/input.hpp"
+#include "dft/units.hpp"
+
+namespace {
+
+namespace fs = std::filesystem;
+using megabar::app::read_input;
+
+std::string write_input(const std::string& name, const std::string& task, const std::string& extra) {
+  const fs::path dir = fs::temp_directory_path() / "megabar-test-pdos-input";
+  fs::create_directories(dir);
+  const std::string pp = std::string(MEGABAR_SOURCE_DIR) + "/inputs/pseudopotentials/";
+  std::ofstream out(dir / name);
+  out << "task = \"" << task << "\"\n[structure]\nfile = \"" << MEGABAR_SOURCE_DIR << "/inputs/b2o3-I/cell.extxyz\"\n"
+      << "[dft]\necut = \"25 Ry\"\n"
+      << "[dft.pseudopotentials]\nB = \"" << pp << "B-GTH-PBE.gth\"\nO = \"" << pp << "O-GTH-PBE.gth\"\n" << extra;
+  return (dir / name).string();
+}
+
+std::string error_of(const std::string& path) {
+  try {
+    read_input(path);
+  } catch (const std::invalid_argument& e) {
+    return e.what();
+  }
+  return "";
+}
+
+TEST(PdosInput, DefaultsAndUnits) {
+  const auto in = read_input(write_input("a.toml", "scf", "[pdos]\nempty_bands = 24\n"));
+  ASSERT_TRUE(in.pdos.has_value());
+  EXPECT_EQ(in.pdos->empty_bands, 24);
+  EXPECT_EQ(in.scf.extra_bands, 24);
+  EXPECT_NEAR(in.pdos->broadening, 0.2 * megabar::units::ev, 1e-15);
+  EXPECT_NEAR(in.pdos->energy_step, 0.01 * megabar::units::ev, 1e-15);
+  EXPECT_NEAR(in.pdos->ec_window, 10 * megabar::units::ev, 1e-15);
+  EXPECT_TRUE(std::isnan(in.pdos->energy_min));
+  EXPECT_TRUE(std::isnan(in.pdos->energy_max));
+
+  const auto b = read_input(write_input(
+      "b.toml", "scf",
+      "[pdos]\nempty_bands = 8\nbroadening = \"0.01 Ha\"\nenergy_step = \"0.02 eV\"\nenergy_min = \"-30 eV\"\n"
+      "energy_max = \"1 Ha\"\nec_window = \"0.5 Ry\"\n"));
+  EXPECT_EQ(b.scf.extra_bands, 8);
+  EXPECT_DOUBLE_EQ(b.pdos->broadening, 0.01);
+  EXPECT_NEAR(b.pdos->energy_min, -30 * megabar::units::ev, 1e-14);
+  EXPECT_DOUBLE_EQ(b.pdos->energy_max, 1.0);
+  EXPECT_DOUBLE_EQ(b.pdos->ec_window, 0.25);
+
+  const auto none = read_input(write_input("c.toml", "scf", ""));
+  EXPECT_FALSE(none.pdos.has_value());
+}
+
+TEST(PdosInput, EmptyBandsAndExtraBandsTakeTheLarger) {
+  const std::string pp = std::string(MEGABAR_SOURCE_DIR) + "/inputs/pseudopotentials/";
+  auto with_extra = [&](int extra, int empty) {
+    const fs::path dir = fs::temp_directory_path() / "megabar-test-pdos-input";
+    fs::create_directories(dir);
+    std::ofstream out(dir / "d.toml");
+    out << "task = \"scf\"\n[structure]\nfile = \"" << MEGABAR_SOURCE_DIR << "/inputs/b2o3-I/cell.extxyz\"\n"
+        << "[dft]\necut = \"25 Ry\"\nextra_bands = " << extra << "\n"
+        << "[dft.pseudopotentials]\nB = \"" << pp << "B-GTH-PBE.gth\"\nO = \"" << pp << "O-GTH-PBE.gth\"\n"
+        << "[pdos]\nempty_bands = " << empty << "\n";
+    out.close();
+    return read_input((dir / "d.toml").string()).scf.extra_bands;
+  };
+  EXPECT_EQ(with_extra(4, 24), 24);
+  EXPECT_EQ(with_extra(30, 24), 30);
+}
+
+TEST(PdosInput, ErrorsNameTheKey) {
+  EXPECT_NE(error_of(write_input("e1.toml", "scf", "[pdos]\nbroadening = \"0.2 eV\"\n")).find("pdos.empty_bands"), std::string::npos);
+  EXPECT_NE(error_of(write_input("e2.toml", "scf", "[pdos]\nempty_bands = 0\n")).find("pdos.empty_bands"), std::string::npos);
+  EXPECT_NE(error_of(write_input("e3.toml", "scf", "[pdos]\nempty_bands = 4\nbroadening = 0.2\n")).find("pdos.broadening"),
+            std::string::npos);
+  EXPECT_NE(error_of(write_input("e4.toml", "scf", "[pdos]\nempty_bands = 4\nbroadening = \"0.2 K\"\n")).find("pdos.broadening"),
+            std::string::npos);
+  EXPECT_NE(error_of(write_input("e5.toml", "scf", "[pdos]\nempty_bands = 4\nbroadening = \"-0.2 eV\"\n")).find("must be positive"),
+            std::string::npos);
+  EXPECT_NE(error_of(write_input("e6.toml", "scf", "[pdos]\nempty_bands = 4\nsigma = \"0.2 eV\"\n")).find("pdos.sigma"),
+            std::string::npos);
+  EXPECT_NE(error_of(write_input("e7.toml", "scf", "[pdos]\nempty_bands = 4\nenergy_min = \"5 eV\"\nenergy_max = \"1 eV\"\n"))
+                .find("pdos.energy_max"),
+            std::string::npos);
+  EXPECT_NE(error_of(write_input("e8.toml", "relax", "[pdos]\nempty_bands = 4\n")).find("[pdos] is only used with task = \"scf\""),
+            std::string::npos);
+}
+
+}  // namespace
