@@ -1,4 +1,5 @@
-// megabar command line: `megabar run INPUT.toml [--restart]`, `megabar campaign FILE.toml [--stage NAME] [--list]`.
+// megabar command line: `megabar run INPUT.toml [--restart]`, `megabar campaign FILE.toml [--stage NAME] [--list]`,
+// `megabar analyze TRAJECTORY... --output DIR [--cutoff B-O=1.9] [--from STEP] [--every K]`.
 #include <CLI/CLI.hpp>
 #include <Kokkos_Core.hpp>
 #include <algorithm>
@@ -7,6 +8,7 @@
 #include <filesystem>
 #include <thread>
 
+#include "analysis/command.hpp"
 #include "app/campaign_task.hpp"
 #include "app/input.hpp"
 #include "app/md_task.hpp"
@@ -31,7 +33,27 @@ int main(int argc, char** argv) {
   campaign->add_option("file", campaign_path, "campaign file (TOML)")->required();
   campaign->add_option("--stage", campaign_options.only_stage, "run only this stage (the previous ones must be finished)");
   campaign->add_flag("--list", campaign_options.list, "list the stages and their state; run nothing");
+  megabar::analysis::AnalyzeArguments analyze_args;
+  auto* analyze = cli.add_subcommand("analyze", "structure statistics of trajectories: coordination, bond lengths, "
+                                     "O-O distances, g(r), bond angles, density (docs/analysis.md)");
+  analyze->add_option("input", analyze_args.inputs, "trajectory.h5 (H5MD) or extended XYZ files, concatenated in order")->required();
+  analyze->add_option("--output,-o", analyze_args.output, "directory for analysis.json and the CSV tables")->required();
+  analyze->add_option("--cutoff", analyze_args.cutoff, "B-O bond cutoff in angstrom, e.g. B-O=1.9 (default: first minimum of g_BO)");
+  analyze->add_option("--from", analyze_args.from_step, "skip frames with step < STEP");
+  analyze->add_option("--every", analyze_args.every, "take every K-th frame (after --from)");
+  analyze->add_option("--bin-width", analyze_args.bin_width, "g(r) bin width in angstrom (default 0.02)");
+  analyze->add_option("--rmax", analyze_args.r_max, "g(r) range in angstrom (default: half the smallest cell width)");
+  analyze->add_option("--oo-cutoff", analyze_args.oo_cutoff, "cutoff of the mean O-O distance in angstrom (default 3.0)");
   CLI11_PARSE(cli, argc, argv);
+
+  if (*analyze) {  // reads files only: no compute backend needed
+    try {
+      return megabar::analysis::run_analyze(analyze_args);
+    } catch (const std::exception& e) {
+      std::fprintf(stderr, "error: %s\n", e.what());
+      return 1;
+    }
+  }
 
   int code = 0;
   try {
