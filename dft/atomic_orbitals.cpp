@@ -146,6 +146,57 @@ Density density_of(const std::vector<ChannelBasis>& basis, const RadialGrid& gri
 
 }  // namespace
 
+namespace {
+
+// Everything that stays fixed during the pseudo-atom's SCF.
+struct AtomProblem {
+  const AtomOptions& opt;
+  std::vector<AtomShell> configuration;
+  RadialGrid grid;
+  std::vector<ChannelBasis> basis;
+  std::vector<double> v_loc;
+  atomic_radial::XcEvaluator xc;
+  AtomProblem(const GthPseudopotential& pp, const AtomOptions& o, const std::vector<AtomShell>& config, int lmax)
+      : opt(o), configuration(config), grid(atomic_radial::make_grid()), xc(o.interacting ? o.xc : "none") {
+    for (int l = 0; l <= lmax; ++l) basis.push_back(atomic_radial::make_channel(pp, l, o.a_min, o.a_max, o.ratio, grid));
+    for (double r : grid.r) v_loc.push_back(gth_local_potential(pp, r));
+  }
+};
+
+struct Iteration {
+  std::vector<std::vector<RadialOrbital>> states;  // [l][index]
+  std::vector<std::vector<double>> P_out;          // output density matrices
+  std::vector<double> eps;                         // eigenvalues of the configuration's shells
+  double energy = 0, residual = 0;                 // KS energy; |rho_out - rho_in| (L2 over d^3r)
+};
+
+// One SCF step from the input density matrices P: potential, channel eigenproblems, output density.
+Iteration iterate(const AtomProblem& a, const std::vector<std::vector<double>>& P) {
+  Iteration it;
+  const Density in = density_of(a.basis, a.grid, P);
+  std::vector<double> v = a.v_loc, w(a.grid.size(), 0.0);
+  atomic_radial::EnergyParts parts;
+  if (a.opt.interacting) parts = atomic_radial::add_hartree_xc(a.grid, a.xc, in.rho, in.drho, v, w);
+  for (const auto& cb : a.basis) it.states.push_back(channel_states(cb, a.grid, v, w, a.opt.states_per_l));
+  for (const auto& cb : a.basis) it.P_out.emplace_back(cb.n * cb.n, 0.0);
+  double band = 0;
+  for (const auto& s : a.configuration) {
+    const auto& orb = it.states[s.l].at(s.index);
+    it.eps.push_back(orb.eigenvalue);
+    band += s.occupation * orb.eigenvalue;
+    atomic_radial::add_to_density_matrix(a.basis[s.l], orb, s.occupation, it.P_out[s.l]);
+  }
+  // Kohn-Sham energy of the input density (Harris-Foulkes form): band energy minus double counting.
+  it.energy = band - parts.potential_density + parts.hartree + parts.xc;
+  const Density out = density_of(a.basis, a.grid, it.P_out);
+  for (std::size_t i = 0; i < a.grid.size(); ++i)
+    it.residual += a.grid.w[i] * 4 * pi * a.grid.r[i] * a.grid.r[i] * std::pow(out.rho[i] - in.rho[i], 2);
+  it.residual = std::sqrt(it.residual);
+  return it;
+}
+
+}  // namespace
+
 PseudoAtom solve_pseudo_atom(const GthPseudopotential& pp, const AtomOptions& opt) {
   PseudoAtom atom;
   atom.element = pp.element;
@@ -162,64 +213,32 @@ PseudoAtom solve_pseudo_atom(const GthPseudopotential& pp, const AtomOptions& op
     if (s.l > lmax || s.index >= opt.states_per_l || s.occupation < 0)
       throw std::invalid_argument("pseudo-atom " + pp.element + ": shell l=" + std::to_string(s.l) + " index " +
                                   std::to_string(s.index) + " outside the solved channels or with negative occupation");
-
-  const RadialGrid grid = atomic_radial::make_grid();
-  std::vector<ChannelBasis> basis;
-  for (int l = 0; l <= lmax; ++l) basis.push_back(atomic_radial::make_channel(pp, l, opt.a_min, opt.a_max, opt.ratio, grid));
-  std::vector<double> v_loc(grid.size());
-  for (std::size_t i = 0; i < grid.size(); ++i) v_loc[i] = gth_local_potential(pp, grid.r[i]);
-  const atomic_radial::XcEvaluator xc(opt.interacting ? opt.xc : "none");
-
-  std::vector<std::vector<double>> P(basis.size());  // density matrices per channel (input of the iteration)
-  for (std::size_t l = 0; l < basis.size(); ++l) P[l].assign(basis[l].n * basis[l].n, 0.0);
-  std::vector<std::vector<RadialOrbital>> states(basis.size());
-  std::vector<double> last_eps;
-  double energy = 0;
+  const AtomProblem problem(pp, opt, atom.configuration, lmax);
+  std::vector<std::vector<double>> P;  // input density matrices per channel; the bare pseudo-ion first
+  for (const auto& cb : problem.basis) P.emplace_back(cb.n * cb.n, 0.0);
   PulayMixer mixer(opt.mixing, 6);
-  for (int it = 1; it <= opt.max_iterations; ++it) {
-    const Density in = density_of(basis, grid, P);
-    std::vector<double> v = v_loc, w(grid.size(), 0.0);
-    atomic_radial::EnergyParts parts;
-    if (opt.interacting) parts = atomic_radial::add_hartree_xc(grid, xc, in.rho, in.drho, v, w);
-    for (std::size_t l = 0; l < basis.size(); ++l)
-      states[l] = channel_states(basis[l], grid, v, w, opt.states_per_l);
-
-    std::vector<std::vector<double>> P_out(basis.size());
-    for (std::size_t l = 0; l < basis.size(); ++l) P_out[l].assign(basis[l].n * basis[l].n, 0.0);
-    std::vector<double> eps;
-    double band = 0;
-    for (const auto& s : atom.configuration) {
-      const auto& orb = states[s.l].at(s.index);
-      eps.push_back(orb.eigenvalue);
-      band += s.occupation * orb.eigenvalue;
-      atomic_radial::add_to_density_matrix(basis[s.l], orb, s.occupation, P_out[s.l]);
-    }
-    // Kohn-Sham energy of the input density (Harris-Foulkes form): band energy minus double counting.
-    energy = band - parts.potential_density + parts.hartree + parts.xc;
-    double d_eps = 0;
-    for (std::size_t i = 0; i < eps.size(); ++i) d_eps = std::max(d_eps, last_eps.empty() ? 1.0 : std::fabs(eps[i] - last_eps[i]));
-    last_eps = eps;
-    const Density out = density_of(basis, grid, P_out);
-    double residual = 0;  // int 4 pi r^2 (rho_out - rho_in)^2 dr
-    for (std::size_t i = 0; i < grid.size(); ++i)
-      residual += grid.w[i] * 4 * pi * grid.r[i] * grid.r[i] * std::pow(out.rho[i] - in.rho[i], 2);
-    residual = std::sqrt(residual);
-    atom.iterations = it;
-    if (!opt.interacting || (d_eps < opt.tolerance && residual < std::sqrt(opt.tolerance))) {
+  Iteration it;
+  std::vector<double> last_eps;
+  for (atom.iterations = 1; atom.iterations <= opt.max_iterations; ++atom.iterations) {
+    it = iterate(problem, P);
+    double d_eps = last_eps.empty() ? 1.0 : 0.0;
+    for (std::size_t i = 0; i < last_eps.size(); ++i) d_eps = std::max(d_eps, std::fabs(it.eps[i] - last_eps[i]));
+    last_eps = it.eps;
+    if (!opt.interacting || (d_eps < opt.tolerance && it.residual < std::sqrt(opt.tolerance))) {
       atom.converged = true;
       break;
     }
-    mixer.mix(P, P_out);
+    mixer.mix(P, it.P_out);
   }
   if (!atom.converged)
     throw std::runtime_error("pseudo-atom " + pp.element + " (" + pp.name + "): SCF not converged in " +
                              std::to_string(opt.max_iterations) + " iterations");
-  atom.total_energy = energy;
-  for (auto& per_l : states)
+  atom.total_energy = it.energy;
+  atom.states = it.states;
+  for (auto& per_l : atom.states)
     for (auto& orb : per_l) orb.occupation = 0;
-  for (const auto& s : atom.configuration) states[s.l][s.index].occupation = s.occupation;
-  atom.states = states;
-  for (const auto& s : atom.configuration) atom.valence.push_back(states[s.l][s.index]);
+  for (const auto& s : atom.configuration) atom.states[s.l][s.index].occupation = s.occupation;
+  for (const auto& s : atom.configuration) atom.valence.push_back(atom.states[s.l][s.index]);
   return atom;
 }
 

@@ -61,6 +61,16 @@ TEST(PdosInput, DefaultsAndUnits) {
   EXPECT_FALSE(none.pdos.has_value());
 }
 
+TEST(PdosInput, TheB2O3ExampleParses) {
+  const auto in = read_input(std::string(MEGABAR_SOURCE_DIR) + "/inputs/b2o3-I/pdos.toml");
+  ASSERT_TRUE(in.pdos.has_value());
+  EXPECT_EQ(in.task, "scf");
+  EXPECT_EQ(in.pdos->empty_bands, 24);
+  EXPECT_EQ(in.scf.extra_bands, 24);
+  EXPECT_NEAR(in.ecut, 30.0, 1e-12);
+  EXPECT_NEAR(in.pdos->broadening, 0.2 * megabar::units::ev, 1e-15);
+}
+
 TEST(PdosInput, EmptyBandsAndExtraBandsTakeTheLarger) {
   const std::string pp = std::string(MEGABAR_SOURCE_DIR) + "/inputs/pseudopotentials/";
   auto with_extra = [&](int extra, int empty) {

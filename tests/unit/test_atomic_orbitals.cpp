@@ -10,7 +10,9 @@
 #include <fstream>
 #include <nlohmann/json.hpp>
 #include <functional>
+#include <stdexcept>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "dft/atomic_orbitals.hpp"
@@ -75,6 +77,26 @@ TEST(PseudoAtom, HydrogenLikeLimitGivesCoulombLevelsAndOrbitals) {
                 atom.states[0][0].eigenvalue, atom.states[0][1].eigenvalue, atom.states[1][0].eigenvalue,
                 atom.states[1][1].eigenvalue, atom.states[2][0].eigenvalue, max1s, max2s, max2p);
   }
+}
+
+TEST(PseudoAtom, StandardConfigurationsAndTheirLimits) {
+  GthPseudopotential pp;
+  pp.element = "X";
+  pp.name = "test";
+  pp.source = "none";
+  const std::vector<std::pair<double, std::vector<double>>> cases{{1, {1}}, {2, {2}}, {3, {2, 1}}, {6, {2, 4}}, {8, {2, 6}}};
+  for (const auto& [z, occ] : cases) {
+    pp.zion = z;
+    const auto c = standard_configuration(pp);
+    ASSERT_EQ(c.size(), occ.size());
+    for (std::size_t i = 0; i < c.size(); ++i) {
+      EXPECT_EQ(c[i].l, static_cast<int>(i));
+      EXPECT_EQ(c[i].index, 0);
+      EXPECT_DOUBLE_EQ(c[i].occupation, occ[i]);
+    }
+  }
+  pp.zion = 12;  // e.g. a semicore transition metal: must be given explicitly
+  EXPECT_THROW(standard_configuration(pp), std::invalid_argument);
 }
 
 TEST(PseudoAtom, FormFactorMatchesRadialQuadrature) {
