@@ -7,7 +7,8 @@
 // stored as a scaled half-sphere vector like the bands (basis.hpp): overlaps are plain DGEMMs. It is the
 // plane-wave expansion of the periodic sum over images of R_l(|r - R_a|) Y_lm(r - R_a), truncated at ecut.
 //
-//   S = Phi^T Phi,  Phi~ = Phi S^{-1/2} (Loewdin: the orthonormal set closest to Phi),
+//   S = Phi^T Phi,  Phi~ = Phi S^{-1/2} (Loewdin, J. Chem. Phys. 18, 365 (1950): the orthonormal set
+//   closest to Phi),
 //   c_{i,n} = <phi~_i|psi_n> = (S^{-1/2} Phi^T X)_{i,n},  weight w_{i,n} = c_{i,n}^2 (sum_i w_{i,n} <= 1).
 #pragma once
 #include <vector>
