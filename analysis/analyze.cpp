@@ -95,17 +95,61 @@ void second_pass(const Trajectory& t, const Options& opt, const Atoms& atoms, Re
   r.bob = {bob.bin_width(), bob.density(), bob.mean(), bob.angles()};
 }
 
-}  // namespace
-
-Options::Options() : bin_width(kDefaultBinWidthAngstrom * A), oo_cutoff(kDefaultOoCutoffAngstrom * A) {}
-
-Result analyze(const Trajectory& t, const Options& opt) {
+void check(const Options& opt) {
   if (!(opt.bin_width > 0)) throw std::invalid_argument("the g(r) bin width must be positive");
   if (!(opt.oo_cutoff > 0)) throw std::invalid_argument("the O-O cutoff must be positive");
   if (opt.bo_cutoff && !(*opt.bo_cutoff > kSensitivityAngstrom * A))
     throw std::invalid_argument("the B-O cutoff must be larger than " + fmt(kSensitivityAngstrom) + " A");
   if (opt.r_max && !(*opt.r_max > opt.bin_width)) throw std::invalid_argument("r_max must exceed the bin width");
-  if (!(opt.angle_bin_width > 0 && opt.angle_bin_width <= 180)) throw std::invalid_argument("the angle bin width must lie in (0, 180] degrees");
+  if (!(opt.angle_bin_width > 0 && opt.angle_bin_width <= 180))
+    throw std::invalid_argument("the angle bin width must lie in (0, 180] degrees");
+}
+
+// The B-O cutoff: given, or by the g_BO rule (whose peak and minimum are reported either way).
+void choose_cutoff(const Options& opt, const Rdf& rdf, Result& r) {
+  const CutoffChoice rule = bo_cutoff_from_rdf(rdf.g(kBO), rdf.bin_width());
+  if (opt.bo_cutoff) {
+    r.cutoff = rule;
+    r.cutoff.cutoff = *opt.bo_cutoff;
+    r.cutoff.rule = "command line";
+    r.cutoff.warning.clear();
+  } else {
+    r.cutoff = rule;
+    if (!rule.warning.empty()) r.warnings.push_back(rule.warning);
+  }
+  r.bo_peak = r.cutoff.peak;
+}
+
+void collect_oxygen_pairs(const Options& opt, const Rdf& rdf, const OxygenPairs& oo, Result& r) {
+  const double sigma = kSmoothingSigmaAngstrom * A;
+  if (auto p = highest_peak(smooth(rdf.g(kOO), rdf.bin_width(), sigma), rdf.bin_width(), 0, opt.oo_cutoff)) r.oo_peak = p->r;
+  r.oo_within = {oo.cutoffs()[0], oo.mean_distance(0).estimate(), oo.neighbours(0).estimate()};
+  for (std::size_t c = 1; c < oo.cutoffs().size(); ++c)
+    r.oo_scan.push_back({oo.cutoffs()[c], oo.mean_distance(c).estimate(), oo.neighbours(c).estimate()});
+}
+
+// The reported part of g(r): whole bins up to r_max.
+RdfTable rdf_table(const Rdf& rdf, double r_max, double cell_limit) {
+  RdfTable table;
+  table.bin_width = rdf.bin_width();
+  table.cell_limit = cell_limit;
+  const int shown = std::min(rdf.bins(), static_cast<int>(std::floor(r_max / rdf.bin_width() * (1 + 1e-12))));
+  table.r_max = shown * rdf.bin_width();
+  for (int k = 0; k < shown; ++k) table.r.push_back(rdf.r(k));
+  for (PairKind p : {kBB, kBO, kOO}) {
+    const auto g = rdf.g(p), n = rdf.running_coordination(p);
+    table.g[p].assign(g.begin(), g.begin() + shown);
+    table.running[p].assign(n.begin(), n.begin() + shown);
+  }
+  return table;
+}
+
+}  // namespace
+
+Options::Options() : bin_width(kDefaultBinWidthAngstrom * A), oo_cutoff(kDefaultOoCutoffAngstrom * A) {}
+
+Result analyze(const Trajectory& t, const Options& opt) {
+  check(opt);
   Result r;
   const Atoms atoms = classify(t, r);
 
@@ -118,44 +162,17 @@ Result analyze(const Trajectory& t, const Options& opt) {
                          " A): there it shows the periodicity of the cell");
   const double smoothing_reach = 4 * kSmoothingSigmaAngstrom * A;
   const double range = std::max({r_max, kCutoffSearchAngstrom * A + smoothing_reach, opt.oo_cutoff + smoothing_reach});
-  Rdf rdf(opt.bin_width, range, r.atoms.count("B") ? r.atoms.at("B") : 0, r.atoms.count("O") ? r.atoms.at("O") : 0);
+  Rdf rdf(opt.bin_width, range, static_cast<long>(atoms.b.size()), static_cast<long>(atoms.o.size()));
   std::vector<double> oo_cutoffs{opt.oo_cutoff};
   for (double c : kOoScanAngstrom) oo_cutoffs.push_back(c * A);
   OxygenPairs oo(oo_cutoffs);
+
   first_pass(t, atoms, r, rdf, oo);
   r.mean_volume = estimate(r.volume);
   r.mean_density = estimate(r.density);
-
-  const auto g_bo = rdf.g(kBO), g_oo = rdf.g(kOO);
-  if (opt.bo_cutoff) {
-    r.cutoff.cutoff = *opt.bo_cutoff;
-    r.cutoff.rule = "command line";
-    const CutoffChoice rule = bo_cutoff_from_rdf(g_bo, rdf.bin_width());
-    r.cutoff.peak = rule.peak;
-    r.cutoff.minimum = rule.minimum;
-  } else {
-    r.cutoff = bo_cutoff_from_rdf(g_bo, rdf.bin_width());
-    if (!r.cutoff.warning.empty()) r.warnings.push_back(r.cutoff.warning);
-  }
-  const double sigma = kSmoothingSigmaAngstrom * A;
-  if (auto p = highest_peak(smooth(g_oo, rdf.bin_width(), sigma), rdf.bin_width(), 0, opt.oo_cutoff)) r.oo_peak = p->r;
-  r.bo_peak = r.cutoff.peak;
-  r.oo_within = {opt.oo_cutoff, oo.mean_distance(0).estimate(), oo.neighbours(0).estimate()};
-  for (std::size_t c = 1; c < oo_cutoffs.size(); ++c)
-    r.oo_scan.push_back({oo_cutoffs[c], oo.mean_distance(c).estimate(), oo.neighbours(c).estimate()});
-
-  RdfTable& table = r.rdf;
-  table.bin_width = rdf.bin_width();
-  table.cell_limit = limit;
-  const int shown = std::min(rdf.bins(), static_cast<int>(std::floor(r_max / rdf.bin_width() * (1 + 1e-12))));
-  table.r_max = shown * rdf.bin_width();
-  for (int k = 0; k < shown; ++k) table.r.push_back(rdf.r(k));
-  for (PairKind p : {kBB, kBO, kOO}) {
-    const auto g = rdf.g(p), n = rdf.running_coordination(p);
-    table.g[p].assign(g.begin(), g.begin() + shown);
-    table.running[p].assign(n.begin(), n.begin() + shown);
-  }
-
+  choose_cutoff(opt, rdf, r);
+  collect_oxygen_pairs(opt, rdf, oo, r);
+  r.rdf = rdf_table(rdf, r_max, limit);
   second_pass(t, opt, atoms, r);
   return r;
 }
