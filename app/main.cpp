@@ -4,6 +4,7 @@
 #include <Kokkos_Core.hpp>
 #include <algorithm>
 #include <cstdio>
+#include <cstdlib>
 #include <exception>
 #include <filesystem>
 #include <thread>
@@ -17,6 +18,21 @@
 #include "app/signals.hpp"
 #include "kernels/fft.hpp"
 #include "kernels/linalg.hpp"
+
+namespace {
+
+// Host threads when the input says 0: what the job was given ($OMP_NUM_THREADS, else Slurm's
+// $SLURM_CPUS_PER_TASK), else every hardware thread.
+int default_threads() {
+  for (const char* var : {"OMP_NUM_THREADS", "SLURM_CPUS_PER_TASK"})
+    if (const char* v = std::getenv(var)) {
+      const int n = std::atoi(v);
+      if (n > 0) return n;
+    }
+  return static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
+}
+
+}  // namespace
 
 int main(int argc, char** argv) {
   megabar::kernels::tune_host_blas(argv);  // may re-execute the program once with a BLAS kernel hint
@@ -55,6 +71,15 @@ int main(int argc, char** argv) {
     }
   }
 
+  if (*campaign && campaign_options.list) {  // reads files only: works on a login node without a GPU
+    try {
+      return megabar::app::run_campaign(campaign_path, campaign_options);
+    } catch (const std::exception& e) {
+      std::fprintf(stderr, "error: %s\n", e.what());
+      return 1;
+    }
+  }
+
   int code = 0;
   try {
     Kokkos::initialize(argc, argv);
@@ -65,7 +90,7 @@ int main(int argc, char** argv) {
   try {
     megabar::app::install_stop_handlers();  // MD and campaigns stop cleanly (checkpoint) on SIGTERM/SIGUSR1
     if (*campaign) {
-      megabar::kernels::set_host_threads(static_cast<int>(std::max(1u, std::thread::hardware_concurrency())));
+      megabar::kernels::set_host_threads(default_threads());
       code = megabar::app::run_campaign(campaign_path, campaign_options);
     } else {
       // A failed run, even on bad input, must not leave an older run's results behind.
@@ -73,8 +98,7 @@ int main(int argc, char** argv) {
       std::filesystem::remove(std::filesystem::path(megabar::app::output_directory_of(input_path)) / "results.json", ignored);
       auto input = megabar::app::read_input(input_path);
       if (restart && input.task != "md") throw std::invalid_argument("--restart continues MD runs; " + input_path + " has task = \"" + input.task + "\"");
-      int threads = input.threads > 0 ? input.threads : static_cast<int>(std::thread::hardware_concurrency());
-      megabar::kernels::set_host_threads(threads > 0 ? threads : 1);
+      megabar::kernels::set_host_threads(input.threads > 0 ? input.threads : default_threads());
       megabar::kernels::set_fft_planning(input.fft_planning == "measure");
       if (input.task == "md") code = megabar::app::run_md_task(input, restart);
       else if (input.task == "relax") code = megabar::app::run_relax_task(input);
