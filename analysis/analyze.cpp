@@ -151,6 +151,7 @@ Options::Options() : bin_width(kDefaultBinWidthAngstrom * A), oo_cutoff(kDefault
 Result analyze(const Trajectory& t, const Options& opt) {
   check(opt);
   Result r;
+  r.warnings = t.warnings;
   const Atoms atoms = classify(t, r);
 
   // g(r) range: what is reported, and at least what the cutoff rule and the O-O peak search look at.

@@ -19,11 +19,21 @@ bool is_count_line(const std::string& line) {
   return first.find_first_not_of('0') != std::string::npos;  // positive
 }
 
-// The frames of one extended XYZ file. Files without step= keys (every frame at step 0, more than one
-// frame) get their frame indices as steps, so that --from works on them too.
-std::vector<Snapshot> read_extxyz_file(const std::string& path, std::vector<std::string>& symbols, bool& from_index) {
-  std::vector<Snapshot> frames;
-  symbols.clear();
+// Whether a reading error comes from a file that a writer has not finished: the file ends inside a frame,
+// or the error is on its last line and that line has no newline yet (md's reader names "path:line: ...").
+bool cut_in_last_frame(const std::string& path, const std::string& message) {
+  if (message.find(": the file ends ") != std::string::npos) return true;
+  std::ifstream in(path, std::ios::binary);
+  long lines = 0;
+  char last = '\n';
+  for (char c; in.get(c); last = c) lines += c == '\n';
+  if (last == '\n') return false;
+  const std::string at = path + ":" + std::to_string(lines + 1) + ":";
+  return message.compare(0, at.size(), at) == 0;
+}
+
+// Appends the frames of an extended XYZ file (cell and positions), checking that their atoms agree.
+void collect_extxyz_frames(const std::string& path, std::vector<Snapshot>& frames, std::vector<std::string>& symbols) {
   md::for_each_extxyz_frame(path, [&](md::Frame&& f) {
     if (frames.empty()) symbols = f.structure.symbols;
     else if (f.structure.symbols != symbols)
@@ -33,6 +43,20 @@ std::vector<Snapshot> read_extxyz_file(const std::string& path, std::vector<std:
                                   "together must hold the same atoms");
     frames.push_back({f.step, f.structure.cell, std::move(f.structure.positions)});
   });
+}
+
+// The frames of one extended XYZ file. Files without step= keys (every frame at step 0, more than one
+// frame) get their frame indices as steps, so that --from works on them too.
+std::vector<Snapshot> read_extxyz_file(const std::string& path, std::vector<std::string>& symbols, bool& from_index,
+                                       std::vector<std::string>& warnings) {
+  std::vector<Snapshot> frames;
+  symbols.clear();
+  try {
+    collect_extxyz_frames(path, frames, symbols);
+  } catch (const std::invalid_argument& e) {
+    if (frames.empty() || !cut_in_last_frame(path, e.what())) throw;
+    warnings.push_back(std::string(e.what()) + ": the incomplete last frame is left out");
+  }
   from_index = frames.size() > 1;
   for (const auto& s : frames) from_index = from_index && s.step == 0;
   if (from_index)
@@ -83,7 +107,7 @@ Trajectory read_trajectories(const std::vector<std::string>& paths, const FrameS
       in.frames_read = read_h5md_frames(path, symbols, wanted, keep);
     } else {
       in.format = "extxyz";
-      auto frames = read_extxyz_file(path, symbols, in.steps_from_index);
+      auto frames = read_extxyz_file(path, symbols, in.steps_from_index, t.warnings);
       in.frames_read = static_cast<long>(frames.size());
       for (auto& s : frames)
         if (wanted(s.step)) keep(std::move(s));

@@ -33,6 +33,7 @@ struct Trajectory {
   std::vector<std::string> symbols;  // one per atom, the same in every frame
   std::vector<Snapshot> frames;      // the selected frames, in order
   std::vector<InputFile> inputs;
+  std::vector<std::string> warnings;  // e.g. an incomplete last frame left out
 };
 
 struct FrameSelection {
@@ -47,9 +48,11 @@ enum class Format { h5md, extxyz };
 // opened or is neither.
 Format detect_format(const std::string& path);
 
-// Reads and concatenates the files. Throws std::invalid_argument naming the file (and frame) for a missing
-// or unreadable file, an unknown format, frames whose atoms differ from the first frame's, or when no
-// frame is left after the selection; HDF5 errors come as std::runtime_error naming the file and object.
+// Reads and concatenates the files. An extended XYZ file that ends inside its last frame (a running MD
+// still writing it) loses that frame, with a warning in Trajectory::warnings; any other damage is an error.
+// Throws std::invalid_argument naming the file (and frame) for a missing or unreadable file, an unknown
+// format, frames whose atoms differ from the first frame's, or when no frame is left after the selection;
+// HDF5 errors come as std::runtime_error naming the file and object.
 Trajectory read_trajectories(const std::vector<std::string>& paths, const FrameSelection& selection);
 
 // The frames of one H5MD file (reader_h5md.cpp). `wanted(step)` is asked once per frame, in order, before

@@ -28,11 +28,23 @@ double length_unit(const md::h5::Dataset& value) {
   value.fail("length unit '" + unit + "' is not one this reader knows (nm, Angstrom)");
 }
 
+// A file that a running MD holds open for writing is locked by HDF5: say what to do instead.
+md::h5::File open_for_reading(const std::string& path) {
+  try {
+    return md::h5::File::open(path, false);
+  } catch (const std::runtime_error& e) {
+    const std::string what = e.what();
+    if (what.find("lock") == std::string::npos) throw;
+    throw std::runtime_error(what + "; the file is open for writing elsewhere (a running MD?): analyse its "
+                             "trajectory.extxyz instead, or set HDF5_USE_FILE_LOCKING=FALSE");
+  }
+}
+
 }  // namespace
 
 long read_h5md_frames(const std::string& path, std::vector<std::string>& symbols,
                       const std::function<bool(long)>& wanted, const std::function<void(Snapshot&&)>& visit) {
-  const auto file = md::h5::File::open(path, false);
+  const auto file = open_for_reading(path);
   if (!file.contains("h5md") || !file.contains("particles/all/position/value"))
     throw std::invalid_argument(path + ": an HDF5 file but not an H5MD trajectory (no h5md group or particles/all/position)");
   symbols.clear();

@@ -137,6 +137,39 @@ TEST(AnalysisIo, ExtxyzWithoutStepsUsesFrameIndices) {
   EXPECT_EQ(t.inputs[0].frames_used, 2);
 }
 
+// The trajectory.extxyz of a running MD may end inside its last frame: that frame is left out, with a
+// warning that reaches analysis.json; a file without one whole frame is an error.
+TEST(AnalysisIo, IncompleteLastExtxyzFrameIsLeftOut) {
+  TempDir dir;
+  const std::string crystal = slurp(data_file(kCrystalI));
+  const std::size_t line_end = crystal.find('\n', crystal.size() / 2);
+  // Cut in the middle of an atom line, and after a whole atom line of a frame that is not finished.
+  for (const std::size_t cut : {line_end - 5, line_end + 1}) {
+    const std::string partial = crystal.substr(0, cut);
+    std::ofstream(dir.file("running.extxyz")) << crystal << crystal << partial;
+    const Trajectory t = read_trajectories({dir.file("running.extxyz")}, {});
+    EXPECT_EQ(t.frames.size(), 2u);
+    ASSERT_EQ(t.warnings.size(), 1u);
+    EXPECT_NE(t.warnings[0].find("running.extxyz"), std::string::npos) << t.warnings[0];
+    EXPECT_NE(t.warnings[0].find("incomplete last frame"), std::string::npos) << t.warnings[0];
+    Options options;
+    options.bo_cutoff = 1.9 * A;
+    EXPECT_EQ(analyze(t, options).warnings, t.warnings);
+  }
+  // A bad line that is not the file's unfinished end is an error.
+  std::string damaged = crystal;
+  damaged.replace(damaged.find("\nO ") + 3, 1, "x");
+  std::ofstream(dir.file("damaged.extxyz")) << crystal << damaged << crystal.substr(0, line_end - 5);
+  EXPECT_NE(error_of([&] { read_trajectories({dir.file("damaged.extxyz")}, {}); }).find("damaged.extxyz:"),
+            std::string::npos);
+  const std::string partial = crystal.substr(0, line_end - 5);
+
+  std::ofstream(dir.file("started.extxyz")) << partial;
+  const std::string m = error_of([&] { read_trajectories({dir.file("started.extxyz")}, {}); });
+  EXPECT_NE(m.find("started.extxyz"), std::string::npos) << m;
+  EXPECT_NE(m.find("the file ends"), std::string::npos) << m;
+}
+
 TEST(AnalysisIo, BadInputsAreNamed) {
   TempDir dir;
   // Missing file.
