@@ -6,6 +6,7 @@
 #include <string>
 
 #include "analysis/analyze.hpp"
+#include "analysis/pdos.hpp"
 #include "analysis/report.hpp"
 #include "dft/units.hpp"
 
@@ -50,7 +51,11 @@ int run_analyze(const AnalyzeArguments& args) {
 
   const Trajectory trajectory = read_trajectories(args.inputs, selection);
   const Result r = analyze(trajectory, options);
-  write_files(args.output, output_files(r, trajectory, selection, options));
+  std::vector<std::string> pdos_warnings;  // the /pdos snapshots of md.pdos_every, when an input holds them
+  const auto pdos = analyze_pdos(args.inputs, selection, r.cutoff.cutoff, pdos_warnings);
+  auto files = output_files(r, trajectory, selection, options);
+  if (pdos) add_pdos_output(files, *pdos);
+  write_files(args.output, files);
 
   const double A = units::angstrom;
   std::printf("megabar analyze: %zu frames (steps %ld to %ld), %ld atoms, density %.4f g/cm3\n", r.steps.size(),
@@ -64,8 +69,14 @@ int run_analyze(const AnalyzeArguments& args) {
   std::printf("  mean B-O %.4f A; O-O: g_OO peak %.4f A, mean within %.2f A %.4f A, polyhedral edge %.4f A\n",
               r.bond_length.mean / A, r.oo_peak ? *r.oo_peak / A : std::nan(""), r.oo_within.cutoff / A,
               r.oo_within.mean.mean / A, r.oo_edge.mean / A);
+  if (pdos) {
+    std::printf("  PDOS: %zu snapshots aligned to their VBM, gap %.3f eV;", pdos->steps.size(), pdos->gap.mean);
+    for (const auto& g : pdos->environments) std::printf(" %s %ld", g.name.c_str(), g.atom_snapshots);
+    std::printf(" atom-snapshots\n");
+  }
   std::printf("  written: %s/analysis.json\n", args.output.c_str());
   for (const auto& w : r.warnings) std::fprintf(stderr, "warning: %s\n", w.c_str());
+  for (const auto& w : pdos_warnings) std::fprintf(stderr, "warning: %s\n", w.c_str());
   return 0;
 }
 

@@ -110,7 +110,7 @@ void fail_unless_one_of(const Ctx& c, const toml::table& t, const std::string& k
 void read_md(const Ctx& c, const toml::table& m, MdInput& md) {
   check_keys(c, m, "md.", {"ensemble", "timestep", "steps", "initial_velocities", "initial_temperature", "temperature",
                            "thermostat", "thermostat_time", "chain_length", "pressure", "barostat_time", "cell", "seed",
-                           "trajectory_every", "checkpoint_every", "extrapolation_order", "masses"});
+                           "trajectory_every", "checkpoint_every", "extrapolation_order", "masses", "pdos_every"});
   md.ensemble = get_string(c, m, "ensemble", "md.ensemble", md.ensemble);
   fail_unless_one_of(c, m, "ensemble", md.ensemble, {"nve", "nvt", "npt"});
   md.timestep = get_quantity(c, m, "timestep", "md.timestep", Dimension::time);
@@ -154,6 +154,11 @@ void read_md(const Ctx& c, const toml::table& m, MdInput& md) {
   md.seed = static_cast<unsigned long>(get_int(c, m, "seed", "md.seed", 7, 0, 1L << 62));
   md.trajectory_every = get_int(c, m, "trajectory_every", "md.trajectory_every", 1, 1, 1L << 40);
   md.checkpoint_every = get_int(c, m, "checkpoint_every", "md.checkpoint_every", 10, 1, 1L << 40);
+  md.pdos_every = get_int(c, m, "pdos_every", "md.pdos_every", 0, 0, 1L << 40);
+  if (md.pdos_every > 0 && md.pdos_every % md.trajectory_every != 0)
+    c.fail("md.pdos_every", m.get("pdos_every")->source(),
+           "must be a multiple of md.trajectory_every (" + std::to_string(md.trajectory_every) +
+               "): the analysis takes each PDOS snapshot's positions from the trajectory frame of the same step");
   md.extrapolation_order = static_cast<int>(get_int(c, m, "extrapolation_order", "md.extrapolation_order", 3, -1, 8));
   if (const auto* ms = table_at(c, m, "masses", false)) {
     for (auto&& [k, v] : *ms) {
@@ -221,10 +226,21 @@ RunInput read_input(const std::string& path) {
     read_md(c, *m, in.md);
   }
   if (const auto* p = table_at(c, root, "pdos", false)) {
-    if (in.task != "scf") c.fail("[pdos] is only used with task = \"scf\"");
+    if (in.task != "scf" && in.task != "md") c.fail("[pdos] is only used with task = \"scf\" or \"md\" (with md.pdos_every)");
+    if (in.task == "md" && in.md.pdos_every == 0)
+      c.fail("[pdos] in an md input needs md.pdos_every > 0 (the steps whose band projections are stored in "
+             "trajectory.h5); remove [pdos] or set md.pdos_every");
     in.pdos = PdosInput{};
     read_pdos(c, *p, *in.pdos);
+    if (in.task == "md")
+      for (const char* key : {"energy_min", "energy_max"})
+        if (auto n = p->get(key))
+          c.fail(std::string("pdos.") + key, n->source(),
+                 "is not used with task = \"md\": the MD stores eigenvalues and weights, and megabar analyze builds "
+                 "the DOS on its own grid relative to each snapshot's VBM");
   }
+  if (in.task == "md" && in.md.pdos_every > 0 && !in.pdos)
+    c.fail("md.pdos_every needs a [pdos] table (at least pdos.empty_bands, the converged empty bands of every MD step)");
   if (const auto* r = table_at(c, root, "relax", false)) {
     if (in.task != "relax") c.fail("[relax] is only used with task = \"relax\"");
     check_keys(c, *r, "relax.", {"optimizer", "cell", "pressure", "force_tolerance", "stress_tolerance", "max_steps"});

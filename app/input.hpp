@@ -33,10 +33,11 @@ struct MdInput {
   long trajectory_every = 1;
   long checkpoint_every = 10;
   int extrapolation_order = 3;      // ASPC order (history of order + 2 steps)
+  long pdos_every = 0;              // > 0: band projections every this many steps into trajectory.h5 (needs [pdos])
   std::map<std::string, double> masses;  // element -> amu, overriding the standard atomic weights
 };
 
-// [pdos] (task = "scf"): projected density of states on pseudo-atomic orbitals (docs/pdos.md).
+// [pdos] (task = "scf", or "md" with md.pdos_every > 0): projected density of states on pseudo-atomic orbitals (docs/pdos.md).
 // Energies in Ha; energy_min/energy_max NaN when not given.
 struct PdosInput {
   int empty_bands = 0;            // converged empty bands added to the SCF (dft.extra_bands = max of both)

@@ -12,7 +12,9 @@
 #include "app/dft_provider.hpp"
 #include "app/scf_task.hpp"
 #include "app/signals.hpp"
+#include "dft/atomic_orbitals.hpp"
 #include "dft/elements.hpp"
+#include "dft/pdos.hpp"
 #include "dft/units.hpp"
 #include "kernels/fft.hpp"
 #include "md/checkpoint.hpp"
@@ -94,6 +96,7 @@ struct RunRecord {
   long scf_iterations_total = 0, steps_counted = 0;
   long frames = 0;
   std::uint64_t extxyz_bytes = 0;
+  long pdos_snapshots = 0;  // rows of /pdos in trajectory.h5 (md.pdos_every)
 };
 
 md::StateArrays pack_record(const RunRecord& r) {
@@ -103,6 +106,7 @@ md::StateArrays pack_record(const RunRecord& r) {
   a.words["steps_counted"] = {static_cast<std::uint64_t>(r.steps_counted)};
   a.words["trajectory_frames"] = {static_cast<std::uint64_t>(r.frames)};
   a.words["trajectory_extxyz_bytes"] = {r.extxyz_bytes};
+  a.words["trajectory_pdos_snapshots"] = {static_cast<std::uint64_t>(r.pdos_snapshots)};
   return a;
 }
 
@@ -113,7 +117,54 @@ RunRecord unpack_record(const md::StateArrays& a) {
   r.steps_counted = static_cast<long>(a.word("steps_counted").at(0));
   r.frames = static_cast<long>(a.word("trajectory_frames").at(0));
   r.extxyz_bytes = a.word("trajectory_extxyz_bytes").at(0);
+  // Checkpoints written before md.pdos_every existed hold no PDOS count: none were stored.
+  if (a.words.count("trajectory_pdos_snapshots")) r.pdos_snapshots = static_cast<long>(a.word("trajectory_pdos_snapshots").at(0));
   return r;
+}
+
+// Band projections of the current step (md.pdos_every; docs/trajectory.md, "/pdos"). The pseudo-atoms
+// (the orbitals projected on) depend only on the species and the functional: solved once per run.
+md::PdosSnapshot pdos_snapshot(const RunInput& in, const dft::Atoms& atoms0, const md::MdState& state,
+                               const DftForceProvider& provider, std::vector<dft::PseudoAtom>& pseudo_atoms) {
+  dft::Atoms atoms = atoms0;
+  atoms.structure = state.structure;
+  if (pseudo_atoms.empty())
+    for (const auto& pp : atoms.species) {
+      dft::AtomOptions ao;
+      ao.xc = in.scf.xc;
+      pseudo_atoms.push_back(dft::solve_pseudo_atom(pp, ao));
+    }
+  const dft::ScfResult& scf = provider.last();
+  const dft::Basis& basis = provider.basis();
+  const auto orbitals = dft::atomic_orbital_vectors(basis, atoms, pseudo_atoms);
+  const auto proj = dft::project_bands(basis, orbitals, scf.state.X, scf.n_bands);
+  const std::vector<double> eig(scf.eigenvalues.begin(), scf.eigenvalues.begin() + scf.n_bands);
+  dft::PdosOptions opt;
+  opt.sigma = in.pdos->broadening;
+  opt.step = in.pdos->energy_step;
+  opt.ec_window = in.pdos->ec_window;
+  opt.e_min = eig.front();  // the broadened curves are not stored: a two-point grid keeps them cheap
+  opt.e_max = eig.front() + opt.step;
+  const dft::PdosResult r = dft::accumulate_pdos(atoms, pseudo_atoms, eig, scf.n_occupied, proj, opt);
+  md::PdosSnapshot p;
+  p.step = state.step;
+  p.time = state.time;
+  p.eigenvalues = eig;
+  p.n_occupied = scf.n_occupied;
+  for (const auto& a : r.atom_l_weights) p.n_l = std::max(p.n_l, static_cast<int>(a.size()));
+  const std::size_t natoms = atoms.structure.size(), nb = eig.size(), L = static_cast<std::size_t>(p.n_l);
+  p.weights.assign(nb * natoms * L, 0.0f);
+  for (std::size_t a = 0; a < natoms; ++a)
+    for (std::size_t l = 0; l < r.atom_l_weights[a].size(); ++l)
+      for (std::size_t n = 0; n < nb; ++n) p.weights[(n * natoms + a) * L + l] = static_cast<float>(r.atom_l_weights[a][l][n]);
+  p.vbm = r.vbm;
+  p.cbm = r.cbm;
+  p.spilling_occupied = r.spilling_occupied;
+  p.spilling_all = r.spilling_all;
+  p.broadening = in.pdos->broadening;
+  p.energy_step = in.pdos->energy_step;
+  p.ec_window = in.pdos->ec_window;
+  return p;
 }
 
 // Where measured FFT plans are kept between runs: $MEGABAR_FFT_PLAN_CACHE ("" or "off": nowhere), else
@@ -191,7 +242,7 @@ int run_md_task(const RunInput& in, bool restart) {
       throw std::invalid_argument(checkpoint_path.string() + " holds other atoms than " + in.structure_file);
     provider.restore_state(ck.provider);
     record = unpack_record(ck.run);
-    md::ResumeInfo resume{record.frames, record.extxyz_bytes};
+    md::ResumeInfo resume{record.frames, record.extxyz_bytes, record.pdos_snapshots};
     trajectory = std::make_unique<md::TrajectoryWriter>(out.string(), atoms.structure.symbols, &resume);
     fmt::print("megabar md: continuing from step {} ({}) to {}\n", state.step, checkpoint_path.string(), in.md.steps);
   } else {
@@ -215,6 +266,9 @@ int run_md_task(const RunInput& in, bool restart) {
 
   fmt::print("megabar md ({}): {} atoms, dt {:.3f} fs, {} steps, ecut {:.1f} Ry, ASPC order {}\n", ensemble, natoms,
              opt.timestep / fs_, in.md.steps, in.ecut / units::rydberg, in.md.extrapolation_order);
+  if (in.md.pdos_every > 0)
+    fmt::print("  PDOS every {} steps into trajectory.h5:/pdos ({} bands: {} empty ones converged at every step)\n",
+               in.md.pdos_every, static_cast<int>(std::round(atoms.n_electrons())) / 2 + in.scf.extra_bands, in.scf.extra_bands);
   if (opt.ensemble != md::MdOptions::Ensemble::nve)
     fmt::print("  target T {:.1f} K ({}, tau {:.1f} fs){}\n", opt.temperature, in.md.thermostat, opt.thermostat_time / fs_,
                opt.ensemble == md::MdOptions::Ensemble::npt
@@ -245,9 +299,23 @@ int run_md_task(const RunInput& in, bool restart) {
     provider.save_state(ck.provider);
     record.frames = trajectory->frames();
     record.extxyz_bytes = trajectory->extxyz_bytes();
+    record.pdos_snapshots = trajectory->pdos_snapshots();
     ck.run = pack_record(record);
     ck.created_by_input = in.path;
     md::write_checkpoint(checkpoint_path.string(), ck);
+  };
+
+  std::vector<dft::PseudoAtom> pseudo_atoms;  // solved at the first PDOS snapshot
+  double pdos_seconds = 0;
+  auto store_pdos = [&]() {
+    if (in.md.pdos_every <= 0 || state.step % in.md.pdos_every != 0) return;
+    const auto t0 = clock_type::now();
+    try {
+      trajectory->append_pdos(pdos_snapshot(in, atoms, state, provider, pseudo_atoms));
+    } catch (const std::invalid_argument& e) {
+      throw std::invalid_argument(in.path + ": [pdos] at step " + std::to_string(state.step) + ": " + e.what());
+    }
+    pdos_seconds += std::chrono::duration<double>(clock_type::now() - t0).count();
   };
 
   if (!restart) {
@@ -261,6 +329,7 @@ int run_md_task(const RunInput& in, bool restart) {
     record.conserved_start = f.conserved_energy;
     save_fft_plan_cache(plan_cache);
     trajectory->append(f);
+    store_pdos();
     write_line(f, std::chrono::duration<double>(clock_type::now() - t0).count(), NAN);
     save_checkpoint();
   }
@@ -290,6 +359,7 @@ int run_md_task(const RunInput& in, bool restart) {
     ++record.steps_counted;
     const md::Frame f = frame_of(state, opt, provider.last_iterations());
     if (state.step % in.md.trajectory_every == 0) trajectory->append(f);
+    store_pdos();
     write_line(f, secs, session_seconds / session_steps * (in.md.steps - state.step));
     if (state.step % in.md.checkpoint_every == 0 || state.step == in.md.steps) save_checkpoint();
   }
@@ -312,6 +382,12 @@ int run_md_task(const RunInput& in, bool restart) {
              {"seconds_per_step_this_session", session_steps ? session_seconds / session_steps : 0.0},
              {"final_structure", "final.extxyz"},
              {"trajectory", {"trajectory.h5", "trajectory.extxyz"}}};
+  if (in.md.pdos_every > 0)
+    j["md"]["pdos"] = {{"every", in.md.pdos_every},
+                       {"snapshots", trajectory->pdos_snapshots()},
+                       {"empty_bands", in.scf.extra_bands},
+                       {"seconds_this_session", pdos_seconds},
+                       {"stored_in", "trajectory.h5:/pdos"}};
   write_atomically(out / "results.json", j.dump(1) + "\n");
   fmt::print("\n  MD finished: {} steps, {:.1f} SCF iterations per step, conserved-energy drift {:.3e} Ha/atom, {:.1f} s\n",
              state.step, record.steps_counted ? double(record.scf_iterations_total) / record.steps_counted : 0.0,

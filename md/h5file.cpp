@@ -78,11 +78,13 @@ namespace {
 
 template <class T> hid_t native_type();
 template <> hid_t native_type<double>() { return H5T_NATIVE_DOUBLE; }
+template <> hid_t native_type<float>() { return H5T_NATIVE_FLOAT; }
 template <> hid_t native_type<std::int64_t>() { return H5T_NATIVE_INT64; }
 template <> hid_t native_type<std::uint64_t>() { return H5T_NATIVE_UINT64; }
 
 template <class T> const char* type_name();
 template <> const char* type_name<double>() { return "64-bit floats"; }
+template <> const char* type_name<float>() { return "32-bit floats"; }
 template <> const char* type_name<std::int64_t>() { return "64-bit signed integers"; }
 template <> const char* type_name<std::uint64_t>() { return "64-bit unsigned integers"; }
 
@@ -337,6 +339,7 @@ void File::close() {
   template Dataset Group::create_dataset<T>(const std::string&, const Shape&);             \
   template Dataset Group::create_rows_dataset<T>(const std::string&, const Shape&);
 MEGABAR_H5_INSTANTIATE(double)
+MEGABAR_H5_INSTANTIATE(float)
 MEGABAR_H5_INSTANTIATE(std::int64_t)
 MEGABAR_H5_INSTANTIATE(std::uint64_t)
 #undef MEGABAR_H5_INSTANTIATE

@@ -3,7 +3,7 @@
 // Every failure becomes a std::runtime_error naming the file and the object ("run.h5:/md/reals/v: ...")
 // with HDF5's own innermost message appended; HDF5's printing of its error stack is switched off.
 //
-// Element types: double, std::int64_t, std::uint64_t. Reads insist on the stored type being exactly the
+// Element types: double, float, std::int64_t, std::uint64_t. Reads insist on the stored type being exactly the
 // requested one (no silent HDF5 conversion), so what is read is what was written, bit for bit.
 #pragma once
 #include <hdf5.h>

@@ -94,7 +94,7 @@ void TrajectoryWriter::resume_from(const ResumeInfo& resume) {
     problem = "it does not exist";
   } else {
     try {
-      h5_ = H5mdTrajectory::resume(h5_path_, symbols_, resume.frames);
+      h5_ = H5mdTrajectory::resume(h5_path_, symbols_, resume.frames, resume.pdos_snapshots);
     } catch (const std::exception& e) {
       problem = e.what();
     }
@@ -143,6 +143,15 @@ void TrajectoryWriter::rebuild_h5(const ResumeInfo& resume) {
       throw std::runtime_error(extxyz_path_ + ": its first " + std::to_string(resume.extxyz_bytes) + " bytes hold " +
                                std::to_string(n) + " frames, but the checkpoint records " +
                                std::to_string(resume.frames));
+    if (resume.pdos_snapshots > 0) {  // trajectory.extxyz does not hold them: from the damaged file, if readable
+      try {
+        h5_->copy_pdos_from(h5_path_ + ".damaged", resume.pdos_snapshots);
+      } catch (const std::exception& e) {
+        h5_->truncate_pdos(0);
+        std::fprintf(stderr, "megabar: warning: the %ld PDOS snapshots of %s could not be recovered (%s); /pdos starts again "
+                     "with the next snapshot\n", resume.pdos_snapshots, h5_path_.c_str(), e.what());
+      }
+    }
     h5_->flush();
   } catch (...) {
     h5_.reset();
@@ -170,6 +179,13 @@ void TrajectoryWriter::append(const Frame& frame) {
     throw;
   }
   ++frames_;
+}
+
+long TrajectoryWriter::pdos_snapshots() const { return h5_->pdos_snapshots(); }
+
+void TrajectoryWriter::append_pdos(const PdosSnapshot& snapshot) {
+  h5_->append_pdos(snapshot);  // cuts /pdos back itself on failure
+  h5_->flush();
 }
 
 void TrajectoryWriter::sync() {

@@ -34,10 +34,26 @@ struct Frame {
   int scf_iterations = 0;
 };
 
+// The band projections of one MD step (md.pdos_every; docs/trajectory.md, "/pdos"): stored in
+// trajectory.h5 only (group /pdos), not in trajectory.extxyz.
+struct PdosSnapshot {
+  long step = 0;
+  double time = 0;                  // a.u. of time
+  std::vector<double> eigenvalues;  // eps_n (Ha), n_bands = occupied + empty bands
+  int n_occupied = 0;               // bands n < n_occupied hold 2 electrons, the others none
+  int n_l = 0;                      // l channels (lmax + 1)
+  std::vector<float> weights;       // W_{a,l,n} = sum_m |<phi~_{a,l,m}|psi_n>|^2 at [(n * natoms + a) * n_l + l]
+  double vbm = 0, cbm = 0;          // Ha (cbm NaN without empty bands)
+  double spilling_occupied = 0, spilling_all = 0;
+  // The run's [pdos] settings (Ha), kept as attributes of /pdos: defaults for the analysis.
+  double broadening = 0, energy_step = 0, ec_window = 0;
+};
+
 // Where the trajectory stood at the last checkpoint.
 struct ResumeInfo {
   long frames = 0;
   std::uint64_t extxyz_bytes = 0;
+  long pdos_snapshots = 0;  // rows of /pdos in trajectory.h5
 };
 
 inline constexpr const char* trajectory_h5_name = "trajectory.h5";
@@ -50,9 +66,12 @@ class TrajectoryWriter {
  public:
   // `symbols`: the atoms, in order. Without `resume`, new files replace old ones (the directory is created
   // when missing). With `resume`, trajectory.extxyz is cut back to resume->extxyz_bytes and
-  // trajectory.h5 to resume->frames frames; a trajectory.h5 that cannot be opened or does not fit is moved
+  // trajectory.h5 to resume->frames frames and resume->pdos_snapshots PDOS snapshots; a trajectory.h5 that
+  // cannot be opened or does not fit is moved
   // to trajectory.h5.damaged and rebuilt from trajectory.extxyz. Throws std::runtime_error naming the file
   // when trajectory.extxyz is shorter than the checkpoint says or does not hold resume->frames frames.
+  // A rebuilt trajectory.h5 takes its /pdos rows from the damaged file when they can still be read there
+  // (trajectory.extxyz does not hold them); otherwise they are lost, with a warning on stderr.
   TrajectoryWriter(const std::string& directory, const std::vector<std::string>& symbols, const ResumeInfo* resume);
   ~TrajectoryWriter();
   TrajectoryWriter(const TrajectoryWriter&) = delete;
@@ -62,10 +81,14 @@ class TrajectoryWriter {
   // when the frame's atoms do not match `symbols`; on an I/O failure both files are cut back to the frames
   // before and std::runtime_error is thrown.
   void append(const Frame& frame);
+  // Appends one PDOS snapshot to trajectory.h5 (/pdos, created by the first one; every later one must
+  // have the same bands, atoms and l channels). On failure /pdos is cut back and std::runtime_error thrown.
+  void append_pdos(const PdosSnapshot& snapshot);
   // Makes both files durable (fsync), e.g. before a checkpoint records frames() and extxyz_bytes().
   void sync();
 
   long frames() const { return frames_; }
+  long pdos_snapshots() const;
   std::uint64_t extxyz_bytes() const;
   bool rebuilt_h5() const { return rebuilt_h5_; }  // whether the constructor rebuilt trajectory.h5
 

@@ -96,6 +96,12 @@ h5::Group make_groups(h5::File& file, const std::string& path) {
   return file.open_group(path);
 }
 
+// /pdos: value datasets after step and time (docs/trajectory.md). Indices into pdos_ are 2 + position here.
+enum PdosValue { kEigenvalues, kWeights, kNOccupied, kVbm, kCbm, kSpillingOccupied, kSpillingAll, kPdosValueCount };
+constexpr const char* kPdosGroups[kPdosValueCount] = {"eigenvalues", "weights", "n_occupied", "vbm", "cbm",
+                                                      "spilling_occupied", "spilling_all_bands"};
+constexpr const char* kLNames[] = {"s", "p", "d", "f"};
+
 }  // namespace
 
 H5mdTrajectory::H5mdTrajectory(h5::File file, std::size_t natoms) : file_(std::move(file)), natoms_(natoms) {}
@@ -130,7 +136,8 @@ std::unique_ptr<H5mdTrajectory> H5mdTrajectory::create(const std::string& path,
 }
 
 std::unique_ptr<H5mdTrajectory> H5mdTrajectory::resume(const std::string& path,
-                                                       const std::vector<std::string>& symbols, long frames) {
+                                                       const std::vector<std::string>& symbols, long frames,
+                                                       long pdos_snapshots) {
   h5::File file = h5::File::open(path, true);
   if (file.open_group("h5md").read_int_array_attribute("version") != std::vector<std::int64_t>{1, 1})
     file.fail("is not an H5MD 1.1 file");
@@ -140,8 +147,135 @@ std::unique_ptr<H5mdTrajectory> H5mdTrajectory::resume(const std::string& path,
   t->open_datasets();
   t->check_shapes(frames);
   t->truncate(frames);
+  if (pdos_snapshots > 0 && !t->file_.contains("pdos/eigenvalues/value"))
+    t->file_.fail("has no /pdos group, but the checkpoint records " + std::to_string(pdos_snapshots) + " PDOS snapshots");
+  if (t->file_.contains("pdos/eigenvalues/value")) {
+    t->open_pdos();
+    for (const auto& d : t->pdos_) {
+      if (d.rows() < static_cast<hsize_t>(pdos_snapshots))
+        d.fail("holds " + std::to_string(d.rows()) + " PDOS snapshots, the checkpoint records " + std::to_string(pdos_snapshots));
+    }
+    if (pdos_snapshots > 0) {  // the last recorded row of each dataset can be read
+      t->pdos_[0].read_rows<std::int64_t>(pdos_snapshots - 1, 1);
+      t->pdos_[2 + kWeights].read_rows<float>(pdos_snapshots - 1, 1);
+      t->pdos_[2 + kNOccupied].read_rows<std::int64_t>(pdos_snapshots - 1, 1);
+      for (int v : {kEigenvalues, kVbm, kCbm, kSpillingOccupied, kSpillingAll}) t->pdos_[2 + v].read_rows<double>(pdos_snapshots - 1, 1);
+      t->pdos_[1].read_rows<double>(pdos_snapshots - 1, 1);
+    }
+    t->truncate_pdos(pdos_snapshots);
+  }
   t->flush();
   return t;
+}
+
+void H5mdTrajectory::open_pdos() {
+  pdos_.clear();
+  pdos_.push_back(file_.open_dataset("pdos/eigenvalues/step"));
+  pdos_.push_back(file_.open_dataset("pdos/eigenvalues/time"));
+  for (const char* g : kPdosGroups) pdos_.push_back(file_.open_dataset(std::string("pdos/") + g + "/value"));
+}
+
+void H5mdTrajectory::append_pdos(const PdosSnapshot& p) {
+  const hsize_t nb = p.eigenvalues.size(), L = static_cast<hsize_t>(p.n_l);
+  if (nb == 0 || L == 0 || L > 4 || p.weights.size() != nb * natoms_ * L)
+    file_.fail("a PDOS snapshot of step " + std::to_string(p.step) + " does not have " + std::to_string(nb) + " x " +
+               std::to_string(natoms_) + " x " + std::to_string(L) + " weights");
+  if (pdos_.empty()) {
+    h5::Group g = make_groups(file_, "pdos");
+    std::vector<std::string> l_names(kLNames, kLNames + L);
+    g.write_string_array_attribute("l_channels", l_names);
+    g.write_double_attribute("broadening_eV", p.broadening * units::hartree_in_ev);
+    g.write_double_attribute("energy_step_eV", p.energy_step * units::hartree_in_ev);
+    g.write_double_attribute("ec_window_eV", p.ec_window * units::hartree_in_ev);
+    g.write_string_attribute("what", "Kohn-Sham eigenvalues and projections on Loewdin-orthonormalised pseudo-atomic "
+                             "orbitals every md.pdos_every steps (docs/trajectory.md, docs/pdos.md)", h5::StringKind::variable);
+    h5::Group eig = g.create_group("eigenvalues");
+    const h5::Dataset step = eig.create_rows_dataset<std::int64_t>("step", {});
+    h5::Dataset time = eig.create_rows_dataset<double>("time", {});
+    time.write_string_attribute("unit", "ps", h5::StringKind::variable);
+    for (int v = 0; v < kPdosValueCount; ++v) {
+      h5::Group created = v == kEigenvalues ? g.open_group("eigenvalues") : g.create_group(kPdosGroups[v]);
+      h5::Group& vg = created;
+      h5::Dataset value = v == kWeights     ? vg.create_rows_dataset<float>("value", {nb, natoms_, L})
+                          : v == kNOccupied ? vg.create_rows_dataset<std::int64_t>("value", {})
+                          : v == kEigenvalues ? vg.create_rows_dataset<double>("value", {nb})
+                                              : vg.create_rows_dataset<double>("value", {});
+      if (v == kEigenvalues || v == kVbm || v == kCbm) value.write_string_attribute("unit", "eV", h5::StringKind::variable);
+      if (v == kEigenvalues) continue;
+      vg.link(step, "step");
+      vg.link(time, "time");
+    }
+    open_pdos();
+  }
+  if (pdos_[2 + kWeights].shape() != h5::Shape{pdos_[2 + kWeights].rows(), nb, natoms_, L})
+    pdos_[2 + kWeights].fail("a PDOS snapshot of step " + std::to_string(p.step) + " has other bands or l channels than the first");
+  const long before = pdos_snapshots();
+  try {
+    const double ev = units::hartree_in_ev;
+    pdos_[0].append_row(std::vector<std::int64_t>{p.step});
+    pdos_[1].append_row(std::vector<double>{p.time * ps_per_au});
+    std::vector<double> eig(p.eigenvalues);
+    for (double& e : eig) e *= ev;
+    pdos_[2 + kEigenvalues].append_row(eig);
+    pdos_[2 + kWeights].append_row(p.weights);
+    pdos_[2 + kNOccupied].append_row(std::vector<std::int64_t>{p.n_occupied});
+    pdos_[2 + kVbm].append_row(std::vector<double>{p.vbm * ev});
+    pdos_[2 + kCbm].append_row(std::vector<double>{p.cbm * ev});
+    pdos_[2 + kSpillingOccupied].append_row(std::vector<double>{p.spilling_occupied});
+    pdos_[2 + kSpillingAll].append_row(std::vector<double>{p.spilling_all});
+  } catch (...) {
+    try {
+      truncate_pdos(before);
+    } catch (...) {
+    }
+    throw;
+  }
+}
+
+void H5mdTrajectory::truncate_pdos(long snapshots) {
+  for (h5::Dataset& d : pdos_) d.resize_rows(static_cast<hsize_t>(snapshots));
+}
+
+void H5mdTrajectory::copy_pdos_from(const std::string& path, long snapshots) {
+  if (snapshots <= 0) return;
+  const h5::File old = h5::File::open(path, false);
+  const hsize_t n = static_cast<hsize_t>(snapshots);
+  auto rows = [&](const char* group, const char* name) {
+    h5::Dataset d = old.open_dataset(std::string("pdos/") + group + "/" + name);
+    if (d.rows() < n) d.fail("holds fewer PDOS snapshots than the checkpoint records");
+    return d;
+  };
+  const auto step = rows("eigenvalues", "step").read_rows<std::int64_t>(0, n);
+  const auto time = rows("eigenvalues", "time").read_rows<double>(0, n);
+  const auto eig = rows("eigenvalues", "value");
+  const auto w = rows("weights", "value");
+  const auto nocc = rows("n_occupied", "value").read_rows<std::int64_t>(0, n);
+  std::vector<std::vector<double>> scalars;
+  for (int v : {kVbm, kCbm, kSpillingOccupied, kSpillingAll}) scalars.push_back(rows(kPdosGroups[v], "value").read_rows<double>(0, n));
+  const h5::Group g = old.open_group("pdos");
+  const double ev = units::hartree_in_ev;
+  const h5::Shape ws = w.shape();
+  if (ws.size() != 4 || ws[2] != natoms_) w.fail("does not have the shape of this run's PDOS weights");
+  const std::size_t nb = ws[1], L = ws[3];
+  for (hsize_t k = 0; k < n; ++k) {
+    PdosSnapshot p;
+    p.step = step[k];
+    p.time = time[k] / ps_per_au;
+    p.eigenvalues = eig.read_rows<double>(k, 1);
+    for (double& e : p.eigenvalues) e /= ev;
+    p.n_occupied = static_cast<int>(nocc[k]);
+    p.n_l = static_cast<int>(L);
+    p.weights = w.read_rows<float>(k, 1);
+    p.vbm = scalars[0][k] / ev;
+    p.cbm = scalars[1][k] / ev;
+    p.spilling_occupied = scalars[2][k];
+    p.spilling_all = scalars[3][k];
+    p.broadening = g.read_double_attribute("broadening_eV") / ev;
+    p.energy_step = g.read_double_attribute("energy_step_eV") / ev;
+    p.ec_window = g.read_double_attribute("ec_window_eV") / ev;
+    if (p.eigenvalues.size() != nb) eig.fail("does not match the PDOS weights");
+    append_pdos(p);
+  }
 }
 
 void H5mdTrajectory::open_datasets() {
@@ -184,7 +318,7 @@ void H5mdTrajectory::append(const Frame& frame) {
   }
 }
 
-void H5mdTrajectory::truncate(long frames) {
+void H5mdTrajectory::truncate(long frames) {  // frames only; /pdos has its own count (truncate_pdos)
   step_->resize_rows(static_cast<hsize_t>(frames));
   time_->resize_rows(static_cast<hsize_t>(frames));
   for (h5::Dataset& d : values_) d.resize_rows(static_cast<hsize_t>(frames));

@@ -8,6 +8,8 @@
 //     position           step int64 [frames], time float64 [frames] ps, value [frames][N][3] nm
 //     velocity           value [frames][N][3] nm ps-1
 //     force              value [frames][N][3] kJ mol-1 nm-1
+//   pdos                 (md.pdos_every > 0) eigenvalues, weights, n_occupied, vbm, cbm, spilling_occupied,
+//                        spilling_all_bands: step, time and value [snapshots][...] each (docs/trajectory.md)
 //   observables          potential_energy, kinetic_energy, total_energy, conserved_energy (eV),
 //                        temperature (K), pressure (GPa), scf_iterations (int64): value [frames]
 //
@@ -32,10 +34,16 @@ class H5mdTrajectory {
   // An existing file, cut back to `frames` frames. Throws std::runtime_error naming the file when it cannot
   // be opened, is not laid out as create() lays it out for these atoms, or holds fewer frames.
   static std::unique_ptr<H5mdTrajectory> resume(const std::string& path, const std::vector<std::string>& symbols,
-                                                long frames);
+                                                long frames, long pdos_snapshots = 0);
 
   void append(const Frame& frame);  // one row in every dataset (call flush() to hand it to the OS)
   void truncate(long frames);
+  void append_pdos(const PdosSnapshot& snapshot);  // creates /pdos with the first snapshot
+  void truncate_pdos(long snapshots);
+  long pdos_snapshots() const { return pdos_.empty() ? 0 : static_cast<long>(pdos_[0].rows()); }
+  // Copies the first `snapshots` rows of /pdos from another file of the same atoms (a damaged
+  // trajectory.h5 being rebuilt). Throws std::runtime_error when they cannot be read.
+  void copy_pdos_from(const std::string& path, long snapshots);
   void flush() { file_.flush(); }
   long frames() const { return static_cast<long>(step_->rows()); }
 
@@ -48,6 +56,8 @@ class H5mdTrajectory {
   std::size_t natoms_;
   std::optional<h5::Dataset> step_, time_;
   std::vector<h5::Dataset> values_;  // in the order of the series table in trajectory_h5md.cpp
+  std::vector<h5::Dataset> pdos_;    // /pdos: step, time, then the value datasets in kPdosValues order
+  void open_pdos();
 };
 
 }  // namespace megabar::md

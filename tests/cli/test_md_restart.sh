@@ -9,7 +9,10 @@
 #   1. an uninterrupted run of N steps (the reference);
 #   2. a run stopped by md.steps after a few steps, then `--restart` with md.steps = N;
 #   3. a run stopped by SIGTERM (exit 75, checkpoint written), then `--restart`;
-#   4. a run killed with SIGKILL at a random moment (repeated), then `--restart`.
+#   4. a run killed with SIGKILL at a random moment (repeated), then `--restart`;
+#   5. with md.pdos_every = 1 (band projections in trajectory.h5:/pdos every step, 4 empty bands): killed
+#      with SIGKILL at random moments and continued, /pdos must hold every step once and the same numbers
+#      (compared through `megabar analyze`'s "pdos" section).
 # Each continued run must reproduce the reference trajectory.extxyz byte for byte (positions, velocities,
 # forces and energies printed to round-trip precision), and trajectory.h5 must hold the same frames.
 # Also: --restart without a checkpoint, and with another ensemble, fail with a clear message.
@@ -156,7 +159,54 @@ for trial in 1 2 3; do
   same_trajectory "$d" "kill -9 (trial $trial), continued"
 done
 
-# 5. Clear refusals.
+# 5. PDOS snapshots (md.pdos_every): cut back with the frames on resume, none lost or doubled.
+pdos_input() {  # DIR STEPS
+  input "$1" "$2" nvt
+  sed -i 's/^checkpoint_every = 2$/checkpoint_every = 2\npdos_every = 1/' "$1/md.toml"
+  printf '[pdos]\nempty_bands = 4\n' >> "$1/md.toml"
+}
+P=8
+pdos_input "$work/pref" $P
+(cd "$work/pref" && "$megabar" run md.toml > run.log 2>&1 && "$megabar" analyze out/trajectory.h5 --output ana > ana.log 2>&1) \
+  || { cat "$work/pref/run.log" "$work/pref/ana.log" >&2; fail "pdos reference run"; }
+for trial in 1 2; do
+  d="$work/pkill$trial"
+  pdos_input "$d" $P
+  (cd "$d" && exec "$megabar" run md.toml > run1.log 2>&1) &
+  pid=$!
+  if [[ $trial -eq 1 ]]; then  # once step 3 is logged: its frame and snapshot are past the checkpoint of step 2
+    for _ in $(seq 1 600); do
+      grep -q "^ *3 " "$d/out/md.log" 2>/dev/null && break
+      sleep 0.05
+    done
+  else
+    sleep "$(python3 -c "import random; random.seed($trial * 104729 + $$); print(round(random.uniform(1.0, 6.0), 2))")"
+  fi
+  kill -KILL $pid 2>/dev/null
+  wait $pid 2>/dev/null
+  if [[ $trial -eq 1 ]]; then  # /pdos holds snapshots after the checkpoint's count (3: steps 0-2), which the restart must drop
+    (cd "$d" && "$megabar" analyze out/trajectory.h5 --output ana-killed > /dev/null 2>&1)
+    python3 -c "import json,sys; n=json.load(open(sys.argv[1]))['pdos']['snapshots']; print('  pdos: killed with', n, 'snapshots stored'); sys.exit(0 if n >= 4 else 1)" \
+      "$d/ana-killed/analysis.json" || fail "pdos (trial 1): expected at least 4 snapshots before the restart"
+  fi
+  if [[ -f "$d/out/checkpoint.h5" ]]; then
+    (cd "$d" && "$megabar" run md.toml --restart > run2.log 2>&1) || { cat "$d/run2.log" >&2; fail "pdos: restart after kill -9 (trial $trial)"; continue; }
+  else
+    (cd "$d" && "$megabar" run md.toml > run2.log 2>&1) || fail "pdos: rerun after an early kill -9 (trial $trial)"
+  fi
+  cmp -s "$work/pref/out/trajectory.extxyz" "$d/out/trajectory.extxyz" || fail "pdos (trial $trial): trajectory.extxyz differs"
+  (cd "$d" && "$megabar" analyze out/trajectory.h5 --output ana > ana.log 2>&1) || { cat "$d/ana.log" >&2; fail "pdos: analyze (trial $trial)"; continue; }
+  python3 - "$work/pref/ana/analysis.json" "$d/ana/analysis.json" $P <<'PYEOF' && echo "ok: pdos_every, kill -9 (trial $trial), continued" || fail "pdos (trial $trial): /pdos differs from the uninterrupted run"
+import json, sys
+ref, got, n = json.load(open(sys.argv[1]))["pdos"], json.load(open(sys.argv[2]))["pdos"], int(sys.argv[3])
+assert ref["steps"] == list(range(n + 1)), ref["steps"]
+assert got["steps"] == ref["steps"], got["steps"]
+assert got == ref
+assert abs(sum(ref["total"]) * (ref["energies_eV"][1] - ref["energies_eV"][0]) - 2 * ref["n_bands"]) < 1e-6
+PYEOF
+done
+
+# 6. Clear refusals.
 input "$work/none" $N
 (cd "$work/none" && "$megabar" run md.toml --restart > run.log 2>&1)
 [[ $? -ne 0 ]] && grep -q "no checkpoint" "$work/none/run.log" || fail "--restart without a checkpoint must fail clearly"

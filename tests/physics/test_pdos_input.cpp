@@ -107,3 +107,34 @@ TEST(PdosInput, ErrorsNameTheKey) {
 }
 
 }  // namespace
+
+namespace {
+
+const char* kMd = "[md]\nensemble = \"nve\"\ntimestep = \"1 fs\"\nsteps = 4\ninitial_temperature = \"300 K\"\n";
+
+TEST(PdosInput, MdPdosEveryNeedsPdosAndSetsTheEmptyBands) {
+  const auto off = read_input(write_input("m0.toml", "md", kMd));
+  EXPECT_EQ(off.md.pdos_every, 0);
+  EXPECT_FALSE(off.pdos.has_value());
+  const auto on = read_input(write_input("m1.toml", "md", std::string(kMd) + "pdos_every = 5\n[pdos]\nempty_bands = 12\nbroadening = \"0.1 eV\"\n"));
+  EXPECT_EQ(on.md.pdos_every, 5);
+  ASSERT_TRUE(on.pdos.has_value());
+  EXPECT_EQ(on.scf.extra_bands, 12);  // converged at every MD step
+  EXPECT_NEAR(on.pdos->broadening, 0.1 * megabar::units::ev, 1e-15);
+
+  auto has = [](const std::string& error, const std::string& what) {
+    return error.find(what) != std::string::npos;
+  };
+  EXPECT_TRUE(has(error_of(write_input("m2.toml", "md", std::string(kMd) + "[pdos]\nempty_bands = 12\n")),
+                  "[pdos] in an md input needs md.pdos_every > 0"));
+  EXPECT_TRUE(has(error_of(write_input("m3.toml", "md", std::string(kMd) + "pdos_every = 5\n")),
+                  "md.pdos_every needs a [pdos] table"));
+  EXPECT_TRUE(has(error_of(write_input("m4.toml", "md", std::string(kMd) + "trajectory_every = 2\npdos_every = 5\n[pdos]\nempty_bands = 4\n")),
+                  "md.pdos_every"));
+  EXPECT_TRUE(has(error_of(write_input("m5.toml", "md", std::string(kMd) + "pdos_every = 2\n[pdos]\nempty_bands = 4\nenergy_min = \"-5 eV\"\n")),
+                  "pdos.energy_min"));
+  EXPECT_TRUE(has(error_of(write_input("m6.toml", "md", std::string(kMd) + "pdos_every = -1\n[pdos]\nempty_bands = 4\n")),
+                  "md.pdos_every"));
+}
+
+}  // namespace
