@@ -227,11 +227,11 @@ RunInput read_input(const std::string& path) {
   }
   if (const auto* p = table_at(c, root, "pdos", false)) {
     if (in.task != "scf" && in.task != "md") c.fail("[pdos] is only used with task = \"scf\" or \"md\" (with md.pdos_every)");
-    if (in.task == "md" && in.md.pdos_every == 0)
-      c.fail("[pdos] in an md input needs md.pdos_every > 0 (the steps whose band projections are stored in "
-             "trajectory.h5); remove [pdos] or set md.pdos_every");
-    in.pdos = PdosInput{};
-    read_pdos(c, *p, *in.pdos);
+    // In an md input [pdos] is read (and checked) whatever md.pdos_every says, but used only when it is > 0:
+    // a campaign's base input can hold it for the stages that switch the snapshots on.
+    PdosInput pdos;
+    read_pdos(c, *p, pdos);
+    if (in.task == "scf" || in.md.pdos_every > 0) in.pdos = pdos;
     if (in.task == "md")
       for (const char* key : {"energy_min", "energy_max"})
         if (auto n = p->get(key))

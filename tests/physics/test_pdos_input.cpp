@@ -125,8 +125,12 @@ TEST(PdosInput, MdPdosEveryNeedsPdosAndSetsTheEmptyBands) {
   auto has = [](const std::string& error, const std::string& what) {
     return error.find(what) != std::string::npos;
   };
-  EXPECT_TRUE(has(error_of(write_input("m2.toml", "md", std::string(kMd) + "[pdos]\nempty_bands = 12\n")),
-                  "[pdos] in an md input needs md.pdos_every > 0"));
+  // [pdos] without pdos_every (e.g. a campaign's base input): read and checked, but unused, and no
+  // empty bands are added to the MD's SCF.
+  const auto idle = read_input(write_input("m2.toml", "md", std::string(kMd) + "[pdos]\nempty_bands = 12\n"));
+  EXPECT_FALSE(idle.pdos.has_value());
+  EXPECT_EQ(idle.scf.extra_bands, 0);
+  EXPECT_TRUE(has(error_of(write_input("m2b.toml", "md", std::string(kMd) + "[pdos]\nempty_bands = -3\n")), "pdos.empty_bands"));
   EXPECT_TRUE(has(error_of(write_input("m3.toml", "md", std::string(kMd) + "pdos_every = 5\n")),
                   "md.pdos_every needs a [pdos] table"));
   EXPECT_TRUE(has(error_of(write_input("m4.toml", "md", std::string(kMd) + "trajectory_every = 2\npdos_every = 5\n[pdos]\nempty_bands = 4\n")),
