@@ -338,7 +338,12 @@ RunInput read_input(const std::string& path) {
   }
   in.output_directory = resolve(dir, out);
   if (const auto* p = table_at(c, root, "parallel", false)) {
-    check_keys(c, *p, "parallel.", {"threads", "fft_batch", "fft_planning"});
+    check_keys(c, *p, "parallel.", {"threads", "fft_batch", "fft_planning", "device_memory"});
+    if (p->get("device_memory")) {
+      in.device_memory = get_quantity(c, *p, "device_memory", "parallel.device_memory", Dimension::memory);
+      if (!(in.device_memory > 0))
+        c.fail("parallel.device_memory", p->get("device_memory")->source(), "must be positive, e.g. \"40 GiB\"");
+    }
     in.fft_planning = get_string(c, *p, "fft_planning", "parallel.fft_planning", std::string());
     if (!in.fft_planning.empty() && in.fft_planning != "measure" && in.fft_planning != "estimate")
       c.fail("parallel.fft_planning", p->get("fft_planning")->source(),

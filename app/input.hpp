@@ -59,6 +59,7 @@ struct RunInput {
   std::string output_directory;
   int threads = 0;   // 0: all hardware threads
   std::string fft_planning = "measure";  // | "estimate"
+  double device_memory = 0;  // bytes the run may use on the device; 0: what the device reports free
   // [relax] (task = "relax")
   std::string relax_optimizer = "bfgs";  // "bfgs" | "fire"
   bool relax_cell = false;

@@ -18,6 +18,7 @@
 #include "app/signals.hpp"
 #include "kernels/fft.hpp"
 #include "kernels/linalg.hpp"
+#include "kernels/memory.hpp"
 
 namespace {
 
@@ -87,6 +88,7 @@ int main(int argc, char** argv) {
     std::fprintf(stderr, "error: cannot initialise the compute backend: %s\n", e.what());
     return 1;
   }
+  megabar::kernels::start_memory_tracking();  // device memory and host<->device traffic, for results.json
   try {
     megabar::app::install_stop_handlers();  // MD and campaigns stop cleanly (checkpoint) on SIGTERM/SIGUSR1
     if (*campaign) {

@@ -9,6 +9,7 @@
 #include <filesystem>
 #include <fstream>
 
+#include "app/device_memory.hpp"
 #include "app/dft_provider.hpp"
 #include "app/scf_task.hpp"
 #include "app/signals.hpp"
@@ -17,6 +18,7 @@
 #include "dft/pdos.hpp"
 #include "dft/units.hpp"
 #include "kernels/fft.hpp"
+#include "kernels/memory.hpp"
 #include "md/checkpoint.hpp"
 #include "md/integrator.hpp"
 #include "md/md_state.hpp"
@@ -212,7 +214,8 @@ int run_md_task(const RunInput& in, bool restart) {
   const md::MdOptions opt = md_options(in.md, natoms);
   const std::string ensemble = md::ensemble_name(opt);
   check_output_directory(in);
-  (void)make_basis(in, atoms.structure.cell);  // input errors (e.g. a too small fft_grid) before any work
+  // Input errors (e.g. a too small fft_grid) and a run too large for the device, before any work.
+  check_device_memory(in, atoms, make_basis(in, atoms.structure.cell), in.md.extrapolation_order);
 
   DftForceProvider provider(in, atoms, /*compute_stress=*/true, in.md.extrapolation_order);  // >= -1
   if (std::getenv("MEGABAR_SCF_LOG"))  // diagnostics: every SCF iteration of every step
@@ -336,6 +339,7 @@ int run_md_task(const RunInput& in, bool restart) {
 
   double session_seconds = 0;
   long session_steps = 0;
+  const kernels::TransferCounts transfers_before = kernels::transfers();  // steps only, not the start-up
   int code = 0;
   while (state.step < in.md.steps) {
     if (stop_requested()) {
@@ -382,6 +386,11 @@ int run_md_task(const RunInput& in, bool restart) {
              {"seconds_per_step_this_session", session_steps ? session_seconds / session_steps : 0.0},
              {"final_structure", "final.extxyz"},
              {"trajectory", {"trajectory.h5", "trajectory.extxyz"}}};
+  if (session_steps > 0 && kernels::tracking_active()) {
+    const auto t = kernels::transfers();
+    j["memory"]["host_device_bytes_per_md_step"] = double(t.bytes() - transfers_before.bytes()) / session_steps;
+    j["memory"]["host_device_copies_per_md_step"] = double(t.copies() - transfers_before.copies()) / session_steps;
+  }
   if (in.md.pdos_every > 0)
     j["md"]["pdos"] = {{"every", in.md.pdos_every},
                        {"snapshots", trajectory->pdos_snapshots()},
@@ -392,6 +401,14 @@ int run_md_task(const RunInput& in, bool restart) {
   fmt::print("\n  MD finished: {} steps, {:.1f} SCF iterations per step, conserved-energy drift {:.3e} Ha/atom, {:.1f} s\n",
              state.step, record.steps_counted ? double(record.scf_iterations_total) / record.steps_counted : 0.0,
              (f.conserved_energy - record.conserved_start) / natoms, wall);
+  const auto& mem = j["memory"];
+  if (mem.contains("measured_peak_bytes") && mem.contains("predicted_peak_bytes"))
+    fmt::print("  device memory: peak {:.3f} GiB (predicted {:.3f} GiB){}\n", mem["measured_peak_bytes"].get<double>() / 1073741824.0,
+               mem["predicted_peak_bytes"].get<double>() / 1073741824.0,
+               mem.contains("host_device_bytes_per_md_step")
+                   ? fmt::format("; host<->device {:.1f} kB per step in {:.1f} copies",
+                                 mem["host_device_bytes_per_md_step"].get<double>() / 1e3, mem["host_device_copies_per_md_step"].get<double>())
+                   : std::string());
   return 0;
 }
 

@@ -8,6 +8,7 @@
 #include <filesystem>
 #include <fstream>
 
+#include "app/device_memory.hpp"
 #include "app/dft_provider.hpp"
 #include "app/scf_task.hpp"
 #include "dft/units.hpp"
@@ -22,7 +23,8 @@ int run_relax_task(const RunInput& in) {
   const dft::Atoms atoms = build_atoms(in);
   const fs::path out = in.output_directory;
   check_output_directory(in);
-  (void)make_basis(in, atoms.structure.cell);  // input errors (e.g. a too small fft_grid) before any work
+  // Input errors (e.g. a too small fft_grid) and a run too large for the device, before any work.
+  check_device_memory(in, atoms, make_basis(in, atoms.structure.cell));
   for (const char* f : {"relax.log", "relax_trajectory.extxyz", "final.extxyz"}) fs::remove(out / f);
 
   md::RelaxOptions opt;

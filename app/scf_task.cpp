@@ -11,6 +11,7 @@
 #include <set>
 #include <stdexcept>
 
+#include "app/device_memory.hpp"
 #include "dft/atoms.hpp"
 #include "dft/basis.hpp"
 #include "dft/scf.hpp"
@@ -135,6 +136,7 @@ nlohmann::ordered_json results_json(const RunInput& in, const dft::Basis& basis,
   timings["total"] = wall;
   for (auto& [name, s] : kernels::Timers::global().seconds()) timings[name] = s;
   j["timings_s"] = timings;
+  j["memory"] = memory_json();
   return j;
 }
 
@@ -255,6 +257,7 @@ int run_scf_task(const RunInput& in) {
   dft::Basis basis = make_basis(in, atoms.structure.cell);
   const auto grid = basis.fft_grid();
   check_output_directory(in);
+  check_device_memory(in, atoms, basis);
   {
     std::error_code ignored;  // an older run's PDOS must not outlive a failed or PDOS-less run
     fs::remove(fs::path(in.output_directory) / "pdos.json", ignored);

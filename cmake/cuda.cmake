@@ -7,7 +7,8 @@
 #
 # Defines:
 #   MEGABAR_KERNEL_BACKEND_SOURCES    the CUDA backend sources of kernels/ (absolute paths); they replace
-#                                     kernels/fft_fftw.cpp and kernels/linalg_host.cpp of the host build
+#                                     kernels/fft_fftw.cpp, kernels/linalg_host.cpp and kernels/memory_host.cpp
+#                                     of the host build
 #   MEGABAR_KERNEL_BACKEND_LIBRARIES  CUDA::cufft CUDA::cublas CUDA::cusolver CUDA::cudart
 #   MEGABAR_KERNEL_BACKEND            "cuda"
 # If megabar_kernels already exists, it also swaps the host backend sources of that target for the CUDA
@@ -48,7 +49,8 @@ get_filename_component(_megabar_cuda_root "${_megabar_cuda_root}" ABSOLUTE)
 set(MEGABAR_KERNEL_BACKEND "cuda")
 set(MEGABAR_KERNEL_BACKEND_SOURCES
     "${_megabar_cuda_root}/kernels/fft_cufft.cpp"
-    "${_megabar_cuda_root}/kernels/linalg_cuda.cpp")
+    "${_megabar_cuda_root}/kernels/linalg_cuda.cpp"
+    "${_megabar_cuda_root}/kernels/memory_cuda.cpp")
 set(MEGABAR_KERNEL_BACKEND_LIBRARIES CUDA::cufft CUDA::cublas CUDA::cusolver CUDA::cudart)
 
 # --- Kokkos 3.x + CUDA 13 workarounds ---------------------------------------------------------------------
@@ -115,8 +117,8 @@ endfunction()
 # --- megabar_kernels, if it exists already: CUDA backends in place of the host ones ------------------------
 if(TARGET megabar_kernels)
   get_target_property(_megabar_sources megabar_kernels SOURCES)
-  list(FILTER _megabar_sources EXCLUDE REGEX "(^|/)kernels/(fft_fftw|linalg_host)\\.cpp$")
-  list(FILTER _megabar_sources EXCLUDE REGEX "(^|/)kernels/(fft_cufft|linalg_cuda)\\.cpp$")
+  list(FILTER _megabar_sources EXCLUDE REGEX "(^|/)kernels/(fft_fftw|linalg_host|memory_host)\\.cpp$")
+  list(FILTER _megabar_sources EXCLUDE REGEX "(^|/)kernels/(fft_cufft|linalg_cuda|memory_cuda)\\.cpp$")
   set_property(TARGET megabar_kernels PROPERTY SOURCES ${_megabar_sources} ${MEGABAR_KERNEL_BACKEND_SOURCES})
   target_link_libraries(megabar_kernels PUBLIC ${MEGABAR_KERNEL_BACKEND_LIBRARIES})
   target_compile_definitions(megabar_kernels PUBLIC MEGABAR_KERNEL_BACKEND_CUDA=1)

@@ -20,6 +20,9 @@ const std::map<std::string, double>& table(Dimension dim) {
       {"Ha/bohr", 1.0}, {"Ry/bohr", rydberg}, {"eV/angstrom", ev / angstrom}, {"eV/A", ev / angstrom}};
   static const std::map<std::string, double> time{{"fs", femtosecond}, {"ps", 1000 * femtosecond}, {"au", 1.0}};
   static const std::map<std::string, double> temperature{{"K", 1.0}};
+  static const std::map<std::string, double> memory{{"B", 1.0},        {"kB", 1e3},           {"MB", 1e6},
+                                                    {"GB", 1e9},       {"KiB", 1024.0},       {"MiB", 1048576.0},
+                                                    {"GiB", 1073741824.0}, {"TB", 1e12}, {"TiB", 1099511627776.0}};
   static const std::map<std::string, double> none{{"", 1.0}};
   switch (dim) {
     case Dimension::energy: return energy;
@@ -29,6 +32,7 @@ const std::map<std::string, double>& table(Dimension dim) {
     case Dimension::force: return force;
     case Dimension::time: return time;
     case Dimension::temperature: return temperature;
+    case Dimension::memory: return memory;
     default: return none;
   }
 }
@@ -50,6 +54,7 @@ const char* dimension_name(Dimension dim) {
     case Dimension::force: return "a force";
     case Dimension::time: return "a time";
     case Dimension::temperature: return "a temperature";
+    case Dimension::memory: return "an amount of memory";
     default: return "a number";
   }
 }

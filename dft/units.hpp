@@ -20,7 +20,7 @@ constexpr double femtosecond = 41.341373335182;
 constexpr double boltzmann = 3.166811563455e-6;
 constexpr double amu = 1822.888486209;
 
-enum class Dimension { energy, length, pressure, wavevector, force, time, temperature, none };
+enum class Dimension { energy, length, pressure, wavevector, force, time, temperature, memory, none };  // memory: bytes
 
 // Parses "80 Ry", "1e-10 Ha", "2.5 angstrom" into atomic units. `what` names the key for error
 // messages. Throws std::invalid_argument naming `what`, the text and the accepted units.

@@ -8,12 +8,15 @@
 // Compiled only when MEGABAR_ENABLE_CUDA=ON (cmake/cuda.cmake); the host build uses kernels/fft_fftw.cpp.
 #include <cufft.h>
 
+#include <atomic>
+#include <cstdint>
 #include <map>
 #include <mutex>
 #include <stdexcept>
 #include <string>
 
 #include "kernels/fft.hpp"
+#include "kernels/memory.hpp"
 
 #if !defined(KOKKOS_ENABLE_CUDA)
 #error "kernels/fft_cufft.cpp needs a Kokkos built with the CUDA backend"
@@ -63,7 +66,11 @@ void check(cufftResult r, const char* call) {
 
 cudaStream_t kokkos_stream() { return Kokkos::Cuda().cuda_stream(); }
 
+std::atomic<std::uint64_t> live_work_area{0};  // bytes of the work areas of all plans alive
+
 }  // namespace
+
+std::uint64_t fft_work_area_live_bytes() { return live_work_area.load(); }
 
 struct FFT3D::Impl {
   std::array<int, 3> n;
@@ -72,11 +79,13 @@ struct FFT3D::Impl {
   // gets its own plan on first use and keeps it).
   mutable std::mutex mutex;
   mutable std::map<int, cufftHandle> plans;
+  mutable std::uint64_t work_bytes = 0;  // cuFFT's work areas of these plans (device memory outside Kokkos)
 
   Impl(std::array<int, 3> n_, int batch_) : n(n_), batch(batch_) { plan(batch); }
 
   ~Impl() {
     for (auto& kv : plans) cufftDestroy(kv.second);  // no throwing from a destructor
+    live_work_area -= work_bytes;
   }
 
   cufftHandle plan(int count) const {
@@ -102,6 +111,11 @@ struct FFT3D::Impl {
       throw;
     }
     plans.emplace(count, h);
+    std::size_t work = 0;
+    if (cufftGetSize(h, &work) == CUFFT_SUCCESS) {
+      work_bytes += work;
+      live_work_area += work;
+    }
     return h;
   }
 };

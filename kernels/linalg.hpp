@@ -2,6 +2,8 @@
 // Host: OpenBLAS + LAPACK. CUDA: cuBLAS + cuSOLVER. Small dense eigenproblems (subspace matrices) may be
 // solved on the host by the CUDA backend after a copy; that is a backend detail.
 #pragma once
+#include <cstdint>
+
 #include "kernels/views.hpp"
 
 namespace megabar::kernels::linalg {
@@ -33,6 +35,9 @@ int sygv(int n, double* A, int lda, double* B, int ldb, double* w);
 
 // Makes the upper-triangle-defined symmetric matrix fully symmetric in place.
 void symmetrize_from_upper(int n, double* A, int lda);
+
+// Device memory the backend holds outside Kokkos (the cuSOLVER workspace and handles' buffers); 0 on host.
+std::uint64_t workspace_bytes();
 
 }  // namespace megabar::kernels::linalg
 

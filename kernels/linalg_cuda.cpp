@@ -69,6 +69,8 @@ class Context {
   static std::unique_lock<std::mutex> lock() { return std::unique_lock<std::mutex>(mutex()); }
 
   // Caller holds lock().
+  static bool exists() { return instance() != nullptr; }
+
   static Context& get() {
     Context*& c = instance();
     if (c == nullptr) {
@@ -88,6 +90,8 @@ class Context {
   cublasHandle_t blas() const { return blas_; }
   cusolverDnHandle_t solver() const { return solver_; }
   int* device_info() const { return info_; }
+
+  std::size_t workspace_size() const { return work_bytes_; }
 
   double* workspace(int lwork) {
     const std::size_t bytes = std::size_t(lwork > 0 ? lwork : 1) * sizeof(double);
@@ -267,6 +271,11 @@ void symmetrize_from_upper(int n, double* A, int lda) {
         const long j = idx / n;
         if (i > j) A[i + j * ld] = A[j + i * ld];  // lower (i, j) <- upper (j, i)
       });
+}
+
+std::uint64_t workspace_bytes() {
+  auto l = Context::lock();
+  return Context::exists() ? Context::get().workspace_size() : 0;
 }
 
 }  // namespace megabar::kernels::linalg

@@ -90,6 +90,8 @@ void symmetrize_from_upper(int n, double* A, int lda) {
     for (int i = j + 1; i < n; ++i) A[i + long(j) * lda] = A[j + long(i) * lda];  // lower <- upper
 }
 
+std::uint64_t workspace_bytes() { return 0; }  // LAPACK's workspaces are host memory
+
 }  // namespace megabar::kernels::linalg
 
 // ---- start-up check of the OpenBLAS kernel choice (see linalg.hpp) ---------------------------------

@@ -144,6 +144,11 @@ ne = need("n_electrons", "number")
 nb = need("n_bands", "int")
 nocc = need("n_occupied_bands", "int")
 need("timings_s", "dict")
+pred = need("memory.predicted_peak_bytes", "int")
+meas = need("memory.measured_peak_bytes", "int")
+need("memory.device", "str")
+if not problems and not (meas <= pred <= 1.5 * meas):
+    problems.append(f"memory: predicted peak {pred} B is not within [1, 1.5] x the measured {meas} B")
 if not problems:
     terms = r["energy_terms_Ha"]
     s = sum(terms[t] for t in ("kinetic", "local", "nonlocal", "hartree", "xc", "ewald"))
@@ -238,6 +243,14 @@ lines[3] = f"{b[0]} {x + 0.3:.8f} {y:.8f} {z:.8f}"
 open(p, "w").write("\n".join(lines) + "\n")
 EOF
 run_case "$d"; expect_failure atoms_too_close "angstrom apart"
+
+d=$(new_case device_memory_too_small)
+echo 'device_memory = "1 MiB"' >>"$d/scf.toml"   # [parallel] is the input's last table
+run_case "$d"; expect_failure device_memory_too_small "parallel.device_memory"
+
+d=$(new_case device_memory_bad_unit)
+echo 'device_memory = "4 parsec"' >>"$d/scf.toml"
+run_case "$d"; expect_failure device_memory_bad_unit "GiB"
 
 d=$(new_case garbled_pseudopotential)
 # the local-part line of B: replace the first C_i coefficient by a word

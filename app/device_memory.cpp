@@ -1,0 +1,83 @@
+#include "app/device_memory.hpp"
+
+#include <fmt/core.h>
+
+#include <optional>
+#include <stdexcept>
+
+#include "dft/memory_estimate.hpp"
+#include "kernels/linalg.hpp"
+#include "kernels/memory.hpp"
+
+namespace megabar::app {
+
+namespace {
+
+struct Plan {
+  dft::MemoryEstimate estimate;
+  kernels::DeviceMemory device;
+  double available = 0;
+  bool from_input = false;
+};
+
+std::optional<Plan>& plan() {
+  static std::optional<Plan> p;
+  return p;
+}
+
+double gib(double bytes) { return bytes / 1073741824.0; }
+
+}  // namespace
+
+void check_device_memory(const RunInput& in, const dft::Atoms& atoms, const dft::Basis& basis, int extrapolation_order) {
+  Plan p;
+  p.device = kernels::device_memory();
+  const std::uint64_t fft_work = kernels::fft_work_area_bytes(basis.fft_grid(), std::max(1, in.scf.fft_batch)) +
+                                 kernels::fft_work_area_bytes(basis.fft_grid(), 1);
+  p.estimate = dft::estimate_memory(basis, atoms, in.scf, extrapolation_order, fft_work);
+  p.from_input = in.device_memory > 0;
+  p.available = p.from_input ? in.device_memory : static_cast<double>(p.device.free);
+  const std::string where = p.from_input ? "allowed by parallel.device_memory" : "free on " + p.device.name;
+  fmt::print("  device memory: predicted peak {:.3f} GiB of {:.3f} GiB {}\n", gib(p.estimate.total), gib(p.available), where);
+  plan() = p;
+  if (p.estimate.total <= 0.95 * p.available) return;
+  std::string parts;
+  for (std::size_t i = 0; i < std::min<std::size_t>(3, p.estimate.parts.size()); ++i)
+    parts += fmt::format("{}{} {:.2f} GiB", i ? "; " : "", p.estimate.parts[i].first, gib(p.estimate.parts[i].second));
+  throw std::invalid_argument(fmt::format(
+      "{}: this run needs about {:.2f} GiB of {} memory at its peak, more than the {:.2f} GiB {} (largest parts: {}). "
+      "Lower dft.ecut or the number of atoms, lower parallel.fft_batch{}, or use a device with more memory",
+      in.path, gib(p.estimate.total), kernels::device_is_host() ? "host" : "device", gib(p.available), where, parts,
+      extrapolation_order >= 0 ? ", lower md.extrapolation_order" : ""));
+}
+
+nlohmann::ordered_json memory_json() {
+  nlohmann::ordered_json j;
+  const auto usage = kernels::device_usage();
+  const auto t = kernels::transfers();
+  const std::uint64_t outside = kernels::fft_work_area_live_bytes() + kernels::linalg::workspace_bytes();
+  if (plan()) {
+    const Plan& p = *plan();
+    j["device"] = p.device.name;
+    j["device_total_bytes"] = p.device.total;
+    j["device_free_bytes_at_start"] = p.device.free;
+    if (p.from_input) j["limit_bytes_from_input"] = p.available;
+    j["predicted_peak_bytes"] = p.estimate.total;
+    nlohmann::ordered_json parts;
+    for (const auto& [what, bytes] : p.estimate.parts) parts[what] = bytes;
+    j["predicted_parts_bytes"] = parts;
+  }
+  j["tracking"] = kernels::tracking_active() ? "Kokkos allocation callbacks" : "off (a Kokkos tool library is loaded)";
+  if (kernels::tracking_active()) {
+    j["measured_peak_bytes"] = usage.peak + outside;
+    j["measured_kokkos_peak_bytes"] = usage.peak;
+    j["fft_and_solver_work_area_bytes"] = outside;
+    j["host_device_transfers"] = {{"to_device_bytes", t.to_device_bytes},
+                                  {"to_device_copies", t.to_device_copies},
+                                  {"to_host_bytes", t.to_host_bytes},
+                                  {"to_host_copies", t.to_host_copies}};
+  }
+  return j;
+}
+
+}  // namespace megabar::app

@@ -1,0 +1,59 @@
+#include "dft/memory_estimate.hpp"
+
+#include <algorithm>
+#include <cmath>
+
+namespace megabar::dft {
+
+MemoryEstimate estimate_memory(const Basis& basis, const Atoms& atoms, const ScfOptions& opt, int extrapolation_order,
+                               std::uint64_t fft_work_area) {
+  using u64 = std::uint64_t;
+  const u64 d = sizeof(double), c = 2 * sizeof(double), l = sizeof(long);
+  const u64 n = static_cast<u64>(basis.n_real()), npw = static_cast<u64>(basis.npw());
+  const u64 N = static_cast<u64>(basis.grid_size()), nG = static_cast<u64>(basis.dense().count);
+  const int n_occ = static_cast<int>(std::lround(atoms.n_electrons())) / 2;
+  const int buffer = opt.buffer_bands >= 0 ? opt.buffer_bands : 2;
+  const u64 nb = std::min<u64>(static_cast<u64>(n_occ + std::max(0, opt.extra_bands) + buffer), n);
+  const u64 nsub = std::min<u64>(n, 3 * nb);
+  u64 np = 0, nr = 0;
+  for (std::size_t a = 0; a < atoms.structure.size(); ++a) np += atoms.species[atoms.species_of_atom[a]].projectors_per_atom();
+  for (const auto& sp : atoms.species)
+    for (int ll = 0; ll <= sp.lmax(); ++ll) nr += sp.channels[ll].nproj;
+  const u64 batch = static_cast<u64>(std::max(1, opt.fft_batch));
+  const u64 hist = static_cast<u64>(std::max(1, opt.mixing_history));
+
+  MemoryEstimate e;
+  auto add = [&](const char* what, u64 bytes) { e.parts.emplace_back(what, bytes); };
+  add("bands and Davidson residuals (X, R, work: 3 n nb)", 3 * n * nb * d);
+  add("Davidson subspace (V, HV: 2 n min(n, 3 nb))", 2 * n * nsub * d);
+  add("Davidson subspace matrices (2 (3 nb)^2)", 2 * nsub * nsub * d);
+  add("nonlocal projectors (B: n np, D: np^2)", n * np * d + np * np * d);
+  add("nonlocal radial tables (2 nr npw)", 2 * nr * npw * d);
+  add("Hamiltonian FFT batch (batch N complex)", batch * N * c);
+  add("FFT library work areas", fft_work_area);
+  // rho, v_loc, v_H, v_xc, v_eff (SCF) + v_eff (H) real grids, the field transform's complex grid; the
+  // diagonals of H (kinetic, nonlocal, total: 3 n).
+  add("potential and density grids (6 N real + N complex)", 6 * N * d + N * c + 3 * n * d);
+  add("Pulay history (2 history nG complex)", 2 * hist * nG * c);
+  // v_loc(G), v_H(G), rho_in, rho_out, the residual and the mixer's two temporaries; the basis' G vectors,
+  // |G|^2 and FFT indices of the density and wavefunction spheres; structure factors during set-up.
+  add("sphere fields and basis (G vectors, indices)",
+      7 * nG * c + nG * (4 * d + 2 * l) + npw * (4 * d + 2 * l) + atoms.species.size() * nG * (c + d));
+  // The largest short-lived arrays on top of the resident ones: the GGA gradient (3 N), vsigma, two
+  // scratch grids and two sphere fields; or the nonlocal force/stress derivative dB (n np) and dP.
+  const u64 gga = opt.xc == "PBE" ? (6 * N) * d + 2 * nG * c : 2 * N * d;  // LDA: the energy's scratch grid
+  const u64 nl_derivative = n * np * d + np * nb * d * 2;
+  const u64 davidson_orth = n * nb * d + nb * nb * d * 2;  // orthogonalised block and its overlap matrices
+  add("largest transient (GGA gradients, nonlocal derivatives or orthogonalisation)",
+      std::max({gga, nl_derivative, davidson_orth}));
+  if (extrapolation_order >= -1) {
+    // History (order + 2 sets, -1: one), the predicted start bands and the previous step's result.
+    const u64 sets = static_cast<u64>(std::max(1, extrapolation_order + 2)) + 2;
+    add("MD band history (extrapolation, predicted start, previous result)", sets * n * nb * d);
+  }
+  std::sort(e.parts.begin(), e.parts.end(), [](const auto& a, const auto& b) { return a.second > b.second; });
+  for (const auto& p : e.parts) e.total += p.second;
+  return e;
+}
+
+}  // namespace megabar::dft
