@@ -1,47 +1,36 @@
 #include "dft/gth.hpp"
 
+#include <array>
 #include <cctype>
 #include <cmath>
 #include <fstream>
 #include <sstream>
 #include <stdexcept>
 
+#include "dft/gth_form_factors.hpp"
 #include "dft/units.hpp"
 
 namespace megabar::dft {
 
 using units::pi;
 
-double GthPseudopotential::local_form_factor(double q) const {
-  const double x2 = q * q * rloc * rloc;
-  const double g = std::exp(-0.5 * x2);
-  double poly = 0;  // Fourier transforms of (r/rloc)^(2i-2) exp(-r^2/2rloc^2), in units of (2pi)^{3/2} rloc^3 g
-  const double p[4] = {1.0, 3.0 - x2, 15.0 - 10.0 * x2 + x2 * x2,
-                       105.0 - 105.0 * x2 + 21.0 * x2 * x2 - x2 * x2 * x2};
-  for (std::size_t i = 0; i < c.size() && i < 4; ++i) poly += c[i] * p[i];
-  return -4.0 * pi * zion / (q * q) * g + std::pow(2.0 * pi, 1.5) * rloc * rloc * rloc * g * poly;
+namespace {
+std::array<double, 4> c4(const std::vector<double>& c) {
+  std::array<double, 4> out{0, 0, 0, 0};
+  for (std::size_t i = 0; i < c.size() && i < 4; ++i) out[i] = c[i];
+  return out;
 }
+}  // namespace
+
+double GthPseudopotential::local_form_factor(double q) const { return gth_ff::local(q, zion, rloc, c4(c).data()); }
 
 double GthPseudopotential::local_form_factor_derivative(double q) const {
-  const double r2 = rloc * rloc, x2 = q * q * r2;
-  const double g = std::exp(-0.5 * x2);
-  const double p[4] = {1.0, 3.0 - x2, 15.0 - 10.0 * x2 + x2 * x2, 105.0 - 105.0 * x2 + 21.0 * x2 * x2 - x2 * x2 * x2};
-  const double dp[4] = {0.0, -1.0, -10.0 + 2.0 * x2, -105.0 + 42.0 * x2 - 3.0 * x2 * x2};  // d poly / d(x^2)
-  double poly = 0, dpoly = 0;
-  for (std::size_t i = 0; i < c.size() && i < 4; ++i) {
-    poly += c[i] * p[i];
-    dpoly += c[i] * dp[i];
-  }
-  // d/dq [-4 pi Z g / q^2] = 4 pi Z g (rloc^2/q + 2/q^3);  d/dq [g poly] = q rloc^2 g (2 dpoly - poly)
-  return 4.0 * pi * zion * g * (r2 / q + 2.0 / (q * q * q)) +
-         std::pow(2.0 * pi, 1.5) * rloc * r2 * q * r2 * g * (2.0 * dpoly - poly);
+  return gth_ff::local_derivative(q, zion, rloc, c4(c).data());
 }
 
 double GthPseudopotential::projector_form_factor_derivative(int l, int i, double q) const {
-  const double h = 1e-3 * (1.0 + q);
-  return (8.0 * (projector_form_factor(l, i, q + h) - projector_form_factor(l, i, q - h)) -
-          (projector_form_factor(l, i, q + 2 * h) - projector_form_factor(l, i, q - 2 * h))) /
-         (12.0 * h);
+  (void)projector_form_factor(l, i, q);  // validates (l, i)
+  return gth_ff::projector_derivative(l, i, channels.at(l).r, q);
 }
 
 double GthPseudopotential::local_g0_term() const {
@@ -53,20 +42,9 @@ double GthPseudopotential::local_g0_term() const {
 }
 
 double GthPseudopotential::projector_form_factor(int l, int i, double q) const {
-  // Analytic transforms (HGH 1998 eq. 14 family; the l=0,i=2 prefactor is 2/sqrt(15), as in GTH 1996).
-  const double r = channels.at(l).r;
-  const double x = q * r, x2 = x * x;
-  const double common = 4.0 * std::pow(pi, 1.25) * std::sqrt(std::pow(2.0, l + 1) * r * r * r) * std::exp(-0.5 * x2);
-  if (l == 0 && i == 1) return common;
-  if (l == 0 && i == 2) return common * 2.0 / std::sqrt(15.0) * (3.0 - x2);
-  if (l == 0 && i == 3) return common * 4.0 / (3.0 * std::sqrt(105.0)) * (15.0 - 10.0 * x2 + x2 * x2);
-  if (l == 1 && i == 1) return common / std::sqrt(3.0) * x;
-  if (l == 1 && i == 2) return common * 2.0 / std::sqrt(105.0) * x * (5.0 - x2);
-  if (l == 1 && i == 3) return common * 4.0 / (3.0 * std::sqrt(1155.0)) * x * (35.0 - 14.0 * x2 + x2 * x2);
-  if (l == 2 && i == 1) return common / std::sqrt(15.0) * x2;
-  if (l == 2 && i == 2) return common * 2.0 / (3.0 * std::sqrt(105.0)) * x2 * (7.0 - x2);
-  if (l == 3 && i == 1) return common / std::sqrt(105.0) * x2 * x;
-  throw std::invalid_argument("GTH projector l=" + std::to_string(l) + " i=" + std::to_string(i) + " not supported");
+  if (!gth_ff::projector_supported(l, i))
+    throw std::invalid_argument("GTH projector l=" + std::to_string(l) + " i=" + std::to_string(i) + " not supported");
+  return gth_ff::projector(l, i, channels.at(l).r, q);
 }
 
 int GthPseudopotential::projectors_per_atom() const {

@@ -1,25 +1,59 @@
 #include "dft/local_potential.hpp"
 
 #include <cmath>
+#include <string>
 
 #include "dft/fields.hpp"
+#include "dft/gth_form_factors.hpp"
 #include "kernels/math.hpp"
 
 namespace megabar::dft::local {
 
-Kokkos::View<double**, Kokkos::LayoutRight, kernels::MemSpace> form_factors(const Basis& basis, const Atoms& atoms) {
+namespace {
+
+using Table = Kokkos::View<double**, Kokkos::LayoutRight, kernels::MemSpace>;
+
+// Per species: Z, r_loc, C_1..C_4 and the G = 0 term (host-computed), for the device tables below.
+Table species_parameters(const Atoms& atoms) {
+  const int ns = static_cast<int>(atoms.species.size());
+  Table p("local::species_parameters", ns, 7);
+  auto h = Kokkos::create_mirror_view(p);
+  for (int s = 0; s < ns; ++s) {
+    const auto& sp = atoms.species[s];
+    h(s, 0) = sp.zion;
+    h(s, 1) = sp.rloc;
+    for (int i = 0; i < 4; ++i) h(s, 2 + i) = i < static_cast<int>(sp.c.size()) ? sp.c[i] : 0.0;
+    h(s, 6) = sp.local_g0_term();
+  }
+  Kokkos::deep_copy(p, h);
+  return p;
+}
+
+}  // namespace
+
+// Radial form factors (or their derivatives d/d|G|) per species on the density sphere, on the device.
+Table form_factor_table(const Basis& basis, const Atoms& atoms, bool derivative) {
   const int nG = basis.dense().count;
   const int ns = static_cast<int>(atoms.species.size());
-  // Radial form factors per species, evaluated on the host (they are cheap and not on a hot path).
-  Kokkos::View<double**, Kokkos::LayoutRight, kernels::MemSpace> form("local::form_factor", ns, nG);
-  auto fh = Kokkos::create_mirror_view(form);
-  auto G2 = Kokkos::create_mirror_view(basis.dense().G2);
-  Kokkos::deep_copy(G2, basis.dense().G2);
-  for (int s = 0; s < ns; ++s)
-    for (int k = 0; k < nG; ++k)
-      fh(s, k) = G2(k) > 0 ? atoms.species[s].local_form_factor(std::sqrt(G2(k))) : atoms.species[s].local_g0_term();
-  Kokkos::deep_copy(form, fh);
+  Table form(std::string(derivative ? "local::form_factor_derivative" : "local::form_factor"), ns, nG);
+  const Table par = species_parameters(atoms);
+  auto G2 = basis.dense().G2;
+  Kokkos::parallel_for(
+      "dft::local::form_factors", Kokkos::MDRangePolicy<kernels::ExecSpace, Kokkos::Rank<2>>({0, 0}, {ns, nG}),
+      KOKKOS_LAMBDA(int s, int k) {
+        const double c[4] = {par(s, 2), par(s, 3), par(s, 4), par(s, 5)};
+        if (G2(k) > 0) {
+          const double q = kernels::math::sqrt(G2(k));
+          form(s, k) = derivative ? gth_ff::local_derivative(q, par(s, 0), par(s, 1), c) : gth_ff::local(q, par(s, 0), par(s, 1), c);
+        } else {
+          form(s, k) = derivative ? 0.0 : par(s, 6);
+        }
+      });
   return form;
+}
+
+Kokkos::View<double**, Kokkos::LayoutRight, kernels::MemSpace> form_factors(const Basis& basis, const Atoms& atoms) {
+  return form_factor_table(basis, atoms, false);
 }
 
 View1<complex> potential(const Basis& basis, const Atoms& atoms) {
@@ -48,40 +82,31 @@ View2<double> forces(const Basis& basis, const Atoms& atoms, const View1<complex
   Kokkos::deep_copy(sp, sph);
   auto G = basis.dense().G;
   View2<double> F("local::forces", na, 3);
-  // One team of work per atom: a reduction over the sphere for the three components.
-  for (int a = 0; a < na; ++a) {
-    double f[3] = {0, 0, 0};
+  // One team per atom, three reductions over the sphere.
+  using Team = Kokkos::TeamPolicy<kernels::ExecSpace>;
+  Kokkos::parallel_for("dft::local::forces", Team(na, Kokkos::AUTO), KOKKOS_LAMBDA(const Team::member_type& team) {
+    const int a = team.league_rank();
     for (int d = 0; d < 3; ++d) {
       double fd = 0;
       Kokkos::parallel_reduce(
-          "dft::local::forces", kernels::RangePolicy(0, nG),
-          KOKKOS_LAMBDA(int k, double& acc) {
+          Kokkos::TeamThreadRange(team, nG),
+          [&](int k, double& acc) {
             const double phase = G(k, 0) * pos(a, 0) + G(k, 1) * pos(a, 1) + G(k, 2) * pos(a, 2);
             // Re[i G conj(rho) v e^{-i phase}] = G v Im[rho e^{i phase}]
             const double c = kernels::math::cos(phase), s = kernels::math::sin(phase);
             acc += G(k, d) * form(sp(a), k) * (rho_G(k).imag() * c + rho_G(k).real() * s);
           },
           fd);
-      f[d] = fd;
+      Kokkos::single(Kokkos::PerTeam(team), [&]() { F(a, d) = fd; });
     }
-    auto Fa = Kokkos::subview(F, a, Kokkos::ALL);
-    auto h = Kokkos::create_mirror_view(Fa);
-    for (int d = 0; d < 3; ++d) h(d) = f[d];
-    Kokkos::deep_copy(Fa, h);
-  }
+  });
   return F;
 }
 
 Mat3 stress(const Basis& basis, const Atoms& atoms, const View1<complex>& v_loc_G, const View1<complex>& rho_G) {
   const int nG = basis.dense().count;
   const int ns = static_cast<int>(atoms.species.size());
-  Kokkos::View<double**, Kokkos::LayoutRight, kernels::MemSpace> dform("local::form_factor_derivative", ns, nG);
-  auto dh = Kokkos::create_mirror_view(dform);
-  auto G2h = Kokkos::create_mirror_view_and_copy(Kokkos::HostSpace(), basis.dense().G2);
-  for (int s = 0; s < ns; ++s)
-    for (int k = 0; k < nG; ++k)
-      dh(s, k) = G2h(k) > 0 ? atoms.species[s].local_form_factor_derivative(std::sqrt(G2h(k))) : 0.0;
-  Kokkos::deep_copy(dform, dh);
+  const auto dform = form_factor_table(basis, atoms, true);
   auto S = structure_factors(atoms, basis.dense().G, nG);
   auto G = basis.dense().G;
   auto G2 = basis.dense().G2;

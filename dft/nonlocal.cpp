@@ -1,9 +1,12 @@
 #include "kernels/math.hpp"
 #include "dft/nonlocal.hpp"
 
+#include <array>
 #include <cmath>
 #include <stdexcept>
+#include <vector>
 
+#include "dft/gth_form_factors.hpp"
 #include "kernels/linalg.hpp"
 
 namespace megabar::dft {
@@ -12,7 +15,57 @@ namespace {
 struct ProjectorInfo {
   int atom, l, m, radial;  // radial: index into the table of radial form factors
 };
+struct RadialSpec {
+  int l, i;
+  double r;  // r_l of the channel
+};
 }  // namespace
+
+// D (zeroed, nproj x nproj) from its nonzero entries (p, q, h_pq): the few block entries cross to the device,
+// not the whole matrix.
+void scatter_d_matrix(const std::vector<std::array<int, 2>>& pq, const std::vector<double>& h, View2<double> D) {
+  const int n = static_cast<int>(h.size());
+  if (n == 0) return;
+  Kokkos::View<int**, Kokkos::LayoutRight, kernels::MemSpace> idx("nonlocal::d_index", n, 2);
+  View1<double> val("nonlocal::d_value", n);
+  auto ih = Kokkos::create_mirror_view(idx);
+  auto vh = Kokkos::create_mirror_view(val);
+  for (int t = 0; t < n; ++t) {
+    ih(t, 0) = pq[t][0];
+    ih(t, 1) = pq[t][1];
+    vh(t) = h[t];
+  }
+  Kokkos::deep_copy(idx, ih);
+  Kokkos::deep_copy(val, vh);
+  Kokkos::parallel_for("dft::nonlocal::scatter_d", kernels::RangePolicy(0, n),
+                       KOKKOS_LAMBDA(int t) { D(idx(t, 0), idx(t, 1)) = val(t); });
+}
+
+// The radial form factors P^l_i(|G|) of every (species, l, i) on the wavefunction sphere, and their
+// derivatives d/d|G|, computed on the device (a free function: nvcc rejects device lambdas in constructors).
+void fill_radial_tables(const Basis& basis, const std::vector<RadialSpec>& specs,
+                        Kokkos::View<double**, Kokkos::LayoutRight, kernels::MemSpace> rad,
+                        Kokkos::View<double**, Kokkos::LayoutRight, kernels::MemSpace> drad) {
+  const int nr = static_cast<int>(specs.size()), npw = basis.npw();
+  if (nr == 0) return;
+  Kokkos::View<double**, Kokkos::LayoutRight, kernels::MemSpace> spec("nonlocal::radial_spec", nr, 3);
+  auto sh = Kokkos::create_mirror_view(spec);
+  for (int r = 0; r < nr; ++r) {
+    sh(r, 0) = specs[r].l;
+    sh(r, 1) = specs[r].i;
+    sh(r, 2) = specs[r].r;
+  }
+  Kokkos::deep_copy(spec, sh);
+  auto G2 = basis.wfc().G2;
+  Kokkos::parallel_for(
+      "dft::nonlocal::radial_tables", Kokkos::MDRangePolicy<kernels::ExecSpace, Kokkos::Rank<2>>({0, 0}, {nr, npw}),
+      KOKKOS_LAMBDA(int r, int k) {
+        const int l = static_cast<int>(spec(r, 0)), i = static_cast<int>(spec(r, 1));
+        const double q = kernels::math::sqrt(G2(k));
+        rad(r, k) = gth_ff::projector(l, i, spec(r, 2), q);
+        drad(r, k) = gth_ff::projector_derivative(l, i, spec(r, 2), q);
+      });
+}
 
 // Fills B (n_real x nproj) with the scaled half-sphere vectors of every projector (a free function:
 // nvcc does not accept device lambdas inside constructors).
@@ -44,12 +97,9 @@ void fill_projectors(const Basis& basis, const View2<double>& pos,
 
 NonlocalTerm::NonlocalTerm(const Basis& basis, const Atoms& atoms) : basis_(basis) {
   const int npw = basis.npw();
-  // Radial tables P^l_i(|G|) per (species, l, i), host-evaluated once.
+  // Radial tables P^l_i(|G|) per (species, l, i): their parameters here, the tables on the device below.
   std::vector<ProjectorInfo> info;
-  std::vector<std::vector<double>> radial;
-  std::vector<int> radial_l;
-  auto G2h = Kokkos::create_mirror_view(basis.wfc().G2);
-  Kokkos::deep_copy(G2h, basis.wfc().G2);
+  std::vector<RadialSpec> radial;
   std::vector<std::vector<int>> first_radial(atoms.species.size());
   for (std::size_t s = 0; s < atoms.species.size(); ++s) {
     const auto& pp = atoms.species[s];
@@ -57,10 +107,10 @@ NonlocalTerm::NonlocalTerm(const Basis& basis, const Atoms& atoms) : basis_(basi
     for (int l = 0; l <= pp.lmax(); ++l) {
       first_radial[s].push_back(static_cast<int>(radial.size()));
       for (int i = 1; i <= pp.channels[l].nproj; ++i) {
-        std::vector<double> t(npw);
-        for (int k = 0; k < npw; ++k) t[k] = pp.projector_form_factor(l, i, std::sqrt(G2h(k)));
-        radial.push_back(std::move(t));
-        radial_l.push_back(l);
+        if (!gth_ff::projector_supported(l, i))
+          throw std::invalid_argument(pp.source + ": GTH projector l=" + std::to_string(l) + " i=" + std::to_string(i) +
+                                      " is not supported");
+        radial.push_back({l, i, pp.channels[l].r});
       }
     }
   }
@@ -90,9 +140,7 @@ NonlocalTerm::NonlocalTerm(const Basis& basis, const Atoms& atoms) : basis_(basi
   B_ = View2<double>("nonlocal::B", basis.n_real(), nproj_);
   D_ = View2<double>("nonlocal::D", nproj_, nproj_);
   if (nproj_ == 0) return;
-  auto Dh = Kokkos::create_mirror_view(D_);
-  for (std::size_t t = 0; t < dh.size(); ++t) Dh(dpq[t][0], dpq[t][1]) = dh[t];
-  Kokkos::deep_copy(D_, Dh);
+  scatter_d_matrix(dpq, dh, D_);  // np^2 entries, nearly all zero: built on the device from the blocks
   block_ = Kokkos::View<int**, Kokkos::LayoutRight, kernels::MemSpace>("nonlocal::block", nproj_, 2);
   auto bh = Kokkos::create_mirror_view(block_);
   for (int p = 0; p < nproj_; ++p) {
@@ -107,32 +155,20 @@ NonlocalTerm::NonlocalTerm(const Basis& basis, const Atoms& atoms) : basis_(basi
 
   Kokkos::View<double**, Kokkos::LayoutRight, kernels::MemSpace> rad("nonlocal::radial", radial.size(), npw);
   Kokkos::View<int**, Kokkos::LayoutRight, kernels::MemSpace> pinfo("nonlocal::info", nproj_, 4);
-  auto radh = Kokkos::create_mirror_view(rad);
   auto pih = Kokkos::create_mirror_view(pinfo);
-  for (std::size_t r = 0; r < radial.size(); ++r)
-    for (int k = 0; k < npw; ++k) radh(r, k) = radial[r][k];
   for (int p = 0; p < nproj_; ++p) {
     pih(p, 0) = info[p].atom;
     pih(p, 1) = info[p].l;
     pih(p, 2) = info[p].m;
     pih(p, 3) = info[p].radial;
   }
-  Kokkos::deep_copy(rad, radh);
   Kokkos::deep_copy(pinfo, pih);
+  radial_derivative_ = Kokkos::View<double**, Kokkos::LayoutRight, kernels::MemSpace>("nonlocal::radial_derivative", radial.size(), npw);
+  fill_radial_tables(basis, radial, rad, radial_derivative_);
 
   positions_ = atoms.positions_view();
   radial_ = rad;
   info_ = pinfo;
-  radial_derivative_ = Kokkos::View<double**, Kokkos::LayoutRight, kernels::MemSpace>("nonlocal::radial_derivative", radial.size(), npw);
-  {
-    auto dh = Kokkos::create_mirror_view(radial_derivative_);
-    std::size_t r = 0;
-    for (std::size_t s = 0; s < atoms.species.size(); ++s)
-      for (int l = 0; l <= atoms.species[s].lmax(); ++l)
-        for (int i = 1; i <= atoms.species[s].channels[l].nproj; ++i, ++r)
-          for (int k = 0; k < npw; ++k) dh(r, k) = atoms.species[s].projector_form_factor_derivative(l, i, std::sqrt(G2h(k)));
-    Kokkos::deep_copy(radial_derivative_, dh);
-  }
   fill_projectors(basis, positions_, rad, pinfo, B_);
 }
 
