@@ -1,57 +1,44 @@
 #include "dft/xc.hpp"
 
+#include "dft/xc_lda.hpp"
 #include "dft/xc_pbe.hpp"
-
-#include <xc.h>
 
 #include <array>
 #include <stdexcept>
 
 namespace megabar::dft {
 
-struct XcTerm::Funcs {
-  std::vector<xc_func_type> f;
-  ~Funcs() {
-    for (auto& x : f) xc_func_end(&x);
-  }
-};
-
-
-XcTerm::XcTerm(const std::string& name, const FieldTransform& fields)
-    : name_(name), fields_(fields), funcs_(std::make_unique<Funcs>()) {
-  std::vector<int> ids;
+XcTerm::XcTerm(const std::string& name, const FieldTransform& fields) : name_(name), fields_(fields) {
   if (name == "PBE") {
     gga_ = true;  // evaluated by dft/xc_pbe.hpp (device-capable, QE's PW92 constant)
   } else if (name == "LDA") {
-    ids = {XC_LDA_X, XC_LDA_C_PZ};
+    lda_kind_ = static_cast<int>(xc_lda::Kind::SlaterPz81);  // dft/xc_lda.hpp, as libxc LDA_X + LDA_C_PZ
   } else if (name == "PADE") {
-    ids = {XC_LDA_XC_TETER93};
+    lda_kind_ = static_cast<int>(xc_lda::Kind::Pade);  // dft/xc_lda.hpp, as libxc LDA_XC_TETER93
   } else {
     throw std::invalid_argument("dft.xc: unknown functional '" + name + "'; expected PBE, LDA or PADE");
-  }
-  for (int id : ids) {
-    xc_func_type f;
-    if (xc_func_init(&f, id, XC_UNPOLARIZED) != 0) throw std::runtime_error("libxc: cannot initialise functional " + std::to_string(id));
-    funcs_->f.push_back(f);
   }
 }
 
 XcTerm::~XcTerm() = default;
 
 namespace xc_detail {
-// A free function with external linkage: nvcc accepts device lambdas only in such (not in private members).
+// Free functions with external linkage: nvcc accepts device lambdas only in such (not in private members).
 double pbe_energy_and_potential(const FieldTransform& fields, const View1<double>& rho_r, const View1<complex>& rho_G,
                                 View1<double> v_r, double* gradient_stress = nullptr, bool potential = true);
+double lda_energy_and_potential(const FieldTransform& fields, const View1<double>& rho_r, View1<double> v_r,
+                                xc_lda::Kind kind);
 }  // namespace xc_detail
 
 double XcTerm::compute(const View1<double>& rho_r, const View1<complex>& rho_G, View1<double> v_r) const {
-  return gga_ ? xc_detail::pbe_energy_and_potential(fields_, rho_r, rho_G, v_r) : compute_lda_libxc(rho_r, v_r);
+  return gga_ ? xc_detail::pbe_energy_and_potential(fields_, rho_r, rho_G, v_r)
+              : xc_detail::lda_energy_and_potential(fields_, rho_r, v_r, static_cast<xc_lda::Kind>(lda_kind_));
 }
 
 double XcTerm::energy(const View1<double>& rho_r, const View1<complex>& rho_G) const {
   View1<double> scratch("xc::energy_scratch", fields_.basis().grid_size());
   return gga_ ? xc_detail::pbe_energy_and_potential(fields_, rho_r, rho_G, scratch, nullptr, false)
-              : compute_lda_libxc(rho_r, scratch);
+              : xc_detail::lda_energy_and_potential(fields_, rho_r, scratch, static_cast<xc_lda::Kind>(lda_kind_));
 }
 
 std::array<std::array<double, 3>, 3> XcTerm::stress(const View1<double>& rho_r, const View1<complex>& rho_G) const {
@@ -59,8 +46,9 @@ std::array<std::array<double, 3>, 3> XcTerm::stress(const View1<double>& rho_r, 
   const long N = basis.grid_size();
   View1<double> v_r("xc::stress_v", N);
   double grad_term[9] = {0, 0, 0, 0, 0, 0, 0, 0, 0};
+  const auto kind = static_cast<xc_lda::Kind>(lda_kind_);
   const double exc = gga_ ? xc_detail::pbe_energy_and_potential(fields_, rho_r, rho_G, v_r, grad_term)
-                          : compute_lda_libxc(rho_r, v_r);
+                          : xc_detail::lda_energy_and_potential(fields_, rho_r, v_r, kind);
   double rho_v = 0;
   Kokkos::parallel_reduce("dft::xc::rho_v", kernels::RangePolicy(0, N),
                           KOKKOS_LAMBDA(long i, double& acc) { acc += rho_r(i) * v_r(i); }, rho_v);
@@ -72,25 +60,23 @@ std::array<std::array<double, 3>, 3> XcTerm::stress(const View1<double>& rho_r, 
   return sigma;
 }
 
-// LDA flavours through libxc, on the host (a no-op copy on host backends).
-double XcTerm::compute_lda_libxc(const View1<double>& rho_r, View1<double> v_r) const {
-  const Basis& basis = fields_.basis();
+// LDA / PADE with the pointwise kernels of xc_lda.hpp, in device memory:  v(r) = vrho(rho(r)),
+// E_xc = (Omega/N) sum_r e(rho(r)).
+double xc_detail::lda_energy_and_potential(const FieldTransform& fields, const View1<double>& rho_r, View1<double> v_r,
+                                           xc_lda::Kind kind) {
+  const Basis& basis = fields.basis();
   const long N = basis.grid_size();
-  auto rho_h = Kokkos::create_mirror_view_and_copy(Kokkos::HostSpace(), rho_r);
-  std::vector<double> rho(N), zk(N, 0.0), vrho(N, 0.0), zk_t(N), vrho_t(N);
-  for (long i = 0; i < N; ++i) rho[i] = rho_h(i) > 0 ? rho_h(i) : 0.0;  // tiny negative values from the FFT
-  for (auto& f : funcs_->f) {
-    xc_lda_exc_vxc(&f, N, rho.data(), zk_t.data(), vrho_t.data());
-    for (long i = 0; i < N; ++i) {
-      zk[i] += zk_t[i];
-      vrho[i] += vrho_t[i];
-    }
-  }
   double exc = 0;
-  for (long i = 0; i < N; ++i) exc += rho[i] * zk[i];
-  auto v_h = Kokkos::create_mirror_view(v_r);
-  for (long i = 0; i < N; ++i) v_h(i) = vrho[i];
-  Kokkos::deep_copy(v_r, v_h);
+  Kokkos::parallel_reduce(
+      "dft::xc::lda_pointwise", kernels::RangePolicy(0, N),
+      KOKKOS_LAMBDA(long i, double& acc) {
+        const double rho = rho_r(i) > 0 ? rho_r(i) : 0.0;  // tiny negative values from the FFT
+        double e, vrho;
+        xc_lda::exchange_correlation(kind, rho, e, vrho);
+        v_r(i) = vrho;
+        acc += e;
+      },
+      exc);
   return exc * basis.cell().volume / static_cast<double>(N);
 }
 

@@ -1,11 +1,13 @@
-// Exchange-correlation term through libxc (Lehtola et al., SoftwareX 7, 1 (2018)).
+// Exchange-correlation term E_xc[rho] and v_xc on the dense grid, in device memory.
 //   E_xc = int rho(r) eps_xc(rho, |grad rho|^2) dr  ~  (Omega/N) sum_r rho eps
 //   LDA: v_xc = d(rho eps)/d rho
 //   GGA: v_xc = vrho - 2 div( vsigma grad rho ),  sigma = |grad rho|^2
 // Gradients and the divergence are taken spectrally on the dense grid (i G multiplication on the density
 // sphere), the same way the density itself is represented, so E_xc and v_xc stay consistent.
-// Functionals: "PBE" = GGA_X_PBE + GGA_C_PBE; "LDA" = LDA_X + LDA_C_PZ (Perdew-Zunger 81, as QE's
-// "PZ"); "PADE" = LDA_XC_TETER93 (Goedecker-Teter-Hutter Pade form, the functional of GTH-PADE files).
+// Functionals (pointwise kernels of megabar's own, checked against libxc (Lehtola et al., SoftwareX 7, 1
+// (2018)) in the tests): "PBE" = GGA_X_PBE + GGA_C_PBE with QE's PW92 constant (dft/xc_pbe.hpp);
+// "LDA" = LDA_X + LDA_C_PZ (Perdew-Zunger 81, as QE's "PZ"); "PADE" = LDA_XC_TETER93
+// (Goedecker-Teter-Hutter Pade form, the functional of GTH-PADE files) (both dft/xc_lda.hpp).
 #pragma once
 #include <array>
 #include <memory>
@@ -34,12 +36,10 @@ class XcTerm {
   std::array<std::array<double, 3>, 3> stress(const View1<double>& rho_r, const View1<complex>& rho_G) const;
 
  private:
-  double compute_lda_libxc(const View1<double>& rho_r, View1<double> v_r) const;
-  struct Funcs;
   std::string name_;
   bool gga_ = false;
+  int lda_kind_ = 0;  // xc_lda::Kind of "LDA" / "PADE" (an int: this header does not include xc_lda.hpp)
   const FieldTransform& fields_;
-  std::unique_ptr<Funcs> funcs_;
 };
 
 }  // namespace megabar::dft
