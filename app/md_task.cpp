@@ -294,7 +294,10 @@ int run_md_task(const RunInput& in, bool restart) {
     std::fflush(stdout);
     log << line << "\n" << std::flush;
   };
+  kernels::TransferCounts checkpoint_traffic;  // device -> host copies made by checkpoints (the band history)
+  long checkpoints_written = 0;
   auto save_checkpoint = [&]() {
+    const auto before = kernels::transfers();
     kernels::export_fft_plans(plans_path.string());
     trajectory->sync();  // the frames the checkpoint counts are on disk
     md::CheckpointData ck;
@@ -306,6 +309,12 @@ int run_md_task(const RunInput& in, bool restart) {
     ck.run = pack_record(record);
     ck.created_by_input = in.path;
     md::write_checkpoint(checkpoint_path.string(), ck);
+    const auto after = kernels::transfers();
+    checkpoint_traffic.to_host_bytes += after.to_host_bytes - before.to_host_bytes;
+    checkpoint_traffic.to_host_copies += after.to_host_copies - before.to_host_copies;
+    checkpoint_traffic.to_device_bytes += after.to_device_bytes - before.to_device_bytes;
+    checkpoint_traffic.to_device_copies += after.to_device_copies - before.to_device_copies;
+    ++checkpoints_written;
   };
 
   std::vector<dft::PseudoAtom> pseudo_atoms;  // solved at the first PDOS snapshot
@@ -340,6 +349,7 @@ int run_md_task(const RunInput& in, bool restart) {
   double session_seconds = 0;
   long session_steps = 0;
   const kernels::TransferCounts transfers_before = kernels::transfers();  // steps only, not the start-up
+  const kernels::TransferCounts checkpoint_before = checkpoint_traffic;
   int code = 0;
   while (state.step < in.md.steps) {
     if (stop_requested()) {
@@ -388,8 +398,13 @@ int run_md_task(const RunInput& in, bool restart) {
              {"trajectory", {"trajectory.h5", "trajectory.extxyz"}}};
   if (session_steps > 0 && kernels::tracking_active()) {
     const auto t = kernels::transfers();
-    j["memory"]["host_device_bytes_per_md_step"] = double(t.bytes() - transfers_before.bytes()) / session_steps;
-    j["memory"]["host_device_copies_per_md_step"] = double(t.copies() - transfers_before.copies()) / session_steps;
+    // Per step without the checkpoints' copies of the band history, which are reported on their own.
+    const double ck_bytes = double(checkpoint_traffic.bytes() - checkpoint_before.bytes());
+    const double ck_copies = double(checkpoint_traffic.copies() - checkpoint_before.copies());
+    j["memory"]["host_device_bytes_per_md_step"] = (double(t.bytes() - transfers_before.bytes()) - ck_bytes) / session_steps;
+    j["memory"]["host_device_copies_per_md_step"] = (double(t.copies() - transfers_before.copies()) - ck_copies) / session_steps;
+    j["memory"]["checkpoint_device_to_host_bytes"] =
+        checkpoints_written > 0 ? double(checkpoint_traffic.to_host_bytes) / checkpoints_written : 0.0;
   }
   if (in.md.pdos_every > 0)
     j["md"]["pdos"] = {{"every", in.md.pdos_every},

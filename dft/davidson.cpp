@@ -55,19 +55,30 @@ Davidson::Davidson(int n, int nb, int subspace_factor)
   if (nb > n) throw std::invalid_argument("davidson: more bands than plane waves");
 }
 
+// Squared norms of columns [first, first+count) of V into out: one team per column, so that the threads of
+// a team read consecutive entries of the column (coalesced on GPUs; a thread per column would stride by n).
+void column_norms2(const View2<double>& V, int first, int count, View1<double> out) {
+  using Team = Kokkos::TeamPolicy<kernels::ExecSpace>;
+  const int n = V.extent(0);
+  Kokkos::parallel_for("dft::davidson::column_norms", Team(count, Kokkos::AUTO), KOKKOS_LAMBDA(const Team::member_type& t) {
+    const int c = t.league_rank();
+    double s = 0;
+    Kokkos::parallel_reduce(
+        Kokkos::TeamThreadRange(t, n), [&](int k, double& acc) { acc += V(k, first + c) * V(k, first + c); }, s);
+    Kokkos::single(Kokkos::PerTeam(t), [&]() { out(c) = s; });
+  });
+}
+
 namespace {
 
 // Euclidean norms of columns [first, first+count) of V, on the host.
 std::vector<double> column_norms(const View2<double>& V, int first, int count) {
   View1<double> norms("davidson::norms", count);
-  const int n = V.extent(0);
-  Kokkos::parallel_for("dft::davidson::column_norms", kernels::RangePolicy(0, count), KOKKOS_LAMBDA(int c) {
-    double s = 0;
-    for (int k = 0; k < n; ++k) s += V(k, first + c) * V(k, first + c);
-    norms(c) = kernels::math::sqrt(s);
-  });
+  column_norms2(V, first, count, norms);
   auto h = Kokkos::create_mirror_view_and_copy(Kokkos::HostSpace(), norms);
-  return std::vector<double>(h.data(), h.data() + count);
+  std::vector<double> out(count);
+  for (int c = 0; c < count; ++c) out[c] = std::sqrt(h(c));
+  return out;
 }
 
 // Y(:, 0:nb) = A(:, 0:m) C(0:m, 0:nb)
@@ -117,11 +128,7 @@ DavidsonStats Davidson::solve(const Hamiltonian& H, View2<double> X, std::vector
     // Residuals R = H X - X Lambda and their norms.
     Kokkos::parallel_for("dft::davidson::residual", Policy2({0, 0}, {n, nb}),
                          KOKKOS_LAMBDA(int k, int j) { R(k, j) -= lambda(j) * X(k, j); });
-    Kokkos::parallel_for("dft::davidson::residual_norm", kernels::RangePolicy(0, nb), KOKKOS_LAMBDA(int j) {
-      double s = 0;
-      for (int k = 0; k < n; ++k) s += R(k, j) * R(k, j);
-      rnorm2(j) = s;
-    });
+    column_norms2(R, 0, nb, rnorm2);
     auto r2 = Kokkos::create_mirror_view_and_copy(Kokkos::HostSpace(), rnorm2);
     std::vector<int> todo;
     bool strict_done = true;
