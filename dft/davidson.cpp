@@ -28,14 +28,15 @@ int orthonormalize_block(View2<double> V, int first, int count, double drop_tol)
   int kept = 0;
   for (int j = count - 1; j >= 0; --j)
     if (s[j] > drop_tol * smax) ++kept;
+  // U(:, j) = eigenvector (count - 1 - j) / sqrt(its eigenvalue), built on the device: only the kept
+  // eigenvalues' scale factors cross from the host, not the count x count eigenvectors.
   View2<double> U("davidson::U", count, kept);
-  auto Uh = Kokkos::create_mirror_view(U);
-  auto Sh = Kokkos::create_mirror_view_and_copy(Kokkos::HostSpace(), S);
-  for (int j = 0; j < kept; ++j) {
-    const int src = count - 1 - j;
-    for (int i = 0; i < count; ++i) Uh(i, j) = Sh(i, src) / std::sqrt(s[src]);
-  }
-  Kokkos::deep_copy(U, Uh);
+  View1<double> scale("davidson::scale", kept);
+  auto scale_h = Kokkos::create_mirror_view(scale);
+  for (int j = 0; j < kept; ++j) scale_h(j) = 1.0 / std::sqrt(s[count - 1 - j]);
+  Kokkos::deep_copy(scale, scale_h);
+  Kokkos::parallel_for("dft::davidson::orth_basis", Policy2({0, 0}, {count, kept}),
+                       KOKKOS_LAMBDA(int i, int j) { U(i, j) = S(i, count - 1 - j) * scale(j); });
   View2<double> tmp("davidson::orth_tmp", n, kept);
   gemm(Op::N, Op::N, n, kept, count, 1.0, T, ld, U.data(), U.stride(1), 0.0, tmp.data(), tmp.stride(1));
   Kokkos::deep_copy(Kokkos::subview(V, Kokkos::ALL, std::make_pair(first, first + kept)), tmp);
