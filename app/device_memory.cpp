@@ -4,6 +4,7 @@
 
 #include <optional>
 #include <stdexcept>
+#include <string>
 
 #include "dft/memory_estimate.hpp"
 #include "kernels/linalg.hpp"
@@ -27,6 +28,11 @@ std::optional<Plan>& plan() {
 
 double gib(double bytes) { return bytes / 1073741824.0; }
 
+// "3.27 GiB", or "41.5 MiB" below 1 GiB.
+std::string human(double bytes) {
+  return bytes >= 1073741824.0 ? fmt::format("{:.2f} GiB", gib(bytes)) : fmt::format("{:.1f} MiB", bytes / 1048576.0);
+}
+
 }  // namespace
 
 void check_device_memory(const RunInput& in, const dft::Atoms& atoms, const dft::Basis& basis, int extrapolation_order) {
@@ -38,16 +44,16 @@ void check_device_memory(const RunInput& in, const dft::Atoms& atoms, const dft:
   p.from_input = in.device_memory > 0;
   p.available = p.from_input ? in.device_memory : static_cast<double>(p.device.free);
   const std::string where = p.from_input ? "allowed by parallel.device_memory" : "free on " + p.device.name;
-  fmt::print("  device memory: predicted peak {:.3f} GiB of {:.3f} GiB {}\n", gib(p.estimate.total), gib(p.available), where);
+  fmt::print("  device memory: predicted peak {} of {} {}\n", human(p.estimate.total), human(p.available), where);
   plan() = p;
   if (p.estimate.total <= 0.95 * p.available) return;
   std::string parts;
   for (std::size_t i = 0; i < std::min<std::size_t>(3, p.estimate.parts.size()); ++i)
-    parts += fmt::format("{}{} {:.2f} GiB", i ? "; " : "", p.estimate.parts[i].first, gib(p.estimate.parts[i].second));
+    parts += fmt::format("{}{} {}", i ? "; " : "", p.estimate.parts[i].first, human(p.estimate.parts[i].second));
   throw std::invalid_argument(fmt::format(
-      "{}: this run needs about {:.2f} GiB of {} memory at its peak, more than the {:.2f} GiB {} (largest parts: {}). "
+      "{}: this run needs about {} of {} memory at its peak, more than 95 % of the {} {} (largest parts: {}). "
       "Lower dft.ecut or the number of atoms, lower parallel.fft_batch{}, or use a device with more memory",
-      in.path, gib(p.estimate.total), kernels::device_is_host() ? "host" : "device", gib(p.available), where, parts,
+      in.path, human(p.estimate.total), kernels::device_is_host() ? "host" : "device", human(p.available), where, parts,
       extrapolation_order >= 0 ? ", lower md.extrapolation_order" : ""));
 }
 
