@@ -24,7 +24,9 @@ int run_relax_task(const RunInput& in) {
   const fs::path out = in.output_directory;
   check_output_directory(in);
   // Input errors (e.g. a too small fft_grid) and a run too large for the device, before any work.
-  check_device_memory(in, atoms, make_basis(in, atoms.structure.cell));
+  // The provider keeps the last step's bands and density to start the next SCF: counted like MD without
+  // extrapolation (order -1).
+  check_device_memory(in, atoms, make_basis(in, atoms.structure.cell), -1);
   for (const char* f : {"relax.log", "relax_trajectory.extxyz", "final.extxyz"}) fs::remove(out / f);
 
   md::RelaxOptions opt;

@@ -12,7 +12,8 @@
 //   basis                G vectors, |G|^2, FFT indices of both spheres
 // The largest transient on top: the GGA (gradient: 3 N, vsigma, scratch) or the nonlocal stress
 // (dB: n np, dP). MD adds the extrapolation history (order + 2 band sets), the predicted start and the
-// previous step's bands: (order + 4) n nb_occ. Tested against the allocations Kokkos reports
+// previous step's bands: (order + 4) n nb. PDOS projections are not counted: they run after an SCF, when
+// the Davidson arrays are freed, and need less. Tested against the allocations Kokkos reports
 // (kernels/memory.hpp) on the host build, whose Views are the same as the device build's.
 #pragma once
 #include <cstdint>
