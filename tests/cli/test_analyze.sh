@@ -11,27 +11,14 @@
 #    atoms): exit non-zero, a message naming the problem, and no output directory.
 set -uo pipefail
 
-if [[ $# -ne 1 ]]; then
-  echo "usage: $0 PATH/TO/megabar" >&2
-  exit 2
-fi
-megabar="$(cd "$(dirname "$1")" && pwd)/$(basename "$1")"
-root="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
+source "$(dirname "${BASH_SOURCE[0]}")/common.sh"
+cli_setup analyze "$@"
 data="$root/tests/data/analysis"
 crystal_1="$data/B2O3-I_P3121_phonondb-mp306_DFT.extxyz"
 crystal_2="$data/B2O3-II_Cmc21_phonondb-mp717_DFT.extxyz"
-[[ -x "$megabar" ]] || { echo "FAIL: $megabar is not an executable" >&2; exit 1; }
-command -v python3 >/dev/null || { echo "FAIL: python3 is needed for the JSON checks" >&2; exit 1; }
+cli_need_python
 
-work="$(mktemp -d "${TMPDIR:-/tmp}/megabar-analyze.XXXXXX")"
-trap 'rm -rf "$work"' EXIT
-failures=0
-passed=0
 
-fail() {
-  echo "FAIL: $*" >&2
-  failures=$((failures + 1))
-}
 
 # check NAME CODE: runs the python statements CODE with d = $work/NAME/analysis.json, c = d["coordination"]
 # and near(x, y, tol); any failed assertion fails NAME.

@@ -18,24 +18,11 @@
 # Everything runs in a temporary folder.
 set -uo pipefail
 
-if [[ $# -ne 1 ]]; then
-  echo "usage: $0 PATH/TO/megabar" >&2
-  exit 2
-fi
-megabar="$(cd "$(dirname "$1")" && pwd)/$(basename "$1")"
-root="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
+source "$(dirname "${BASH_SOURCE[0]}")/common.sh"
+cli_setup campaign "$@"
 slurm="$root/scripts/slurm"
-[[ -x "$megabar" ]] || { echo "FAIL: $megabar is not an executable" >&2; exit 1; }
 export OMP_NUM_THREADS=1 MEGABAR_FFTW_ESTIMATE=1
 
-work="$(mktemp -d "${TMPDIR:-/tmp}/megabar-campaign.XXXXXX")"
-trap 'rm -rf "$work"' EXIT
-failures=0
-passed=0
-fail() {
-  echo "FAIL: $*" >&2
-  failures=$((failures + 1))
-}
 ok() {
   echo "ok   $*"
   passed=$((passed + 1))

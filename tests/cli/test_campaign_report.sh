@@ -12,26 +12,17 @@
 # python3's numpy or matplotlib.
 set -uo pipefail
 
-if [[ $# -ne 1 ]]; then
-  echo "usage: $0 PATH/TO/megabar" >&2
-  exit 2
-fi
-megabar="$(cd "$(dirname "$1")" && pwd)/$(basename "$1")"
-root="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
+source "$(dirname "${BASH_SOURCE[0]}")/common.sh"
+cli_setup campaign-report "$@"
 script="$root/scripts/campaign-report"
 data="$root/tests/data/analysis"
 py=/usr/bin/python3
 [[ -x "$py" ]] || py="$(command -v python3 || true)"
-[[ -x "$megabar" ]] || { echo "FAIL: $megabar is not an executable" >&2; exit 1; }
 if [[ -z "$py" ]] || ! "$py" -c "import numpy, matplotlib" 2>/dev/null; then
   echo "SKIP: python3 with numpy and matplotlib is needed (Debian: python3-numpy python3-matplotlib; scripts/setup)"
   exit 0
 fi
 
-work="$(mktemp -d "${TMPDIR:-/tmp}/megabar-campaign-report.XXXXXX")"
-trap 'rm -rf "$work"' EXIT
-failures=0
-passed=0
 check() {  # check NAME COMMAND...
   local name="$1"; shift
   if "$@"; then passed=$((passed + 1)); else echo "FAIL: $name" >&2; failures=$((failures + 1)); fi

@@ -9,30 +9,17 @@
 # Every case runs in its own temporary folder (inputs copied there), so nothing is written into the tree.
 set -uo pipefail
 
-if [[ $# -ne 1 ]]; then
-  echo "usage: $0 PATH/TO/megabar" >&2
-  exit 2
-fi
-megabar="$(cd "$(dirname "$1")" && pwd)/$(basename "$1")"
-root="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
+source "$(dirname "${BASH_SOURCE[0]}")/common.sh"
+cli_setup cli "$@"
 example="$root/inputs/b2o3-I"
 pseudo="$root/inputs/pseudopotentials"
-[[ -x "$megabar" ]] || { echo "FAIL: $megabar is not an executable" >&2; exit 1; }
-command -v python3 >/dev/null || { echo "FAIL: python3 is needed for the JSON checks" >&2; exit 1; }
+cli_need_python
 
 # Single-threaded runs ([parallel] threads = 1 in the input) and quick FFTW planning: CTest runs this
 # in parallel with the other tests.
 export OMP_NUM_THREADS=1 MEGABAR_FFTW_ESTIMATE=1
 
-work="$(mktemp -d "${TMPDIR:-/tmp}/megabar-cli.XXXXXX")"
-trap 'rm -rf "$work"' EXIT
-failures=0
-passed=0
 
-fail() {
-  echo "FAIL: $*" >&2
-  failures=$((failures + 1))
-}
 
 # new_case NAME: a fresh folder with the example structure, pseudopotentials and a 20 Ry input.
 new_case() {

@@ -4,12 +4,8 @@
 # whose CPU-vs-"GPU" comparisons are within the tolerances. Argument: the megabar executable (its folder
 # holds megabar_tests).
 set -uo pipefail
-megabar="${1:?usage: test_device_check.sh BUILD/megabar}"
-root="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
-work="$(mktemp -d)"
-trap 'rm -rf "$work"' EXIT
-failures=0
-fail() { echo "FAIL: $*" >&2; failures=$((failures + 1)); }
+source "$(dirname "${BASH_SOURCE[0]}")/common.sh"
+cli_setup device-check "$@"
 
 if command -v nvidia-smi >/dev/null && nvidia-smi -L >/dev/null 2>&1; then
   echo "a GPU is present: the no-GPU check does not apply here"

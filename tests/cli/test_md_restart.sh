@@ -18,23 +18,12 @@
 # Also: --restart without a checkpoint, and with another ensemble, fail with a clear message.
 set -uo pipefail
 
-if [[ $# -ne 1 ]]; then
-  echo "usage: $0 PATH/TO/megabar" >&2
-  exit 2
-fi
-megabar="$(cd "$(dirname "$1")" && pwd)/$(basename "$1")"
-root="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
+source "$(dirname "${BASH_SOURCE[0]}")/common.sh"
+cli_setup md-restart "$@"
 export OMP_NUM_THREADS=1
 unset MEGABAR_FFTW_ESTIMATE  # measured FFT plans, carried over by fft_plans and the plan cache: the real path
 
-work="$(mktemp -d "${TMPDIR:-/tmp}/megabar-md-restart.XXXXXX")"
 export MEGABAR_FFT_PLAN_CACHE="$work/fft-plan-cache"  # the reference run fills it; the others re-use it
-trap 'rm -rf "$work"' EXIT
-failures=0
-fail() {
-  echo "FAIL: $*" >&2
-  failures=$((failures + 1))
-}
 
 N=8
 # input DIR STEPS [ENSEMBLE]
