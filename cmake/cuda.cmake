@@ -91,12 +91,18 @@ if(MEGABAR_CUDA_SM90)
   if(NOT CMAKE_CXX_COMPILER_LAUNCHER MATCHES "NVCC_APPEND_FLAGS")
     set(CMAKE_CXX_COMPILER_LAUNCHER ${_megabar_sm90_launcher} ${CMAKE_CXX_COMPILER_LAUNCHER})
   endif()
-  # Targets created later take the variable; those that already exist get the property.
+  # The link step too: nvcc device-links every executable, and that fatbin is for the -arch of the link line
+  # only (sm_80) unless the same flags reach it (scripts/check-cuda-arch finds any fatbin without sm_90).
+  if(NOT CMAKE_CXX_LINKER_LAUNCHER MATCHES "NVCC_APPEND_FLAGS")
+    set(CMAKE_CXX_LINKER_LAUNCHER ${_megabar_sm90_launcher} ${CMAKE_CXX_LINKER_LAUNCHER})
+  endif()
+  # Targets created later take the variables; those that already exist get the properties.
   get_property(_megabar_targets DIRECTORY "${CMAKE_CURRENT_SOURCE_DIR}" PROPERTY BUILDSYSTEM_TARGETS)
   foreach(_t IN LISTS _megabar_targets)
     get_target_property(_type ${_t} TYPE)
     if(NOT _type STREQUAL "INTERFACE_LIBRARY" AND NOT _type STREQUAL "UTILITY")
       set_property(TARGET ${_t} PROPERTY CXX_COMPILER_LAUNCHER ${CMAKE_CXX_COMPILER_LAUNCHER})
+      set_property(TARGET ${_t} PROPERTY CXX_LINKER_LAUNCHER ${CMAKE_CXX_LINKER_LAUNCHER})
     endif()
   endforeach()
   message(STATUS "megabar CUDA backend: adding sm_90 SASS (compiler launcher: ${CMAKE_CXX_COMPILER_LAUNCHER})")

@@ -5,15 +5,19 @@
 // All transforms and the scaling kernel run on the stream of Kokkos' default CUDA instance, so they are
 // ordered with the Kokkos kernels around them exactly like any other Kokkos kernel (asynchronous; a
 // deep_copy or Kokkos::fence() waits for them).
+// Work areas: every plan of every FFT3D uses one shared work area (cufftSetAutoAllocation off), sized to the
+// largest plan alive. Sharing is safe because all transforms run on the one Kokkos stream, one after the other.
+// It is a Kokkos View, so megabar's memory tracking (kernels/memory.hpp) sees it at the moment of the peak.
 // Compiled only when MEGABAR_ENABLE_CUDA=ON (cmake/cuda.cmake); the host build uses kernels/fft_fftw.cpp.
 #include <cufft.h>
 
-#include <atomic>
+#include <algorithm>
 #include <cstdint>
 #include <map>
 #include <mutex>
 #include <stdexcept>
 #include <string>
+#include <vector>
 
 #include "kernels/fft.hpp"
 #include "kernels/memory.hpp"
@@ -66,26 +70,61 @@ void check(cufftResult r, const char* call) {
 
 cudaStream_t kokkos_stream() { return Kokkos::Cuda().cuda_stream(); }
 
-std::atomic<std::uint64_t> live_work_area{0};  // bytes of the work areas of all plans alive
+// The one work area of all plans. Held through a pointer that is never freed, so that no View is destroyed
+// after Kokkos::finalize at exit; the area itself is released when the last plan goes.
+class SharedWorkArea {
+ public:
+  static SharedWorkArea& get() {
+    static SharedWorkArea* s = new SharedWorkArea;
+    return *s;
+  }
+
+  // Registers plan h, which needs `bytes`; grows the area (and rebinds every plan to it) when needed.
+  void attach(cufftHandle h, std::size_t bytes) {
+    std::lock_guard<std::mutex> lock(mutex_);
+    if (bytes > area_.extent(0)) {
+      Kokkos::fence();  // transforms in flight may still use the old area
+      area_ = Kokkos::View<char*, MemSpace>();
+      area_ = Kokkos::View<char*, MemSpace>(Kokkos::view_alloc(Kokkos::WithoutInitializing, "kernels::fft::work_area"),
+                                            bytes);
+      for (cufftHandle p : plans_) check(cufftSetWorkArea(p, area_.data()), "cufftSetWorkArea");
+    }
+    if (bytes > 0) check(cufftSetWorkArea(h, area_.data()), "cufftSetWorkArea");
+    plans_.push_back(h);
+  }
+
+  void detach(cufftHandle h) {
+    std::lock_guard<std::mutex> lock(mutex_);
+    plans_.erase(std::remove(plans_.begin(), plans_.end(), h), plans_.end());
+    if (plans_.empty() && area_.extent(0) > 0) {
+      Kokkos::fence();
+      area_ = Kokkos::View<char*, MemSpace>();
+    }
+  }
+
+ private:
+  std::mutex mutex_;
+  std::vector<cufftHandle> plans_;
+  Kokkos::View<char*, MemSpace> area_;
+};
 
 }  // namespace
-
-std::uint64_t fft_work_area_live_bytes() { return live_work_area.load(); }
 
 struct FFT3D::Impl {
   std::array<int, 3> n;
   int batch;
   // One plan per number of grids actually transformed (the full batch is planned up front; a smaller count
-  // gets its own plan on first use and keeps it).
+  // gets its own plan on first use and keeps it). All share SharedWorkArea.
   mutable std::mutex mutex;
   mutable std::map<int, cufftHandle> plans;
-  mutable std::uint64_t work_bytes = 0;  // cuFFT's work areas of these plans (device memory outside Kokkos)
 
   Impl(std::array<int, 3> n_, int batch_) : n(n_), batch(batch_) { plan(batch); }
 
   ~Impl() {
-    for (auto& kv : plans) cufftDestroy(kv.second);  // no throwing from a destructor
-    live_work_area -= work_bytes;
+    for (auto& kv : plans) {  // no throwing from a destructor
+      SharedWorkArea::get().detach(kv.second);
+      cufftDestroy(kv.second);
+    }
   }
 
   cufftHandle plan(int count) const {
@@ -97,25 +136,22 @@ struct FFT3D::Impl {
     }
     cufftHandle h = 0;
     check(cufftCreate(&h), "cufftCreate");
+    std::size_t work = 0;
     try {
       long long dims[3] = {n[0], n[1], n[2]};
       const long long dist = dims[0] * dims[1] * dims[2];
-      std::size_t work = 0;
+      check(cufftSetAutoAllocation(h, 0), "cufftSetAutoAllocation");
       // inembed/onembed = nullptr: basic layout, grids contiguous at distance `dist`. The 64-bit variant
       // of cufftPlanMany, so that count*N may exceed 2^31 elements.
       check(cufftMakePlanMany64(h, 3, dims, nullptr, 1, dist, nullptr, 1, dist, CUFFT_Z2Z, count, &work),
             "cufftMakePlanMany64 (cufftPlanMany, Z2Z)");
       check(cufftSetStream(h, kokkos_stream()), "cufftSetStream");
+      SharedWorkArea::get().attach(h, work);
     } catch (...) {
       cufftDestroy(h);
       throw;
     }
     plans.emplace(count, h);
-    std::size_t work = 0;
-    if (cufftGetSize(h, &work) == CUFFT_SUCCESS) {
-      work_bytes += work;
-      live_work_area += work;
-    }
     return h;
   }
 };

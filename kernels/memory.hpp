@@ -5,8 +5,8 @@
 //   - live and peak bytes per memory space ("Host", "Cuda", ...), Kokkos allocations only;
 //   - bytes and copies host -> device and device -> host (deep copies between two different spaces; a
 //     host build has one space, so there these stay 0).
-// Memory outside Kokkos (cuFFT plan work areas, the cuBLAS/cuSOLVER workspace) is reported by the
-// backends themselves: fft_work_area_bytes(), linalg::workspace_bytes().
+// The cuFFT work area is a Kokkos View (one, shared by all plans: kernels/fft_cufft.cpp), so it is tracked
+// like any other; the cuBLAS/cuSOLVER workspace is outside Kokkos and reported by linalg::workspace_bytes().
 // Tracking is installed only when no Kokkos tool library (KOKKOS_TOOLS_LIBS / KOKKOS_PROFILE_LIBRARY) is
 // loaded, so that profilers keep their own callbacks; tracking_active() says which.
 #pragma once
@@ -54,10 +54,9 @@ struct DeviceMemory {
 };
 DeviceMemory device_memory();
 
-// The cuFFT work area for a batch of `count` complex grids of shape n (0 on host backends, whose
-// scratch memory is host memory), and the work areas of the plans alive now.
+// cuFFT's estimate of the work area for a batch of `count` complex grids of shape n (0 on host backends,
+// whose scratch memory is host memory). All plans share one area of the largest plan's size.
 std::uint64_t fft_work_area_bytes(std::array<int, 3> n, int count);
-std::uint64_t fft_work_area_live_bytes();
 
 // For tests of the bookkeeping: feed one event as Kokkos would (space names as Kokkos reports them).
 namespace memory_detail {

@@ -1,6 +1,6 @@
 // CUDA backend of kernels/memory.hpp: cudaMemGetInfo for the device's memory, cuFFT's own estimate of a
 // plan's work area. Compiled only when MEGABAR_ENABLE_CUDA=ON (cmake/cuda.cmake); the host build uses
-// kernels/memory_host.cpp. The live work areas of plans are counted by kernels/fft_cufft.cpp.
+// kernels/memory_host.cpp. The one shared work area of all plans is a Kokkos View (kernels/fft_cufft.cpp), tracked like any other.
 #include <cuda_runtime.h>
 #include <cufft.h>
 

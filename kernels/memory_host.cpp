@@ -46,6 +46,5 @@ DeviceMemory device_memory() {
 }
 
 std::uint64_t fft_work_area_bytes(std::array<int, 3>, int) { return 0; }
-std::uint64_t fft_work_area_live_bytes() { return 0; }
 
 }  // namespace megabar::kernels

@@ -25,25 +25,72 @@ if [[ "$bdir" != "$root/build" ]]; then
   echo "the rehearsal needs the build in $root/build (got $bdir); skipped"
   exit $((failures > 0))
 fi
-"$root/scripts/device-check" "$work/rehearsal" --rehearse-on-cpu --no-bundle --skip cli,profile --sizes 15 \
-  --time-limit 400 >"$work/rehearsal.log" 2>&1
+"$root/scripts/device-check" "$work/rehearsal" --work "$work/scratch" --rehearse-on-cpu --no-bundle --skip cli,profile \
+  --sizes 15 --time-limit 400 >"$work/rehearsal.log" 2>&1
 rc=$?
 [[ $rc -eq 0 ]] || { fail "rehearsal: exit $rc"; tail -40 "$work/rehearsal.log" >&2; }
-for f in device-check.json device-check.md gtest.json bench-gpu.json; do
-  [[ -s "$work/rehearsal/$f" ]] || fail "rehearsal: no $f"
+# What comes back from a device machine: at most 8 plain files, none over 16 MiB, no folders.
+python3 - "$work/rehearsal" <<'PY' || fail "rehearsal: OUT_DIR holds more than a device machine returns"
+import os, sys
+out = sys.argv[1]
+entries = os.listdir(out)
+assert sorted(entries) == ["device-check.json", "device-check.md", "logs.tar.xz"], entries
+for e in entries:
+    p = os.path.join(out, e)
+    assert os.path.isfile(p) and not os.path.islink(p) and 0 < os.path.getsize(p) < 16 << 20, p
+PY
+grep -q "^| smoke | \*\*passed\*\*" "$work/rehearsal/device-check.md" || fail "rehearsal: report lacks the smoke row"
+for p in tests compare bench; do
+  grep -Eq "^\| $p \| \*\*passed\*\* \| [0-9]+ passed, 0 failed, [0-9]+ skipped" "$work/rehearsal/device-check.md" ||
+    fail "rehearsal: report row for $p missing or without passed/failed/skipped counts"
 done
+tar -tJf "$work/rehearsal/logs.tar.xz" >"$work/logs.list" || fail "rehearsal: logs.tar.xz unreadable"
+grep -qx "gtest-0.json" "$work/logs.list" || fail "rehearsal: logs.tar.xz lacks the gtest JSON: $(head -c 300 "$work/logs.list")"
+grep -q "^# megabar device check" "$work/rehearsal.log" || fail "rehearsal: the report was not printed on stdout"
 python3 - "$work/rehearsal/device-check.json" <<'PY' || fail "rehearsal: report incomplete"
 import json, sys
 r = json.load(open(sys.argv[1]))
 ph = r["phases"]
 assert r["passed"] is True, "not passed"
-assert ph["tests"]["tests"] > 0 and ph["tests"]["failures"] == 0, ph["tests"]
+assert ph["smoke"]["passed"] and len(ph["smoke"]["checks"]) >= 4, ph["smoke"]
+t = ph["tests"]
+assert t["tests"] > 0 and t["failures"] == 0 and t["passed_count"] + t["skipped_count"] == t["tests"], t
+assert len(t["shards"]) == 2 and not t["unfinished"] and t["not_started"] == 0, t
 cases = ph["compare"]["cases"]
 assert len(cases) == 5 and all(c["passed"] for c in cases), cases
 assert all(c["dE_Ha"] <= 1e-8 and c["max_dF_Ha_per_bohr"] <= 1e-7 for c in cases)
+assert ph["cli"] == {"skipped": "--skip"} and ph["profile"] == {"skipped": "--skip"}, (ph["cli"], ph["profile"])
 b = ph["bench"]["cases"]
 assert b and b[0]["ok"] and b[0]["md_step_s"] > 0 and b[0]["predicted_peak_bytes"] >= b[0]["measured_peak_bytes"] > 0, b
-print(f"ok   rehearsal: {ph['tests']['tests']} tests, 5 comparisons (max |dE| {max(c['dE_Ha'] for c in cases):.1e} Ha), "
+print(f"ok   rehearsal: {t['tests']} tests in 2 shards, 5 comparisons (max |dE| {max(c['dE_Ha'] for c in cases):.1e} Ha), "
       f"bench 15 atoms {b[0]['md_step_s']:.2f} s/step")
+PY
+
+# The verdict logic on its own: gtest console output without JSON (a crashed or timed-out shard).
+python3 - "$root/scripts/device-check" <<'PY' || fail "gtest log parsing"
+import importlib.machinery, importlib.util, sys
+loader = importlib.machinery.SourceFileLoader("device_check", sys.argv[1])
+spec = importlib.util.spec_from_loader("device_check", loader)
+dc = importlib.util.module_from_spec(spec)
+loader.exec_module(dc)
+log = """[ RUN      ] A.one
+[       OK ] A.one (3 ms)
+[ RUN      ] A.two
+x.cpp:3: Failure
+[  FAILED  ] A.two (1 ms)
+[ RUN      ] B.skip
+[  SKIPPED ] B.skip (0 ms)
+[ RUN      ] B.hang
+"""
+got = dc.parse_gtest_log(log)
+assert got == {"A.one": "passed", "A.two": "failed", "B.skip": "skipped", "B.hang": "unfinished"}, got
+assert dc.verdict({"skipped": "time limit", "passed": False}) == "skipped"
+assert dc.verdict({"passed": False}) == "failed" and dc.verdict({"passed": True}) == "passed"
+# A timed-out command loses its whole process group (a grandchild too).
+import time
+t0 = time.time()
+rc, secs, text = dc.run(["bash", "-c", "sleep 30 & sleep 30; wait"], 1)
+assert rc == "timeout" and time.time() - t0 < 15, (rc, secs)
+print("ok   verdict logic: gtest log parsing, skipped vs failed, process-group time-out")
 PY
 exit $((failures > 0))
