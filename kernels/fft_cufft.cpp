@@ -7,12 +7,12 @@
 // deep_copy or Kokkos::fence() waits for them).
 // Work areas: every plan of every FFT3D uses one shared work area (cufftSetAutoAllocation off), sized to the
 // largest plan alive. Sharing is safe because all transforms run on the one Kokkos stream, one after the other.
-// It is a Kokkos View, so megabar's memory tracking (kernels/memory.hpp) sees it at the moment of the peak.
 // Compiled only when MEGABAR_ENABLE_CUDA=ON (cmake/cuda.cmake); the host build uses kernels/fft_fftw.cpp.
 #include <cufft.h>
 
 #include <algorithm>
 #include <cstdint>
+#include <cstdlib>
 #include <map>
 #include <mutex>
 #include <stdexcept>
@@ -70,45 +70,72 @@ void check(cufftResult r, const char* call) {
 
 cudaStream_t kokkos_stream() { return Kokkos::Cuda().cuda_stream(); }
 
-// The one work area of all plans. Held through a pointer that is never freed, so that no View is destroyed
-// after Kokkos::finalize at exit; the area itself is released when the last plan goes.
+// The one work area of all plans, from cudaMalloc (the alignment cuFFT's own allocations have). It only grows
+// while plans live and is freed with the last plan; its largest size is reported (fft_work_area_peak_bytes),
+// so that a measured peak that adds it is an upper bound. MEGABAR_CUFFT_WORK_AREA=auto lets cuFFT allocate
+// one area per plan instead (a diagnostic switch; more memory).
 class SharedWorkArea {
  public:
   static SharedWorkArea& get() {
-    static SharedWorkArea* s = new SharedWorkArea;
+    static SharedWorkArea* s = new SharedWorkArea;  // never freed: no CUDA calls from static destructors
     return *s;
   }
+
+  bool shared() const { return shared_; }
 
   // Registers plan h, which needs `bytes`; grows the area (and rebinds every plan to it) when needed.
   void attach(cufftHandle h, std::size_t bytes) {
     std::lock_guard<std::mutex> lock(mutex_);
-    if (bytes > area_.extent(0)) {
-      Kokkos::fence();  // transforms in flight may still use the old area
-      area_ = Kokkos::View<char*, MemSpace>();
-      area_ = Kokkos::View<char*, MemSpace>(Kokkos::view_alloc(Kokkos::WithoutInitializing, "kernels::fft::work_area"),
-                                            bytes);
-      for (cufftHandle p : plans_) check(cufftSetWorkArea(p, area_.data()), "cufftSetWorkArea");
+    if (bytes > bytes_) {
+      // Transforms in flight may still use the old area (cudaFree would wait for the device anyway).
+      check_cuda(cudaStreamSynchronize(kokkos_stream()), "cudaStreamSynchronize (cuFFT work area)");
+      if (area_ != nullptr) check_cuda(cudaFree(area_), "cudaFree (cuFFT work area)");
+      area_ = nullptr;
+      bytes_ = 0;
+      check_cuda(cudaMalloc(&area_, bytes), "cudaMalloc (cuFFT work area)");
+      bytes_ = bytes;
+      peak_ = std::max(peak_, bytes_);
+      for (cufftHandle p : plans_) check(cufftSetWorkArea(p, area_), "cufftSetWorkArea");
     }
-    if (bytes > 0) check(cufftSetWorkArea(h, area_.data()), "cufftSetWorkArea");
+    if (area_ != nullptr) check(cufftSetWorkArea(h, area_), "cufftSetWorkArea");
     plans_.push_back(h);
   }
 
-  void detach(cufftHandle h) {
+  void detach(cufftHandle h) {  // no throwing: called from destructors
     std::lock_guard<std::mutex> lock(mutex_);
     plans_.erase(std::remove(plans_.begin(), plans_.end(), h), plans_.end());
-    if (plans_.empty() && area_.extent(0) > 0) {
-      Kokkos::fence();
-      area_ = Kokkos::View<char*, MemSpace>();
+    if (plans_.empty() && area_ != nullptr) {
+      cudaStreamSynchronize(kokkos_stream());
+      cudaFree(area_);
+      area_ = nullptr;
+      bytes_ = 0;
     }
   }
 
+  std::uint64_t peak() {
+    std::lock_guard<std::mutex> lock(mutex_);
+    return peak_;
+  }
+
  private:
+  SharedWorkArea() {
+    const char* mode = std::getenv("MEGABAR_CUFFT_WORK_AREA");
+    shared_ = !(mode != nullptr && std::string(mode) == "auto");
+  }
+  static void check_cuda(cudaError_t e, const char* call) {
+    if (e != cudaSuccess) throw std::runtime_error(std::string("kernels::FFT3D: ") + call + " failed: " + cudaGetErrorString(e));
+  }
+
   std::mutex mutex_;
+  bool shared_ = true;
   std::vector<cufftHandle> plans_;
-  Kokkos::View<char*, MemSpace> area_;
+  void* area_ = nullptr;
+  std::size_t bytes_ = 0, peak_ = 0;
 };
 
 }  // namespace
+
+std::uint64_t fft_work_area_peak_bytes() { return SharedWorkArea::get().peak(); }
 
 struct FFT3D::Impl {
   std::array<int, 3> n;
@@ -122,7 +149,7 @@ struct FFT3D::Impl {
 
   ~Impl() {
     for (auto& kv : plans) {  // no throwing from a destructor
-      SharedWorkArea::get().detach(kv.second);
+      if (SharedWorkArea::get().shared()) SharedWorkArea::get().detach(kv.second);
       cufftDestroy(kv.second);
     }
   }
@@ -140,13 +167,14 @@ struct FFT3D::Impl {
     try {
       long long dims[3] = {n[0], n[1], n[2]};
       const long long dist = dims[0] * dims[1] * dims[2];
-      check(cufftSetAutoAllocation(h, 0), "cufftSetAutoAllocation");
+      const bool shared = SharedWorkArea::get().shared();
+      if (shared) check(cufftSetAutoAllocation(h, 0), "cufftSetAutoAllocation");
       // inembed/onembed = nullptr: basic layout, grids contiguous at distance `dist`. The 64-bit variant
       // of cufftPlanMany, so that count*N may exceed 2^31 elements.
       check(cufftMakePlanMany64(h, 3, dims, nullptr, 1, dist, nullptr, 1, dist, CUFFT_Z2Z, count, &work),
             "cufftMakePlanMany64 (cufftPlanMany, Z2Z)");
       check(cufftSetStream(h, kokkos_stream()), "cufftSetStream");
-      SharedWorkArea::get().attach(h, work);
+      if (shared) SharedWorkArea::get().attach(h, work);
     } catch (...) {
       cufftDestroy(h);
       throw;

@@ -46,8 +46,8 @@ void on_deallocate(Kokkos_Profiling_SpaceHandle h, const char*, const void*, std
   memory_detail::record_deallocation(h.name, size);
 }
 void on_deep_copy(Kokkos_Profiling_SpaceHandle dst, const char*, const void*, Kokkos_Profiling_SpaceHandle src,
-                  const char*, const void*, std::uint64_t size) {
-  memory_detail::record_copy(dst.name, src.name, size);
+                  const char* src_label, const void*, std::uint64_t size) {
+  memory_detail::record_deep_copy(dst.name, src.name, src_label, size);
 }
 
 }  // namespace
@@ -63,6 +63,12 @@ void record_deallocation(const char* space, std::uint64_t bytes) {
   std::lock_guard<std::mutex> lock(c.mutex);
   subtract(usage_of(c, space), bytes);
 }
+void record_deep_copy(const char* dst_space, const char* src_space, const char* src_label, std::uint64_t bytes) {
+  // deep_copy(view, value) is a fill on the view's own device; Kokkos labels its "source" so.
+  if (src_label != nullptr && (std::strcmp(src_label, "Scalar") == 0 || std::strcmp(src_label, "(none)") == 0)) return;
+  record_copy(dst_space, src_space, bytes);
+}
+
 void record_copy(const char* dst_space, const char* src_space, std::uint64_t bytes) {
   const bool to_dev = is_device(dst_space), from_dev = is_device(src_space);
   if (to_dev == from_dev || bytes == 0) return;  // within one side

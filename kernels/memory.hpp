@@ -5,8 +5,9 @@
 //   - live and peak bytes per memory space ("Host", "Cuda", ...), Kokkos allocations only;
 //   - bytes and copies host -> device and device -> host (deep copies between two different spaces; a
 //     host build has one space, so there these stay 0).
-// The cuFFT work area is a Kokkos View (one, shared by all plans: kernels/fft_cufft.cpp), so it is tracked
-// like any other; the cuBLAS/cuSOLVER workspace is outside Kokkos and reported by linalg::workspace_bytes().
+// Memory outside Kokkos is reported by the backends themselves: the one cuFFT work area all plans share
+// (fft_work_area_peak_bytes(), its largest size) and the cuBLAS/cuSOLVER workspace (linalg::workspace_bytes(),
+// which only grows).
 // Tracking is installed only when no Kokkos tool library (KOKKOS_TOOLS_LIBS / KOKKOS_PROFILE_LIBRARY) is
 // loaded, so that profilers keep their own callbacks; tracking_active() says which.
 #pragma once
@@ -54,15 +55,19 @@ struct DeviceMemory {
 };
 DeviceMemory device_memory();
 
-// cuFFT's estimate of the work area for a batch of `count` complex grids of shape n (0 on host backends,
-// whose scratch memory is host memory). All plans share one area of the largest plan's size.
+// The cuFFT work area a plan for a batch of `count` complex grids of shape n needs (0 on host backends, whose
+// scratch memory is host memory), and the largest size the one area all plans share has had so far.
 std::uint64_t fft_work_area_bytes(std::array<int, 3> n, int count);
+std::uint64_t fft_work_area_peak_bytes();
 
 // For tests of the bookkeeping: feed one event as Kokkos would (space names as Kokkos reports them).
 namespace memory_detail {
 void record_allocation(const char* space, std::uint64_t bytes);
 void record_deallocation(const char* space, std::uint64_t bytes);
 void record_copy(const char* dst_space, const char* src_space, std::uint64_t bytes);
+// A deep-copy event as Kokkos reports it, with the source's label: fills of a View with a value (Kokkos
+// reports them as copies from HostSpace labelled "Scalar" or "(none)") move no data and are not counted.
+void record_deep_copy(const char* dst_space, const char* src_space, const char* src_label, std::uint64_t bytes);
 }  // namespace memory_detail
 
 }  // namespace megabar::kernels

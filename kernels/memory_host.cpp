@@ -46,5 +46,6 @@ DeviceMemory device_memory() {
 }
 
 std::uint64_t fft_work_area_bytes(std::array<int, 3>, int) { return 0; }
+std::uint64_t fft_work_area_peak_bytes() { return 0; }
 
 }  // namespace megabar::kernels
