@@ -1,5 +1,6 @@
 #include "kernels/math.hpp"
 #include "dft/davidson.hpp"
+#include "kernels/loops.hpp"
 
 #include <algorithm>
 #include <cmath>
@@ -12,7 +13,6 @@ namespace megabar::dft {
 
 using kernels::linalg::gemm;
 using kernels::linalg::Op;
-using Policy2 = Kokkos::MDRangePolicy<kernels::ExecSpace, Kokkos::Rank<2>>;
 
 int orthonormalize_block(View2<double> V, int first, int count, double drop_tol) {
   if (count == 0) return 0;
@@ -35,8 +35,8 @@ int orthonormalize_block(View2<double> V, int first, int count, double drop_tol)
   auto scale_h = Kokkos::create_mirror_view(scale);
   for (int j = 0; j < kept; ++j) scale_h(j) = 1.0 / std::sqrt(s[count - 1 - j]);
   Kokkos::deep_copy(scale, scale_h);
-  Kokkos::parallel_for("dft::davidson::orth_basis", Policy2({0, 0}, {count, kept}),
-                       KOKKOS_LAMBDA(int i, int j) { U(i, j) = S(i, count - 1 - j) * scale(j); });
+  kernels::for_2d("dft::davidson::orth_basis", kept, count,
+                       KOKKOS_LAMBDA(int j, int i) { U(i, j) = S(i, count - 1 - j) * scale(j); });
   View2<double> tmp("davidson::orth_tmp", n, kept);
   gemm(Op::N, Op::N, n, kept, count, 1.0, T, ld, U.data(), U.stride(1), 0.0, tmp.data(), tmp.stride(1));
   Kokkos::deep_copy(Kokkos::subview(V, Kokkos::ALL, std::make_pair(first, first + kept)), tmp);
@@ -127,8 +127,8 @@ DavidsonStats Davidson::solve(const Hamiltonian& H, View2<double> X, std::vector
     for (int j = 0; j < nb; ++j) lam_h(j) = eig[j] = w[j];
     Kokkos::deep_copy(lambda, lam_h);
     // Residuals R = H X - X Lambda and their norms.
-    Kokkos::parallel_for("dft::davidson::residual", Policy2({0, 0}, {n, nb}),
-                         KOKKOS_LAMBDA(int k, int j) { R(k, j) -= lambda(j) * X(k, j); });
+    kernels::for_2d("dft::davidson::residual", nb, n,
+                         KOKKOS_LAMBDA(int j, int k) { R(k, j) -= lambda(j) * X(k, j); });
     column_norms2(R, 0, nb, rnorm2);
     auto r2 = Kokkos::create_mirror_view_and_copy(Kokkos::HostSpace(), rnorm2);
     std::vector<int> todo;
@@ -150,8 +150,8 @@ DavidsonStats Davidson::solve(const Hamiltonian& H, View2<double> X, std::vector
     if (nsub + nc > max_sub_) {
       // Restart from the Ritz vectors: V = X, HV = H X (recovered as R + X Lambda), Hs = diag(lambda).
       Kokkos::deep_copy(Kokkos::subview(V, Kokkos::ALL, std::make_pair(0, nb)), X);
-      Kokkos::parallel_for("dft::davidson::restart_hv", Policy2({0, 0}, {n, nb}),
-                           KOKKOS_LAMBDA(int k, int j) { HV(k, j) = R(k, j) + lambda(j) * X(k, j); });
+      kernels::for_2d("dft::davidson::restart_hv", nb, n,
+                           KOKKOS_LAMBDA(int j, int k) { HV(k, j) = R(k, j) + lambda(j) * X(k, j); });
       Kokkos::deep_copy(Hs, 0.0);
       Kokkos::parallel_for("dft::davidson::restart_hs", kernels::RangePolicy(0, nb),
                            KOKKOS_LAMBDA(int j) { Hs(j, j) = lambda(j); });
@@ -167,7 +167,7 @@ DavidsonStats Davidson::solve(const Hamiltonian& H, View2<double> X, std::vector
     for (int c = 0; c < nc; ++c) cols_h(c) = todo[c];
     Kokkos::deep_copy(cols, cols_h);
     const int off = nsub;
-    Kokkos::parallel_for("dft::davidson::precondition", Policy2({0, 0}, {n, nc}), KOKKOS_LAMBDA(int k, int c) {
+    kernels::for_2d("dft::davidson::precondition", nc, n, KOKKOS_LAMBDA(int c, int k) {
       const int j = cols(c);
       const double x = hdiag(k) - lambda(j);
       const double denom = 0.5 * (1.0 + x + kernels::math::sqrt(1.0 + (x - 1.0) * (x - 1.0)));

@@ -5,6 +5,7 @@
 
 #include "dft/fields.hpp"
 #include "dft/gth_form_factors.hpp"
+#include "kernels/loops.hpp"
 #include "kernels/math.hpp"
 
 namespace megabar::dft::local {
@@ -38,8 +39,8 @@ Table form_factor_table(const Basis& basis, const Atoms& atoms, bool derivative)
   Table form(std::string(derivative ? "local::form_factor_derivative" : "local::form_factor"), ns, nG);
   const Table par = species_parameters(atoms);
   auto G2 = basis.dense().G2;
-  Kokkos::parallel_for(
-      "dft::local::form_factors", Kokkos::MDRangePolicy<kernels::ExecSpace, Kokkos::Rank<2>>({0, 0}, {ns, nG}),
+  kernels::for_2d(
+      "dft::local::form_factors", ns, nG,
       KOKKOS_LAMBDA(int s, int k) {
         const double c[4] = {par(s, 2), par(s, 3), par(s, 4), par(s, 5)};
         if (G2(k) > 0) {

@@ -1,6 +1,8 @@
 #include "kernels/math.hpp"
 #include "dft/nonlocal.hpp"
 
+#include "kernels/loops.hpp"
+
 #include <array>
 #include <cmath>
 #include <stdexcept>
@@ -57,8 +59,8 @@ void fill_radial_tables(const Basis& basis, const std::vector<RadialSpec>& specs
   }
   Kokkos::deep_copy(spec, sh);
   auto G2 = basis.wfc().G2;
-  Kokkos::parallel_for(
-      "dft::nonlocal::radial_tables", Kokkos::MDRangePolicy<kernels::ExecSpace, Kokkos::Rank<2>>({0, 0}, {nr, npw}),
+  kernels::for_2d(
+      "dft::nonlocal::radial_tables", nr, npw,
       KOKKOS_LAMBDA(int r, int k) {
         const int l = static_cast<int>(spec(r, 0)), i = static_cast<int>(spec(r, 1));
         const double q = kernels::math::sqrt(G2(k));
@@ -76,8 +78,8 @@ void fill_projectors(const Basis& basis, const View2<double>& pos,
   auto G = basis.wfc().G;
   auto G2 = basis.wfc().G2;
   const double inv_sqrt_omega = 1.0 / std::sqrt(basis.cell().volume);
-  Kokkos::parallel_for(
-      "dft::nonlocal::projectors", Kokkos::MDRangePolicy<kernels::ExecSpace, Kokkos::Rank<2>>({0, 0}, {nproj, npw}),
+  kernels::for_2d(
+      "dft::nonlocal::projectors", nproj, npw,
       KOKKOS_LAMBDA(int p, int k) {
         const int a = pinfo(p, 0), l = pinfo(p, 1), m = pinfo(p, 2);
         const double radial_value = rad(pinfo(p, 3), k) * inv_sqrt_omega;
@@ -194,8 +196,8 @@ void NonlocalTerm::apply(const View2<double>& X, int nb, View2<double> Y, double
   if (nproj_ == 0 || nb == 0) {
     if (beta_y != 1.0) {
       auto sub = Kokkos::subview(Y, Kokkos::ALL, std::make_pair(0, nb));
-      Kokkos::parallel_for("dft::nonlocal::scale", Kokkos::MDRangePolicy<kernels::ExecSpace, Kokkos::Rank<2>>({0, 0}, {int(Y.extent(0)), nb}),
-                           KOKKOS_LAMBDA(int i, int j) { sub(i, j) *= beta_y; });
+      kernels::for_2d("dft::nonlocal::scale", nb, int(Y.extent(0)),
+                           KOKKOS_LAMBDA(int j, int i) { sub(i, j) *= beta_y; });
     }
     return;
   }
@@ -228,8 +230,8 @@ double NonlocalTerm::energy(const View2<double>& X, const View1<double>& occ, in
 void projector_derivative(const Basis& basis, const View2<double>& B, int d, View2<double> dB) {
   const int npw = basis.npw(), nproj = static_cast<int>(B.extent(1));
   auto G = basis.wfc().G;
-  Kokkos::parallel_for(
-      "dft::nonlocal::projector_derivative", Kokkos::MDRangePolicy<kernels::ExecSpace, Kokkos::Rank<2>>({0, 0}, {nproj, npw}),
+  kernels::for_2d(
+      "dft::nonlocal::projector_derivative", nproj, npw,
       KOKKOS_LAMBDA(int p, int k) {
         if (k == 0) {
           dB(0, p) = 0.0;
@@ -269,9 +271,8 @@ void projector_strain_derivative(const Basis& basis, const View2<double>& pos,
   auto G2 = basis.wfc().G2;
   const double inv_sqrt_omega = 1.0 / std::sqrt(basis.cell().volume);
   const double delta = a == b ? 1.0 : 0.0;
-  Kokkos::parallel_for(
-      "dft::nonlocal::projector_strain_derivative",
-      Kokkos::MDRangePolicy<kernels::ExecSpace, Kokkos::Rank<2>>({0, 0}, {nproj, npw}), KOKKOS_LAMBDA(int p, int k) {
+  kernels::for_2d(
+      "dft::nonlocal::projector_strain_derivative", nproj, npw, KOKKOS_LAMBDA(int p, int k) {
         const int at = pinfo(p, 0), l = pinfo(p, 1), m = pinfo(p, 2), r = pinfo(p, 3);
         if (k == 0) {  // G = 0: only l = 0 is non-zero there, and only its volume factor depends on strain
           dB(0, p) = (l == 0) ? -0.5 * delta * rad(r, 0) * inv_sqrt_omega * real_ylm(0, 0, 0, 0, 1) : 0.0;

@@ -5,6 +5,7 @@
 #include <string>
 
 #include "dft/nonlocal.hpp"
+#include "kernels/loops.hpp"
 #include "kernels/linalg.hpp"
 #include "kernels/math.hpp"
 
@@ -24,8 +25,8 @@ void fill_atomic_orbitals(const Basis& basis, const View2<double>& pos, const Ra
   const int npw = basis.npw(), norb = static_cast<int>(phi.extent(1));
   auto G = basis.wfc().G;
   auto G2 = basis.wfc().G2;
-  Kokkos::parallel_for(
-      "dft::pdos::atomic_orbitals", Kokkos::MDRangePolicy<kernels::ExecSpace, Kokkos::Rank<2>>({0, 0}, {norb, npw}),
+  kernels::for_2d(
+      "dft::pdos::atomic_orbitals", norb, npw,
       KOKKOS_LAMBDA(int i, int k) {
         const int a = info(i, 0), l = info(i, 1), m = info(i, 2);
         const double value = radial(info(i, 3), k);
@@ -95,9 +96,9 @@ AtomicOrbitalVectors atomic_orbital_vectors(const Basis& basis, const Atoms& ato
 // V(:, j) = U(:, j) / sqrt(s_j): the columns of S^{-1/2} = V U^T.
 void scale_columns_inverse_sqrt(const View2<double>& U, const View1<double>& s, View2<double> V) {
   const int n = static_cast<int>(U.extent(0));
-  Kokkos::parallel_for(
-      "dft::pdos::scale_columns", Kokkos::MDRangePolicy<kernels::ExecSpace, Kokkos::Rank<2>>({0, 0}, {n, n}),
-      KOKKOS_LAMBDA(int i, int j) { V(i, j) = U(i, j) / kernels::math::sqrt(s(j)); });
+  kernels::for_2d(
+      "dft::pdos::scale_columns", n, n,
+      KOKKOS_LAMBDA(int j, int i) { V(i, j) = U(i, j) / kernels::math::sqrt(s(j)); });
 }
 
 BandProjections project_bands(const Basis& basis, const AtomicOrbitalVectors& orbitals, const View2<double>& X, int nb) {

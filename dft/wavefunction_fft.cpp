@@ -1,5 +1,7 @@
 #include "dft/wavefunction_fft.hpp"
 
+#include "kernels/loops.hpp"
+
 #include <cmath>
 
 namespace megabar::dft {
@@ -12,8 +14,8 @@ void bands_to_grids(const Basis& basis, const View2<double>& X, int first, int c
   auto ip = basis.wfc().fft_index;
   auto im = basis.wfc().fft_index_minus;
   const double s = 1.0 / std::sqrt(2.0);  // undo the sqrt(2) of the scaled representation
-  Kokkos::parallel_for(
-      "dft::wfc::bands_to_grids", Kokkos::MDRangePolicy<kernels::ExecSpace, Kokkos::Rank<2>>({0, 0}, {npairs, npw}),
+  kernels::for_2d(
+      "dft::wfc::bands_to_grids", npairs, npw,
       KOKKOS_LAMBDA(int p, int k) {
         const int a = first + 2 * p, b = a + 1;
         const bool has_b = 2 * p + 1 < count;
@@ -36,8 +38,8 @@ void grids_to_bands(const Basis& basis, View1<complex> grids, int first, int cou
   auto ip = basis.wfc().fft_index;
   auto im = basis.wfc().fft_index_minus;
   const double s = 1.0 / std::sqrt(2.0);  // (F(G) +- conj F(-G))/2, times sqrt(2) for the scaled form
-  Kokkos::parallel_for(
-      "dft::wfc::grids_to_bands", Kokkos::MDRangePolicy<kernels::ExecSpace, Kokkos::Rank<2>>({0, 0}, {npairs, npw}),
+  kernels::for_2d(
+      "dft::wfc::grids_to_bands", npairs, npw,
       KOKKOS_LAMBDA(int p, int k) {
         const int a = first + 2 * p, b = a + 1;
         const bool has_b = 2 * p + 1 < count;

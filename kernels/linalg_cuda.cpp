@@ -273,6 +273,18 @@ void symmetrize_from_upper(int n, double* A, int lda) {
       });
 }
 
+std::uint64_t eigensolver_workspace_bytes(int n) {
+  if (n <= 0) return 0;
+  DeviceValues a("linalg::syev_size::a", std::size_t(n) * n), w("linalg::syev_size::w", n);  // sizes only
+  auto l = Context::lock();
+  Context& ctx = Context::get();
+  int lwork = 0;
+  check_cusolver(cusolverDnDsyevd_bufferSize(ctx.solver(), CUSOLVER_EIG_MODE_VECTOR, CUBLAS_FILL_MODE_UPPER, n, a.data(),
+                                             n, w.data(), &lwork),
+                 "cusolverDnDsyevd_bufferSize");
+  return std::uint64_t(lwork > 0 ? lwork : 1) * sizeof(double);
+}
+
 std::uint64_t workspace_bytes() {
   auto l = Context::lock();
   return Context::exists() ? Context::get().workspace_size() : 0;

@@ -91,6 +91,7 @@ void symmetrize_from_upper(int n, double* A, int lda) {
 }
 
 std::uint64_t workspace_bytes() { return 0; }  // LAPACK's workspaces are host memory
+std::uint64_t eigensolver_workspace_bytes(int) { return 0; }
 
 }  // namespace megabar::kernels::linalg
 

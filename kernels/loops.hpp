@@ -1,0 +1,25 @@
+// Loops over two indices, written once for every backend.
+//
+// for_2d(label, n0, n1, f) calls f(i0, i1) for all 0 <= i0 < n0, 0 <= i1 < n1, in parallel, with i1 varying
+// fastest between neighbouring threads: put the index along which the data are contiguous last (the G-vector
+// or plane-wave index of a LayoutLeft band matrix, the inner index of a LayoutRight table) so that GPU
+// threads read neighbouring entries.
+//
+// Why not Kokkos::MDRangePolicy: Kokkos 3.4's CUDA back end maps the second index's tiles onto the grid's y
+// dimension and clamps it at the x limit (2^31 - 1), not at y's 65535. A loop whose second extent needs more
+// than 65535 tiles (for example over the 360 000 density-sphere G vectors of 60 B2O3 atoms at 80 Ry) then fails
+// to launch, and in a release build nothing reports it: the first GPU run computed a zero local potential
+// that way. One flat range has no such limit.
+#pragma once
+#include "kernels/views.hpp"
+
+namespace megabar::kernels {
+
+template <class F>
+void for_2d(const char* label, long n0, long n1, const F& f) {
+  if (n0 <= 0 || n1 <= 0) return;
+  Kokkos::parallel_for(label, Kokkos::RangePolicy<ExecSpace, Kokkos::IndexType<long>>(0, n0 * n1),
+                       KOKKOS_LAMBDA(const long idx) { f(static_cast<int>(idx / n1), static_cast<int>(idx % n1)); });
+}
+
+}  // namespace megabar::kernels

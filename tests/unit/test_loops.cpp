@@ -1,0 +1,41 @@
+// kernels::for_2d: every (i0, i1) visited exactly once, also when the second extent exceeds what a CUDA
+// grid's y dimension can hold (65535 blocks): Kokkos 3.4's MDRangePolicy silently skipped such loops on the
+// first GPU run (a zero local potential at 60 atoms, 80 Ry).
+#include <gtest/gtest.h>
+
+#include "kernels/loops.hpp"
+
+using namespace megabar::kernels;
+
+namespace {
+
+// Each (i, j) adds its own number; returns how many entries differ from it (0 when each was visited once).
+long wrong_visits(int n0, int n1) {
+  Kokkos::View<int**, Kokkos::LayoutRight, MemSpace> hits("hits", n0, n1);
+  for_2d("test::for_2d", n0, n1, KOKKOS_LAMBDA(int i, int j) { Kokkos::atomic_add(&hits(i, j), i * n1 + j + 1); });
+  auto h = Kokkos::create_mirror_view_and_copy(Kokkos::HostSpace(), hits);
+  long wrong = 0;
+  for (int i = 0; i < n0; ++i)
+    for (int j = 0; j < n1; ++j) wrong += h(i, j) != i * n1 + j + 1;
+  return wrong;
+}
+
+int calls(int n0, int n1) {
+  Kokkos::View<int*, MemSpace> count("count", 1);
+  for_2d("test::for_2d_count", n0, n1, KOKKOS_LAMBDA(int, int) { Kokkos::atomic_add(&count(0), 1); });
+  auto h = Kokkos::create_mirror_view_and_copy(Kokkos::HostSpace(), count);
+  return h(0);
+}
+
+}  // namespace
+
+TEST(Loops, For2dVisitsEveryPairOnceWithALargeSecondExtent) {
+  EXPECT_EQ(wrong_visits(3, 300000), 0);  // 300000 > 65535 * any tile size Kokkos 3.4 would pick for it
+  EXPECT_EQ(wrong_visits(70000, 2), 0);
+}
+
+TEST(Loops, For2dWithAnEmptyExtentDoesNothing) {
+  EXPECT_EQ(calls(0, 5), 0);
+  EXPECT_EQ(calls(5, 0), 0);
+  EXPECT_EQ(calls(4, 5), 20);
+}
