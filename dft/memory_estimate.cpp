@@ -32,8 +32,10 @@ MemoryEstimate estimate_memory(const Basis& basis, const Atoms& atoms, const Scf
   add("nonlocal projectors (B: n np, D: np^2)", n * np * d + np * np * d);
   add("nonlocal radial tables (2 nr npw)", 2 * nr * npw * d);
   add("Hamiltonian FFT batch (batch N complex)", batch * N * c);
+  const u64 eigensolver = kernels::linalg::eigensolver_workspace_bytes(static_cast<int>(nsub));
   add("FFT library work area", fft_work_area);
-  add("dense eigensolver workspace (syev of the 3 nb subspace)", kernels::linalg::eigensolver_workspace_bytes(int(nsub)));
+  add("dense eigensolver workspace (syev of the 3 nb subspace)", eigensolver);
+  e.outside_kokkos = fft_work_area + eigensolver;
   // rho, v_loc, v_H, v_xc, v_eff (SCF) + v_eff (H) real grids, the field transform's complex grid; the
   // diagonals of H (kinetic, nonlocal, total: 3 n).
   add("potential and density grids (6 N real + N complex)", 6 * N * d + N * c + 3 * n * d);

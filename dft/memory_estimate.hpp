@@ -30,6 +30,9 @@ namespace megabar::dft {
 struct MemoryEstimate {
   std::vector<std::pair<std::string, std::uint64_t>> parts;  // what, bytes (largest first)
   std::uint64_t total = 0;                                   // predicted peak, bytes
+  // Of total, the libraries' own device memory outside Kokkos (the FFT work area, the eigensolver workspace):
+  // what Kokkos' allocation tracking cannot see.
+  std::uint64_t outside_kokkos = 0;
 };
 
 // extrapolation_order: the MD run's ASPC order (-1: the last bands only); below -1: not an MD run.

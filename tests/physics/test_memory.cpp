@@ -85,11 +85,16 @@ void check_prediction(const dft::Atoms& atoms, double ecut, const std::string& x
   SCOPED_TRACE(xc + " ecut " + std::to_string(ecut) + " Ha, extra bands " + std::to_string(extra_bands) +
                ", fft batch " + std::to_string(fft_batch) + ": predicted " + std::to_string(estimate.total) +
                " B, measured " + std::to_string(measured) + " B");
-  std::printf("  %s, ecut %.1f Ha, %d extra bands, fft batch %d: predicted %.3f MB, measured %.3f MB (ratio %.3f)\n",
-              xc.c_str(), ecut, extra_bands, fft_batch, estimate.total / 1e6, measured / 1e6,
-              double(estimate.total) / double(measured));
-  EXPECT_GE(estimate.total, measured);
-  EXPECT_LE(double(estimate.total), 1.3 * double(measured));
+  // Kokkos' tracking sees Kokkos allocations only: compare them with the prediction less the libraries' own
+  // workspaces. Those are shared by all runs of this process (they only grow), so they are checked end to end,
+  // per process, by tests/cli/test_cli.sh against results.json's measured peak.
+  const std::uint64_t predicted = estimate.total - estimate.outside_kokkos;
+  std::printf("  %s, ecut %.1f Ha, %d extra bands, fft batch %d: predicted %.3f MB (+ %.3f MB library workspaces), "
+              "measured %.3f MB (ratio %.3f)\n",
+              xc.c_str(), ecut, extra_bands, fft_batch, predicted / 1e6, estimate.outside_kokkos / 1e6, measured / 1e6,
+              double(predicted) / double(measured));
+  EXPECT_GE(predicted, measured);
+  EXPECT_LE(double(predicted), 1.3 * double(measured));
 }
 
 TEST(DeviceMemory, PredictedPeakBoundsTheMeasuredOneTightly) {
