@@ -1,9 +1,11 @@
-// Chemical elements: atomic number and standard atomic weight (IUPAC conventional values, amu), for the
-// default masses of MD runs and the species numbers of trajectory files.
+// Chemical elements (core/; the one periodic table of megabar): atomic number and standard atomic weight
+// (IUPAC conventional values, amu), for the default masses of MD runs, the species numbers of trajectory
+// files and the densities of analyses.
 #pragma once
+#include <cstdint>
 #include <string>
 
-namespace megabar::dft {
+namespace megabar::core {
 
 struct Element {
   const char* symbol;
@@ -11,7 +13,11 @@ struct Element {
   double mass;  // amu
 };
 
-// The element with this symbol (case-sensitive, "B", "Si"); throws std::invalid_argument naming it.
+// The element with this symbol (case-sensitive, "B", "Si"); throws core::InputError (a
+// std::invalid_argument) naming it.
 const Element& element(const std::string& symbol);
 
-}  // namespace megabar::dft
+// The element with atomic number z, or nullptr when the table does not hold it (z outside 1..86).
+const Element* element_by_number(std::int64_t z);
+
+}  // namespace megabar::core

@@ -1,21 +1,21 @@
-// Periodic cell and atoms, in bohr.
+// Periodic cell and atoms, in bohr, and the geometry of a cell (core/: no Kokkos, no HDF5).
 // Convention: lattice vectors are the ROWS of `lattice` (lattice[i] = a_i, Cartesian, bohr); reciprocal
 // vectors are the rows of `reciprocal` with a_i . b_j = 2 pi delta_ij. Positions are Cartesian, bohr.
+// Fractional coordinates f_i = r . b_i / 2 pi, so r = sum_i f_i a_i.
 #pragma once
-#include <array>
 #include <string>
 #include <vector>
 
-namespace megabar::dft {
+#include "core/vec3.hpp"
 
-using Vec3 = std::array<double, 3>;
-using Mat3 = std::array<Vec3, 3>;
+namespace megabar::core {
 
 struct Cell {
   Mat3 lattice{};     // rows a_i (bohr)
   Mat3 reciprocal{};  // rows b_i (1/bohr), a_i.b_j = 2 pi delta_ij
   double volume = 0;  // bohr^3
 
+  // Throws core::InputError when the rows are (nearly) linearly dependent.
   static Cell from_lattice(const Mat3& rows);
 };
 
@@ -31,16 +31,19 @@ struct Structure {
   std::vector<Vec3> wrapped_positions() const;
 };
 
-// Reads the first frame of an extended XYZ file as ASE writes it: a count line, a comment line with
-// Lattice="ax ay az bx by bz cx cy cz" and Properties=species:S:1:pos:R:3[:...], then one line per atom
-// (angstrom). Errors name the file and line.
-Structure read_extxyz(const std::string& path);
+// ---- cell geometry ------------------------------------------------------------------------------------
+// Fractional coordinates of the Cartesian vector r: f_i = r . b_i / 2 pi.
+Vec3 fractional(const Cell& cell, const Vec3& r);
+// The same, translated into [0, 1): f_i - floor(f_i).
+Vec3 wrapped_fractional(const Cell& cell, const Vec3& r);
+// The Cartesian vector sum_i f_i a_i.
+Vec3 cartesian(const Cell& cell, const Vec3& f);
+// Spacing of the lattice planes spanned by the two lattice vectors other than a_k (the cell's width
+// across them): w_k = 2 pi / |b_k|.
+double plane_spacing(const Cell& cell, int k);
+// How many lattice shifts n_k along a_k can bring a point within `reach` of another point of the cell:
+// a vector of length <= reach has |f_k| <= reach / w_k, so |n_k| <= ceil(reach |b_k| / 2 pi) + 1 covers
+// every image within reach whatever the cell's shape (the ranges of the Ewald sum and of min_distance).
+int image_range(const Cell& cell, int k, double reach);
 
-// Writes one frame in ASE's extended XYZ (angstrom; forces in eV/angstrom and energy in eV when given).
-// `append` adds a frame to an existing file (trajectories); otherwise the file is replaced atomically.
-void write_extxyz(const std::string& path, const Structure& s, const std::vector<Vec3>* forces = nullptr,
-                  const double* energy = nullptr, bool append = false);
-
-double dot(const Vec3& a, const Vec3& b);
-
-}  // namespace megabar::dft
+}  // namespace megabar::core

@@ -28,7 +28,7 @@ using megabar::dft::View1;
 using megabar::dft::View2;
 namespace units = megabar::units;
 
-constexpr double pi = 3.14159265358979323846;
+using megabar::units::pi;
 
 Cell qe_cell(const std::string& dir) {
   return megabar::dft::read_extxyz(std::string(MEGABAR_SOURCE_DIR) + "/tests/regression/qe/" + dir + "/cell.extxyz").cell;
