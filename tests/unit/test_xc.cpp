@@ -21,10 +21,10 @@ namespace {
 
 namespace xc_pbe = megabar::dft::xc_pbe;
 using megabar::dft::Basis;
-using megabar::dft::Cell;
+using megabar::core::Cell;
 using megabar::dft::complex;
 using megabar::dft::FieldTransform;
-using megabar::dft::Mat3;
+using megabar::core::Mat3;
 using megabar::dft::View1;
 using megabar::dft::XcTerm;
 

@@ -23,9 +23,9 @@ namespace {
 
 namespace xc_lda = megabar::dft::xc_lda;
 using megabar::dft::Basis;
-using megabar::dft::Cell;
+using megabar::core::Cell;
 using megabar::dft::FieldTransform;
-using megabar::dft::Mat3;
+using megabar::core::Mat3;
 using megabar::dft::View1;
 using megabar::dft::XcTerm;
 
