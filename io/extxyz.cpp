@@ -336,7 +336,7 @@ void write_extxyz(const std::string& path, const core::Structure& s, const std::
   Content c;
   c.digits = Digits::fixed10;
   c.forces = forces != nullptr;
-  if (energy) c.info = {{"energy", number(*energy, Quantity::energy, Digits::fixed10)}};
+  if (energy) c.info.emplace_back("energy", number(*energy, Quantity::energy, Digits::fixed10));
   const std::string text = format_frame(f, s.symbols, c);
   if (!append) return replace_file(path, text);
   std::ofstream out(path, std::ios::app);
