@@ -10,8 +10,8 @@
 #include "analysis/oxygen_pairs.hpp"
 #include "analysis/polyhedra.hpp"
 #include "analysis/rdf.hpp"
-#include "dft/elements.hpp"
-#include "dft/units.hpp"
+#include "core/elements.hpp"
+#include "core/units.hpp"
 
 namespace megabar::analysis {
 namespace {
@@ -36,7 +36,7 @@ Atoms classify(const Trajectory& t, Result& r) {
     const std::string& s = t.symbols[a];
     if (!r.atoms.count(s)) r.species.push_back(s);
     ++r.atoms[s];
-    atoms.mass += dft::element(s).mass;
+    atoms.mass += core::element(s).mass;
     const int k = s == "B" ? kB : s == "O" ? kO : kOther;
     atoms.kind.push_back(k);
     if (k == kB) atoms.b.push_back(static_cast<int>(a));

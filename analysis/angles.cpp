@@ -3,13 +3,13 @@
 #include <algorithm>
 #include <cmath>
 
-#include "dft/units.hpp"
+#include "core/units.hpp"
 
 namespace megabar::analysis {
 
 double angle_degrees(const Vec3& u, const Vec3& v) {
   const Vec3 c{u[1] * v[2] - u[2] * v[1], u[2] * v[0] - u[0] * v[2], u[0] * v[1] - u[1] * v[0]};
-  return std::atan2(std::sqrt(dft::dot(c, c)), dft::dot(u, v)) * 180.0 / units::pi;
+  return std::atan2(std::sqrt(core::dot(c, c)), core::dot(u, v)) * 180.0 / units::pi;
 }
 
 AngleDistribution::AngleDistribution(double bin_width_deg)

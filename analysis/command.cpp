@@ -8,7 +8,7 @@
 #include "analysis/analyze.hpp"
 #include "analysis/pdos.hpp"
 #include "analysis/report.hpp"
-#include "dft/units.hpp"
+#include "core/units.hpp"
 
 namespace megabar::analysis {
 

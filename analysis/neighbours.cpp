@@ -2,26 +2,20 @@
 
 #include <algorithm>
 
-#include "dft/units.hpp"
-
 namespace megabar::analysis {
 
 ImageSearch::ImageSearch(const Cell& cell, const std::vector<Vec3>& positions)
     : cell_(cell), frac_(positions.size()), wrapped_(positions.size()) {
-  for (int k = 0; k < 3; ++k) width_[k] = 2 * units::pi / std::sqrt(dft::dot(cell.reciprocal[k], cell.reciprocal[k]));
+  for (int k = 0; k < 3; ++k) width_[k] = core::plane_spacing(cell, k);
   for (std::size_t a = 0; a < positions.size(); ++a) {
-    for (int k = 0; k < 3; ++k) {
-      const double f = dft::dot(positions[a], cell.reciprocal[k]) / (2 * units::pi);  // f_k = r . b_k / 2 pi
-      frac_[a][k] = f - std::floor(f);
-    }
-    for (int c = 0; c < 3; ++c)
-      wrapped_[a][c] = frac_[a][0] * cell.lattice[0][c] + frac_[a][1] * cell.lattice[1][c] + frac_[a][2] * cell.lattice[2][c];
+    frac_[a] = core::wrapped_fractional(cell, positions[a]);
+    wrapped_[a] = core::cartesian(cell, frac_[a]);
   }
 }
 
 double half_width(const Cell& cell) {
   double w = 1e300;
-  for (int k = 0; k < 3; ++k) w = std::min(w, 2 * units::pi / std::sqrt(dft::dot(cell.reciprocal[k], cell.reciprocal[k])));
+  for (int k = 0; k < 3; ++k) w = std::min(w, core::plane_spacing(cell, k));
   return w / 2;
 }
 

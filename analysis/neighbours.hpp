@@ -12,12 +12,12 @@
 #include <cmath>
 #include <vector>
 
-#include "dft/structure.hpp"
+#include "core/structure.hpp"
 
 namespace megabar::analysis {
 
-using dft::Cell;
-using dft::Vec3;
+using core::Cell;
+using core::Vec3;
 
 struct Pair {
   int i = 0, j = 0;  // atom indices

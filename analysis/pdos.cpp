@@ -11,15 +11,16 @@
 #include "analysis/bonds.hpp"
 #include "analysis/neighbours.hpp"
 #include "analysis/report.hpp"
-#include "dft/units.hpp"
-#include "md/h5file.hpp"
+#include "core/units.hpp"
+#include "io/h5file.hpp"
+#include "io/h5md_layout.hpp"
 
 namespace megabar::analysis {
 namespace {
 
-constexpr double kPi = 3.14159265358979323846;
+namespace h5 = io::h5;
+namespace pdos = io::h5md::pdos;
 constexpr double kReach = 8.0;  // Gaussians are cut at 8 sigma (relative tail 1e-15)
-constexpr const char* kL[] = {"s", "p", "d", "f"};
 const double kNaN = std::numeric_limits<double>::quiet_NaN();
 
 std::string env_name(const std::string& element, int n) { return "[" + std::to_string(n) + "]" + element; }
@@ -71,7 +72,7 @@ void PdosAverager::broaden(std::vector<double>& curve, double energy, double wei
   const long npts = static_cast<long>(curve.size());
   const long k0 = std::max(0L, static_cast<long>(std::floor((energy - kReach * sigma - e_min_) / h)));
   const long k1 = std::min(npts - 1, static_cast<long>(std::ceil((energy + kReach * sigma - e_min_) / h)));
-  const double norm = 2.0 * weight / (sigma * std::sqrt(2 * kPi));
+  const double norm = 2.0 * weight / (sigma * std::sqrt(2 * units::pi));
   for (long k = k0; k <= k1; ++k) {
     const double x = (energies_[k] - energy) / sigma;
     curve[k] += norm * std::exp(-0.5 * x * x);
@@ -140,7 +141,7 @@ void PdosAverager::add(const PdosFrame& f, const std::vector<int>& coordination)
 PdosAverage PdosAverager::result() const {
   PdosAverage r;
   r.settings = settings_;
-  for (int l = 0; l < n_l_; ++l) r.l_names.push_back(kL[l]);
+  for (int l = 0; l < n_l_; ++l) r.l_names.push_back(pdos::l_names[l]);
   r.n_bands = n_bands_;
   r.n_occupied = n_occupied_;
   r.steps = steps_;
@@ -193,25 +194,25 @@ struct PdosFile {
 
 std::optional<PdosFile> open_pdos(const std::string& path, const FrameSelection& selection) {
   if (detect_format(path) != Format::h5md) return std::nullopt;
-  const auto file = md::h5::File::open(path, false);
-  if (!file.contains("pdos/eigenvalues/value")) return std::nullopt;
+  const auto file = h5::File::open(path, false);
+  if (!file.contains(pdos::value(pdos::kEigenvalues))) return std::nullopt;
   PdosFile p;
   p.path = path;
-  const auto w = file.open_dataset("pdos/weights/value");
-  const auto eig = file.open_dataset("pdos/eigenvalues/value");
-  const auto steps = file.open_dataset("pdos/eigenvalues/step").read<std::int64_t>();
-  const auto vbm = file.open_dataset("pdos/vbm/value").read<double>();
-  const md::h5::Shape ws = w.shape(), es = eig.shape();
+  const auto w = file.open_dataset(pdos::value(pdos::kWeights));
+  const auto eig = file.open_dataset(pdos::value(pdos::kEigenvalues));
+  const auto steps = file.open_dataset(pdos::step).read<std::int64_t>();
+  const auto vbm = file.open_dataset(pdos::value(pdos::kVbm)).read<double>();
+  const h5::Shape ws = w.shape(), es = eig.shape();
   if (ws.size() != 4 || es.size() != 2 || ws[0] != steps.size() || es[0] != steps.size() || ws[1] != es[1] ||
       vbm.size() != steps.size())
     w.fail("the /pdos datasets do not have the layout of docs/trajectory.md");
-  if (eig.has_attribute("unit") && eig.read_string_attribute("unit") != "eV") eig.fail("eigenvalues not in eV");
+  if (eig.has_attribute("unit") && eig.read_string_attribute("unit") != pdos::energy_unit) eig.fail("eigenvalues not in eV");
   p.n_bands = static_cast<int>(ws[1]);
   p.n_l = static_cast<int>(ws[3]);
-  const auto g = file.open_group("pdos");
-  if (g.has_attribute("broadening_eV")) p.settings.sigma = g.read_double_attribute("broadening_eV");
-  if (g.has_attribute("energy_step_eV")) p.settings.step = g.read_double_attribute("energy_step_eV");
-  if (g.has_attribute("ec_window_eV")) p.settings.ec_window = g.read_double_attribute("ec_window_eV");
+  const auto g = file.open_group(pdos::group);
+  if (g.has_attribute(pdos::broadening)) p.settings.sigma = g.read_double_attribute(pdos::broadening);
+  if (g.has_attribute(pdos::energy_step)) p.settings.step = g.read_double_attribute(pdos::energy_step);
+  if (g.has_attribute(pdos::ec_window)) p.settings.ec_window = g.read_double_attribute(pdos::ec_window);
   for (std::size_t k = 0; k < steps.size(); ++k) {
     if (selection.from_step && steps[k] < *selection.from_step) continue;
     p.rows.push_back(static_cast<long>(k));
@@ -267,12 +268,12 @@ std::optional<PdosAverage> analyze_pdos(const std::vector<std::string>& paths, c
       if (f.symbols[a] == "B") b.push_back(static_cast<int>(a));
       if (f.symbols[a] == "O") o.push_back(static_cast<int>(a));
     }
-    const auto file = md::h5::File::open(f.path, false);
-    const auto w = file.open_dataset("pdos/weights/value");
-    const auto nocc = file.open_dataset("pdos/n_occupied/value").read<std::int64_t>();
-    const auto cbm = file.open_dataset("pdos/cbm/value").read<double>();
-    const auto so = file.open_dataset("pdos/spilling_occupied/value").read<double>();
-    const auto sa = file.open_dataset("pdos/spilling_all_bands/value").read<double>();
+    const auto file = h5::File::open(f.path, false);
+    const auto w = file.open_dataset(pdos::value(pdos::kWeights));
+    const auto nocc = file.open_dataset(pdos::value(pdos::kNOccupied)).read<std::int64_t>();
+    const auto cbm = file.open_dataset(pdos::value(pdos::kCbm)).read<double>();
+    const auto so = file.open_dataset(pdos::value(pdos::kSpillingOccupied)).read<double>();
+    const auto sa = file.open_dataset(pdos::value(pdos::kSpillingAll)).read<double>();
     long missing = 0;
     for (std::size_t k = 0; k < f.rows.size(); ++k) {
       const auto it = frames.find(f.steps[k]);

@@ -19,7 +19,7 @@ void Polyhedra::add_frame(const BondGraph& bonds, const std::vector<int>& kind) 
       ++bond.count[n];
       for (std::size_t q = p + 1; q < b.size(); ++q) {
         const Vec3 e{b[q].d[0] - b[p].d[0], b[q].d[1] - b[p].d[1], b[q].d[2] - b[p].d[2]};
-        edge.sum[n] += std::sqrt(dft::dot(e, e));
+        edge.sum[n] += std::sqrt(core::dot(e, e));
         ++edge.count[n];
       }
     }

@@ -2,7 +2,7 @@
 
 #include <cmath>
 
-#include "dft/units.hpp"
+#include "core/units.hpp"
 
 namespace megabar::analysis {
 

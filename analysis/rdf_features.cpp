@@ -3,7 +3,7 @@
 #include <algorithm>
 #include <cmath>
 
-#include "dft/units.hpp"
+#include "core/units.hpp"
 
 namespace megabar::analysis {
 

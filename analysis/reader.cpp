@@ -5,7 +5,7 @@
 #include <sstream>
 #include <stdexcept>
 
-#include "md/trajectory_extxyz.hpp"
+#include "io/extxyz.hpp"
 
 namespace megabar::analysis {
 namespace {
@@ -20,7 +20,7 @@ bool is_count_line(const std::string& line) {
 }
 
 // Whether a reading error comes from a file that a writer has not finished: the file ends inside a frame,
-// or the error is on its last line and that line has no newline yet (md's reader names "path:line: ...").
+// or the error is on its last line and that line has no newline yet (io's reader names "path:line: ...").
 bool cut_in_last_frame(const std::string& path, const std::string& message) {
   if (message.find(": the file ends ") != std::string::npos) return true;
   std::ifstream in(path, std::ios::binary);
@@ -34,7 +34,7 @@ bool cut_in_last_frame(const std::string& path, const std::string& message) {
 
 // Appends the frames of an extended XYZ file (cell and positions), checking that their atoms agree.
 void collect_extxyz_frames(const std::string& path, std::vector<Snapshot>& frames, std::vector<std::string>& symbols) {
-  md::for_each_extxyz_frame(path, [&](md::Frame&& f) {
+  io::for_each_extxyz_frame(path, [&](io::Frame&& f) {
     if (frames.empty()) symbols = f.structure.symbols;
     else if (f.structure.symbols != symbols)
       throw std::invalid_argument(path + ": frame " + std::to_string(frames.size()) + " holds " +

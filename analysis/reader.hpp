@@ -11,14 +11,14 @@
 #include <string>
 #include <vector>
 
-#include "dft/structure.hpp"
+#include "core/structure.hpp"
 
 namespace megabar::analysis {
 
 struct Snapshot {
   long step = 0;
-  dft::Cell cell;                     // bohr
-  std::vector<dft::Vec3> positions;   // Cartesian, bohr (any periodic image)
+  core::Cell cell;                     // bohr
+  std::vector<core::Vec3> positions;   // Cartesian, bohr (any periodic image)
 };
 
 struct InputFile {

@@ -1,27 +1,23 @@
-// H5MD trajectories as megabar writes them (docs/trajectory.md): particles/all/species (atomic numbers),
-// position/step, position/value [frames][N][3] and box/edges/value [frames][3][3] (rows are lattice
-// vectors), lengths in nm (or angstrom, when the unit attribute says so).
+// H5MD trajectories as megabar writes them (io/h5md_layout.hpp, docs/trajectory.md): particles/all/species
+// (atomic numbers), position/step, position/value [frames][N][3] and box/edges/value [frames][3][3] (rows
+// are lattice vectors), lengths in nm (or angstrom, when the unit attribute says so).
 #include <cstdint>
 #include <stdexcept>
 
 #include "analysis/reader.hpp"
-#include "dft/units.hpp"
-#include "md/h5file.hpp"
+#include "core/elements.hpp"
+#include "core/units.hpp"
+#include "io/h5file.hpp"
+#include "io/h5md_layout.hpp"
 
 namespace megabar::analysis {
 namespace {
 
-// Chemical symbols by atomic number (index Z - 1), the elements of dft/elements.cpp.
-constexpr const char* kSymbols[] = {
-    "H",  "He", "Li", "Be", "B",  "C",  "N",  "O",  "F",  "Ne", "Na", "Mg", "Al", "Si", "P",  "S",  "Cl",
-    "Ar", "K",  "Ca", "Sc", "Ti", "V",  "Cr", "Mn", "Fe", "Co", "Ni", "Cu", "Zn", "Ga", "Ge", "As", "Se",
-    "Br", "Kr", "Rb", "Sr", "Y",  "Zr", "Nb", "Mo", "Tc", "Ru", "Rh", "Pd", "Ag", "Cd", "In", "Sn", "Sb",
-    "Te", "I",  "Xe", "Cs", "Ba", "La", "Ce", "Pr", "Nd", "Pm", "Sm", "Eu", "Gd", "Tb", "Dy", "Ho", "Er",
-    "Tm", "Yb", "Lu", "Hf", "Ta", "W",  "Re", "Os", "Ir", "Pt", "Au", "Hg", "Tl", "Pb", "Bi", "Po", "At", "Rn"};
-constexpr std::int64_t kElements = sizeof kSymbols / sizeof kSymbols[0];
+namespace h5 = io::h5;
+namespace h5md = io::h5md;
 
 // bohr per file length unit.
-double length_unit(const md::h5::Dataset& value) {
+double length_unit(const h5::Dataset& value) {
   const std::string unit = value.has_attribute("unit") ? value.read_string_attribute("unit") : "";
   if (unit == "nm") return 10 * units::angstrom;
   if (unit == "Angstrom" || unit == "angstrom" || unit == "A" || unit == "Ang") return units::angstrom;
@@ -29,9 +25,9 @@ double length_unit(const md::h5::Dataset& value) {
 }
 
 // A file that a running MD holds open for writing is locked by HDF5: say what to do instead.
-md::h5::File open_for_reading(const std::string& path) {
+h5::File open_for_reading(const std::string& path) {
   try {
-    return md::h5::File::open(path, false);
+    return h5::File::open(path, false);
   } catch (const std::runtime_error& e) {
     const std::string what = e.what();
     if (what.find("lock") == std::string::npos) throw;
@@ -45,20 +41,21 @@ md::h5::File open_for_reading(const std::string& path) {
 long read_h5md_frames(const std::string& path, std::vector<std::string>& symbols,
                       const std::function<bool(long)>& wanted, const std::function<void(Snapshot&&)>& visit) {
   const auto file = open_for_reading(path);
-  if (!file.contains("h5md") || !file.contains("particles/all/position/value"))
+  if (!file.contains(h5md::metadata) || !file.contains(h5md::value(h5md::position)))
     throw std::invalid_argument(path + ": an HDF5 file but not an H5MD trajectory (no h5md group or particles/all/position)");
   symbols.clear();
-  for (std::int64_t z : file.open_dataset("particles/all/species").read<std::int64_t>()) {
-    if (z < 1 || z > kElements) throw std::invalid_argument(path + ": particles/all/species holds atomic number " + std::to_string(z));
-    symbols.push_back(kSymbols[z - 1]);
+  for (std::int64_t z : file.open_dataset(h5md::species).read<std::int64_t>()) {
+    const core::Element* element = core::element_by_number(z);
+    if (!element) throw std::invalid_argument(path + ": " + h5md::species + " holds atomic number " + std::to_string(z));
+    symbols.push_back(element->symbol);
   }
-  const auto position = file.open_dataset("particles/all/position/value");
-  const auto edges = file.open_dataset("particles/all/box/edges/value");
-  const auto steps = file.open_dataset("particles/all/position/step").read<std::int64_t>();
+  const auto position = file.open_dataset(h5md::value(h5md::position));
+  const auto edges = file.open_dataset(h5md::value(h5md::box_edges));
+  const auto steps = file.open_dataset(h5md::step).read<std::int64_t>();
   const std::size_t natoms = symbols.size();
-  if (position.shape() != md::h5::Shape{steps.size(), natoms, 3})
+  if (position.shape() != h5::Shape{steps.size(), natoms, 3})
     position.fail("expected shape [" + std::to_string(steps.size()) + "][" + std::to_string(natoms) + "][3]");
-  if (edges.shape() != md::h5::Shape{steps.size(), 3, 3})
+  if (edges.shape() != h5::Shape{steps.size(), 3, 3})
     edges.fail("expected one 3 x 3 cell per frame (rows are lattice vectors), as megabar writes it");
   const double r_unit = length_unit(position), cell_unit = length_unit(edges);
   for (std::size_t f = 0; f < steps.size(); ++f) {
@@ -67,10 +64,10 @@ long read_h5md_frames(const std::string& path, std::vector<std::string>& symbols
     s.step = static_cast<long>(steps[f]);
     const auto r = position.read_rows<double>(f, 1);
     const auto box = edges.read_rows<double>(f, 1);
-    dft::Mat3 rows;
+    core::Mat3 rows;
     for (int k = 0; k < 9; ++k) rows[k / 3][k % 3] = box[k] * cell_unit;
     try {
-      s.cell = dft::Cell::from_lattice(rows);
+      s.cell = core::Cell::from_lattice(rows);
     } catch (const std::invalid_argument& e) {
       throw std::invalid_argument(path + ": frame " + std::to_string(f) + ": " + e.what());
     }

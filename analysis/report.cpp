@@ -1,20 +1,15 @@
 #include "analysis/report.hpp"
 
-#include <unistd.h>
-
-#include <cerrno>
 #include <cmath>
 #include <cstdio>
 #include <cstdlib>
-#include <cstring>
 #include <filesystem>
-#include <fstream>
 #include <sstream>
 #include <stdexcept>
 
 #include "analysis/rdf.hpp"
-#include "dft/units.hpp"
-#include "md/file_sync.hpp"
+#include "core/units.hpp"
+#include "io/atomic_file.hpp"
 
 namespace megabar::analysis {
 namespace {
@@ -226,31 +221,9 @@ void write_files(const std::string& directory, const std::vector<OutputFile>& fi
   std::error_code ec;
   fs::create_directories(directory, ec);
   if (ec) throw std::runtime_error(directory + ": cannot create the output directory: " + ec.message());
-  std::vector<std::string> temporaries;
-  auto clean = [&] {
-    for (const auto& tmp : temporaries) std::remove(tmp.c_str());
-  };
-  for (const auto& f : files) {
-    const std::string path = (fs::path(directory) / f.name).string();
-    const std::string tmp = path + ".tmp." + std::to_string(::getpid());
-    temporaries.push_back(tmp);
-    std::ofstream out(tmp, std::ios::binary);
-    out << f.text;
-    out.close();
-    if (!out) {
-      clean();
-      throw std::runtime_error(path + ": cannot write " + tmp);
-    }
-  }
-  for (std::size_t k = 0; k < files.size(); ++k) {
-    const std::string path = (fs::path(directory) / files[k].name).string();
-    if (std::rename(temporaries[k].c_str(), path.c_str()) != 0) {
-      const std::string reason = std::strerror(errno);
-      clean();
-      throw std::runtime_error(path + ": cannot rename " + temporaries[k] + " over it: " + reason);
-    }
-  }
-  md::fsync_parent_directory((fs::path(directory) / files.back().name).string());
+  std::vector<io::FileText> texts;
+  for (const auto& f : files) texts.push_back({(fs::path(directory) / f.name).string(), f.text});
+  io::replace_files(texts);
 }
 
 }  // namespace megabar::analysis

@@ -12,7 +12,7 @@ DftForceProvider::DftForceProvider(const RunInput& in, const dft::Atoms& atoms, 
   if (extrapolation_order >= -1) extrapolator_ = std::make_unique<dft::WavefunctionExtrapolator>(extrapolation_order);
 }
 
-void DftForceProvider::make_reference(const dft::Cell& cell) {
+void DftForceProvider::make_reference(const core::Cell& cell) {
   // A renewal uses QE's grid rule for the new cell even when the input fixed a grid for the start: a
   // compressed cell may need a larger one.
   auto grid = dft::default_fft_grid(cell, 4.0 * in_.ecut);
@@ -27,7 +27,7 @@ void DftForceProvider::reset_basis() {
   if (extrapolator_) extrapolator_->clear();
 }
 
-md::ForceResult DftForceProvider::compute(const dft::Structure& s) {
+md::ForceResult DftForceProvider::compute(const core::Structure& s) {
   dft::Atoms atoms = atoms_;
   atoms.structure = s;
   if (!reference_) make_reference(s.cell);
@@ -77,8 +77,8 @@ void DftForceProvider::restore_state(const md::StateArrays& in) {
     const auto& l = in.real("basis_reference_lattice");
     const auto& g = in.word("basis_fft_grid");
     if (l.size() != 9 || g.size() != 3) throw std::runtime_error("checkpoint: malformed plane-wave set record");
-    dft::Mat3 rows{{{l[0], l[1], l[2]}, {l[3], l[4], l[5]}, {l[6], l[7], l[8]}}};
-    reference_ = std::make_unique<dft::Basis>(dft::Cell::from_lattice(rows), in_.ecut,
+    core::Mat3 rows{{{l[0], l[1], l[2]}, {l[3], l[4], l[5]}, {l[6], l[7], l[8]}}};
+    reference_ = std::make_unique<dft::Basis>(core::Cell::from_lattice(rows), in_.ecut,
                                               std::array<int, 3>{int(g[0]), int(g[1]), int(g[2])});
   }
   if (!extrapolator_ || !in.words.count("extrapolation_history")) return;

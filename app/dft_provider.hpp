@@ -23,7 +23,7 @@ class DftForceProvider : public md::ForceProvider {
  public:
   DftForceProvider(const RunInput& in, const dft::Atoms& atoms, bool compute_stress, int extrapolation_order = -1);
 
-  md::ForceResult compute(const dft::Structure& s) override;
+  md::ForceResult compute(const core::Structure& s) override;
   void save_state(md::StateArrays& out) const override;
   void restore_state(const md::StateArrays& in) override;
   int last_iterations() const override { return last_.iterations; }
@@ -45,7 +45,7 @@ class DftForceProvider : public md::ForceProvider {
   bool have_state_ = false;
   std::unique_ptr<dft::WavefunctionExtrapolator> extrapolator_;
   dft::ScfLogger scf_log_;
-  void make_reference(const dft::Cell& cell);
+  void make_reference(const core::Cell& cell);
 };
 
 }  // namespace megabar::app

@@ -7,7 +7,7 @@
 #include <stdexcept>
 #include <toml++/toml.h>
 
-#include "dft/units.hpp"
+#include "core/units.hpp"
 
 namespace megabar::app {
 

@@ -13,10 +13,12 @@
 #include "app/dft_provider.hpp"
 #include "app/scf_task.hpp"
 #include "app/signals.hpp"
+#include "core/elements.hpp"
+#include "core/units.hpp"
 #include "dft/atomic_orbitals.hpp"
-#include "dft/elements.hpp"
 #include "dft/pdos.hpp"
-#include "dft/units.hpp"
+#include "io/atomic_file.hpp"
+#include "io/extxyz.hpp"
 #include "kernels/fft.hpp"
 #include "kernels/memory.hpp"
 #include "md/checkpoint.hpp"
@@ -51,11 +53,11 @@ md::MdOptions md_options(const MdInput& m, int natoms) {
   return o;
 }
 
-std::vector<double> masses_of(const RunInput& in, const dft::Structure& s) {
+std::vector<double> masses_of(const RunInput& in, const core::Structure& s) {
   std::vector<double> m;
   for (const auto& sym : s.symbols) {
     auto it = in.md.masses.find(sym);
-    m.push_back((it != in.md.masses.end() ? it->second : dft::element(sym).mass) * units::amu);
+    m.push_back((it != in.md.masses.end() ? it->second : core::element(sym).mass) * units::amu);
   }
   for (const auto& [el, value] : in.md.masses) {
     bool used = false;
@@ -192,12 +194,18 @@ std::string fft_plan_cache_path() {
   return (dir / name).string();
 }
 
+// The FFT planner's choices (kernels::export_fft_plans), written atomically; nothing for backends without them.
+void save_fft_plans(const std::string& path) {
+  const std::string plans = kernels::export_fft_plans();
+  if (!plans.empty()) io::replace_file(path, plans);
+}
+
 // Adds this run's plans to the cache; a cache that cannot be written only costs speed later.
 void save_fft_plan_cache(const std::string& path) {
   if (path.empty()) return;
   try {
     fs::create_directories(fs::path(path).parent_path());
-    kernels::export_fft_plans(path);
+    save_fft_plans(path);
   } catch (const std::exception& e) {
     fmt::print(stderr, "warning: FFT plan cache not written ({}); set MEGABAR_FFT_PLAN_CACHE=off to skip it\n", e.what());
   }
@@ -253,7 +261,7 @@ int run_md_task(const RunInput& in, bool restart) {
       fs::remove(out / f);
     const auto masses = masses_of(in, atoms.structure);
     if (in.md.initial_velocities == "structure") {
-      const auto frames = md::read_extxyz_frames(in.structure_file);
+      const auto frames = io::read_extxyz_frames(in.structure_file);
       if (frames.empty() || frames.front().velocities.size() != atoms.structure.size())
         throw std::invalid_argument(in.path + ": md.initial_velocities = \"structure\" but " + in.structure_file +
                                     " has no velocities (a megabar trajectory or final.extxyz frame carries them)");
@@ -298,7 +306,7 @@ int run_md_task(const RunInput& in, bool restart) {
   long checkpoints_written = 0;
   auto save_checkpoint = [&]() {
     const auto before = kernels::transfers();
-    kernels::export_fft_plans(plans_path.string());
+    save_fft_plans(plans_path.string());
     trajectory->sync();  // the frames the checkpoint counts are on disk
     md::CheckpointData ck;
     ck.md = md::pack(state);
@@ -381,7 +389,7 @@ int run_md_task(const RunInput& in, bool restart) {
 
   const double wall = std::chrono::duration<double>(clock_type::now() - t_start).count();
   const md::Frame f = frame_of(state, opt, provider.last_iterations());
-  md::write_extxyz_frame((out / "final.extxyz").string(), f, atoms.structure.symbols);
+  io::write_extxyz_frame((out / "final.extxyz").string(), f, atoms.structure.symbols);
   auto j = results_json(in, provider.basis(), provider.last(), wall);
   j["md"] = {{"completed", true},
              {"ensemble", ensemble},

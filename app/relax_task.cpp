@@ -11,7 +11,8 @@
 #include "app/device_memory.hpp"
 #include "app/dft_provider.hpp"
 #include "app/scf_task.hpp"
-#include "dft/units.hpp"
+#include "core/units.hpp"
+#include "io/extxyz.hpp"
 #include "md/relax.hpp"
 
 namespace megabar::app {
@@ -51,7 +52,7 @@ int run_relax_task(const RunInput& in) {
   DftForceProvider provider(in, atoms, in.relax_cell);
   auto t_step = std::chrono::steady_clock::now();
   int step_offset = 0;
-  auto logger = [&](const md::RelaxStep& s, const dft::Structure& st, const md::ForceResult& r) {
+  auto logger = [&](const md::RelaxStep& s, const core::Structure& st, const md::ForceResult& r) {
     const double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - t_step).count();
     t_step = std::chrono::steady_clock::now();
     const std::string line = fmt::format("{:>5} {:>20.10f} {:>20.10f} {:>12.3e} {:>12.4f} {:>12.4f} {:>14.4f} {:>8.1f}{}",
@@ -61,7 +62,7 @@ int run_relax_task(const RunInput& in) {
     fmt::print("{}\n", line);
     std::fflush(stdout);
     log << line << "\n" << std::flush;
-    dft::write_extxyz((out / "relax_trajectory.extxyz").string(), st, &r.forces, &r.energy, true);
+    io::write_extxyz((out / "relax_trajectory.extxyz").string(), st, &r.forces, &r.energy, true);
   };
   // With the cell free, the plane-wave set is held fixed during a relaxation (smooth energy, exact
   // stress) and renewed at its end: the structure is accepted only when a fresh basis at the final cell
@@ -87,7 +88,7 @@ int run_relax_task(const RunInput& in) {
     result.converged = false;
   }
   const double wall = std::chrono::duration<double>(std::chrono::steady_clock::now() - t_start).count();
-  dft::write_extxyz((out / "final.extxyz").string(), result.structure, &result.final_result.forces, &result.final_result.energy);
+  io::write_extxyz((out / "final.extxyz").string(), result.structure, &result.final_result.forces, &result.final_result.energy);
   auto j = results_json(in, provider.basis(), provider.last(), wall);
   j["relax"] = {{"converged", result.converged},
                 {"steps", step_offset - 1},

@@ -12,10 +12,12 @@
 #include <stdexcept>
 
 #include "app/device_memory.hpp"
+#include "core/units.hpp"
 #include "dft/atoms.hpp"
 #include "dft/basis.hpp"
 #include "dft/scf.hpp"
-#include "dft/units.hpp"
+#include "io/atomic_file.hpp"
+#include "io/extxyz.hpp"
 #include "kernels/timer.hpp"
 
 namespace megabar::app {
@@ -25,9 +27,9 @@ namespace fs = std::filesystem;
 dft::Atoms build_atoms(const RunInput& in) {
   std::map<std::string, dft::PseudoSource> sources;
   for (const auto& [el, spec] : in.pseudopotentials) sources[el] = {spec.file, spec.name};
-  dft::Structure structure;
+  core::Structure structure;
   try {
-    structure = dft::read_extxyz(in.structure_file);
+    structure = io::read_extxyz(in.structure_file);
   } catch (const std::invalid_argument& e) {
     throw std::invalid_argument(in.path + ": key 'structure.file': " + e.what());
   }
@@ -66,7 +68,7 @@ void check_output_directory(const RunInput& in) {
   fs::remove(probe, ec);
 }
 
-dft::Basis make_basis(const RunInput& in, const dft::Cell& cell) {
+dft::Basis make_basis(const RunInput& in, const core::Cell& cell) {
   const auto grid = in.fft_grid ? *in.fft_grid : dft::default_fft_grid(cell, 4.0 * in.ecut);
   try {
     return dft::Basis(cell, in.ecut, grid);
@@ -77,14 +79,7 @@ dft::Basis make_basis(const RunInput& in, const dft::Cell& cell) {
 
 void write_atomically(const fs::path& target, const std::string& text) {
   fs::create_directories(target.parent_path());
-  const fs::path tmp = target.string() + ".tmp";
-  {
-    std::ofstream out(tmp);
-    out << text;
-    out.flush();
-    if (!out) throw std::runtime_error("cannot write " + tmp.string());
-  }
-  fs::rename(tmp, target);
+  io::replace_file(target.string(), text);
 }
 
 nlohmann::ordered_json results_json(const RunInput& in, const dft::Basis& basis, const dft::ScfResult& result, double wall) {
@@ -114,7 +109,7 @@ nlohmann::ordered_json results_json(const RunInput& in, const dft::Basis& basis,
     j["forces_terms_Ha_per_bohr"] = {{"local", result.forces_local}, {"nonlocal", result.forces_nonlocal}, {"ewald", result.forces_ewald}};
   }
   if (result.has_stress) {
-    auto gpa = [](const dft::Mat3& m) {
+    auto gpa = [](const core::Mat3& m) {
       std::vector<std::vector<double>> out(3, std::vector<double>(3));
       for (int a = 0; a < 3; ++a)
         for (int b = 0; b < 3; ++b) out[a][b] = m[a][b] * units::ha_per_bohr3_in_gpa;

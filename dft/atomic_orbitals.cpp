@@ -5,6 +5,7 @@
 #include <cmath>
 #include <stdexcept>
 
+#include "core/units.hpp"
 #include "dft/atomic_radial.hpp"
 
 namespace megabar::dft {
@@ -13,7 +14,7 @@ using atomic_radial::ChannelBasis;
 using atomic_radial::RadialGrid;
 
 namespace {
-constexpr double pi = 3.14159265358979323846;
+using units::pi;
 }  // namespace
 
 double gth_local_potential(const GthPseudopotential& pp, double r) {

@@ -6,6 +6,7 @@
 #include <cmath>
 #include <stdexcept>
 
+#include "core/units.hpp"
 #include "dft/xc_pbe.hpp"
 #include "kernels/linalg.hpp"
 #include "kernels/views.hpp"
@@ -14,7 +15,7 @@ namespace megabar::dft::atomic_radial {
 
 namespace {
 
-constexpr double pi = 3.14159265358979323846;
+using units::pi;
 
 // int_0^inf r^n exp(-p r^2) dr = Gamma((n+1)/2) / (2 p^((n+1)/2))
 double gauss_moment(int n, double p) { return std::tgamma(0.5 * (n + 1)) / (2.0 * std::pow(p, 0.5 * (n + 1))); }

@@ -4,11 +4,16 @@
 #include <string>
 #include <vector>
 
+#include "core/structure.hpp"
 #include "dft/gth.hpp"
-#include "dft/structure.hpp"
 #include "kernels/views.hpp"
 
 namespace megabar::dft {
+
+using core::Cell;
+using core::Mat3;
+using core::Structure;
+using core::Vec3;
 
 struct Atoms {
   Structure structure;

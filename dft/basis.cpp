@@ -6,6 +6,8 @@
 #include <stdexcept>
 #include <vector>
 
+#include "core/units.hpp"
+
 namespace megabar::dft {
 
 int good_fft_order(int n) {
@@ -23,7 +25,7 @@ std::array<int, 3> default_fft_grid(const Cell& cell, double ecut_rho) {
   std::array<int, 3> n{};
   for (int i = 0; i < 3; ++i) {
     const double a = std::sqrt(dot(cell.lattice[i], cell.lattice[i]));
-    const int mmax = static_cast<int>(std::floor(gmax * a / (2.0 * M_PI) + 1e-12));
+    const int mmax = static_cast<int>(std::floor(gmax * a / (2.0 * units::pi) + 1e-12));
     n[i] = good_fft_order(2 * mmax + 1);
   }
   return n;
@@ -42,7 +44,7 @@ std::vector<GEntry> enumerate(const Cell& cell, double gcut2, bool half) {
   std::array<int, 3> mmax{};
   for (int i = 0; i < 3; ++i) {
     const double a = std::sqrt(dot(cell.lattice[i], cell.lattice[i]));
-    mmax[i] = static_cast<int>(std::floor(std::sqrt(gcut2) * a / (2.0 * M_PI))) + 1;
+    mmax[i] = static_cast<int>(std::floor(std::sqrt(gcut2) * a / (2.0 * units::pi))) + 1;
   }
   std::vector<GEntry> out;
   if (half) out.push_back(GEntry{{0, 0, 0}, {0, 0, 0}, 0.0});
@@ -118,7 +120,7 @@ Basis::Basis(const Cell& cell, double ecut, std::array<int, 3> fft_grid) : cell_
   for (int i = 0; i < 3; ++i) {
     // The grid must hold the density sphere without aliasing: n_i >= 2 max|m_i| + 1.
     const double a = std::sqrt(dot(cell.lattice[i], cell.lattice[i]));
-    const int mmax = static_cast<int>(std::floor(std::sqrt(2.0 * ecut_rho()) * a / (2.0 * M_PI) + 1e-12));
+    const int mmax = static_cast<int>(std::floor(std::sqrt(2.0 * ecut_rho()) * a / (2.0 * units::pi) + 1e-12));
     if (grid_[i] < 2 * mmax + 1)
       throw std::invalid_argument("dft.fft_grid[" + std::to_string(i) + "] = " + std::to_string(grid_[i]) +
                                   " is too small for the density cutoff: need at least " +

@@ -15,11 +15,15 @@
 #include <array>
 #include <vector>
 
-#include "dft/structure.hpp"
+#include "core/structure.hpp"
 #include "kernels/views.hpp"
 
 namespace megabar::dft {
 
+using core::Cell;
+using core::dot;
+using core::Mat3;
+using core::Vec3;
 using kernels::complex;
 using kernels::View1;
 using kernels::View2;

@@ -3,7 +3,7 @@
 
 #include <cmath>
 
-#include "dft/units.hpp"
+#include "core/units.hpp"
 #include "kernels/views.hpp"
 
 namespace megabar::dft::ewald {
@@ -63,9 +63,10 @@ struct EwaldSetup {
         lh(i, d) = cell.lattice[i][d];
         rh(i, d) = cell.reciprocal[i][d];
       }
-      // number of images along a_i that can lie within rcut: the plane spacing is 2 pi / |b_i|
-      nr[i] = static_cast<int>(std::ceil(rcut * std::sqrt(dot(cell.reciprocal[i], cell.reciprocal[i])) / (2 * pi))) + 1;
-      ng[i] = static_cast<int>(std::ceil(gcut * std::sqrt(dot(cell.lattice[i], cell.lattice[i])) / (2 * pi))) + 1;
+      // number of images along a_i that can lie within rcut (the plane spacing is 2 pi / |b_i|), and of
+      // reciprocal vectors along b_i within gcut
+      nr[i] = core::image_range(cell, i, rcut);
+      ng[i] = static_cast<int>(std::ceil(gcut * std::sqrt(core::dot(cell.lattice[i], cell.lattice[i])) / (2 * pi))) + 1;
     }
     Kokkos::deep_copy(pos, ph);
     Kokkos::deep_copy(z, zh);

@@ -7,9 +7,14 @@
 #pragma once
 #include <vector>
 
-#include "dft/structure.hpp"
+#include "core/structure.hpp"
 
 namespace megabar::dft::ewald {
+
+using core::Cell;
+using core::Mat3;
+using core::Structure;
+using core::Vec3;
 
 double energy(const Structure& structure, const std::vector<double>& charges);
 

@@ -8,7 +8,7 @@
 #include <stdexcept>
 
 #include "dft/gth_form_factors.hpp"
-#include "dft/units.hpp"
+#include "core/units.hpp"
 
 namespace megabar::dft {
 

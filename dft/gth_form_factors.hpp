@@ -9,11 +9,12 @@
 #pragma once
 #include <Kokkos_Core.hpp>
 
+#include "core/units.hpp"
 #include "kernels/math.hpp"
 
 namespace megabar::dft::gth_ff {
 
-constexpr double pi = 3.14159265358979323846;
+using units::pi;
 
 // c: C_1..C_4 (missing ones 0).  q > 0.
 KOKKOS_INLINE_FUNCTION double local(double q, double zion, double rloc, const double c[4]) {

@@ -1,6 +1,6 @@
 #include "dft/hartree.hpp"
 
-#include "dft/units.hpp"
+#include "core/units.hpp"
 
 namespace megabar::dft::hartree {
 

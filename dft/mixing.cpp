@@ -2,7 +2,7 @@
 
 #include <vector>
 
-#include "dft/units.hpp"
+#include "core/units.hpp"
 #include "kernels/linalg.hpp"
 
 namespace megabar::dft {

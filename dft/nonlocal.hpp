@@ -5,7 +5,7 @@
 // (basis.hpp) gives <beta|psi> as a plain dot product. Applied as matrix products:
 //   P = B^T X (projections), V_nl X = B (D P),  E_nl = sum_n f_n P_n^T D P_n.
 #pragma once
-#include "kernels/math.hpp"
+#include "core/units.hpp"
 #include "dft/atoms.hpp"
 #include "dft/basis.hpp"
 #include "kernels/math.hpp"
@@ -52,7 +52,7 @@ class NonlocalTerm {
 
 // Real spherical harmonic Y_lm at unit vector (x, y, z), l <= 2, m = 0..2l.
 KOKKOS_INLINE_FUNCTION double real_ylm(int l, int m, double x, double y, double z) {
-  constexpr double pi = 3.14159265358979323846;
+  using units::pi;
   if (l == 0) return 0.5 / kernels::math::sqrt(pi);
   if (l == 1) {
     const double c = kernels::math::sqrt(3.0 / (4.0 * pi));
@@ -85,7 +85,7 @@ KOKKOS_INLINE_FUNCTION void scaled_projector_entry(double value, int l, double p
 // Gradient of real_ylm(l, m, .) with respect to the components of its (unit-vector) argument, as the
 // polynomial is written; callers project out the radial part.
 KOKKOS_INLINE_FUNCTION void real_ylm_gradient(int l, int m, double x, double y, double z, double g[3]) {
-  constexpr double pi = 3.14159265358979323846;
+  using units::pi;
   g[0] = g[1] = g[2] = 0.0;
   if (l == 0) return;
   if (l == 1) {

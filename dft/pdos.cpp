@@ -4,10 +4,12 @@
 #include <cmath>
 #include <stdexcept>
 
+#include "core/units.hpp"
+
 namespace megabar::dft {
 
 namespace {
-constexpr double pi = 3.14159265358979323846;
+using units::pi;
 
 int max_l(const PseudoAtom& atom) {
   int l = -1;

@@ -19,7 +19,7 @@
 #include "dft/basis.hpp"
 #include "dft/pdos_projection.hpp"
 #include "dft/scf.hpp"
-#include "dft/units.hpp"
+#include "core/units.hpp"
 
 namespace megabar::dft {
 

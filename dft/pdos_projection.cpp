@@ -4,6 +4,7 @@
 #include <stdexcept>
 #include <string>
 
+#include "core/units.hpp"
 #include "dft/nonlocal.hpp"
 #include "kernels/loops.hpp"
 #include "kernels/linalg.hpp"
@@ -12,7 +13,7 @@
 namespace megabar::dft {
 
 namespace {
-constexpr double pi = 3.14159265358979323846;
+using units::pi;
 using IntTable = Kokkos::View<int**, Kokkos::LayoutRight, kernels::MemSpace>;
 using RadialTable = Kokkos::View<double**, Kokkos::LayoutRight, kernels::MemSpace>;
 }  // namespace

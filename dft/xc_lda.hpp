@@ -20,11 +20,12 @@
 #pragma once
 #include <Kokkos_Core.hpp>
 
+#include "core/units.hpp"
 #include "kernels/math.hpp"
 
 namespace megabar::dft::xc_lda {
 
-constexpr double pi = 3.14159265358979323846;
+using units::pi;
 constexpr double density_threshold = 1e-12;
 
 // Perdew-Zunger 81, unpolarised.

@@ -14,11 +14,12 @@
 #pragma once
 #include <Kokkos_Core.hpp>
 
+#include "core/units.hpp"
 #include "kernels/math.hpp"
 
 namespace megabar::dft::xc_pbe {
 
-constexpr double pi = 3.14159265358979323846;
+using units::pi;
 constexpr double kappa = 0.804;
 constexpr double mu = 0.2195149727645171;
 constexpr double beta = 0.06672455060314922;

@@ -59,9 +59,9 @@ void set_fft_planning(bool measure);
 // The planner's choices (FFTW "wisdom"). A run that is continued from a checkpoint imports what the first
 // run chose, so both execute the same algorithms and give bit-identical results (FFTW_MEASURE otherwise
 // may pick differently from one start to the next). Backends without planner choices do nothing.
-// import returns false when the file is absent or unreadable (the planner then chooses afresh);
-// export writes atomically (temporary file, rename) and throws on failure.
+// import returns false when the file is absent or unreadable (the planner then chooses afresh); export
+// returns the choices as text for such a file (empty for backends without planner choices: nothing to save).
 bool import_fft_plans(const std::string& path);
-void export_fft_plans(const std::string& path);
+std::string export_fft_plans();
 
 }  // namespace megabar::kernels

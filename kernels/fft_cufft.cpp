@@ -260,6 +260,6 @@ void set_host_threads(int n) { g_host_threads = n > 0 ? n : 1; }
 // cuFFT makes no measured choices that could differ between runs.
 void set_fft_planning(bool) {}
 bool import_fft_plans(const std::string&) { return true; }
-void export_fft_plans(const std::string&) {}
+std::string export_fft_plans() { return {}; }
 
 }  // namespace megabar::kernels

@@ -267,12 +267,12 @@ void set_fft_planning(bool measure) { measure_plans = measure; }
 
 bool import_fft_plans(const std::string& path) { return fftw_import_wisdom_from_filename(path.c_str()) != 0; }
 
-void export_fft_plans(const std::string& path) {
-  const std::string tmp = path + ".tmp";
-  if (!fftw_export_wisdom_to_filename(tmp.c_str()) || std::rename(tmp.c_str(), path.c_str()) != 0) {
-    std::remove(tmp.c_str());
-    throw std::runtime_error("cannot write the FFT plan file " + path);
-  }
+std::string export_fft_plans() {
+  char* text = fftw_export_wisdom_to_string();  // the text fftw_export_wisdom_to_filename writes
+  if (!text) throw std::runtime_error("cannot export the FFT plans (out of memory)");
+  std::string plans(text);
+  std::free(text);  // FFTW allocates it with malloc
+  return plans;
 }
 
 }  // namespace megabar::kernels

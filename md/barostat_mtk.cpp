@@ -85,7 +85,7 @@ void barostat_coupled_drift(MdState& s, const MdOptions& o, double t) {
   }
   Mat3 rows{};
   for (int k = 0; k < 3; ++k) rows[k] = mat_vec(E, s.structure.cell.lattice[k]);
-  s.structure.cell = dft::Cell::from_lattice(rows);
+  s.structure.cell = core::Cell::from_lattice(rows);
 }
 
 }  // namespace megabar::md

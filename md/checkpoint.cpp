@@ -1,18 +1,15 @@
 #include "md/checkpoint.hpp"
 
-#include <unistd.h>
-
-#include <cerrno>
-#include <cstdio>
-#include <cstring>
 #include <filesystem>
 #include <stdexcept>
 
-#include "md/file_sync.hpp"
-#include "md/h5file.hpp"
+#include "io/atomic_file.hpp"
+#include "io/h5file.hpp"
 
 namespace megabar::md {
 namespace {
+
+namespace h5 = io::h5;
 
 constexpr const char* checkpoint_file_type = "megabar checkpoint";
 
@@ -81,17 +78,11 @@ void write_checkpoint(const std::string& path, const CheckpointData& data) {
   if (data.format_version != checkpoint_format_version)
     throw std::invalid_argument("checkpoint " + path + ": cannot write format version '" + data.format_version +
                                 "'; this megabar writes version '" + checkpoint_format_version + "'");
-  const std::string temporary = path + ".tmp." + std::to_string(::getpid());
   try {
-    write_contents(temporary, data);
-    fsync_file(temporary);
-    if (std::rename(temporary.c_str(), path.c_str()) != 0)
-      throw std::runtime_error("cannot rename " + temporary + " over it: " + std::strerror(errno));
+    io::replace_file(path, [&](const std::string& temporary) { write_contents(temporary, data); });
   } catch (const std::exception& e) {
-    std::remove(temporary.c_str());
     throw std::runtime_error("checkpoint " + path + " not written: " + e.what());
   }
-  fsync_parent_directory(path);
 }
 
 CheckpointData read_checkpoint(const std::string& path) {

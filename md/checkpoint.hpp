@@ -12,9 +12,9 @@
 // Values round-trip bit for bit (NaN payloads, denormals, -0, 2^64-1). Entry names must be non-empty
 // and hold no '/'; texts hold no NUL character.
 //
-// The file is written atomically: into NAME.tmp.<pid> in the same directory, flushed and fsync'ed, renamed
-// over NAME, and the directory fsync'ed. A crash at any moment leaves either the old checkpoint or the
-// new one, never a mixture, and a failed write removes its temporary file.
+// The file is written atomically (io::replace_file): into NAME.tmp.<pid> in the same directory, flushed and
+// fsync'ed, renamed over NAME, and the directory fsync'ed. A crash at any moment leaves either the old
+// checkpoint or the new one, never a mixture, and a failed write removes its temporary file.
 #pragma once
 #include <string>
 

@@ -4,14 +4,14 @@
 #pragma once
 #include <vector>
 
-#include "dft/structure.hpp"
+#include "core/structure.hpp"
 #include "md/state_arrays.hpp"
 
 namespace megabar::md {
 
-using dft::Mat3;
-using dft::Structure;
-using dft::Vec3;
+using core::Mat3;
+using core::Structure;
+using core::Vec3;
 
 struct ForceResult {
   double energy = 0;          // Ha

@@ -1,12 +1,12 @@
 // 3x3 matrix helpers for the integrators (cell, strain rates, pressure tensors). Matrices are
-// dft::Mat3 (row-major, m[i][j] = row i, column j); vectors are dft::Vec3.
+// core::Mat3 (row-major, m[i][j] = row i, column j); vectors are core::Vec3.
 #pragma once
-#include "dft/structure.hpp"
+#include "core/vec3.hpp"
 
 namespace megabar::md {
 
-using dft::Mat3;
-using dft::Vec3;
+using core::Mat3;
+using core::Vec3;
 
 inline Mat3 identity3() { return Mat3{{{1, 0, 0}, {0, 1, 0}, {0, 0, 1}}}; }
 

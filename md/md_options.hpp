@@ -4,7 +4,7 @@
 #pragma once
 #include <string>
 
-#include "dft/units.hpp"  // units::femtosecond, units::boltzmann (Ha/K), units::amu
+#include "core/units.hpp"  // units::femtosecond, units::boltzmann (Ha/K), units::amu
 
 namespace megabar::md {
 

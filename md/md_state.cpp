@@ -111,7 +111,7 @@ MdState unpack(const StateArrays& a) {
   if (r.size() != 4) throw std::runtime_error("checkpoint: 'md_rng' should hold 4 words");
   s.rng.set_state({r[0], r[1], r[2], r[3]});
   s.time = sized(a, "md_time", 1)[0];
-  s.structure.cell = dft::Cell::from_lattice(matrix(a, "md_lattice"));
+  s.structure.cell = core::Cell::from_lattice(matrix(a, "md_lattice"));
   s.structure.positions = vectors(a, "md_positions", n);
   s.masses = sized(a, "md_masses", n);
   s.velocities = vectors(a, "md_velocities", n);

@@ -63,7 +63,7 @@ struct Filter {
     // cell rows a_i' = F a_i (lattice vectors are rows: A' = A F^T)
     Mat rows{};
     for (int i = 0; i < 3; ++i) rows[i] = mat_vec(F, start.cell.lattice[i]);
-    s.cell = dft::Cell::from_lattice(rows);
+    s.cell = core::Cell::from_lattice(rows);
     for (std::size_t a = 0; a < na; ++a) s.positions[a] = mat_vec(F, {x[3 * a], x[3 * a + 1], x[3 * a + 2]});
     return s;
   }

@@ -10,9 +10,9 @@
 #include <fstream>
 #include <stdexcept>
 
-#include "dft/elements.hpp"
-#include "md/file_sync.hpp"
-#include "md/trajectory_extxyz.hpp"
+#include "core/elements.hpp"
+#include "io/atomic_file.hpp"
+#include "io/extxyz.hpp"
 #include "md/trajectory_h5md.hpp"
 
 namespace fs = std::filesystem;
@@ -69,7 +69,7 @@ TrajectoryWriter::TrajectoryWriter(const std::string& directory, const std::vect
       extxyz_path_((fs::path(directory) / trajectory_extxyz_name).string()),
       symbols_(symbols) {
   if (symbols_.empty()) throw std::invalid_argument("trajectory in " + directory + ": no atoms");
-  for (const auto& s : symbols_) dft::element(s);  // an unknown symbol fails here, named
+  for (const auto& s : symbols_) core::element(s);  // an unknown symbol fails here, named
   if (resume) resume_from(*resume);
   else start_new();
 }
@@ -133,7 +133,7 @@ void TrajectoryWriter::rebuild_h5(const ResumeInfo& resume) {
   try {
     h5_ = H5mdTrajectory::create(h5_path_, symbols_);
     long n = 0;
-    for_each_extxyz_frame(extxyz_path_, [&](Frame&& f) {
+    io::for_each_extxyz_frame(extxyz_path_, [&](Frame&& f) {
       if (f.structure.symbols != symbols_)
         throw std::runtime_error(extxyz_path_ + ": frame " + std::to_string(n) + " holds other atoms than this run");
       h5_->append(f);
@@ -162,7 +162,7 @@ void TrajectoryWriter::rebuild_h5(const ResumeInfo& resume) {
 }
 
 void TrajectoryWriter::append(const Frame& frame) {
-  const std::string text = format_extxyz_frame(frame, symbols_);  // checks the frame before anything is written
+  const std::string text = io::format_extxyz_frame(frame, symbols_);  // checks the frame before anything is written
   const std::uint64_t bytes_before = extxyz_->bytes();
   try {
     extxyz_->append(text);
@@ -190,7 +190,7 @@ void TrajectoryWriter::append_pdos(const PdosSnapshot& snapshot) {
 
 void TrajectoryWriter::sync() {
   h5_->flush();
-  fsync_file(h5_path_);
+  io::fsync_file(h5_path_);
   extxyz_->sync();
 }
 

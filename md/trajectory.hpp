@@ -3,8 +3,9 @@
 //   trajectory.h5      H5MD 1.1 (positions, velocities, forces, box, species, observables), read by
 //                      h5py and MDAnalysis with its default settings (nm, ps, kJ mol-1 nm-1).
 //   trajectory.extxyz  ASE's extended XYZ (angstrom, angstrom/fs, eV/angstrom, eV), printed with enough
-//                      digits that read_extxyz_frames gives back the written Frame bit for bit. It carries
+//                      digits that io::read_extxyz_frames gives back the written Frame bit for bit. It carries
 //                      everything trajectory.h5 holds, so a damaged trajectory.h5 is rebuilt from it.
+// The file formats are io/'s (io/extxyz.hpp, io/h5md_layout.hpp); this writer keeps the two files in step.
 //
 // Both files are handed to the operating system after every frame, so a killed run (kill -9) loses at
 // most the frame being written. A checkpoint records frames() and extxyz_bytes() (call sync() first, so
@@ -15,39 +16,15 @@
 #include <string>
 #include <vector>
 
-#include "dft/structure.hpp"
+#include "core/structure.hpp"
+#include "io/frame.hpp"
 
 namespace megabar::md {
 
-using dft::Structure;
-using dft::Vec3;
-
-struct Frame {
-  long step = 0;
-  double time = 0;                // a.u. of time
-  Structure structure;            // cell and positions (bohr); symbols may be left empty
-  std::vector<Vec3> velocities;   // bohr per a.u. of time
-  std::vector<Vec3> forces;       // Ha/bohr
-  double potential_energy = 0, kinetic_energy = 0, total_energy = 0, conserved_energy = 0;  // Ha
-  double temperature = 0;         // K
-  double pressure = 0;            // Ha/bohr^3
-  int scf_iterations = 0;
-};
-
-// The band projections of one MD step (md.pdos_every; docs/trajectory.md, "/pdos"): stored in
-// trajectory.h5 only (group /pdos), not in trajectory.extxyz.
-struct PdosSnapshot {
-  long step = 0;
-  double time = 0;                  // a.u. of time
-  std::vector<double> eigenvalues;  // eps_n (Ha), n_bands = occupied + empty bands
-  int n_occupied = 0;               // bands n < n_occupied hold 2 electrons, the others none
-  int n_l = 0;                      // l channels (lmax + 1)
-  std::vector<float> weights;       // W_{a,l,n} = sum_m |<phi~_{a,l,m}|psi_n>|^2 at [(n * natoms + a) * n_l + l]
-  double vbm = 0, cbm = 0;          // Ha (cbm NaN without empty bands)
-  double spilling_occupied = 0, spilling_all = 0;
-  // The run's [pdos] settings (Ha), kept as attributes of /pdos: defaults for the analysis.
-  double broadening = 0, energy_step = 0, ec_window = 0;
-};
+using core::Structure;
+using core::Vec3;
+using io::Frame;         // one frame of both files
+using io::PdosSnapshot;  // one row of trajectory.h5's /pdos
 
 // Where the trajectory stood at the last checkpoint.
 struct ResumeInfo {
@@ -105,18 +82,5 @@ class TrajectoryWriter {
   long frames_ = 0;
   bool rebuilt_h5_ = false;
 };
-
-// One frame as extended XYZ text (ASE's layout; see docs/trajectory.md). `symbols` name the atoms;
-// frame.structure.symbols must be empty or equal to them.
-std::string format_extxyz_frame(const Frame& frame, const std::vector<std::string>& symbols);
-
-// Writes a single-frame extended XYZ file (e.g. final.extxyz) atomically: a temporary file renamed over it.
-void write_extxyz_frame(const std::string& path, const Frame& frame, const std::vector<std::string>& symbols);
-
-// Reads every frame of an extended XYZ file. Lattice, species and pos are required; vel (or velocities,
-// angstrom/fs) and forces (eV/angstrom) and the info keys of format_extxyz_frame are read when present
-// (missing ones stay empty or zero). Frames written by format_extxyz_frame come back bit for bit.
-// Throws std::invalid_argument naming the file and line.
-std::vector<Frame> read_extxyz_frames(const std::string& path);
 
 }  // namespace megabar::md

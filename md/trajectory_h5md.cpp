@@ -1,85 +1,38 @@
 #include "md/trajectory_h5md.hpp"
 
+#include <algorithm>
 #include <cstdlib>
-#include <functional>
 #include <stdexcept>
 
-#include "dft/elements.hpp"
-#include "dft/units.hpp"
+#include "core/elements.hpp"
+#include "core/units.hpp"
+#include "io/h5md_layout.hpp"
 
 namespace megabar::md {
 namespace {
 
-// File units per atomic unit. The unit strings are those of H5MD's "units" module (SI system) that
-// MDAnalysis's H5MD reader also understands, so it reads the file with its default convert_units=True.
-constexpr double hartree_in_kj_per_mol = 2625.4996394799;        // E_h N_A / 1000 (CODATA 2018)
-constexpr double nm_per_bohr = units::bohr_in_angstrom / 10.0;
-constexpr double ps_per_au = 1.0 / (1000.0 * units::femtosecond);
-constexpr double nm_per_ps_per_au = nm_per_bohr / ps_per_au;             // velocity
-constexpr double kj_per_mol_nm_per_au = hartree_in_kj_per_mol / nm_per_bohr;  // force
+namespace h5 = io::h5;
+namespace h5md = io::h5md;
+namespace pdos = io::h5md::pdos;
+using h5md::ps_per_au;
 
 const char* const creator_version = "development";
 
-// One time series: where its value dataset lives, its unit, the shape of one item and how a frame fills it.
-struct Series {
-  std::string group;
-  std::string unit;  // empty: dimensionless
-  h5::Shape item;
-  bool integer;
-  std::function<std::vector<double>(const Frame&)> values;
-};
-
-std::vector<double> flatten(const std::vector<Vec3>& vectors, double factor) {
-  std::vector<double> out;
-  out.reserve(3 * vectors.size());
-  for (const auto& v : vectors)
-    for (double x : v) out.push_back(x * factor);
-  return out;
-}
-
-std::vector<Series> series_table(hsize_t natoms) {
-  auto scalar = [](std::string name, std::string unit, double factor, double Frame::*field) {
-    return Series{"observables/" + name, std::move(unit), {}, false,
-                  [=](const Frame& f) { return std::vector<double>{f.*field * factor}; }};
-  };
-  const double ev = units::hartree_in_ev;
-  return {
-      {"particles/all/position", "nm", {natoms, 3}, false,
-       [](const Frame& f) { return flatten(f.structure.positions, nm_per_bohr); }},
-      {"particles/all/velocity", "nm ps-1", {natoms, 3}, false,
-       [](const Frame& f) { return flatten(f.velocities, nm_per_ps_per_au); }},
-      {"particles/all/force", "kJ mol-1 nm-1", {natoms, 3}, false,
-       [](const Frame& f) { return flatten(f.forces, kj_per_mol_nm_per_au); }},
-      {"particles/all/box/edges", "nm", {3, 3}, false,
-       [](const Frame& f) {
-         return flatten({f.structure.cell.lattice.begin(), f.structure.cell.lattice.end()}, nm_per_bohr);
-       }},
-      scalar("potential_energy", "eV", ev, &Frame::potential_energy),
-      scalar("kinetic_energy", "eV", ev, &Frame::kinetic_energy),
-      scalar("total_energy", "eV", ev, &Frame::total_energy),
-      scalar("conserved_energy", "eV", ev, &Frame::conserved_energy),
-      scalar("temperature", "K", 1.0, &Frame::temperature),
-      scalar("pressure", "GPa", units::ha_per_bohr3_in_gpa, &Frame::pressure),
-      {"observables/scf_iterations", "", {}, true,
-       [](const Frame& f) { return std::vector<double>{static_cast<double>(f.scf_iterations)}; }},
-  };
-}
-
 std::vector<std::int64_t> atomic_numbers(const std::vector<std::string>& symbols) {
   std::vector<std::int64_t> z;
-  for (const auto& s : symbols) z.push_back(dft::element(s).z);
+  for (const auto& s : symbols) z.push_back(core::element(s).z);
   return z;
 }
 
 void write_metadata(h5::File& file) {
-  h5::Group h5md = file.create_group("h5md");
-  h5md.write_int_array_attribute("version", {1, 1});
+  h5::Group metadata = file.create_group(h5md::metadata);
+  metadata.write_int_array_attribute("version", {1, 1});
   const char* user = std::getenv("USER");
-  h5md.create_group("author").write_string_attribute("name", user && *user ? user : "unknown");
-  h5::Group creator = h5md.create_group("creator");
+  metadata.create_group("author").write_string_attribute("name", user && *user ? user : "unknown");
+  h5::Group creator = metadata.create_group("creator");
   creator.write_string_attribute("name", "megabar");
   creator.write_string_attribute("version", creator_version);
-  h5::Group units_module = h5md.create_group("modules").create_group("units");
+  h5::Group units_module = metadata.create_group("modules").create_group("units");
   units_module.write_int_array_attribute("version", {1, 0});
   units_module.write_string_attribute("system", "SI", h5::StringKind::variable);
 }
@@ -96,11 +49,8 @@ h5::Group make_groups(h5::File& file, const std::string& path) {
   return file.open_group(path);
 }
 
-// /pdos: value datasets after step and time (docs/trajectory.md). Indices into pdos_ are 2 + position here.
-enum PdosValue { kEigenvalues, kWeights, kNOccupied, kVbm, kCbm, kSpillingOccupied, kSpillingAll, kPdosValueCount };
-constexpr const char* kPdosGroups[kPdosValueCount] = {"eigenvalues", "weights", "n_occupied", "vbm", "cbm",
-                                                      "spilling_occupied", "spilling_all_bands"};
-constexpr const char* kLNames[] = {"s", "p", "d", "f"};
+// pdos_ holds step, time, then the value datasets in pdos::Value order.
+constexpr int kPdosFirstValue = 2;
 
 }  // namespace
 
@@ -110,22 +60,21 @@ std::unique_ptr<H5mdTrajectory> H5mdTrajectory::create(const std::string& path,
                                                        const std::vector<std::string>& symbols) {
   h5::File file = h5::File::create(path);
   write_metadata(file);
-  h5::Group all = make_groups(file, "particles/all");
-  h5::Group box = all.create_group("box");
+  h5::Group box = make_groups(file, h5md::box);
   box.write_int_attribute("dimension", 3);
   box.write_string_array_attribute("boundary", {"periodic", "periodic", "periodic"});
-  all.create_dataset<std::int64_t>("species", {symbols.size()}).write(atomic_numbers(symbols));
+  file.create_dataset<std::int64_t>(h5md::species, {symbols.size()}).write(atomic_numbers(symbols));
 
-  h5::Group position = all.create_group("position");
+  h5::Group position = make_groups(file, h5md::position);
   const h5::Dataset step = position.create_rows_dataset<std::int64_t>("step", {});
   h5::Dataset time = position.create_rows_dataset<double>("time", {});
-  time.write_string_attribute("unit", "ps", h5::StringKind::variable);
-  for (const Series& s : series_table(symbols.size())) {
+  time.write_string_attribute("unit", h5md::time_unit, h5::StringKind::variable);
+  for (const h5md::Series& s : h5md::series(symbols.size())) {
     h5::Group group = make_groups(file, s.group);
     h5::Dataset value = s.integer ? group.create_rows_dataset<std::int64_t>("value", s.item)
                                   : group.create_rows_dataset<double>("value", s.item);
     if (!s.unit.empty()) value.write_string_attribute("unit", s.unit, h5::StringKind::variable);
-    if (s.group == "particles/all/position") continue;
+    if (s.group == h5md::position) continue;
     group.link(step, "step");
     group.link(time, "time");
   }
@@ -139,17 +88,17 @@ std::unique_ptr<H5mdTrajectory> H5mdTrajectory::resume(const std::string& path,
                                                        const std::vector<std::string>& symbols, long frames,
                                                        long pdos_snapshots) {
   h5::File file = h5::File::open(path, true);
-  if (file.open_group("h5md").read_int_array_attribute("version") != std::vector<std::int64_t>{1, 1})
+  if (file.open_group(h5md::metadata).read_int_array_attribute("version") != std::vector<std::int64_t>{1, 1})
     file.fail("is not an H5MD 1.1 file");
-  if (file.open_dataset("particles/all/species").read<std::int64_t>() != atomic_numbers(symbols))
+  if (file.open_dataset(h5md::species).read<std::int64_t>() != atomic_numbers(symbols))
     file.fail("holds other atoms than this run (particles/all/species)");
   std::unique_ptr<H5mdTrajectory> t(new H5mdTrajectory(std::move(file), symbols.size()));
   t->open_datasets();
   t->check_shapes(frames);
   t->truncate(frames);
-  if (pdos_snapshots > 0 && !t->file_.contains("pdos/eigenvalues/value"))
+  if (pdos_snapshots > 0 && !t->file_.contains(pdos::value(pdos::kEigenvalues)))
     t->file_.fail("has no /pdos group, but the checkpoint records " + std::to_string(pdos_snapshots) + " PDOS snapshots");
-  if (t->file_.contains("pdos/eigenvalues/value")) {
+  if (t->file_.contains(pdos::value(pdos::kEigenvalues))) {
     t->open_pdos();
     for (const auto& d : t->pdos_) {
       if (d.rows() < static_cast<hsize_t>(pdos_snapshots))
@@ -157,9 +106,10 @@ std::unique_ptr<H5mdTrajectory> H5mdTrajectory::resume(const std::string& path,
     }
     if (pdos_snapshots > 0) {  // the last recorded row of each dataset can be read
       t->pdos_[0].read_rows<std::int64_t>(pdos_snapshots - 1, 1);
-      t->pdos_[2 + kWeights].read_rows<float>(pdos_snapshots - 1, 1);
-      t->pdos_[2 + kNOccupied].read_rows<std::int64_t>(pdos_snapshots - 1, 1);
-      for (int v : {kEigenvalues, kVbm, kCbm, kSpillingOccupied, kSpillingAll}) t->pdos_[2 + v].read_rows<double>(pdos_snapshots - 1, 1);
+      t->pdos_[kPdosFirstValue + pdos::kWeights].read_rows<float>(pdos_snapshots - 1, 1);
+      t->pdos_[kPdosFirstValue + pdos::kNOccupied].read_rows<std::int64_t>(pdos_snapshots - 1, 1);
+      for (int v : {pdos::kEigenvalues, pdos::kVbm, pdos::kCbm, pdos::kSpillingOccupied, pdos::kSpillingAll})
+        t->pdos_[kPdosFirstValue + v].read_rows<double>(pdos_snapshots - 1, 1);
       t->pdos_[1].read_rows<double>(pdos_snapshots - 1, 1);
     }
     t->truncate_pdos(pdos_snapshots);
@@ -170,9 +120,9 @@ std::unique_ptr<H5mdTrajectory> H5mdTrajectory::resume(const std::string& path,
 
 void H5mdTrajectory::open_pdos() {
   pdos_.clear();
-  pdos_.push_back(file_.open_dataset("pdos/eigenvalues/step"));
-  pdos_.push_back(file_.open_dataset("pdos/eigenvalues/time"));
-  for (const char* g : kPdosGroups) pdos_.push_back(file_.open_dataset(std::string("pdos/") + g + "/value"));
+  pdos_.push_back(file_.open_dataset(pdos::step));
+  pdos_.push_back(file_.open_dataset(pdos::time));
+  for (int v = 0; v < pdos::kValueCount; ++v) pdos_.push_back(file_.open_dataset(pdos::value(static_cast<pdos::Value>(v))));
 }
 
 void H5mdTrajectory::append_pdos(const PdosSnapshot& p) {
@@ -181,34 +131,35 @@ void H5mdTrajectory::append_pdos(const PdosSnapshot& p) {
     file_.fail("a PDOS snapshot of step " + std::to_string(p.step) + " does not have " + std::to_string(nb) + " x " +
                std::to_string(natoms_) + " x " + std::to_string(L) + " weights");
   if (pdos_.empty()) {
-    h5::Group g = make_groups(file_, "pdos");
-    std::vector<std::string> l_names(kLNames, kLNames + L);
-    g.write_string_array_attribute("l_channels", l_names);
-    g.write_double_attribute("broadening_eV", p.broadening * units::hartree_in_ev);
-    g.write_double_attribute("energy_step_eV", p.energy_step * units::hartree_in_ev);
-    g.write_double_attribute("ec_window_eV", p.ec_window * units::hartree_in_ev);
+    h5::Group g = make_groups(file_, pdos::group);
+    std::vector<std::string> l_names(pdos::l_names, pdos::l_names + L);
+    g.write_string_array_attribute(pdos::l_channels, l_names);
+    g.write_double_attribute(pdos::broadening, p.broadening * units::hartree_in_ev);
+    g.write_double_attribute(pdos::energy_step, p.energy_step * units::hartree_in_ev);
+    g.write_double_attribute(pdos::ec_window, p.ec_window * units::hartree_in_ev);
     g.write_string_attribute("what", "Kohn-Sham eigenvalues and projections on Loewdin-orthonormalised pseudo-atomic "
                              "orbitals every md.pdos_every steps (docs/trajectory.md, docs/pdos.md)", h5::StringKind::variable);
-    h5::Group eig = g.create_group("eigenvalues");
+    h5::Group eig = g.create_group(pdos::groups[pdos::kEigenvalues]);
     const h5::Dataset step = eig.create_rows_dataset<std::int64_t>("step", {});
     h5::Dataset time = eig.create_rows_dataset<double>("time", {});
-    time.write_string_attribute("unit", "ps", h5::StringKind::variable);
-    for (int v = 0; v < kPdosValueCount; ++v) {
-      h5::Group created = v == kEigenvalues ? g.open_group("eigenvalues") : g.create_group(kPdosGroups[v]);
-      h5::Group& vg = created;
-      h5::Dataset value = v == kWeights     ? vg.create_rows_dataset<float>("value", {nb, natoms_, L})
-                          : v == kNOccupied ? vg.create_rows_dataset<std::int64_t>("value", {})
-                          : v == kEigenvalues ? vg.create_rows_dataset<double>("value", {nb})
-                                              : vg.create_rows_dataset<double>("value", {});
-      if (v == kEigenvalues || v == kVbm || v == kCbm) value.write_string_attribute("unit", "eV", h5::StringKind::variable);
-      if (v == kEigenvalues) continue;
+    time.write_string_attribute("unit", h5md::time_unit, h5::StringKind::variable);
+    for (int v = 0; v < pdos::kValueCount; ++v) {
+      h5::Group vg = v == pdos::kEigenvalues ? g.open_group(pdos::groups[v]) : g.create_group(pdos::groups[v]);
+      h5::Dataset value = v == pdos::kWeights       ? vg.create_rows_dataset<float>("value", {nb, natoms_, L})
+                          : v == pdos::kNOccupied   ? vg.create_rows_dataset<std::int64_t>("value", {})
+                          : v == pdos::kEigenvalues ? vg.create_rows_dataset<double>("value", {nb})
+                                                    : vg.create_rows_dataset<double>("value", {});
+      if (v == pdos::kEigenvalues || v == pdos::kVbm || v == pdos::kCbm)
+        value.write_string_attribute("unit", pdos::energy_unit, h5::StringKind::variable);
+      if (v == pdos::kEigenvalues) continue;
       vg.link(step, "step");
       vg.link(time, "time");
     }
     open_pdos();
   }
-  if (pdos_[2 + kWeights].shape() != h5::Shape{pdos_[2 + kWeights].rows(), nb, natoms_, L})
-    pdos_[2 + kWeights].fail("a PDOS snapshot of step " + std::to_string(p.step) + " has other bands or l channels than the first");
+  auto value = [&](pdos::Value v) -> h5::Dataset& { return pdos_[kPdosFirstValue + v]; };
+  if (value(pdos::kWeights).shape() != h5::Shape{value(pdos::kWeights).rows(), nb, natoms_, L})
+    value(pdos::kWeights).fail("a PDOS snapshot of step " + std::to_string(p.step) + " has other bands or l channels than the first");
   const long before = pdos_snapshots();
   try {
     const double ev = units::hartree_in_ev;
@@ -216,13 +167,13 @@ void H5mdTrajectory::append_pdos(const PdosSnapshot& p) {
     pdos_[1].append_row(std::vector<double>{p.time * ps_per_au});
     std::vector<double> eig(p.eigenvalues);
     for (double& e : eig) e *= ev;
-    pdos_[2 + kEigenvalues].append_row(eig);
-    pdos_[2 + kWeights].append_row(p.weights);
-    pdos_[2 + kNOccupied].append_row(std::vector<std::int64_t>{p.n_occupied});
-    pdos_[2 + kVbm].append_row(std::vector<double>{p.vbm * ev});
-    pdos_[2 + kCbm].append_row(std::vector<double>{p.cbm * ev});
-    pdos_[2 + kSpillingOccupied].append_row(std::vector<double>{p.spilling_occupied});
-    pdos_[2 + kSpillingAll].append_row(std::vector<double>{p.spilling_all});
+    value(pdos::kEigenvalues).append_row(eig);
+    value(pdos::kWeights).append_row(p.weights);
+    value(pdos::kNOccupied).append_row(std::vector<std::int64_t>{p.n_occupied});
+    value(pdos::kVbm).append_row(std::vector<double>{p.vbm * ev});
+    value(pdos::kCbm).append_row(std::vector<double>{p.cbm * ev});
+    value(pdos::kSpillingOccupied).append_row(std::vector<double>{p.spilling_occupied});
+    value(pdos::kSpillingAll).append_row(std::vector<double>{p.spilling_all});
   } catch (...) {
     try {
       truncate_pdos(before);
@@ -240,19 +191,20 @@ void H5mdTrajectory::copy_pdos_from(const std::string& path, long snapshots) {
   if (snapshots <= 0) return;
   const h5::File old = h5::File::open(path, false);
   const hsize_t n = static_cast<hsize_t>(snapshots);
-  auto rows = [&](const char* group, const char* name) {
-    h5::Dataset d = old.open_dataset(std::string("pdos/") + group + "/" + name);
+  auto rows = [&](const std::string& dataset) {
+    h5::Dataset d = old.open_dataset(dataset);
     if (d.rows() < n) d.fail("holds fewer PDOS snapshots than the checkpoint records");
     return d;
   };
-  const auto step = rows("eigenvalues", "step").read_rows<std::int64_t>(0, n);
-  const auto time = rows("eigenvalues", "time").read_rows<double>(0, n);
-  const auto eig = rows("eigenvalues", "value");
-  const auto w = rows("weights", "value");
-  const auto nocc = rows("n_occupied", "value").read_rows<std::int64_t>(0, n);
+  const auto step = rows(pdos::step).read_rows<std::int64_t>(0, n);
+  const auto time = rows(pdos::time).read_rows<double>(0, n);
+  const auto eig = rows(pdos::value(pdos::kEigenvalues));
+  const auto w = rows(pdos::value(pdos::kWeights));
+  const auto nocc = rows(pdos::value(pdos::kNOccupied)).read_rows<std::int64_t>(0, n);
   std::vector<std::vector<double>> scalars;
-  for (int v : {kVbm, kCbm, kSpillingOccupied, kSpillingAll}) scalars.push_back(rows(kPdosGroups[v], "value").read_rows<double>(0, n));
-  const h5::Group g = old.open_group("pdos");
+  for (pdos::Value v : {pdos::kVbm, pdos::kCbm, pdos::kSpillingOccupied, pdos::kSpillingAll})
+    scalars.push_back(rows(pdos::value(v)).read_rows<double>(0, n));
+  const h5::Group g = old.open_group(pdos::group);
   const double ev = units::hartree_in_ev;
   const h5::Shape ws = w.shape();
   if (ws.size() != 4 || ws[2] != natoms_) w.fail("does not have the shape of this run's PDOS weights");
@@ -270,19 +222,19 @@ void H5mdTrajectory::copy_pdos_from(const std::string& path, long snapshots) {
     p.cbm = scalars[1][k] / ev;
     p.spilling_occupied = scalars[2][k];
     p.spilling_all = scalars[3][k];
-    p.broadening = g.read_double_attribute("broadening_eV") / ev;
-    p.energy_step = g.read_double_attribute("energy_step_eV") / ev;
-    p.ec_window = g.read_double_attribute("ec_window_eV") / ev;
+    p.broadening = g.read_double_attribute(pdos::broadening) / ev;
+    p.energy_step = g.read_double_attribute(pdos::energy_step) / ev;
+    p.ec_window = g.read_double_attribute(pdos::ec_window) / ev;
     if (p.eigenvalues.size() != nb) eig.fail("does not match the PDOS weights");
     append_pdos(p);
   }
 }
 
 void H5mdTrajectory::open_datasets() {
-  step_ = file_.open_dataset("particles/all/position/step");
-  time_ = file_.open_dataset("particles/all/position/time");
+  step_ = file_.open_dataset(h5md::step);
+  time_ = file_.open_dataset(h5md::time);
   values_.clear();
-  for (const Series& s : series_table(natoms_)) values_.push_back(file_.open_dataset(s.group + "/value"));
+  for (const h5md::Series& s : h5md::series(natoms_)) values_.push_back(file_.open_dataset(h5md::value(s.group)));
 }
 
 // Every dataset has the layout create() gives it and at least `frames` rows, the last of which can be read.
@@ -300,7 +252,7 @@ void H5mdTrajectory::check_shapes(long frames) const {
   };
   check(*step_, {}, true);
   check(*time_, {}, false);
-  const auto table = series_table(natoms_);
+  const auto table = h5md::series(natoms_);
   for (std::size_t i = 0; i < table.size(); ++i) check(values_[i], table[i].item, table[i].integer);
 }
 
@@ -310,7 +262,7 @@ void H5mdTrajectory::append(const Frame& frame) {
     file_.fail("a frame of step " + std::to_string(frame.step) + " does not have " + std::to_string(natoms_) + " atoms");
   step_->append_row(std::vector<std::int64_t>{frame.step});
   time_->append_row(std::vector<double>{frame.time * ps_per_au});
-  const auto table = series_table(natoms_);
+  const auto table = h5md::series(natoms_);
   for (std::size_t i = 0; i < table.size(); ++i) {
     const std::vector<double> row = table[i].values(frame);
     if (table[i].integer) values_[i].append_row(std::vector<std::int64_t>(row.begin(), row.end()));

@@ -19,6 +19,7 @@
 #include <string>
 #include <vector>
 
+#include "core/units.hpp"
 #include "dft/atoms.hpp"
 #include "dft/basis.hpp"
 #include "dft/davidson.hpp"
@@ -40,7 +41,7 @@ namespace linalg = megabar::kernels::linalg;
 using HostMat = Kokkos::View<double**, Kokkos::LayoutLeft, Kokkos::HostSpace>;
 using cplx = std::complex<double>;
 
-constexpr double pi = 3.14159265358979323846;
+using megabar::units::pi;
 
 const Mat3 kLattice{{{7.4, 0.0, 0.0}, {0.6, 7.1, 0.0}, {-0.3, 0.5, 7.7}}};
 const std::vector<std::string> kSymbols{"B", "B", "O", "O"};

@@ -19,7 +19,7 @@
 #include "dft/pdos.hpp"
 #include "dft/pdos_projection.hpp"
 #include "dft/scf.hpp"
-#include "dft/structure.hpp"
+#include "io/extxyz.hpp"
 
 namespace {
 
@@ -142,7 +142,7 @@ double integrate_below(const std::vector<double>& energies, const std::vector<do
 }
 
 TEST(PdosB2O3, SumRuleBoundsSpillingAndOxygenTopOfValenceBand) {
-  const auto st = read_extxyz(std::string(MEGABAR_SOURCE_DIR) + "/inputs/b2o3-I/cell.extxyz");
+  const auto st = megabar::io::read_extxyz(std::string(MEGABAR_SOURCE_DIR) + "/inputs/b2o3-I/cell.extxyz");
   const auto atoms = make_atoms(st, {{"B", {pp_dir() + "B-GTH-PBE.gth", ""}}, {"O", {pp_dir() + "O-GTH-PBE.gth", ""}}});
   const double ecut = 12.5;  // 25 Ry
   const Basis basis(st.cell, ecut, default_fft_grid(st.cell, 4 * ecut));

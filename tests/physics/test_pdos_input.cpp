@@ -9,7 +9,7 @@
 #include <string>
 
 #include "app/input.hpp"
-#include "dft/units.hpp"
+#include "core/units.hpp"
 
 namespace {
 

@@ -40,7 +40,7 @@ def close(a, b, rtol, atol=0.0):
 
 
 # Unit conversions between the two files (and MDAnalysis' own units: Angstrom, ps, kJ/(mol Angstrom)),
-# with megabar's CODATA 2018 constants (dft/units.hpp; ASE 3.22's default units are CODATA 2014).
+# with megabar's CODATA 2018 constants (core/units.hpp; ASE 3.22's default units are CODATA 2014).
 KJ_PER_MOL_IN_EV = 27.211386245988 / 2625.4996394799  # E_h in eV / E_h N_A in kJ/mol
 ANGSTROM_PER_NM = 10.0
 FS_PER_PS = 1000.0

@@ -27,12 +27,12 @@
 #include <vector>
 
 #include "app/input.hpp"
+#include "core/units.hpp"
 #include "dft/atoms.hpp"
 #include "dft/basis.hpp"
 #include "dft/gth.hpp"
 #include "dft/scf.hpp"
-#include "dft/structure.hpp"
-#include "dft/units.hpp"
+#include "io/extxyz.hpp"
 
 namespace {
 
@@ -63,7 +63,7 @@ nlohmann::json read_json(const fs::path& p) {
 dft::Atoms build_atoms(const app::RunInput& in) {
   std::map<std::string, dft::PseudoSource> sources;
   for (const auto& [el, spec] : in.pseudopotentials) sources[el] = {spec.file, spec.name};
-  return dft::make_atoms(dft::read_extxyz(in.structure_file), sources);
+  return dft::make_atoms(io::read_extxyz(in.structure_file), sources);
 }
 
 void check_case(const std::string& name) {

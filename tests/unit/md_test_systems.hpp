@@ -11,10 +11,10 @@
 
 namespace megabar::md::test {
 
-using dft::Cell;
-using dft::Mat3;
-using dft::Structure;
-using dft::Vec3;
+using core::Cell;
+using core::Mat3;
+using core::Structure;
+using core::Vec3;
 
 constexpr double two_pi = 6.283185307179586476925;
 
@@ -59,14 +59,14 @@ class LennardJones : public ForceProvider {
     ++calls;
     const auto& cell = s.cell;
     for (int k = 0; k < 3; ++k)
-      if (2.0 * r_cut >= two_pi / std::sqrt(dft::dot(cell.reciprocal[k], cell.reciprocal[k])))
+      if (2.0 * r_cut >= two_pi / std::sqrt(core::dot(cell.reciprocal[k], cell.reciprocal[k])))
         throw std::runtime_error("LennardJones: cutoff beyond half the cell width");
     ForceResult r;
     const std::size_t n = s.positions.size();
     r.forces.assign(n, Vec3{0, 0, 0});
     std::vector<Vec3> frac(n);  // fractional coordinates s_k = r . b_k / 2 pi
     for (std::size_t i = 0; i < n; ++i)
-      for (int k = 0; k < 3; ++k) frac[i][k] = dft::dot(s.positions[i], cell.reciprocal[k]) / two_pi;
+      for (int k = 0; k < 3; ++k) frac[i][k] = core::dot(s.positions[i], cell.reciprocal[k]) / two_pi;
     const double rc2 = r_cut * r_cut;
     const Mat3 A = cell.lattice;
     double energy = 0, w00 = 0, w01 = 0, w02 = 0, w11 = 0, w12 = 0, w22 = 0;  // sum g d_a d_b

@@ -135,7 +135,7 @@ TEST(AnalysisCrystals, ResultsDoNotDependOnTheChoiceOfCell) {
 
   const int skew[3][3] = {{1, 0, 0}, {-4, 1, 0}, {3, 6, 1}};
   Trajectory skewed = t;
-  skewed.frames[0].cell = dft::Cell::from_lattice(change_basis(t.frames[0].cell.lattice, skew));
+  skewed.frames[0].cell = core::Cell::from_lattice(change_basis(t.frames[0].cell.lattice, skew));
   expect_same_structure(reference, analyze(skewed, options));
 
   Trajectory super = t;
@@ -147,14 +147,14 @@ TEST(AnalysisCrystals, ResultsDoNotDependOnTheChoiceOfCell) {
       for (int n2 = 0; n2 < 2; ++n2)
         for (std::size_t k = 0; k < t.symbols.size(); ++k) {
           super.symbols.push_back(t.symbols[k]);
-          dft::Vec3 p = t.frames[0].positions[k];
+          core::Vec3 p = t.frames[0].positions[k];
           for (int c = 0; c < 3; ++c) p[c] += n0 * a[0][c] + n1 * a[1][c] + n2 * a[2][c];
           super.frames[0].positions.push_back(p);
         }
-  dft::Mat3 rows = a;
+  core::Mat3 rows = a;
   for (auto& row : rows)
     for (double& x : row) x *= 2;
-  super.frames[0].cell = dft::Cell::from_lattice(rows);
+  super.frames[0].cell = core::Cell::from_lattice(rows);
   const Result big = analyze(super, options);
   expect_same_structure(reference, big);
   EXPECT_NEAR(big.rdf.cell_limit, 2 * reference.rdf.cell_limit, 1e-9);

@@ -10,9 +10,9 @@
 #include <string>
 #include <vector>
 
-#include "analysis/reader.hpp"
 #include "analysis/rdf.hpp"
-#include "dft/units.hpp"
+#include "analysis/reader.hpp"
+#include "core/units.hpp"
 
 namespace megabar::analysis::testing {
 
@@ -25,13 +25,13 @@ inline const std::string kCrystalI = "B2O3-I_P3121_phonondb-mp306_DFT.extxyz";
 inline const std::string kCrystalII = "B2O3-II_Cmc21_phonondb-mp717_DFT.extxyz";
 
 // A frame from a lattice (rows, angstrom) and Cartesian positions (angstrom).
-inline Snapshot snapshot(const dft::Mat3& rows_A, const std::vector<dft::Vec3>& positions_A, long step = 0) {
-  dft::Mat3 rows;
+inline Snapshot snapshot(const core::Mat3& rows_A, const std::vector<core::Vec3>& positions_A, long step = 0) {
+  core::Mat3 rows;
   for (int i = 0; i < 3; ++i)
     for (int k = 0; k < 3; ++k) rows[i][k] = rows_A[i][k] * A;
   Snapshot s;
   s.step = step;
-  s.cell = dft::Cell::from_lattice(rows);
+  s.cell = core::Cell::from_lattice(rows);
   for (const auto& p : positions_A) s.positions.push_back({p[0] * A, p[1] * A, p[2] * A});
   return s;
 }
@@ -45,8 +45,8 @@ inline Trajectory trajectory(const std::vector<std::string>& symbols, std::vecto
 }
 
 // The same lattice in another basis: rows' = M rows with an integer matrix M of determinant +-1.
-inline dft::Mat3 change_basis(const dft::Mat3& rows, const int m[3][3]) {
-  dft::Mat3 out{};
+inline core::Mat3 change_basis(const core::Mat3& rows, const int m[3][3]) {
+  core::Mat3 out{};
   for (int i = 0; i < 3; ++i)
     for (int j = 0; j < 3; ++j)
       for (int k = 0; k < 3; ++k) out[i][k] += m[i][j] * rows[j][k];

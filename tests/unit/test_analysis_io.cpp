@@ -10,7 +10,8 @@
 #include "analysis/analyze.hpp"
 #include "analysis/command.hpp"
 #include "analysis/report.hpp"
-#include "md/h5file.hpp"
+#include "io/extxyz.hpp"
+#include "io/h5file.hpp"
 #include "md/trajectory.hpp"
 #include "test_analysis_helpers.hpp"
 
@@ -24,20 +25,20 @@ namespace {
 // Six MD-like frames of B2O3-I, steps 0, 10, ..., 50: atoms displaced by up to 0.05 A and the cell
 // strained by up to 1 %, so that the frames differ.
 std::vector<md::Frame> md_frames() {
-  const auto crystal = md::read_extxyz_frames(data_file(kCrystalI)).at(0);
+  const auto crystal = io::read_extxyz_frames(data_file(kCrystalI)).at(0);
   std::vector<md::Frame> frames;
   for (int i = 0; i < 6; ++i) {
     md::Frame f = crystal;
     f.step = 10 * i;
     f.time = 5.0 * i * units::femtosecond;
-    dft::Mat3 rows = crystal.structure.cell.lattice;
+    core::Mat3 rows = crystal.structure.cell.lattice;
     for (auto& row : rows)
       for (double& x : row) x *= 1 + 0.002 * i;
-    f.structure.cell = dft::Cell::from_lattice(rows);
+    f.structure.cell = core::Cell::from_lattice(rows);
     for (std::size_t a = 0; a < f.structure.size(); ++a)
       for (int k = 0; k < 3; ++k) f.structure.positions[a][k] += 0.05 * A * std::sin(1.3 * a + 2.1 * k + 0.7 * i);
-    f.velocities.assign(f.structure.size(), dft::Vec3{0, 0, 0});
-    f.forces.assign(f.structure.size(), dft::Vec3{0, 0, 0});
+    f.velocities.assign(f.structure.size(), core::Vec3{0, 0, 0});
+    f.forces.assign(f.structure.size(), core::Vec3{0, 0, 0});
     frames.push_back(f);
   }
   return frames;
@@ -183,7 +184,7 @@ TEST(AnalysisIo, BadInputsAreNamed) {
   EXPECT_NE(m.find("notes.txt"), std::string::npos) << m;
   EXPECT_NE(m.find("unknown format"), std::string::npos) << m;
   // HDF5 but not H5MD.
-  md::h5::File::create(dir.file("other.h5")).create_group("data");
+  io::h5::File::create(dir.file("other.h5")).create_group("data");
   m = error_of([&] { read_trajectories({dir.file("other.h5")}, {}); });
   EXPECT_NE(m.find("other.h5"), std::string::npos) << m;
   EXPECT_NE(m.find("not an H5MD"), std::string::npos) << m;

@@ -41,13 +41,13 @@ std::vector<int> coordination_of(const Snapshot& s, const std::vector<std::strin
 // sqrt(3) = 1.732 A; the next B-O distance is sqrt(11) = 3.32 A. The cell is narrower than twice the
 // cutoff (1.9 A), so a minimum-image search would find one bond instead of eight.
 TEST(AnalysisNeighbours, BodyCentredCellSmallerThanTheCutoffHasEightBonds) {
-  const dft::Mat3 cube{{{2, 0, 0}, {0, 2, 0}, {0, 0, 2}}};
+  const core::Mat3 cube{{{2, 0, 0}, {0, 2, 0}, {0, 0, 2}}};
   const std::vector<std::string> symbols{"B", "O"};
   for (const auto* m : {static_cast<const int(*)[3]>(nullptr), kSkew1, kSkew2}) {
-    const dft::Mat3 rows = m ? change_basis(cube, m) : cube;
+    const core::Mat3 rows = m ? change_basis(cube, m) : cube;
     // Atoms far outside the cell: the search works on any periodic image.
-    const dft::Vec3 far{2.0 * 7 + 2.0 * 3, -2.0 * 11, 2.0 * 5};
-    for (const dft::Vec3& shift : {dft::Vec3{0, 0, 0}, far}) {
+    const core::Vec3 far{2.0 * 7 + 2.0 * 3, -2.0 * 11, 2.0 * 5};
+    for (const core::Vec3& shift : {core::Vec3{0, 0, 0}, far}) {
       const Snapshot s = snapshot(rows, {{0, 0, 0}, {1 + shift[0], 1 + shift[1], 1 + shift[2]}});
       const auto pairs = pairs_between(s.cell, s.positions, {0}, {1}, 1.9 * A);
       ASSERT_EQ(pairs.size(), 8u);
@@ -63,9 +63,9 @@ TEST(AnalysisNeighbours, BodyCentredCellSmallerThanTheCutoffHasEightBonds) {
 // 6 at 2.8 A.
 TEST(AnalysisNeighbours, ReO3CellCountsEveryImageAndOwnImages) {
   const double L = 2.8;
-  const dft::Mat3 cube{{{L, 0, 0}, {0, L, 0}, {0, 0, L}}};
+  const core::Mat3 cube{{{L, 0, 0}, {0, L, 0}, {0, 0, L}}};
   const std::vector<std::string> symbols{"B", "O", "O", "O"};
-  const std::vector<dft::Vec3> r{{0, 0, 0}, {L / 2, 0, 0}, {0, L / 2, 0}, {0, 0, L / 2}};
+  const std::vector<core::Vec3> r{{0, 0, 0}, {L / 2, 0, 0}, {0, L / 2, 0}, {0, 0, L / 2}};
   for (const auto* m : {static_cast<const int(*)[3]>(nullptr), kSkew1, kSkew2}) {
     const Snapshot s = snapshot(m ? change_basis(cube, m) : cube, r);
     EXPECT_EQ(coordination_of(s, symbols, 1.9 * A), (std::vector<int>{6, 2, 2, 2}));
@@ -87,7 +87,7 @@ TEST(AnalysisNeighbours, SkewedBasisOfTheSameLatticeFindsTheSamePairs) {
   const auto reference = sorted_lengths(pairs_within(base.cell, base.positions, all, 4.5 * A, true));
   for (const auto* m : {kSkew1, kSkew2}) {
     Snapshot s = base;
-    s.cell = dft::Cell::from_lattice(change_basis(base.cell.lattice, m));
+    s.cell = core::Cell::from_lattice(change_basis(base.cell.lattice, m));
     EXPECT_NEAR(s.cell.volume, base.cell.volume, 1e-9 * base.cell.volume);
     const auto skewed = sorted_lengths(pairs_within(s.cell, s.positions, all, 4.5 * A, true));
     ASSERT_EQ(skewed.size(), reference.size());
@@ -104,15 +104,15 @@ TEST(AnalysisNeighbours, RandomTriclinicCellsMatchBruteForce) {
   long bonds_seen = 0;
   for (int trial = 0; trial < 40; ++trial) {
     const double la = 1.5 + 4.5 * unit(rng), lb = 1.5 + 4.5 * unit(rng), lc = 1.5 + 4.5 * unit(rng);
-    const dft::Mat3 rows{{{la, 0, 0},
+    const core::Mat3 rows{{{la, 0, 0},
                           {(4 * unit(rng) - 2) * la, lb, 0},
                           {(4 * unit(rng) - 2) * la, (4 * unit(rng) - 2) * lb, lc}}};
     const int nb = 1 + trial % 4, no = 1 + (trial * 7) % 6;
     std::vector<std::string> symbols;
-    std::vector<dft::Vec3> r;
+    std::vector<core::Vec3> r;
     for (int a = 0; a < nb + no; ++a) {
       symbols.push_back(a < nb ? "B" : "O");
-      dft::Vec3 f{unit(rng), unit(rng), unit(rng)}, p{};
+      core::Vec3 f{unit(rng), unit(rng), unit(rng)}, p{};
       for (int k = 0; k < 3; ++k) f[k] += std::floor(3 * unit(rng)) - 1;  // one cell out, either way
       for (int k = 0; k < 3; ++k) p[k] = f[0] * rows[0][k] + f[1] * rows[1][k] + f[2] * rows[2][k];
       r.push_back(p);
@@ -145,11 +145,11 @@ TEST(AnalysisNeighbours, PairsWithinCountsEveryImageOnce) {
   std::mt19937_64 rng(7);
   std::uniform_real_distribution<double> unit(0, 1);
   for (int trial = 0; trial < 10; ++trial) {
-    const dft::Mat3 rows{{{2.2, 0, 0}, {-3.1, 2.0, 0}, {1.7, 4.4 * unit(rng), 2.3}}};
-    std::vector<dft::Vec3> r;  // fractional coordinates in [-1, 2)
+    const core::Mat3 rows{{{2.2, 0, 0}, {-3.1, 2.0, 0}, {1.7, 4.4 * unit(rng), 2.3}}};
+    std::vector<core::Vec3> r;  // fractional coordinates in [-1, 2)
     for (int a = 0; a < 5; ++a) {
       const double f0 = 3 * unit(rng) - 1, f1 = 3 * unit(rng) - 1, f2 = 3 * unit(rng) - 1;
-      dft::Vec3 p;
+      core::Vec3 p;
       for (int k = 0; k < 3; ++k) p[k] = f0 * rows[0][k] + f1 * rows[1][k] + f2 * rows[2][k];
       r.push_back(p);
     }
@@ -175,7 +175,7 @@ TEST(AnalysisNeighbours, PairsWithinCountsEveryImageOnce) {
     EXPECT_EQ(2 * static_cast<long>(pairs.size()), brute) << trial;
     for (const auto& p : pairs) {
       EXPECT_LE(p.i, p.j);
-      EXPECT_NEAR(p.r, std::sqrt(dft::dot(p.d, p.d)), 1e-12);
+      EXPECT_NEAR(p.r, std::sqrt(core::dot(p.d, p.d)), 1e-12);
     }
   }
 }

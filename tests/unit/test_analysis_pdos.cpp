@@ -9,7 +9,8 @@
 
 #include "analysis/command.hpp"
 #include "analysis/pdos.hpp"
-#include "md/h5file.hpp"
+#include "io/extxyz.hpp"
+#include "io/h5file.hpp"
 #include "md/trajectory.hpp"
 #include "md/trajectory_h5md.hpp"
 #include "test_analysis_helpers.hpp"
@@ -204,7 +205,7 @@ namespace {
 
 // B2O3-I frames, steps 0..50 by 10, slightly displaced.
 std::vector<md::Frame> crystal_frames() {
-  const auto crystal = md::read_extxyz_frames(data_file(kCrystalI)).at(0);
+  const auto crystal = io::read_extxyz_frames(data_file(kCrystalI)).at(0);
   std::vector<md::Frame> frames;
   for (int i = 0; i < 6; ++i) {
     md::Frame f = crystal;
@@ -212,8 +213,8 @@ std::vector<md::Frame> crystal_frames() {
     f.time = 5.0 * i * units::femtosecond;
     for (std::size_t a = 0; a < f.structure.size(); ++a)
       for (int k = 0; k < 3; ++k) f.structure.positions[a][k] += 0.03 * A * std::sin(1.3 * a + 2.1 * k + 0.7 * i);
-    f.velocities.assign(f.structure.size(), dft::Vec3{0, 0, 0});
-    f.forces.assign(f.structure.size(), dft::Vec3{0, 0, 0});
+    f.velocities.assign(f.structure.size(), core::Vec3{0, 0, 0});
+    f.forces.assign(f.structure.size(), core::Vec3{0, 0, 0});
     frames.push_back(f);
   }
   return frames;
@@ -239,7 +240,7 @@ md::PdosSnapshot md_snapshot(long step, int natoms) {
 }
 
 long pdos_rows(const std::string& h5) {
-  const auto f = md::h5::File::open(h5, false);
+  const auto f = io::h5::File::open(h5, false);
   const auto steps = f.open_dataset("pdos/eigenvalues/step");
   for (const char* g : {"weights", "n_occupied", "vbm", "cbm", "spilling_occupied", "spilling_all_bands"})
     EXPECT_EQ(f.open_dataset(std::string("pdos/") + g + "/value").rows(), steps.rows()) << g;
@@ -268,8 +269,8 @@ TEST(PdosTrajectory, SnapshotsAreStoredAveragedAndAnalysed) {
   const std::string h5 = (dir.path() / md::trajectory_h5_name).string();
   EXPECT_EQ(pdos_rows(h5), 3);
   {
-    const auto f = md::h5::File::open(h5, false);
-    EXPECT_EQ(f.open_dataset("pdos/weights/value").shape(), (md::h5::Shape{3, 40, static_cast<hsize_t>(natoms), 2}));
+    const auto f = io::h5::File::open(h5, false);
+    EXPECT_EQ(f.open_dataset("pdos/weights/value").shape(), (io::h5::Shape{3, 40, static_cast<hsize_t>(natoms), 2}));
     EXPECT_EQ(f.open_dataset("pdos/eigenvalues/value").read_string_attribute("unit"), "eV");
     EXPECT_EQ(f.open_dataset("pdos/weights/step").read<std::int64_t>(), (std::vector<std::int64_t>{0, 20, 40}));
     EXPECT_NEAR(f.open_group("pdos").read_double_attribute("broadening_eV"), 0.2, 1e-12);
@@ -332,7 +333,7 @@ TEST(PdosTrajectory, ResumeCutsSnapshotsBackAndARebuildRecoversThem) {
   }
   EXPECT_EQ(pdos_rows(h5), 3);
   {
-    const auto f = md::h5::File::open(h5, false);
+    const auto f = io::h5::File::open(h5, false);
     EXPECT_EQ(f.open_dataset("pdos/eigenvalues/step").read<std::int64_t>(), (std::vector<std::int64_t>{0, 10, 20}));
   }
   // trajectory.h5 with fewer frames than the checkpoint records: rebuilt from trajectory.extxyz, /pdos copied
@@ -353,7 +354,7 @@ TEST(PdosTrajectory, ResumeCutsSnapshotsBackAndARebuildRecoversThem) {
   }
   EXPECT_EQ(pdos_rows(h5), 3);
   {
-    const auto f = md::h5::File::open(h5, false);
+    const auto f = io::h5::File::open(h5, false);
     EXPECT_EQ(f.open_dataset("pdos/weights/step").read<std::int64_t>(), (std::vector<std::int64_t>{0, 10, 20}));
     EXPECT_EQ(f.open_dataset("pdos/weights/value").read_rows<float>(2, 1), md_snapshot(20, natoms).weights);
   }

@@ -21,15 +21,15 @@ namespace {
 Trajectory ideal_gas(int frames) {
   std::mt19937_64 rng(99);
   std::uniform_real_distribution<double> unit(0, 1);
-  const dft::Mat3 rows{{{12, 0, 0}, {3, 11, 0}, {-2, 2.5, 13}}};
+  const core::Mat3 rows{{{12, 0, 0}, {3, 11, 0}, {-2, 2.5, 13}}};
   std::vector<std::string> symbols;
   for (int a = 0; a < 100; ++a) symbols.push_back(a < 40 ? "B" : "O");
   std::vector<Snapshot> list;
   for (int f = 0; f < frames; ++f) {
-    std::vector<dft::Vec3> r;
+    std::vector<core::Vec3> r;
     for (int a = 0; a < 100; ++a) {
       const double f0 = unit(rng), f1 = unit(rng), f2 = unit(rng);
-      dft::Vec3 p;
+      core::Vec3 p;
       for (int k = 0; k < 3; ++k) p[k] = f0 * rows[0][k] + f1 * rows[1][k] + f2 * rows[2][k];
       r.push_back(p);
     }

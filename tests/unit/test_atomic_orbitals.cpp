@@ -15,6 +15,7 @@
 #include <utility>
 #include <vector>
 
+#include "core/units.hpp"
 #include "dft/atomic_orbitals.hpp"
 #include "dft/atomic_radial.hpp"
 #include "dft/gth.hpp"
@@ -22,7 +23,7 @@
 namespace {
 
 using namespace megabar::dft;
-constexpr double pi = 3.14159265358979323846;
+using megabar::units::pi;
 
 GthPseudopotential coulomb(double z) {
   GthPseudopotential pp;

@@ -10,28 +10,28 @@
 #include <string>
 #include <vector>
 
+#include "core/units.hpp"
 #include "dft/basis.hpp"
-#include "dft/structure.hpp"
-#include "dft/units.hpp"
 #include "dft/wavefunction_fft.hpp"
+#include "io/extxyz.hpp"
 #include "kernels/fft.hpp"
 
 namespace {
 
 using megabar::dft::Basis;
-using megabar::dft::Cell;
+using megabar::core::Cell;
 using megabar::dft::complex;
 using megabar::dft::default_fft_grid;
 using megabar::dft::good_fft_order;
-using megabar::dft::Mat3;
+using megabar::core::Mat3;
 using megabar::dft::View1;
 using megabar::dft::View2;
 namespace units = megabar::units;
 
-constexpr double pi = 3.14159265358979323846;
+using megabar::units::pi;
 
 Cell qe_cell(const std::string& dir) {
-  return megabar::dft::read_extxyz(std::string(MEGABAR_SOURCE_DIR) + "/tests/regression/qe/" + dir + "/cell.extxyz").cell;
+  return megabar::io::read_extxyz(std::string(MEGABAR_SOURCE_DIR) + "/tests/regression/qe/" + dir + "/cell.extxyz").cell;
 }
 
 // Integer coordinates m of every G = m.b with |G|^2/2 <= ecut, by brute force over a generous box.
@@ -39,7 +39,7 @@ std::vector<std::array<int, 3>> sphere(const Cell& cell, double ecut) {
   const double gmax = std::sqrt(2 * ecut);
   int box[3];
   for (int i = 0; i < 3; ++i)
-    box[i] = int(gmax * std::sqrt(megabar::dft::dot(cell.lattice[i], cell.lattice[i])) / (2 * pi)) + 3;
+    box[i] = int(gmax * std::sqrt(megabar::core::dot(cell.lattice[i], cell.lattice[i])) / (2 * pi)) + 3;
   std::vector<std::array<int, 3>> out;
   for (int a = -box[0]; a <= box[0]; ++a)
     for (int b = -box[1]; b <= box[1]; ++b)

@@ -11,15 +11,15 @@
 #include <random>
 #include <vector>
 
+#include "core/structure.hpp"
 #include "dft/ewald.hpp"
-#include "dft/structure.hpp"
 
 namespace {
 
-using megabar::dft::Cell;
-using megabar::dft::Mat3;
-using megabar::dft::Structure;
-using megabar::dft::Vec3;
+using megabar::core::Cell;
+using megabar::core::Mat3;
+using megabar::core::Structure;
+using megabar::core::Vec3;
 namespace ewald = megabar::dft::ewald;
 
 constexpr double kMadelungNaCl = 1.747564594633182;

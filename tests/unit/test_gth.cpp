@@ -16,6 +16,7 @@
 
 #include <unistd.h>
 
+#include "core/units.hpp"
 #include "dft/gth.hpp"
 
 namespace {
@@ -25,7 +26,7 @@ using megabar::dft::GthPseudopotential;
 using megabar::dft::read_gth;
 namespace fs = std::filesystem;
 
-constexpr double pi = 3.14159265358979323846;
+using megabar::units::pi;
 
 std::string pp_dir() { return std::string(MEGABAR_SOURCE_DIR) + "/inputs/pseudopotentials/"; }
 

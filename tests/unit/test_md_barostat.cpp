@@ -6,7 +6,7 @@
 #include <algorithm>
 #include <cmath>
 
-#include "dft/units.hpp"
+#include "core/units.hpp"
 #include "md/barostat_mtk.hpp"
 #include "md/matrix3.hpp"
 #include "md/observables.hpp"
@@ -67,7 +67,7 @@ TEST(MdMtk, AtomsFollowTheCell) {
     MdState s = initial_state(st, std::vector<double>(st.size(), 1000.0), 0.0, 1, o);  // at rest
     start(s, provider);
     auto fractional = [](const Structure& x, std::size_t a, int k) {
-      return dft::dot(x.positions[a], x.cell.reciprocal[k]) / two_pi;
+      return core::dot(x.positions[a], x.cell.reciprocal[k]) / two_pi;
     };
     for (int i = 0; i < 10; ++i) step(s, provider, o);  // (a constant stress expands the cell without end)
     EXPECT_GT(std::fabs(s.structure.cell.volume / st.cell.volume - 1), 1e-3);  // the cell did move

@@ -8,8 +8,8 @@
 #include <string>
 #include <vector>
 
+#include "io/h5file.hpp"
 #include "md/checkpoint.hpp"
-#include "md/h5file.hpp"
 #include "md_io_test_helpers.hpp"
 
 using namespace megabar;
@@ -58,19 +58,19 @@ TEST(MdIoH5File, RowsDatasetAppendsResizesAndReadsBack) {
   TempDir dir;
   const std::string path = dir.file("rows.h5");
   {
-    auto file = md::h5::File::create(path);
+    auto file = io::h5::File::create(path);
     auto group = file.create_group("g");
     auto rows = group.create_rows_dataset<double>("x", {2, 3});
     for (int r = 0; r < 5; ++r) rows.append_row(std::vector<double>(6, r + 0.5));
     rows.resize_rows(3);
     rows.append_row(std::vector<double>(6, -1.0));
-    group.write_string_attribute("unit", "nm", md::h5::StringKind::variable);
+    group.write_string_attribute("unit", "nm", io::h5::StringKind::variable);
     group.write_int_array_attribute("version", {1, 1});
     file.close();
   }
-  auto file = md::h5::File::open(path, false);
+  auto file = io::h5::File::open(path, false);
   auto rows = file.open_group("g").open_dataset("x");
-  EXPECT_EQ(rows.shape(), (md::h5::Shape{4, 2, 3}));
+  EXPECT_EQ(rows.shape(), (io::h5::Shape{4, 2, 3}));
   const auto all = rows.read<double>();
   EXPECT_EQ(all[6 * 2], 2.5);
   EXPECT_EQ(all[6 * 3 + 5], -1.0);
@@ -84,7 +84,7 @@ TEST(MdIoH5File, RowsDatasetAppendsResizesAndReadsBack) {
 TEST(MdIoH5File, ErrorsNameTheFileAndObject) {
   TempDir dir;
   const std::string path = dir.file("e.h5");
-  auto file = md::h5::File::create(path);
+  auto file = io::h5::File::create(path);
   file.create_group("g").create_dataset<std::int64_t>("n", {3});
   const std::string missing = error_of([&] { file.open_group("g").open_dataset("absent"); });
   EXPECT_NE(missing.find(path + ":/g"), std::string::npos) << missing;
@@ -92,7 +92,7 @@ TEST(MdIoH5File, ErrorsNameTheFileAndObject) {
   const std::string wrong_type = error_of([&] { file.open_group("g").open_dataset("n").read<double>(); });
   EXPECT_NE(wrong_type.find(path + ":/g/n"), std::string::npos) << wrong_type;
   EXPECT_NE(wrong_type.find("64-bit floats"), std::string::npos) << wrong_type;
-  const std::string not_hdf5 = error_of([&] { md::h5::File::open(dir.file("none.h5"), false); });
+  const std::string not_hdf5 = error_of([&] { io::h5::File::open(dir.file("none.h5"), false); });
   EXPECT_NE(not_hdf5.find("none.h5"), std::string::npos) << not_hdf5;
 }
 
@@ -135,7 +135,7 @@ TEST(MdIoCheckpoint, RejectsFilesThatAreNotCheckpoints) {
   EXPECT_NE(text.find("not a megabar checkpoint"), std::string::npos) << text;
 
   const std::string other_h5 = dir.file("other.h5");
-  md::h5::File::create(other_h5).create_group("data");
+  io::h5::File::create(other_h5).create_group("data");
   const std::string other = error_of([&] { md::read_checkpoint(other_h5); });
   EXPECT_NE(other.find("other.h5"), std::string::npos) << other;
   EXPECT_NE(other.find("not a megabar checkpoint"), std::string::npos) << other;
@@ -145,14 +145,14 @@ TEST(MdIoCheckpoint, RejectsAnotherFormatVersionAndMissingParts) {
   TempDir dir;
   const std::string path = dir.file("c.h5");
   md::write_checkpoint(path, awkward_checkpoint());
-  md::h5::File::open(path, true).write_string_attribute("format_version", "999");
+  io::h5::File::open(path, true).write_string_attribute("format_version", "999");
   const std::string version = error_of([&] { md::read_checkpoint(path); });
   EXPECT_NE(version.find("c.h5"), std::string::npos) << version;
   EXPECT_NE(version.find("format version '999'"), std::string::npos) << version;
 
   md::write_checkpoint(path, awkward_checkpoint());
   {
-    auto file = md::h5::File::open(path, true);
+    auto file = io::h5::File::open(path, true);
     ASSERT_GE(H5Ldelete(file.id(), "provider", H5P_DEFAULT), 0);
   }
   const std::string incomplete = error_of([&] { md::read_checkpoint(path); });

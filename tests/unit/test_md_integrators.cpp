@@ -6,7 +6,7 @@
 #include <cmath>
 #include <cstdio>
 
-#include "dft/units.hpp"
+#include "core/units.hpp"
 #include "md/integrator.hpp"
 #include "md/observables.hpp"
 #include "md_test_systems.hpp"

@@ -16,9 +16,10 @@
 #include <string>
 #include <vector>
 
-#include "dft/units.hpp"
+#include "core/units.hpp"
+#include "io/extxyz.hpp"
+#include "io/h5file.hpp"
 #include "md/checkpoint.hpp"
-#include "md/h5file.hpp"
 #include "md/trajectory.hpp"
 
 #include "md_io_test_helpers.hpp"
@@ -38,11 +39,11 @@ md::Frame make_frame(long i) {
   md::Frame f;
   f.step = 10 * i;
   f.time = 5.0 * i * units::femtosecond;
-  const dft::Mat3 lattice{{{9.1 + 0.01 * i, 0.0, 0.0}, {1.3, 8.7 - 0.02 * i, 0.0}, {0.4, -0.7, 10.2 + 1e-3 * i}}};
-  f.structure.cell = dft::Cell::from_lattice(lattice);
+  const core::Mat3 lattice{{{9.1 + 0.01 * i, 0.0, 0.0}, {1.3, 8.7 - 0.02 * i, 0.0}, {0.4, -0.7, 10.2 + 1e-3 * i}}};
+  f.structure.cell = core::Cell::from_lattice(lattice);
   f.structure.symbols = kSymbols;
   for (int a = 0; a < 3; ++a) {
-    dft::Vec3 r, v, F;
+    core::Vec3 r, v, F;
     for (int k = 0; k < 3; ++k) {
       r[k] = 3.0 * std::sin(1.7 * i + 2.3 * a + 0.9 * k) + 4.0;
       v[k] = 1e-4 * std::cos(0.3 * i + a - 1.1 * k);
@@ -68,16 +69,16 @@ md::Frame make_frame(long i) {
 using md_io_test::same_bits;  // the std::vector<double> overload
 bool same_bits(double a, double b) { return std::memcmp(&a, &b, sizeof a) == 0; }
 
-bool same_bits(const std::vector<dft::Vec3>& a, const std::vector<dft::Vec3>& b) {
-  return a.size() == b.size() && (a.empty() || std::memcmp(a.data(), b.data(), a.size() * sizeof(dft::Vec3)) == 0);
+bool same_bits(const std::vector<core::Vec3>& a, const std::vector<core::Vec3>& b) {
+  return a.size() == b.size() && (a.empty() || std::memcmp(a.data(), b.data(), a.size() * sizeof(core::Vec3)) == 0);
 }
 
 void expect_same_frame(const md::Frame& a, const md::Frame& b) {
   EXPECT_EQ(a.step, b.step);
   EXPECT_TRUE(same_bits(a.time, b.time)) << a.step;
   EXPECT_EQ(a.structure.symbols, b.structure.symbols);
-  EXPECT_TRUE(same_bits(std::vector<dft::Vec3>(a.structure.cell.lattice.begin(), a.structure.cell.lattice.end()),
-                        std::vector<dft::Vec3>(b.structure.cell.lattice.begin(), b.structure.cell.lattice.end())))
+  EXPECT_TRUE(same_bits(std::vector<core::Vec3>(a.structure.cell.lattice.begin(), a.structure.cell.lattice.end()),
+                        std::vector<core::Vec3>(b.structure.cell.lattice.begin(), b.structure.cell.lattice.end())))
       << a.step;
   EXPECT_TRUE(same_bits(a.structure.positions, b.structure.positions)) << a.step;
   EXPECT_TRUE(same_bits(a.velocities, b.velocities)) << a.step;
@@ -100,7 +101,7 @@ const std::vector<std::string> kIntDatasets{"particles/all/position/step", "part
 
 // Every dataset of two trajectory.h5 files holds the same values, bit for bit.
 void expect_same_h5(const std::string& a_path, const std::string& b_path) {
-  auto a = md::h5::File::open(a_path, false), b = md::h5::File::open(b_path, false);
+  auto a = io::h5::File::open(a_path, false), b = io::h5::File::open(b_path, false);
   for (const auto& name : kFloatDatasets) {
     EXPECT_EQ(a.open_dataset(name).shape(), b.open_dataset(name).shape()) << name;
     EXPECT_TRUE(same_bits(a.open_dataset(name).read<double>(), b.open_dataset(name).read<double>())) << name;
@@ -123,17 +124,17 @@ TEST(MdIoTrajectory, ExtxyzFramesReadBackBitExact) {
     EXPECT_EQ(w.frames(), 5);
     EXPECT_EQ(w.extxyz_bytes(), fs::file_size(dir.file("trajectory.extxyz")));
   }
-  const auto frames = md::read_extxyz_frames(dir.file("trajectory.extxyz"));
+  const auto frames = io::read_extxyz_frames(dir.file("trajectory.extxyz"));
   ASSERT_EQ(frames.size(), 5u);
   for (long i = 0; i < 5; ++i) expect_same_frame(frames[i], make_frame(i));
   // The cell is rebuilt from the lattice, as Cell::from_lattice builds it.
   EXPECT_TRUE(same_bits(frames[3].structure.cell.volume, make_frame(3).structure.cell.volume));
 
-  // A single-frame file (final.extxyz) reads back the same, and dft::read_extxyz reads its structure.
+  // A single-frame file (final.extxyz) reads back the same, and io::read_extxyz reads its structure.
   const std::string single = dir.file("final.extxyz");
-  md::write_extxyz_frame(single, make_frame(7), kSymbols);
-  expect_same_frame(md::read_extxyz_frames(single).at(0), make_frame(7));
-  const dft::Structure s = dft::read_extxyz(single);
+  io::write_extxyz_frame(single, make_frame(7), kSymbols);
+  expect_same_frame(io::read_extxyz_frames(single).at(0), make_frame(7));
+  const core::Structure s = io::read_extxyz(single);
   EXPECT_EQ(s.symbols, kSymbols);
   EXPECT_NEAR(s.positions[1][2], make_frame(7).structure.positions[1][2], 1e-9);
 }
@@ -143,14 +144,14 @@ TEST(MdIoTrajectory, ExtxyzReaderTakesFilesWithoutVelocitiesAndNamesBadLines) {
   const std::string plain = dir.file("plain.extxyz");
   std::ofstream(plain) << "2\nLattice=\"5 0 0 0 5 0 0 0 5\" Properties=species:S:1:pos:R:3 pbc=\"T T T\"\n"
                        << "B 0 0 0\nO 1.2 0 0\n";
-  const auto frames = md::read_extxyz_frames(plain);
+  const auto frames = io::read_extxyz_frames(plain);
   ASSERT_EQ(frames.size(), 1u);
   EXPECT_TRUE(frames[0].velocities.empty());
   EXPECT_DOUBLE_EQ(frames[0].structure.positions[1][0], 1.2 * units::angstrom);
 
   const std::string bad = dir.file("bad.extxyz");
   std::ofstream(bad) << "2\nLattice=\"5 0 0 0 5 0 0 0 5\" Properties=species:S:1:pos:R:3\nB 0 0 0\nO 1.2 zero 0\n";
-  const std::string message = error_of([&] { md::read_extxyz_frames(bad); });
+  const std::string message = error_of([&] { io::read_extxyz_frames(bad); });
   EXPECT_NE(message.find("bad.extxyz:4"), std::string::npos) << message;
   EXPECT_NE(message.find("zero"), std::string::npos) << message;
 }
@@ -161,16 +162,16 @@ TEST(MdIoTrajectory, H5mdLayoutUnitsAndValues) {
     md::TrajectoryWriter w(dir.path().string(), kSymbols, nullptr);
     write_frames(w, 0, 4);
   }
-  auto file = md::h5::File::open(dir.file("trajectory.h5"), false);
+  auto file = io::h5::File::open(dir.file("trajectory.h5"), false);
   EXPECT_EQ(file.open_group("h5md").read_int_array_attribute("version"), (std::vector<std::int64_t>{1, 1}));
   EXPECT_EQ(file.open_group("h5md/creator").read_string_attribute("name"), "megabar");
   EXPECT_TRUE(file.open_group("h5md/author").has_attribute("name"));
   const auto box = file.open_group("particles/all/box");
   EXPECT_EQ(box.read_int_attribute("dimension"), 3);
   EXPECT_EQ(file.open_dataset("particles/all/species").read<std::int64_t>(), (std::vector<std::int64_t>{5, 8, 8}));
-  EXPECT_EQ(file.open_dataset("particles/all/position/value").shape(), (md::h5::Shape{4, 3, 3}));
-  EXPECT_EQ(file.open_dataset("particles/all/box/edges/value").shape(), (md::h5::Shape{4, 3, 3}));
-  EXPECT_EQ(file.open_dataset("observables/temperature/value").shape(), (md::h5::Shape{4}));
+  EXPECT_EQ(file.open_dataset("particles/all/position/value").shape(), (io::h5::Shape{4, 3, 3}));
+  EXPECT_EQ(file.open_dataset("particles/all/box/edges/value").shape(), (io::h5::Shape{4, 3, 3}));
+  EXPECT_EQ(file.open_dataset("observables/temperature/value").shape(), (io::h5::Shape{4}));
   const std::pair<const char*, const char*> units_of[] = {
       {"particles/all/position/value", "nm"},      {"particles/all/position/time", "ps"},
       {"particles/all/velocity/value", "nm ps-1"}, {"particles/all/force/value", "kJ mol-1 nm-1"},
@@ -280,7 +281,7 @@ TEST(MdIoTrajectory, DamagedH5IsMovedAsideAndRebuiltFromExtxyz) {
     } else if (damage == 1) {
       fs::resize_file(h5, fs::file_size(h5) / 2);
     } else {
-      auto file = md::h5::File::open(h5, true);
+      auto file = io::h5::File::open(h5, true);
       file.open_dataset("particles/all/force/value").resize_rows(2);
     }
     md::TrajectoryWriter w(dir.path().string(), kSymbols, &at_checkpoint);
@@ -373,8 +374,8 @@ TEST(MdIoTrajectory, PythonReadersAgreeWithTheFiles) {
     md::TrajectoryWriter w(dir.path().string(), kSymbols, nullptr);
     write_frames(w, 0, 4);
     at_checkpoint = {2, 0};
-    at_checkpoint.extxyz_bytes = md::format_extxyz_frame(make_frame(0), kSymbols).size() +
-                                 md::format_extxyz_frame(make_frame(1), kSymbols).size();
+    at_checkpoint.extxyz_bytes = io::format_extxyz_frame(make_frame(0), kSymbols).size() +
+                                 io::format_extxyz_frame(make_frame(1), kSymbols).size();
   }
   fs::resize_file(dir.file("trajectory.h5"), 1000);  // damaged: the rebuilt file is checked too
   {

@@ -24,7 +24,7 @@ Structure distorted_argon() {
   s.cell = Cell::from_lattice(rows);
   for (auto& p : s.positions) {
     Vec3 f, r{0, 0, 0};
-    for (int k = 0; k < 3; ++k) f[k] = dft::dot(p, old.reciprocal[k]) / two_pi;
+    for (int k = 0; k < 3; ++k) f[k] = core::dot(p, old.reciprocal[k]) / two_pi;
     for (int k = 0; k < 3; ++k)
       for (int c = 0; c < 3; ++c) r[c] += f[k] * rows[k][c];
     p = r;

@@ -4,7 +4,7 @@
 
 #include <cmath>
 
-#include "dft/units.hpp"
+#include "core/units.hpp"
 #include "md/integrator.hpp"
 #include "md/observables.hpp"
 #include "md_test_systems.hpp"
@@ -132,7 +132,7 @@ TEST(MdMaxwellBoltzmann, SeededWithoutMomentumAtTheExactTemperature) {
   double light = 0, heavy = 0;
   int n_light = 0, n_heavy = 0;
   for (std::size_t a = 0; a < st.size(); ++a) {
-    const double mv2 = masses[a] * dft::dot(s1.velocities[a], s1.velocities[a]);
+    const double mv2 = masses[a] * core::dot(s1.velocities[a], s1.velocities[a]);
     (a % 3 ? heavy : light) += mv2;
     ++(a % 3 ? n_heavy : n_light);
   }

@@ -8,10 +8,10 @@
 namespace {
 
 using namespace megabar;
-using dft::Cell;
-using dft::Mat3;
-using dft::Structure;
-using dft::Vec3;
+using core::Cell;
+using core::Mat3;
+using core::Structure;
+using core::Vec3;
 
 // E = k/2 sum_i |r_i - c_i|^2: minimum at the given centres; no stress (cell-independent).
 class Harmonic : public md::ForceProvider {

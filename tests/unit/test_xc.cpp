@@ -11,6 +11,7 @@
 #include <string>
 #include <vector>
 
+#include "core/units.hpp"
 #include "dft/basis.hpp"
 #include "dft/fields.hpp"
 #include "dft/xc.hpp"
@@ -20,14 +21,14 @@ namespace {
 
 namespace xc_pbe = megabar::dft::xc_pbe;
 using megabar::dft::Basis;
-using megabar::dft::Cell;
+using megabar::core::Cell;
 using megabar::dft::complex;
 using megabar::dft::FieldTransform;
-using megabar::dft::Mat3;
+using megabar::core::Mat3;
 using megabar::dft::View1;
 using megabar::dft::XcTerm;
 
-constexpr double pi = 3.14159265358979323846;
+using megabar::units::pi;
 
 // (rho, sigma) points spanning rho 1e-6..10 and reduced gradients s = |grad rho| / (2 k_F rho) in 0..3.
 std::vector<std::array<double, 2>> sample_points() {

@@ -13,6 +13,7 @@
 #include <string>
 #include <vector>
 
+#include "core/units.hpp"
 #include "dft/basis.hpp"
 #include "dft/fields.hpp"
 #include "dft/xc.hpp"
@@ -22,13 +23,13 @@ namespace {
 
 namespace xc_lda = megabar::dft::xc_lda;
 using megabar::dft::Basis;
-using megabar::dft::Cell;
+using megabar::core::Cell;
 using megabar::dft::FieldTransform;
-using megabar::dft::Mat3;
+using megabar::core::Mat3;
 using megabar::dft::View1;
 using megabar::dft::XcTerm;
 
-constexpr double pi = 3.14159265358979323846;
+using megabar::units::pi;
 const double rho_rs1 = 3.0 / (4.0 * pi);  // the density at r_s = 1, where PZ81 changes branch
 
 // rho from 1e-6 to 1e3 bohr^-3, 40 points a decade (r_s from ~62 to ~0.062), plus points right at both

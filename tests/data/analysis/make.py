@@ -7,7 +7,7 @@ Run once, from anywhere, with Debian's python3-ase (3.22):   /usr/bin/python3 te
 Each CIF is already expanded to P1 (every atom listed, symmetry 'x, y, z'), so ASE's reader keeps the atoms
 in the CIF's order and adds none. The extxyz files hold the cell (Lattice, angstrom, rows = a, b, c as ASE's
 cellpar_to_cell orients them: a along x, b in the xy plane), species and Cartesian positions (angstrom)
-only, in ASE's layout (Properties=species:S:1:pos:R:3), which md::read_extxyz_frames reads.
+only, in ASE's layout (Properties=species:S:1:pos:R:3), which io::read_extxyz_frames reads.
 """
 import os
 

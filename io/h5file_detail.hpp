@@ -1,12 +1,12 @@
-// Helpers shared by md/h5file.cpp and md/h5file_attributes.cpp (not part of the h5 interface).
+// Helpers shared by io/h5file.cpp and io/h5file_attributes.cpp (not part of the h5 interface).
 #pragma once
 #include <functional>
 #include <optional>
 #include <string>
 
-#include "md/h5file.hpp"
+#include "io/h5file.hpp"
 
-namespace megabar::md::h5::detail {
+namespace megabar::io::h5::detail {
 
 void silence_hdf5_errors();   // HDF5 prints its error stack to stderr by default; we report errors ourselves
 std::string error_detail();   // the innermost description on HDF5's error stack; clears the stack
@@ -19,4 +19,4 @@ Id scalar_space();
 // nothing when the type is not a string or the read fails.
 std::optional<std::string> read_string(hid_t stored, const std::function<herr_t(hid_t, void*)>& read);
 
-}  // namespace megabar::md::h5::detail
+}  // namespace megabar::io::h5::detail

@@ -2,10 +2,11 @@
 #include <algorithm>
 #include <stdexcept>
 
-#include "md/h5file.hpp"
-#include "md/h5file_detail.hpp"
+#include "core/errors.hpp"
+#include "io/h5file.hpp"
+#include "io/h5file_detail.hpp"
 
-namespace megabar::md::h5 {
+namespace megabar::io::h5 {
 
 using detail::scalar_space;
 using detail::simple_space;
@@ -13,7 +14,7 @@ using detail::string_type;
 
 void Object::fail(const std::string& what) const {
   const std::string hdf5 = detail::error_detail();
-  throw std::runtime_error(file_ + ":" + path_ + ": " + what + (hdf5.empty() ? "" : " (HDF5: " + hdf5 + ")"));
+  throw core::FileError(file_ + ":" + path_ + ": " + what + (hdf5.empty() ? "" : " (HDF5: " + hdf5 + ")"));
 }
 
 std::string Object::child_path(const std::string& name) const {
@@ -124,4 +125,4 @@ double Object::read_double_attribute(const std::string& name) const {
   return value;
 }
 
-}  // namespace megabar::md::h5
+}  // namespace megabar::io::h5

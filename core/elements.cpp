@@ -1,8 +1,8 @@
-#include "dft/elements.hpp"
+#include "core/elements.hpp"
 
-#include <stdexcept>
+#include "core/errors.hpp"
 
-namespace megabar::dft {
+namespace megabar::core {
 
 namespace {
 
@@ -32,7 +32,12 @@ constexpr Element kElements[] = {
 const Element& element(const std::string& symbol) {
   for (const auto& e : kElements)
     if (symbol == e.symbol) return e;
-  throw std::invalid_argument("unknown chemical element '" + symbol + "'");
+  throw InputError("unknown chemical element '" + symbol + "'");
 }
 
-}  // namespace megabar::dft
+const Element* element_by_number(std::int64_t z) {
+  constexpr std::int64_t count = sizeof kElements / sizeof kElements[0];
+  return z >= 1 && z <= count ? &kElements[z - 1] : nullptr;
+}
+
+}  // namespace megabar::core

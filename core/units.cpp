@@ -1,9 +1,10 @@
-#include "dft/units.hpp"
+#include "core/units.hpp"
 
 #include <cctype>
 #include <map>
 #include <sstream>
-#include <stdexcept>
+
+#include "core/errors.hpp"
 
 namespace megabar::units {
 namespace {
@@ -64,17 +65,17 @@ double parse_quantity(const std::string& text, Dimension dim, const std::string&
   double value = 0;
   std::string unit, extra;
   if (!(in >> value)) {
-    throw std::invalid_argument(what + ": expected " + dimension_name(dim) + " like \"80 Ry\" (units: " +
+    throw core::InputError(what + ": expected " + dimension_name(dim) + " like \"80 Ry\" (units: " +
                                 accepted(dim) + "), got \"" + text + "\"");
   }
   in >> unit;
   if (in >> extra) {
-    throw std::invalid_argument(what + ": unexpected text \"" + extra + "\" in \"" + text + "\"");
+    throw core::InputError(what + ": unexpected text \"" + extra + "\" in \"" + text + "\"");
   }
   const auto& t = table(dim);
   auto it = t.find(unit);
   if (it == t.end()) {
-    throw std::invalid_argument(what + ": unknown or missing unit \"" + unit + "\" in \"" + text +
+    throw core::InputError(what + ": unknown or missing unit \"" + unit + "\" in \"" + text +
                                 "\"; expected one of: " + accepted(dim));
   }
   return value * it->second;

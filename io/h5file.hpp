@@ -1,6 +1,7 @@
-// A small RAII layer over the HDF5 C API for md/'s checkpoint and trajectory files: files, groups,
-// attributes, fixed datasets and datasets that grow by rows (first dimension unlimited, chunked).
-// Every failure becomes a std::runtime_error naming the file and the object ("run.h5:/md/reals/v: ...")
+// A small RAII layer over the HDF5 C API (io/: no Kokkos) for the checkpoint and trajectory files: files,
+// groups, attributes, fixed datasets and datasets that grow by rows (first dimension unlimited, chunked).
+// Every failure becomes a core::FileError (a std::runtime_error) naming the file and the object
+// ("run.h5:/md/reals/v: ...")
 // with HDF5's own innermost message appended; HDF5's printing of its error stack is switched off.
 //
 // Element types: double, float, std::int64_t, std::uint64_t. Reads insist on the stored type being exactly the
@@ -12,7 +13,7 @@
 #include <string>
 #include <vector>
 
-namespace megabar::md::h5 {
+namespace megabar::io::h5 {
 
 using Shape = std::vector<hsize_t>;
 
@@ -110,6 +111,10 @@ class Group : public Object {
 
  protected:
   using Object::Object;
+
+ private:
+  using Opener = hid_t (*)(hid_t, const char*, hid_t);  // H5Gopen2, H5Dopen2
+  Id open_child(const std::string& name, Opener open, Id::Closer close, const char* kind) const;
 };
 
 class File : public Group {
@@ -123,4 +128,4 @@ class File : public Group {
   using Group::Group;
 };
 
-}  // namespace megabar::md::h5
+}  // namespace megabar::io::h5

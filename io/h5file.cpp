@@ -1,13 +1,14 @@
-#include "md/h5file.hpp"
+#include "io/h5file.hpp"
 
 #include <algorithm>
 #include <functional>
 #include <stdexcept>
 #include <utility>
 
-#include "md/h5file_detail.hpp"
+#include "core/errors.hpp"
+#include "io/h5file_detail.hpp"
 
-namespace megabar::md::h5 {
+namespace megabar::io::h5 {
 
 // ---- helpers --------------------------------------------------------------------------------------
 namespace detail {
@@ -212,11 +213,15 @@ Group Group::create_group(const std::string& name) {
   return Group(std::move(group), file_, child_path(name));
 }
 
+Id Group::open_child(const std::string& name, Opener open, Id::Closer close, const char* kind) const {
+  if (!contains(name)) fail(std::string("has no ") + kind + " '" + name + "'");
+  Id child(open(id(), name.c_str(), H5P_DEFAULT), close);
+  if (child.get() < 0) fail("'" + name + "' is not a " + kind);
+  return child;
+}
+
 Group Group::open_group(const std::string& name) const {
-  if (!contains(name)) fail("has no group '" + name + "'");
-  Id group(H5Gopen2(id(), name.c_str(), H5P_DEFAULT), H5Gclose);
-  if (group.get() < 0) fail("'" + name + "' is not a group");
-  return Group(std::move(group), file_, child_path(name));
+  return Group(open_child(name, H5Gopen2, H5Gclose, "group"), file_, child_path(name));
 }
 
 bool Group::contains(const std::string& path) const {
@@ -286,10 +291,7 @@ Dataset Group::create_string_dataset(const std::string& name, const std::string&
 }
 
 Dataset Group::open_dataset(const std::string& name) const {
-  if (!contains(name)) fail("has no dataset '" + name + "'");
-  Id dataset(H5Dopen2(id(), name.c_str(), H5P_DEFAULT), H5Dclose);
-  if (dataset.get() < 0) fail("'" + name + "' is not a dataset");
-  return Dataset(std::move(dataset), file_, child_path(name));
+  return Dataset(open_child(name, H5Dopen2, H5Dclose, "dataset"), file_, child_path(name));
 }
 
 void Group::link(const Object& target, const std::string& name) {
@@ -298,28 +300,36 @@ void Group::link(const Object& target, const std::string& name) {
 }
 
 // ---- File -----------------------------------------------------------------------------------------
+namespace {
+
+// `file` as created or opened; a failure is thrown naming the path, with HDF5's reason.
+Id checked_file(hid_t file, const std::string& path, const char* what) {
+  Id id(file, H5Fclose);
+  if (id.get() < 0) {
+    const std::string hdf5 = detail::error_detail();
+    throw core::FileError(path + ": " + what + (hdf5.empty() ? "" : " (HDF5: " + hdf5 + ")"));
+  }
+  return id;
+}
+
+}  // namespace
+
 File File::create(const std::string& path) {
   detail::silence_hdf5_errors();
   // The HDF5 1.8 file format or later: object headers and indices carry checksums, so damage is detected
   // (h5py and MDAnalysis read it; only pre-1.8 HDF5 libraries cannot).
   Id access(H5Pcreate(H5P_FILE_ACCESS), H5Pclose);
   H5Pset_libver_bounds(access.get(), H5F_LIBVER_V18, H5F_LIBVER_LATEST);
-  Id file(H5Fcreate(path.c_str(), H5F_ACC_TRUNC, H5P_DEFAULT, access.get()), H5Fclose);
-  if (file.get() < 0) {
-    const std::string hdf5 = detail::error_detail();
-    throw std::runtime_error(path + ": cannot create the HDF5 file" + (hdf5.empty() ? "" : " (HDF5: " + hdf5 + ")"));
-  }
-  return File(std::move(file), path, "/");
+  return File(checked_file(H5Fcreate(path.c_str(), H5F_ACC_TRUNC, H5P_DEFAULT, access.get()), path,
+                            "cannot create the HDF5 file"),
+              path, "/");
 }
 
 File File::open(const std::string& path, bool writable) {
   detail::silence_hdf5_errors();
-  Id file(H5Fopen(path.c_str(), writable ? H5F_ACC_RDWR : H5F_ACC_RDONLY, H5P_DEFAULT), H5Fclose);
-  if (file.get() < 0) {
-    const std::string hdf5 = detail::error_detail();
-    throw std::runtime_error(path + ": cannot open as an HDF5 file" + (hdf5.empty() ? "" : " (HDF5: " + hdf5 + ")"));
-  }
-  return File(std::move(file), path, "/");
+  return File(checked_file(H5Fopen(path.c_str(), writable ? H5F_ACC_RDWR : H5F_ACC_RDONLY, H5P_DEFAULT), path,
+                            "cannot open as an HDF5 file"),
+              path, "/");
 }
 
 void File::flush() {
@@ -344,4 +354,4 @@ MEGABAR_H5_INSTANTIATE(std::int64_t)
 MEGABAR_H5_INSTANTIATE(std::uint64_t)
 #undef MEGABAR_H5_INSTANTIATE
 
-}  // namespace megabar::md::h5
+}  // namespace megabar::io::h5

@@ -1,0 +1,88 @@
+#include "io/atomic_file.hpp"
+
+#include <fcntl.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstdio>
+#include <cstring>
+#include <fstream>
+
+#include "core/errors.hpp"
+
+namespace megabar::io {
+namespace {
+
+void fsync_opened(const std::string& path, int flags, const char* what) {
+  const int fd = ::open(path.c_str(), flags | O_CLOEXEC);
+  if (fd < 0) throw core::FileError(path + ": cannot open " + what + " to sync it: " + std::strerror(errno));
+  const int status = ::fsync(fd);
+  const int error = errno;
+  ::close(fd);
+  if (status != 0) throw core::FileError(path + ": fsync failed: " + std::strerror(error));
+}
+
+std::string temporary_for(const std::string& path) { return path + ".tmp." + std::to_string(::getpid()); }
+
+void write_text(const std::string& path, const std::string& temporary, const std::string& text) {
+  std::ofstream out(temporary, std::ios::binary);
+  out << text;
+  out.close();
+  if (!out) throw core::FileError(path + ": cannot write " + temporary);
+}
+
+// fsync of the temporary, rename over `path`. The directory is synced by the caller.
+void commit(const std::string& path, const std::string& temporary) {
+  fsync_file(temporary);
+  if (std::rename(temporary.c_str(), path.c_str()) != 0)
+    throw core::FileError(path + ": cannot rename " + temporary + " over it: " + std::strerror(errno));
+}
+
+}  // namespace
+
+void replace_file(const std::string& path, const std::function<void(const std::string& temporary)>& write) {
+  const std::string temporary = temporary_for(path);
+  try {
+    write(temporary);
+    commit(path, temporary);
+  } catch (...) {
+    std::remove(temporary.c_str());
+    throw;
+  }
+  fsync_parent_directory(path);
+}
+
+void replace_file(const std::string& path, const std::string& text) {
+  replace_file(path, [&](const std::string& temporary) { write_text(path, temporary, text); });
+}
+
+void replace_files(const std::vector<FileText>& files) {
+  std::vector<std::string> temporaries;
+  std::size_t renamed = 0;
+  try {
+    for (const auto& f : files) {
+      temporaries.push_back(temporary_for(f.path));
+      write_text(f.path, temporaries.back(), f.text);
+    }
+    for (; renamed < files.size(); ++renamed) commit(files[renamed].path, temporaries[renamed]);
+  } catch (...) {
+    for (std::size_t k = renamed; k < temporaries.size(); ++k) std::remove(temporaries[k].c_str());
+    throw;
+  }
+  for (std::size_t k = 0; k < files.size(); ++k)
+    if (k == 0 || parent_directory(files[k].path) != parent_directory(files[k - 1].path)) fsync_parent_directory(files[k].path);
+}
+
+std::string parent_directory(const std::string& path) {
+  const auto slash = path.find_last_of('/');
+  if (slash == std::string::npos) return ".";
+  return slash == 0 ? "/" : path.substr(0, slash);
+}
+
+void fsync_file(const std::string& path) { fsync_opened(path, O_RDWR, "the file"); }
+
+void fsync_parent_directory(const std::string& path) {
+  fsync_opened(parent_directory(path), O_RDONLY | O_DIRECTORY, "the directory");
+}
+
+}  // namespace megabar::io
