@@ -1,0 +1,94 @@
+"""Finding and running megabar (and other programs) from the scripts, and reading what an MD run logs."""
+import os
+import re
+import signal
+import subprocess
+import sys
+import time
+
+ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+
+# One data row of md.log (and of megabar's md progress lines): step time_fs E_pot_Ha E_kin_Ha E_conserved_Ha
+# drift_Ha/at T_K P_GPa V_A^3 scf s/step ETA.
+MD_ROW = re.compile(r"^\s*(\d+)\s+(-?[\d.]+)\s+(-?[\d.]+)\s+(-?[\d.]+)\s+(-?[\d.]+)\s+(\S+)\s+(\S+)\s+(\S+)\s+(\S+)"
+                    r"\s+(\d+)\s+([\d.]+)\s+(\S+)\s*$")
+
+
+def md_row(line):
+    """The values of one md.log data row as a dict (step, time_fs, E_pot, E_kin, E_cons, T, scf, s_step), or
+    None for a header, comment or other line."""
+    if line.startswith("#"):
+        return None
+    m = MD_ROW.match(line)
+    if not m:
+        return None
+    g = m.groups()
+    return dict(step=int(g[0]), time_fs=float(g[1]), E_pot=float(g[2]), E_kin=float(g[3]),
+                E_cons=float(g[4]), T=float(g[6]), scf=int(g[9]), s_step=float(g[10]))
+
+
+def parse_md_log(text):
+    """The data rows of an md.log (see md_row), in file order."""
+    return [r for r in (md_row(line) for line in text.splitlines()) if r is not None]
+
+
+def ensure_megabar(prog, explicit=None):
+    """(executable, None), or (None, why not): explicit if given, else build/megabar of this repository, built
+    with scripts/build when missing."""
+    if explicit:
+        exe = os.path.abspath(explicit)
+        return (exe, None) if os.access(exe, os.X_OK) else (None, f"--megabar {explicit}: not an executable")
+    exe = os.path.join(ROOT, "build", "megabar")
+    if os.path.isfile(exe) and os.access(exe, os.X_OK):
+        return exe, None
+    build = os.path.join(ROOT, "scripts", "build")
+    if not os.path.isfile(build):
+        return None, "build/megabar is missing and there is no scripts/build to make it"
+    print(f"{prog}: build/megabar missing, running {build} ...", flush=True)
+    rc = subprocess.run([build], cwd=ROOT).returncode
+    if rc != 0:
+        return None, f"scripts/build failed (exit {rc})"
+    if not os.access(exe, os.X_OK):
+        return None, "scripts/build succeeded but build/megabar still does not exist"
+    return exe, None
+
+
+def timed(cmd, cwd, env, stdout_path):
+    """Runs cmd with stdout+stderr into stdout_path; returns (exit status, wall seconds)."""
+    t0 = time.perf_counter()
+    with open(stdout_path, "w") as out:
+        rc = subprocess.run(cmd, cwd=cwd, env=env, stdout=out, stderr=subprocess.STDOUT).returncode
+    return rc, time.perf_counter() - t0
+
+
+def run_logged(cmd, cwd, env, log_path, watch=None):
+    """Runs cmd with stdout+stderr into log_path, calling watch(line, seconds since start) for every line.
+    watch returning True stops the run (SIGTERM to the process group started here). Returns (rc, wall)."""
+    t0 = time.perf_counter()
+    with open(log_path, "w") as log:
+        proc = subprocess.Popen(cmd, cwd=cwd, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+                                text=True, bufsize=1, errors="replace", start_new_session=True)
+        stopped = False
+        try:
+            for line in proc.stdout:
+                log.write(line)
+                if watch is not None and watch(line, time.perf_counter() - t0):
+                    stopped = True
+                    break
+        finally:
+            if proc.poll() is None and (stopped or sys.exc_info()[0] is not None):
+                try:
+                    os.killpg(proc.pid, signal.SIGTERM)  # proc.pid leads the session started above
+                    proc.wait(timeout=20)
+                except subprocess.TimeoutExpired:
+                    os.killpg(proc.pid, signal.SIGKILL)
+                except ProcessLookupError:
+                    pass
+            rc = proc.wait()
+            proc.stdout.close()
+    return rc, time.perf_counter() - t0
+
+
+def fmt(x, spec):
+    """format(x, spec), '-' for None."""
+    return "-" if x is None else format(x, spec)
