@@ -112,3 +112,24 @@ def summary(t):
     out["stress_Ha_per_bohr3"] = [[float(x) * ry for x in l.split()[:3]] for l in s.split("\n")]
     out["stress_GPa"] = [[float(x) / 10.0 for x in l.split()[3:6]] for l in s.split("\n")]
     return out
+
+
+def bench_cell(work, repeat, family="PBE"):
+    """The B2O3-I benchmark cell of scripts/bench-*-vs-qe in work: inputs/b2o3-I/cell.extxyz repeated by
+    repeat (three integers), written as work/cell.extxyz, with the GTH files of both codes beside it. Returns
+    the structure as read back from cell.extxyz (an ase.Atoms), so that QE gets exactly the numbers megabar
+    reads."""
+    from ase.io import read, write
+    atoms = read(os.path.join(ROOT, "inputs", "b2o3-I", "cell.extxyz")).repeat(repeat)
+    write_gth_files(work, family, copy_cp2k=True)
+    write(os.path.join(work, "cell.extxyz"), atoms, format="extxyz")
+    return read(os.path.join(work, "cell.extxyz"))
+
+
+def parse_repeat(text):
+    """'1,1,2' -> [1, 1, 2]; None unless three positive integers."""
+    try:
+        rep = [int(x) for x in text.split(",")]
+    except ValueError:
+        return None
+    return rep if len(rep) == 3 and min(rep) >= 1 else None

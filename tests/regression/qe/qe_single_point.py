@@ -14,27 +14,18 @@ from ase.io import read
 
 here = os.path.dirname(os.path.abspath(__file__))
 root = os.path.dirname(os.path.dirname(os.path.dirname(here)))
+sys.path.insert(0, os.path.join(root, "scripts"))
+from megabar_py import inputs, qe  # noqa: E402
+
 structure, ecut, work = sys.argv[1], float(sys.argv[2]), sys.argv[3]
 kind = sys.argv[4] if len(sys.argv) > 4 else "PBE"
 os.makedirs(work, exist_ok=True)
 a = read(structure)
-for el in ("B", "O"):
-    gth = subprocess.run([sys.executable, os.path.join(here, "cp2k_to_qe_gth.py"),
-                          os.path.join(root, "inputs/pseudopotentials", f"{el}-GTH-{'PBE' if kind == 'PBE' else 'PADE'}.gth")],
-                         check=True, capture_output=True, text=True).stdout
-    open(os.path.join(work, f"{el}.gth"), "w").write(gth)
-lines = ["&control", " calculation='scf', pseudo_dir='.', outdir='./tmp', tprnfor=.true., tstress=.true., disk_io='none'", "/",
-         "&system", f" ibrav=0, nat={len(a)}, ntyp=2, ecutwfc={ecut}, nosym=.true.", "/",
-         "&electrons", " conv_thr=1e-10, mixing_beta=0.5", "/",
-         "ATOMIC_SPECIES", "B 10.811 B.gth", "O 15.999 O.gth", "CELL_PARAMETERS angstrom"]
-lines += [" %.10f %.10f %.10f" % tuple(v) for v in a.cell]
-lines += ["ATOMIC_POSITIONS angstrom"]
-lines += [" %s %.10f %.10f %.10f" % (s, *p) for s, p in zip(a.get_chemical_symbols(), a.positions)]
-lines += ["K_POINTS gamma"]
-open(os.path.join(work, "qe.in"), "w").write("\n".join(lines) + "\n")
-env = dict(os.environ, OMP_NUM_THREADS="1")
+qe.write_gth_files(work, "PBE" if kind == "PBE" else "PADE")
+with open(os.path.join(work, "qe.in"), "w") as f:
+    f.write(inputs.pw_input(a, ecut, "1e-10", control=inputs.pw_control("scf", forces_stress=True)))
 with open(os.path.join(work, "qe.out"), "w") as out:
-    subprocess.run(["mpirun", "--allow-run-as-root", "-np", "2", "pw.x", "-in", "qe.in"], cwd=work, stdout=out,
-                   stderr=subprocess.STDOUT, check=True, env=env)
+    subprocess.run(qe.pw_command(2, "qe.in"), cwd=work, stdout=out, stderr=subprocess.STDOUT, check=True,
+                   env=qe.pw_env())
 print(subprocess.run([sys.executable, os.path.join(here, "qe2json.py"), os.path.join(work, "qe.out")],
                      check=True, capture_output=True, text=True).stdout)
