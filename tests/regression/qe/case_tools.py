@@ -22,6 +22,9 @@ import numpy as np
 from ase import Atoms
 from ase.io import read, write
 
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "..", "scripts"))
+from megabar_py import inputs  # noqa: E402
+
 # Tolerances stated by every CI case (keys as in case.json, Hartree).
 TOLERANCES = {
     "total_energy_Ha": 1e-5,
@@ -108,31 +111,16 @@ def megabar(casedir, xc, kind, json_path, qe_in=None):
     ref = json.load(open(json_path))
     qe_in = qe_in or os.path.join(casedir, "case.in")
     ecut = float(re.search(r"ecutwfc\s*=\s*([0-9.eEdD+-]+)", open(qe_in).read()).group(1))
-    grid = ", ".join(str(n) for n in ref["fft_grid"])
     rel = os.path.relpath(os.path.abspath(json_path), os.path.abspath(casedir))
-    toml = f"""# megabar input for the Quantum ESPRESSO 6.7 reference {rel}
-# (same structure as the QE input, same FFT grid as QE used; Gamma point, {xc}, GTH-{kind} pseudopotentials)
-task = "scf"
-
-[structure]
-file = "cell.extxyz"
-
-[dft]
-ecut = "{ecut:g} Ry"
-xc = "{xc}"
-fft_grid = [{grid}]
-
-[dft.pseudopotentials]
-B = "{PSEUDO_DIR}/B-GTH-{kind}.gth"
-O = "{PSEUDO_DIR}/O-GTH-{kind}.gth"
-
-[scf]
-energy_tolerance = "1e-10 Ha"
-max_iterations = 200
-
-[output]
-directory = "out"
-"""
+    toml = inputs.megabar_toml([
+        (None, {"task": "scf"}),
+        ("structure", {"file": "cell.extxyz"}),
+        ("dft", {"ecut": f"{ecut:g} Ry", "xc": xc, "fft_grid": list(ref["fft_grid"])}),
+        ("dft.pseudopotentials", {el: f"{PSEUDO_DIR}/{el}-GTH-{kind}.gth" for el in ("B", "O")}),
+        ("scf", {"energy_tolerance": "1e-10 Ha", "max_iterations": 200}),
+        ("output", {"directory": "out"}),
+    ], header=[f"megabar input for the Quantum ESPRESSO 6.7 reference {rel}",
+               f"(same structure as the QE input, same FFT grid as QE used; Gamma point, {xc}, GTH-{kind} pseudopotentials)"])
     open(os.path.join(casedir, "megabar.toml"), "w").write(toml)
     if os.path.abspath(json_path) == os.path.abspath(os.path.join(casedir, "case.json")):
         with open(os.path.join(casedir, "tolerances.json"), "w") as f:
