@@ -6,6 +6,7 @@
 #include <cmath>
 #include <stdexcept>
 
+#include "dft/scf_control.hpp"
 #include "kernels/linalg.hpp"
 #include "kernels/timer.hpp"
 
@@ -92,7 +93,7 @@ void rotate(const View2<double>& A, int m, const View2<double>& C, int nb, View2
 DavidsonStats Davidson::solve(const Hamiltonian& H, View2<double> X, std::vector<double>& eig, double threshold,
                               int max_iterations, int n_strict) {
   if (n_strict < 0) n_strict = nb_;
-  const double loose = std::max(threshold, 1e-5);
+  const double loose = std::max(threshold, scf_control::davidson_buffer_threshold_floor);
   kernels::ScopedTimer timer("dft::davidson");
   const int n = n_, nb = nb_;
   DavidsonStats stats;

@@ -5,7 +5,8 @@
 //   current Ritz vectors when the subspace is full.
 // A band counts as converged when |r|^2 < threshold (the first-order estimate of its eigenvalue error);
 // bands from index n_strict on (empty buffer bands) are corrected while the others still need iterations
-// (until max(threshold, 1e-5)) but never keep the solver iterating by themselves.
+// (until max(threshold, scf_control::davidson_buffer_threshold_floor), dft/scf_control.hpp) but never keep
+// the solver iterating by themselves.
 #pragma once
 #include <vector>
 

@@ -3,6 +3,7 @@
 #include <vector>
 
 #include "core/units.hpp"
+#include "dft/scf_control.hpp"
 #include "kernels/linalg.hpp"
 
 namespace megabar::dft {
@@ -54,7 +55,7 @@ void PulayMixer::mix(View1<complex> rho_in, const View1<complex>& rho_out) {
     // alpha ~ A^{-1} 1, normalised to sum 1; directions with tiny eigenvalues are dropped.
     double sum = 0;
     for (int k = 0; k < m; ++k) {
-      if (w[k] <= 1e-14 * w[m - 1]) continue;
+      if (w[k] <= scf_control::pulay_relative_eigenvalue_cutoff * w[m - 1]) continue;
       double proj = 0;
       for (int i = 0; i < m; ++i) proj += Uh(i, k);
       for (int i = 0; i < m; ++i) alpha[i] += Uh(i, k) * proj / w[k];

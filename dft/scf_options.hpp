@@ -1,5 +1,6 @@
 // SCF settings, kept free of Kokkos headers so that the input reader (app/input.cpp, compiled by the
-// host compiler only in CUDA builds) can use them.
+// host compiler only in CUDA builds) can use them. The SCF's fixed control constants (Davidson
+// thresholds and iteration limits, convergence test, start) are in dft/scf_control.hpp.
 #pragma once
 #include <string>
 #include <vector>
@@ -16,7 +17,7 @@ struct ScfOptions {
   double kerker_q0 = 0.0;           // 1/bohr; 0 disables the Kerker factor
   int extra_bands = 0;              // empty bands wanted in the results (converged like the occupied ones)
   int buffer_bands = -1;            // internal empty bands beyond those, loosely converged and not reported;
-                                    // -1: the default, 2
+                                    // -1: scf_control::default_buffer_bands (2)
   unsigned long seed = 20241126;    // random initial wavefunctions
   int fft_batch = 8;                // band pairs per batched FFT
   bool compute_forces = true;       // Hellmann-Feynman forces after the SCF

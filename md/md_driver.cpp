@@ -1,0 +1,84 @@
+#include "md/md_driver.hpp"
+
+#include <chrono>
+
+#include "md/integrator.hpp"
+#include "md/observables.hpp"
+
+namespace megabar::md {
+
+namespace {
+
+using clock_type = std::chrono::steady_clock;
+
+double seconds_since(clock_type::time_point t0) { return std::chrono::duration<double>(clock_type::now() - t0).count(); }
+
+}  // namespace
+
+Frame frame_of(const MdState& s, const MdOptions& o, int scf_iterations) {
+  Frame f;
+  f.step = s.step;
+  f.time = s.time;
+  f.structure = s.structure;
+  f.velocities = s.velocities;
+  f.forces = s.last.forces;
+  f.potential_energy = s.last.energy;
+  f.kinetic_energy = kinetic_energy(s);
+  f.total_energy = f.potential_energy + f.kinetic_energy;
+  f.conserved_energy = conserved_energy(s, o);
+  f.temperature = temperature(s, o);
+  f.pressure = pressure(s);
+  f.scf_iterations = scf_iterations;
+  return f;
+}
+
+MdDriver::MdDriver(MdState& state, RunRecord& record, ForceProvider& provider, const MdOptions& options, long steps)
+    : state_(state), record_(record), provider_(provider), options_(options), steps_(steps) {}
+
+MdDriver::Outcome MdDriver::run(bool new_run) {
+  if (new_run && !start()) return Outcome::start_not_converged;
+  for (MdObserver* o : observers_) o->on_session_begin(state_);
+  while (state_.step < steps_) {
+    if (stop_requested_ && stop_requested_()) {
+      for (MdObserver* o : observers_) o->on_stop(state_, record_);
+      return Outcome::stopped;
+    }
+    if (!step()) return Outcome::step_not_converged;
+  }
+  finish();
+  return Outcome::finished;
+}
+
+bool MdDriver::start() {
+  const auto t0 = clock_type::now();
+  md::start(state_, provider_);
+  if (!state_.last.converged) return false;
+  const Frame f = frame_of(state_, options_, provider_.last_iterations());
+  record_.conserved_start = f.conserved_energy;
+  const MdEvent event{state_, f, record_, seconds_since(t0), session_seconds_, session_steps_};
+  for (MdObserver* o : observers_) o->on_start(event);
+  return true;
+}
+
+bool MdDriver::step() {
+  const auto t0 = clock_type::now();
+  md::step(state_, provider_, options_);
+  const double secs = seconds_since(t0);
+  if (!state_.last.converged) return false;
+  session_seconds_ += secs;
+  ++session_steps_;
+  record_.scf_iterations_total += provider_.last_iterations();
+  ++record_.steps_counted;
+  const Frame f = frame_of(state_, options_, provider_.last_iterations());
+  const MdEvent event{state_, f, record_, secs, session_seconds_, session_steps_};
+  for (MdObserver* o : observers_) o->on_step(event);
+  return true;
+}
+
+void MdDriver::finish() {
+  const Frame f = frame_of(state_, options_, provider_.last_iterations());
+  const MdEvent event{state_, f, record_, 0.0, session_seconds_, session_steps_};
+  for (MdObserver* o : observers_) o->on_finish(event);
+}
+
+}  // namespace megabar::md
