@@ -12,7 +12,6 @@
 
 #include <algorithm>
 #include <cstdint>
-#include <cstdlib>
 #include <map>
 #include <mutex>
 #include <stdexcept>
@@ -70,18 +69,28 @@ void check(cufftResult r, const char* call) {
 
 cudaStream_t kokkos_stream() { return Kokkos::Cuda().cuda_stream(); }
 
+// Makes h a plan for `count` grids of shape n, without a work area of its own; returns the bytes it needs.
+// inembed/onembed = nullptr: basic layout, grids contiguous at distance N. The 64-bit variant of
+// cufftPlanMany, so that count*N may exceed 2^31 elements.
+std::size_t make_plan(cufftHandle h, const std::array<int, 3>& n, int count) {
+  long long dims[3] = {n[0], n[1], n[2]};
+  const long long dist = dims[0] * dims[1] * dims[2];
+  std::size_t work = 0;
+  check(cufftSetAutoAllocation(h, 0), "cufftSetAutoAllocation");
+  check(cufftMakePlanMany64(h, 3, dims, nullptr, 1, dist, nullptr, 1, dist, CUFFT_Z2Z, count, &work),
+        "cufftMakePlanMany64 (cufftPlanMany, Z2Z)");
+  return work;
+}
+
 // The one work area of all plans, from cudaMalloc (the alignment cuFFT's own allocations have). It only grows
 // while plans live and is freed with the last plan; its largest size is reported (fft_work_area_peak_bytes),
-// so that a measured peak that adds it is an upper bound. MEGABAR_CUFFT_WORK_AREA=auto lets cuFFT allocate
-// one area per plan instead (a diagnostic switch; more memory).
+// so that a measured peak that adds it is an upper bound.
 class SharedWorkArea {
  public:
   static SharedWorkArea& get() {
     static SharedWorkArea* s = new SharedWorkArea;  // never freed: no CUDA calls from static destructors
     return *s;
   }
-
-  bool shared() const { return shared_; }
 
   // Registers plan h, which needs `bytes`; grows the area (and rebinds every plan to it) when needed.
   void attach(cufftHandle h, std::size_t bytes) {
@@ -118,16 +127,11 @@ class SharedWorkArea {
   }
 
  private:
-  SharedWorkArea() {
-    const char* mode = std::getenv("MEGABAR_CUFFT_WORK_AREA");
-    shared_ = !(mode != nullptr && std::string(mode) == "auto");
-  }
   static void check_cuda(cudaError_t e, const char* call) {
     if (e != cudaSuccess) throw std::runtime_error(std::string("kernels::FFT3D: ") + call + " failed: " + cudaGetErrorString(e));
   }
 
   std::mutex mutex_;
-  bool shared_ = true;
   std::vector<cufftHandle> plans_;
   void* area_ = nullptr;
   std::size_t bytes_ = 0, peak_ = 0;
@@ -136,6 +140,21 @@ class SharedWorkArea {
 }  // namespace
 
 std::uint64_t fft_work_area_peak_bytes() { return SharedWorkArea::get().peak(); }
+
+// The exact size (cufftEstimateMany gave 0 under CUDA 13 for plans that need an area); if no plan can be
+// made, a work area as large as the data is assumed.
+std::uint64_t fft_work_area_bytes(std::array<int, 3> n, int count) {
+  cufftHandle h = 0;
+  if (cufftCreate(&h) != CUFFT_SUCCESS) return std::uint64_t(n[0]) * n[1] * n[2] * count * 16;
+  std::uint64_t work = 0;
+  try {
+    work = make_plan(h, n, count);
+  } catch (const std::runtime_error&) {
+    work = std::uint64_t(n[0]) * n[1] * n[2] * count * 16;
+  }
+  cufftDestroy(h);
+  return work;
+}
 
 struct FFT3D::Impl {
   std::array<int, 3> n;
@@ -149,7 +168,7 @@ struct FFT3D::Impl {
 
   ~Impl() {
     for (auto& kv : plans) {  // no throwing from a destructor
-      if (SharedWorkArea::get().shared()) SharedWorkArea::get().detach(kv.second);
+      SharedWorkArea::get().detach(kv.second);
       cufftDestroy(kv.second);
     }
   }
@@ -163,18 +182,10 @@ struct FFT3D::Impl {
     }
     cufftHandle h = 0;
     check(cufftCreate(&h), "cufftCreate");
-    std::size_t work = 0;
     try {
-      long long dims[3] = {n[0], n[1], n[2]};
-      const long long dist = dims[0] * dims[1] * dims[2];
-      const bool shared = SharedWorkArea::get().shared();
-      if (shared) check(cufftSetAutoAllocation(h, 0), "cufftSetAutoAllocation");
-      // inembed/onembed = nullptr: basic layout, grids contiguous at distance `dist`. The 64-bit variant
-      // of cufftPlanMany, so that count*N may exceed 2^31 elements.
-      check(cufftMakePlanMany64(h, 3, dims, nullptr, 1, dist, nullptr, 1, dist, CUFFT_Z2Z, count, &work),
-            "cufftMakePlanMany64 (cufftPlanMany, Z2Z)");
+      const std::size_t work = make_plan(h, n, count);
       check(cufftSetStream(h, kokkos_stream()), "cufftSetStream");
-      if (shared) SharedWorkArea::get().attach(h, work);
+      SharedWorkArea::get().attach(h, work);
     } catch (...) {
       cufftDestroy(h);
       throw;
