@@ -93,4 +93,29 @@ rc, secs, text = dc.run(["bash", "-c", "sleep 30 & sleep 30; wait"], 1)
 assert rc == "timeout" and time.time() - t0 < 15, (rc, secs)
 print("ok   verdict logic: gtest log parsing, skipped vs failed, process-group time-out")
 PY
+# scripts/check-cuda-arch on synthetic fatbin containers (the layout it reads; no nvcc needed): one with sm_80
+# and sm_90 machine code, one with sm_80 code and compute_80 PTX only.
+python3 - "$root/scripts/check-cuda-arch" "$work" <<'PY' || fail "check-cuda-arch"
+import os, struct, subprocess, sys
+tool, work = sys.argv[1:3]
+def entry(kind, arch, payload=b"\0" * 40):
+    head = struct.pack("<HHIQII HHI", kind, 0x101, 64, len(payload), 0, 0, 0, arch // 10, arch)
+    return head + b"\0" * (64 - len(head)) + payload
+def container(*entries):
+    body = b"".join(entries)
+    return struct.pack("<IHHQ", 0xBA55ED50, 1, 16, len(body)) + body
+both = container(entry(2, 80), entry(2, 90), entry(1, 80))
+old = container(entry(2, 80), entry(1, 80))
+def check(name, data, want):
+    path = os.path.join(work, name)
+    open(path, "wb").write(b"\x7fELF junk" + data + b"tail")
+    r = subprocess.run([sys.executable, tool, "sm_90", path], capture_output=True, text=True)
+    assert r.returncode == want, (name, r.returncode, r.stderr)
+    return r.stderr
+check("good.o", both + both, 0)
+err = check("mixed.o", both + old, 1)
+assert "1 of 2 fatbin(s) hold no sm_90" in err and "sm_80" in err and "compute_80" in err, err
+check("none.o", b"no device code here", 2)
+print("ok   check-cuda-arch: sm_90 present, missing in one container, no container")
+PY
 exit $((failures > 0))
