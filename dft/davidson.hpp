@@ -35,7 +35,10 @@ class Davidson {
 
 // Orthonormalises the columns [first, first+count) of V in place (they must already be orthogonal to
 // columns [0, first)); columns that are numerically dependent are dropped. Returns the number kept,
-// which are moved to [first, first+kept).
-int orthonormalize_block(View2<double> V, int first, int count, double drop_tol = 1e-10);
+// which are moved to [first, first+kept). If conditioning is given, it receives the smallest kept eigenvalue
+// of the block's overlap over the largest: the columns were scaled by up to its -1/2 power, and so were any
+// rounding-level components along columns [0, first) that they still held.
+int orthonormalize_block(View2<double> V, int first, int count, double drop_tol = 1e-10,
+                         double* conditioning = nullptr);
 
 }  // namespace megabar::dft

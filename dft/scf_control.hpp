@@ -44,6 +44,11 @@ inline constexpr double davidson_threshold_min_electrons = 1.0;
 // Buffer bands are converged to max(threshold, this) only, and never keep the solver iterating.
 inline constexpr double davidson_buffer_threshold_floor = 1e-5;
 
+// A correction block whose overlap has its smallest kept eigenvalue below this fraction of its largest is
+// projected out of the subspace and orthonormalised a second time (its columns were scaled by up to
+// 1/sqrt(fraction), and rounding-level components along the subspace with them).
+inline constexpr double davidson_reorthogonalise_conditioning = 1e-6;
+
 // --- Davidson iteration limits (subspace expansions per SCF iteration) ----------------------------------
 
 // First SCF iteration: the bands may start random, so let the solver run until converged.
