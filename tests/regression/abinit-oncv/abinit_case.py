@@ -9,6 +9,7 @@ usage:
   abinit_case.py json CASE.abo CASE.log CELL.extxyz PSPDIR PKGVERSION WALL_S   print case.json
   abinit_case.py qe CELL.extxyz ECUT_RY                   print the pw.x input (qe.in; B.upf, O.upf in '.')
   abinit_case.py qejson QE.out CELL.extxyz UPFDIR WALL_S  print qe.json
+  abinit_case.py table CASEDIR ...                        print the markdown table of the README
 
 Only Debian's python3 with python3-ase and numpy is needed.
 """
@@ -255,6 +256,20 @@ def qe_json(out, cell, upfdir, wall):
     return s
 
 
+def table(*dirs):
+    """A markdown table of the cases in dirs (case.json, and qe.json where present)."""
+    rows = ["| case | atoms | V (A^3) | ecut (Ry) | grid | E ABINIT (Ha) | P ABINIT (GPa) | max abs F (Ha/bohr) | SCF steps | ABINIT wall (s) | E pw.x (Ha) | P pw.x (GPa) |",
+            "|---|---|---|---|---|---|---|---|---|---|---|---|"]
+    for d in dirs:
+        c = json.load(open(os.path.join(d, "case.json")))
+        q = json.load(open(os.path.join(d, "qe.json"))) if os.path.exists(os.path.join(d, "qe.json")) else None
+        rows.append(f"| `{os.path.basename(os.path.normpath(d))}` | {c['natom']} | {c['volume_A3']:.3f} | {c['ecut_Ry']:g} | "
+                    f"{' '.join(map(str, c['fft_grid']))} | {c['total_energy_Ha']:.8f} | {c['pressure_GPa']:.3f} | "
+                    f"{c['max_abs_force_Ha_per_bohr']:.5f} | {c['scf_steps']} | {c['wall_s']:.0f} | "
+                    + (f"{q['total_energy_Ha']:.8f} | {q['pressure_GPa']:.3f} |" if q else "- | - |"))
+    print("\n".join(rows))
+
+
 def main():
     cmd, args = sys.argv[1], sys.argv[2:]
     if cmd == "structure":
@@ -271,6 +286,8 @@ def main():
     elif cmd == "qejson":
         json.dump(qe_json(*args), sys.stdout, indent=1)
         print()
+    elif cmd == "table":
+        table(*args)
     else:
         sys.exit(__doc__)
 
