@@ -91,7 +91,8 @@ all_cases="b2o3-II_prim_rattled_strain0.90_40Ry
            b2o3-II_prim_rattled_strain1.00_60Ry b2o3-II_prim_rattled_strain0.90_60Ry
            b2o3-II_prim_rattled_strain0.80_60Ry b2o3-II_prim_rattled_strain0.72_60Ry
            b2o3-I_rattled_strain1.00_60Ry b2o3-I_rattled_strain0.90_60Ry
-           b2o3-II_prim_rattled_strain0.90_80Ry b2o3-II_prim_rattled_strain0.90_100Ry"
+           b2o3-II_prim_rattled_strain0.90_80Ry b2o3-II_prim_rattled_strain0.90_100Ry
+           b2o3-II_prim_rattled_strain0.85_60Ry b2o3-I_rattled_strain1.05_60Ry"
 cases="${*:-$all_cases}"
 for c in $cases; do
     case $c in
