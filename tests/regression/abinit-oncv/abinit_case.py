@@ -128,7 +128,8 @@ def psp_info(pspdir, ext):
     out = {}
     for e in ELEMENTS:
         p = os.path.join(pspdir, f"{e}.{ext}")
-        out[e] = {"path": os.path.realpath(p) if ext == "psp8" else p, "md5": md5(p)}
+        out[e] = {"path": os.path.realpath(p) if ext == "psp8" else f"{e}.upf (scripts/psp8-to-upf of the psp8 file)",
+                  "md5": md5(p)}
     return out
 
 

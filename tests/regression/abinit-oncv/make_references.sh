@@ -8,7 +8,8 @@
 #
 # Per case: cell.extxyz (ASE, Angstrom), case.abi (ABINIT input), case.abo (ABINIT main output), case.log
 # (ABINIT log, stdout), case.json (abinit_case.py json: Ha, Ha/bohr, stress positive under compression);
-# with QE: B.upf, O.upf are made in a temporary folder, qe.in, qe.out, qe.json.
+# with QE: qe.in (pw.x input; B.upf, O.upf from psp8-to-upf are made beside it for the run, then removed),
+# qe.out, qe.json (qe2json's keys plus wall time, functional, UPF md5 sums).
 set -euo pipefail
 
 HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
@@ -42,19 +43,17 @@ run_abinit() {  # in the case directory
     grep -q "converged" case.abo || { echo "abinit did not converge in $PWD" >&2; exit 1; }
 }
 
-run_qe() {  # in the case directory
-    local ecut=$1 upf t0 t1
-    upf="$(mktemp -d)"
-    for el in B O; do "$PY" "$PSP2UPF" "$PSPDIR/$el.psp8" > "$upf/$el.upf"; done
-    "$PY" "$TOOL" qe cell.extxyz "$ecut" | sed "s|pseudo_dir='.'|pseudo_dir='$upf'|" > qe.in
+run_qe() {  # in the case directory; B.upf, O.upf are made here by psp8-to-upf and removed afterwards
+    local ecut=$1 t0 t1
+    for el in B O; do "$PY" "$PSP2UPF" "$PSPDIR/$el.psp8" "$el.upf"; done
+    "$PY" "$TOOL" qe cell.extxyz "$ecut" > qe.in
     t0=$(now)
     OMP_NUM_THREADS=1 $NICE mpirun --allow-run-as-root -np "${NP:-2}" pw.x -in qe.in > qe.out 2> pw.stderr || {
-        echo "pw.x failed in $PWD:" >&2; tail -20 qe.out pw.stderr >&2; rm -rf "$upf"; exit 1; }
+        echo "pw.x failed in $PWD:" >&2; tail -20 qe.out pw.stderr >&2; exit 1; }
     t1=$(now)
     rm -rf tmp pw.stderr
-    "$PY" "$TOOL" qejson qe.out cell.extxyz "$upf" "$(elapsed "$t0" "$t1")" > qe.json
-    sed -i "s|$upf|(made by scripts/psp8-to-upf from the psp8 path)|" qe.json qe.in
-    rm -rf "$upf"
+    "$PY" "$TOOL" qejson qe.out cell.extxyz . "$(elapsed "$t0" "$t1")" > qe.json
+    rm -f B.upf O.upf
     echo "  pw.x $(elapsed "$t0" "$t1") s, E = $(grep -o '"total_energy_Ha": [^,]*' qe.json), P = $(grep -o '"pressure_GPa": [^,]*' qe.json)"
 }
 
