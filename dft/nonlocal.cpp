@@ -271,11 +271,15 @@ void projector_strain_derivative(const Basis& basis, const View2<double>& pos,
 
 // sum_n occ_n sum_p dP(p, n) Q(p, n)
 double weighted_trace(const View2<double>& dP, const View2<double>& Q, const View1<double>& occ, int nb) {
-  const int np = static_cast<int>(dP.extent(0));
+  const long np = static_cast<long>(dP.extent(0));
   double s = 0;
   Kokkos::parallel_reduce(
-      "dft::nonlocal::weighted_trace", Kokkos::MDRangePolicy<kernels::ExecSpace, Kokkos::Rank<2>>({0, 0}, {np, nb}),
-      KOKKOS_LAMBDA(int p, int n, double& acc) { acc += occ(n) * dP(p, n) * Q(p, n); }, s);
+      "dft::nonlocal::weighted_trace", Kokkos::RangePolicy<kernels::ExecSpace, Kokkos::IndexType<long>>(0, np * nb),
+      KOKKOS_LAMBDA(long idx, double& acc) {
+        const int n = static_cast<int>(idx / np), p = static_cast<int>(idx % np);
+        acc += occ(n) * dP(p, n) * Q(p, n);
+      },
+      s);
   return s;
 }
 
