@@ -1,9 +1,10 @@
-#include "kernels/math.hpp"
 #include "dft/ewald.hpp"
 
 #include <cmath>
 
 #include "core/units.hpp"
+#include "kernels/math.hpp"
+#include "kernels/reductions.hpp"
 #include "kernels/views.hpp"
 
 namespace megabar::dft::ewald {
@@ -18,17 +19,24 @@ double default_eta(const Structure& st) {
   return std::sqrt(pi) * std::pow(n / (st.cell.volume * st.cell.volume), 1.0 / 6.0);
 }
 
-// d = r_j - r_i + n0 a_0 + n1 a_1 + n2 a_2; returns |d|^2.
-template <class PosView, class LatView>
-KOKKOS_INLINE_FUNCTION double image_displacement(const PosView& pos, const LatView& lat, int i, int j, int n0, int n1,
-                                                 int n2, double d[3]) {
-  double d2 = 0;
-  for (int k = 0; k < 3; ++k) {
-    d[k] = pos(j, k) - pos(i, k) + n0 * lat(0, k) + n1 * lat(1, k) + n2 * lat(2, k);
-    d2 += d[k] * d[k];
-  }
-  return d2;
+// The pair function of the real-space sum and its derivative, at distance r (r2 = r^2):
+//   phi(r) = erfc(eta r)/r,   phi'(r) = -erfc(eta r)/r^2 - 2 eta/sqrt(pi) exp(-eta^2 r^2)/r
+KOKKOS_INLINE_FUNCTION void pair_function(double eta, double r, double r2, double& phi, double& dphi) {
+  constexpr double two_over_sqrt_pi = 1.1283791670955126;
+  const double e = kernels::math::erfc(eta * r);
+  phi = e / r;
+  dphi = -e / r2 - two_over_sqrt_pi * eta * kernels::math::exp(-eta * eta * r2) / r;
 }
+
+// Columns of the per-atom table `one_pass` fills.
+enum Column : int {
+  kRealEnergy = 0,   // 1/2 sum_{j,L}' Z_i Z_j phi
+  kRecipEnergy = 1,  // (2 pi/Omega) sum_G exp(-G^2/4eta^2)/G^2 Z_i Re[exp(-i G.r_i) S(G)]
+  kForce = 2,        // 3 columns: F_i
+  kRealVirial = 5,   // 6 columns (Voigt): 1/2 sum' Z_i Z_j phi'(r) d_a d_b / r
+  kRecipVirial = 11, // 6 columns: (4 pi/Omega) sum_G exp(-G^2/4eta^2)/G^2 (1/4eta^2 + 1/G^2) G_a G_b Z_i Re[...]
+  kColumns = 17
+};
 
 // Device copies of what both sums need, with the image ranges for the cutoffs.
 struct EwaldSetup {
@@ -75,196 +83,149 @@ struct EwaldSetup {
   }
 };
 
-// sum_{0 < |G| < gcut} exp(-G^2/4eta^2)/G^2 |S(G)|^2 w(G), S(G) = sum_j Z_j exp(i G.r_j), with
-// w = 1 (energy) or w = (1/4eta^2 + 1/G^2) G_a G_b (stress, component a, b).
-double reciprocal_sum(const EwaldSetup& e, double eta, int a = -1, int b = -1) {
+// One pass per atom i over its pairs and images (real space) and over the G vectors (reciprocal space),
+// filling the columns above: energy, forces and stress all come from these two loops.
+void one_pass(const EwaldSetup& e, double eta, double omega, kernels::View2<double> out) {
   const int na = e.na;
-  const double gcut = e.gcut;
-  auto pos = e.pos;
-  auto z = e.z;
-  auto rec = e.rec;
-  const int ng0 = e.ng[0], ng1 = e.ng[1], ng2 = e.ng[2];
-  const int m1 = 2 * ng1 + 1, m2 = 2 * ng2 + 1;
-  const bool stress = a >= 0;
-  double sum = 0;
-  Kokkos::parallel_reduce(
-      "dft::ewald::reciprocal_space", kernels::RangePolicy(0, (2 * ng0 + 1) * m1 * m2),
-      KOKKOS_LAMBDA(int idx, double& acc) {
-        const int i0 = idx / (m1 * m2) - ng0, i1 = (idx / m2) % m1 - ng1, i2 = idx % m2 - ng2;
-        if (i0 == 0 && i1 == 0 && i2 == 0) return;
-        double g[3], g2 = 0;
-        for (int k = 0; k < 3; ++k) {
-          g[k] = i0 * rec(0, k) + i1 * rec(1, k) + i2 * rec(2, k);
-          g2 += g[k] * g[k];
-        }
-        if (g2 > gcut * gcut) return;
-        double sr = 0, si = 0;
-        for (int t = 0; t < na; ++t) {
-          const double ph = g[0] * pos(t, 0) + g[1] * pos(t, 1) + g[2] * pos(t, 2);
-          sr += z(t) * kernels::math::cos(ph);
-          si += z(t) * kernels::math::sin(ph);
-        }
-        const double w = stress ? (1.0 / (4 * eta * eta) + 1.0 / g2) * g[a] * g[b] : 1.0;
-        acc += kernels::math::exp(-g2 / (4 * eta * eta)) / g2 * (sr * sr + si * si) * w;
-      },
-      sum);
-  return sum;
-}
-
-}  // namespace
-
-double energy(const Structure& st, const std::vector<double>& charges) { return energy(st, charges, default_eta(st)); }
-
-std::vector<Vec3> forces(const Structure& st, const std::vector<double>& charges) {
-  return forces(st, charges, default_eta(st));
-}
-
-Mat3 stress(const Structure& st, const std::vector<double>& charges) { return stress(st, charges, default_eta(st)); }
-
-double energy(const Structure& st, const std::vector<double>& charges, double eta) {
-  const Cell& cell = st.cell;
-  const EwaldSetup e(st, charges, eta);
-  const int na = e.na;
-  const double rcut = e.rcut;
-  auto pos = e.pos;
-  auto z = e.z;
-  auto lat = e.lat;
-  const int nr[3] = {e.nr[0], e.nr[1], e.nr[2]};
-
-  double real_sum = 0;
-  Kokkos::parallel_reduce(
-      "dft::ewald::real_space", kernels::RangePolicy(0, na * na),
-      KOKKOS_LAMBDA(int ij, double& acc) {
-        const int i = ij / na, j = ij % na;
-        for (int n0 = -nr[0]; n0 <= nr[0]; ++n0)
-          for (int n1 = -nr[1]; n1 <= nr[1]; ++n1)
-            for (int n2 = -nr[2]; n2 <= nr[2]; ++n2) {
-              if (i == j && n0 == 0 && n1 == 0 && n2 == 0) continue;
-              double d[3];
-              const double d2 = image_displacement(pos, lat, i, j, n0, n1, n2, d);
-              if (d2 > rcut * rcut) continue;
-              const double r = kernels::math::sqrt(d2);
-              acc += 0.5 * z(i) * z(j) * kernels::math::erfc(eta * r) / r;
-            }
-      },
-      real_sum);
-
-  double recip_sum = reciprocal_sum(e, eta);
-  recip_sum *= 2.0 * pi / cell.volume;
-
-  double zsum = 0, z2sum = 0;
-  for (double q : charges) {
-    zsum += q;
-    z2sum += q * q;
-  }
-  const double self = -eta / std::sqrt(pi) * z2sum;
-  const double background = -pi * zsum * zsum / (2.0 * cell.volume * eta * eta);
-  return real_sum + recip_sum + self + background;
-}
-
-}  // namespace megabar::dft::ewald
-
-namespace megabar::dft::ewald {
-
-std::vector<Vec3> forces(const Structure& st, const std::vector<double>& charges, double eta) {
-  const EwaldSetup e(st, charges, eta);
-  const int na = e.na;
-  const double rcut = e.rcut, gcut = e.gcut, omega = st.cell.volume;
+  const double rcut2 = e.rcut * e.rcut, gcut2 = e.gcut * e.gcut;
   auto pos = e.pos;
   auto z = e.z;
   auto lat = e.lat;
   auto rec = e.rec;
   const int nr0 = e.nr[0], nr1 = e.nr[1], nr2 = e.nr[2], ng0 = e.ng[0], ng1 = e.ng[1], ng2 = e.ng[2];
-  kernels::View2<double> F("ewald::forces", na, 3);
-  const double two_eta_over_sqrt_pi = 2.0 * eta / std::sqrt(pi), four_pi_over_omega = 4.0 * pi / omega;
-  Kokkos::parallel_for("dft::ewald::forces", kernels::RangePolicy(0, na), KOKKOS_LAMBDA(int i) {
-    double f[3] = {0, 0, 0};
+  const int m1 = 2 * ng1 + 1, m2 = 2 * ng2 + 1, n_recip = (2 * ng0 + 1) * m1 * m2;
+  const double four_pi_over_omega = 4.0 * pi / omega;
+  const double inv_4eta2 = 1.0 / (4 * eta * eta);
+  Kokkos::parallel_for("dft::ewald::one_pass", kernels::RangePolicy(0, na), KOKKOS_LAMBDA(int i) {
+    double e_real = 0, f[3] = {0, 0, 0};
+    kernels::EnergyVirial w_real, w_recip;  // energy slot of w_recip: the reciprocal energy share
+    // real space: d = r_j - r_i + n0 a_0 + n1 a_1 + n2 a_2
     for (int j = 0; j < na; ++j)
       for (int n0 = -nr0; n0 <= nr0; ++n0)
         for (int n1 = -nr1; n1 <= nr1; ++n1)
           for (int n2 = -nr2; n2 <= nr2; ++n2) {
             if (i == j && n0 == 0 && n1 == 0 && n2 == 0) continue;
-            double d[3];
-            const double d2 = image_displacement(pos, lat, i, j, n0, n1, n2, d);
-            if (d2 > rcut * rcut) continue;
-            const double r = kernels::math::sqrt(d2);
-            const double g = z(i) * z(j) *
-                             (kernels::math::erfc(eta * r) / d2 + two_eta_over_sqrt_pi * kernels::math::exp(-eta * eta * d2) / r);
-            for (int k = 0; k < 3; ++k) f[k] -= g * d[k] / r;
+            double d[3], d2 = 0;
+            for (int k = 0; k < 3; ++k) {
+              d[k] = pos(j, k) - pos(i, k) + n0 * lat(0, k) + n1 * lat(1, k) + n2 * lat(2, k);
+              d2 += d[k] * d[k];
+            }
+            if (d2 > rcut2) continue;
+            const double r = kernels::math::sqrt(d2), zz = z(i) * z(j);
+            double phi, dphi;
+            pair_function(eta, r, d2, phi, dphi);
+            e_real += 0.5 * zz * phi;
+            for (int k = 0; k < 3; ++k) f[k] += zz * dphi * d[k] / r;  // -dE/dr_i; d depends on -r_i
+            w_real.add_outer(0.5 * zz * dphi / r, d);
           }
-    for (int m0 = -ng0; m0 <= ng0; ++m0)
-      for (int m1 = -ng1; m1 <= ng1; ++m1)
-        for (int m2 = -ng2; m2 <= ng2; ++m2) {
-          if (m0 == 0 && m1 == 0 && m2 == 0) continue;
-          double G[3], g2 = 0;
-          for (int k = 0; k < 3; ++k) {
-            G[k] = m0 * rec(0, k) + m1 * rec(1, k) + m2 * rec(2, k);
-            g2 += G[k] * G[k];
-          }
-          if (g2 > gcut * gcut) continue;
-          // Im[exp(i G.r_i) conj(S)] = sum_j Z_j sin(G.(r_i - r_j))
-          double im = 0;
-          for (int j = 0; j < na; ++j) {
-            const double ph = G[0] * (pos(i, 0) - pos(j, 0)) + G[1] * (pos(i, 1) - pos(j, 1)) + G[2] * (pos(i, 2) - pos(j, 2));
-            im += z(j) * kernels::math::sin(ph);
-          }
-          const double w = four_pi_over_omega * z(i) * kernels::math::exp(-g2 / (4 * eta * eta)) / g2 * im;
-          for (int k = 0; k < 3; ++k) f[k] += w * G[k];
-        }
-    for (int k = 0; k < 3; ++k) F(i, k) = f[k];
+    // reciprocal space: S(G) = sum_t Z_t exp(i G.r_t), and Z_i exp(-i G.r_i) S(G) its share of |S|^2
+    for (int idx = 0; idx < n_recip; ++idx) {
+      const int i0 = idx / (m1 * m2) - ng0, i1 = (idx / m2) % m1 - ng1, i2 = idx % m2 - ng2;
+      if (i0 == 0 && i1 == 0 && i2 == 0) continue;
+      double g[3], g2 = 0;
+      for (int k = 0; k < 3; ++k) {
+        g[k] = i0 * rec(0, k) + i1 * rec(1, k) + i2 * rec(2, k);
+        g2 += g[k] * g[k];
+      }
+      if (g2 > gcut2) continue;
+      double sr = 0, si = 0;
+      for (int t = 0; t < na; ++t) {
+        const double ph = g[0] * pos(t, 0) + g[1] * pos(t, 1) + g[2] * pos(t, 2);
+        sr += z(t) * kernels::math::cos(ph);
+        si += z(t) * kernels::math::sin(ph);
+      }
+      const double ph = g[0] * pos(i, 0) + g[1] * pos(i, 1) + g[2] * pos(i, 2);
+      const double c = kernels::math::cos(ph), s = kernels::math::sin(ph);
+      const double k_g = kernels::math::exp(-g2 * inv_4eta2) / g2;
+      const double re = z(i) * (c * sr + s * si);  // Z_i Re[exp(-i G.r_i) S]
+      const double im = z(i) * (s * sr - c * si);  // Z_i Im[exp(i G.r_i) conj(S)]
+      w_recip.energy += k_g * re;
+      w_recip.add_outer(k_g * re * (inv_4eta2 + 1.0 / g2), g);
+      for (int k = 0; k < 3; ++k) f[k] += four_pi_over_omega * k_g * im * g[k];
+    }
+    out(i, kRealEnergy) = e_real;
+    out(i, kRecipEnergy) = w_recip.energy;
+    for (int k = 0; k < 3; ++k) out(i, kForce + k) = f[k];
+    for (int v = 0; v < 6; ++v) {
+      out(i, kRealVirial + v) = w_real.s[v];
+      out(i, kRecipVirial + v) = w_recip.s[v];
+    }
   });
-  auto Fh = Kokkos::create_mirror_view_and_copy(Kokkos::HostSpace(), F);
-  std::vector<Vec3> out(na);
-  for (int i = 0; i < na; ++i)
-    for (int k = 0; k < 3; ++k) out[i][k] = Fh(i, k);
-  return out;
 }
 
-}  // namespace megabar::dft::ewald
+}  // namespace
 
-namespace megabar::dft::ewald {
-
-Mat3 stress(const Structure& st, const std::vector<double>& charges, double eta) {
+Result evaluate(const Structure& st, const std::vector<double>& charges, double eta) {
   const EwaldSetup e(st, charges, eta);
   const int na = e.na;
-  const double rcut = e.rcut, omega = st.cell.volume;
-  auto pos = e.pos;
-  auto z = e.z;
-  auto lat = e.lat;
-  const int nr0 = e.nr[0], nr1 = e.nr[1], nr2 = e.nr[2];
-  const double two_eta_over_sqrt_pi = 2.0 * eta / std::sqrt(pi);
-  Mat3 sigma{};
-  double zsum = 0;
-  for (double q : charges) zsum += q;
-  const double e_bg = -pi * zsum * zsum / (2.0 * omega * eta * eta);
-  for (int a = 0; a < 3; ++a)
-    for (int b = a; b < 3; ++b) {
-      double real_part = 0, recip_part = 0, recip_energy = 0;
-      Kokkos::parallel_reduce(
-          "dft::ewald::stress_real", kernels::RangePolicy(0, na * na),
-          KOKKOS_LAMBDA(int ij, double& acc) {
-            const int i = ij / na, j = ij % na;
-            for (int n0 = -nr0; n0 <= nr0; ++n0)
-              for (int n1 = -nr1; n1 <= nr1; ++n1)
-                for (int n2 = -nr2; n2 <= nr2; ++n2) {
-                  if (i == j && n0 == 0 && n1 == 0 && n2 == 0) continue;
-                  double d[3];
-                  const double d2 = image_displacement(pos, lat, i, j, n0, n1, n2, d);
-                  if (d2 > rcut * rcut) continue;
-                  const double r = kernels::math::sqrt(d2);
-                  // phi'(r) = -erfc(eta r)/r^2 - 2 eta/sqrt(pi) exp(-eta^2 r^2)/r
-                  const double dphi = -kernels::math::erfc(eta * r) / d2 - two_eta_over_sqrt_pi * kernels::math::exp(-eta * eta * d2) / r;
-                  acc += 0.5 * z(i) * z(j) * dphi * d[a] * d[b] / r;
-                }
-          },
-          real_part);
-      recip_part = reciprocal_sum(e, eta, a, b);
-      if (a == b) recip_energy = 2.0 * pi / omega * reciprocal_sum(e, eta);
-      // dE/d eps_ab = real_part + [-E_G delta + (4 pi/Omega) recip_part] - E_bg delta ; sigma = -(1/Omega) dE/d eps
-      const double dE = real_part + (a == b ? -recip_energy - e_bg : 0.0) + 4.0 * pi / omega * recip_part;
-      sigma[a][b] = sigma[b][a] = -dE / omega;
+  const double omega = st.cell.volume;
+  kernels::View2<double> table("ewald::per_atom", na, kColumns);
+  one_pass(e, eta, omega, table);
+  auto t = Kokkos::create_mirror_view_and_copy(Kokkos::HostSpace(), table);
+
+  const double two_pi_over_omega = 2.0 * pi / omega;
+  double real_sum = 0, recip_sum = 0, zsum = 0, z2sum = 0;
+  double w_real[6] = {0, 0, 0, 0, 0, 0}, w_recip[6] = {0, 0, 0, 0, 0, 0};
+  Result r;
+  r.forces.resize(na);
+  for (int i = 0; i < na; ++i) {
+    real_sum += t(i, kRealEnergy);
+    recip_sum += t(i, kRecipEnergy);
+    for (int k = 0; k < 3; ++k) r.forces[i][k] = t(i, kForce + k);
+    for (int v = 0; v < 6; ++v) {
+      w_real[v] += t(i, kRealVirial + v);
+      w_recip[v] += t(i, kRecipVirial + v);
     }
-  return sigma;
+  }
+  for (double q : charges) {
+    zsum += q;
+    z2sum += q * q;
+  }
+  const double e_recip = two_pi_over_omega * recip_sum;
+  const double self = -eta / std::sqrt(pi) * z2sum;
+  const double background = -pi * zsum * zsum / (2.0 * omega * eta * eta);
+  r.energy = real_sum + e_recip + self + background;
+  // dE/d eps_ab = real + [-E_G delta + (4 pi/Omega) recip] - E_bg delta;  sigma = -(1/Omega) dE/d eps
+  for (int a = 0; a < 3; ++a)
+    for (int b = 0; b < 3; ++b) {
+      const int v = kernels::sym6_index(a, b);
+      const double dE = w_real[v] + 2.0 * two_pi_over_omega * w_recip[v] + (a == b ? -e_recip - background : 0.0);
+      r.stress[a][b] = -dE / omega;
+    }
+  return r;
 }
 
+double energy(const Structure& st, const std::vector<double>& charges) { return energy(st, charges, default_eta(st)); }
+double energy(const Structure& st, const std::vector<double>& charges, double eta) {
+  return evaluate(st, charges, eta).energy;
+}
+
+std::vector<Vec3> forces(const Structure& st, const std::vector<double>& charges) {
+  return forces(st, charges, default_eta(st));
+}
+std::vector<Vec3> forces(const Structure& st, const std::vector<double>& charges, double eta) {
+  return evaluate(st, charges, eta).forces;
+}
+
+Mat3 stress(const Structure& st, const std::vector<double>& charges) { return stress(st, charges, default_eta(st)); }
+Mat3 stress(const Structure& st, const std::vector<double>& charges, double eta) {
+  return evaluate(st, charges, eta).stress;
+}
+
+Result evaluate(const Structure& st, const std::vector<double>& charges) { return evaluate(st, charges, default_eta(st)); }
+
 }  // namespace megabar::dft::ewald
+
+namespace megabar::dft {
+
+namespace {
+std::vector<double> ionic_charges(const Atoms& atoms) {
+  std::vector<double> z;
+  for (std::size_t a = 0; a < atoms.structure.size(); ++a) z.push_back(atoms.charge(a));
+  return z;
+}
+}  // namespace
+
+EwaldTerm::EwaldTerm(const Atoms& atoms) : charges_(ionic_charges(atoms)), result_(ewald::evaluate(atoms.structure, charges_)) {}
+
+}  // namespace megabar::dft

@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "core/structure.hpp"
+#include "dft/term.hpp"
 
 namespace megabar::dft::ewald {
 
@@ -15,6 +16,16 @@ using core::Cell;
 using core::Mat3;
 using core::Structure;
 using core::Vec3;
+
+// Energy, forces and stress from one pass: one real-space loop over pairs and images around the pair
+// function phi(r) = erfc(eta r)/r (and phi'), and one reciprocal-space loop over G (ewald.cpp).
+struct Result {
+  double energy = 0;
+  std::vector<Vec3> forces;
+  Mat3 stress{};
+};
+Result evaluate(const Structure& structure, const std::vector<double>& charges);
+Result evaluate(const Structure& structure, const std::vector<double>& charges, double eta);
 
 double energy(const Structure& structure, const std::vector<double>& charges);
 
@@ -36,3 +47,23 @@ Mat3 stress(const Structure& structure, const std::vector<double>& charges);
 Mat3 stress(const Structure& structure, const std::vector<double>& charges, double eta);
 
 }  // namespace megabar::dft::ewald
+
+namespace megabar::dft {
+
+// The Ewald term of run_scf's list: the ionic charges Z_a and, from one evaluate() at construction, the
+// energy, forces and stress of the fixed ions (they do not depend on the electrons).
+class EwaldTerm : public Term {
+ public:
+  explicit EwaldTerm(const Atoms& atoms);
+  std::string key() const override { return "ewald"; }
+  double energy(const TermState&) const override { return result_.energy; }
+  std::vector<Vec3> forces(const TermState&) const override { return result_.forces; }
+  Mat3 stress(const TermState&) const override { return result_.stress; }
+  const std::vector<double>& charges() const { return charges_; }
+
+ private:
+  std::vector<double> charges_;
+  ewald::Result result_;
+};
+
+}  // namespace megabar::dft

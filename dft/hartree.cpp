@@ -1,22 +1,19 @@
 #include "dft/hartree.hpp"
 
-#include "core/units.hpp"
+#include "dft/coulomb.hpp"
+#include "kernels/reductions.hpp"
 
 namespace megabar::dft::hartree {
 
 double potential(const Basis& basis, const View1<complex>& rho_G, View1<complex> v_G) {
   auto G2 = basis.dense().G2;
-  const double four_pi = 4.0 * units::pi;
   double sum = 0;
   Kokkos::parallel_reduce(
       "dft::hartree::potential", kernels::RangePolicy(0, basis.dense().count),
       KOKKOS_LAMBDA(int k, double& acc) {
-        if (G2(k) == 0.0) {
-          v_G(k) = complex(0.0, 0.0);
-          return;
-        }
-        v_G(k) = (four_pi / G2(k)) * rho_G(k);
-        acc += four_pi / G2(k) * (rho_G(k).real() * rho_G(k).real() + rho_G(k).imag() * rho_G(k).imag());
+        const double vc = coulomb_kernel(G2(k));
+        v_G(k) = vc * rho_G(k);
+        acc += vc * (rho_G(k).real() * rho_G(k).real() + rho_G(k).imag() * rho_G(k).imag());
       },
       sum);
   return 0.5 * basis.cell().volume * sum;
@@ -24,13 +21,11 @@ double potential(const Basis& basis, const View1<complex>& rho_G, View1<complex>
 
 double energy(const Basis& basis, const View1<complex>& rho_G) {
   auto G2 = basis.dense().G2;
-  const double four_pi = 4.0 * units::pi;
   double sum = 0;
   Kokkos::parallel_reduce(
       "dft::hartree::energy", kernels::RangePolicy(0, basis.dense().count),
       KOKKOS_LAMBDA(int k, double& acc) {
-        if (G2(k) > 0.0)
-          acc += four_pi / G2(k) * (rho_G(k).real() * rho_G(k).real() + rho_G(k).imag() * rho_G(k).imag());
+        acc += coulomb_kernel(G2(k)) * (rho_G(k).real() * rho_G(k).real() + rho_G(k).imag() * rho_G(k).imag());
       },
       sum);
   return 0.5 * basis.cell().volume * sum;
@@ -39,23 +34,35 @@ double energy(const Basis& basis, const View1<complex>& rho_G) {
 Mat3 stress(const Basis& basis, const View1<complex>& rho_G) {
   auto G2 = basis.dense().G2;
   auto G = basis.dense().G;
-  const double four_pi = 4.0 * units::pi;
-  const double eh_over_omega = energy(basis, rho_G) / basis.cell().volume;
-  Mat3 sigma{};
-  for (int a = 0; a < 3; ++a)
-    for (int b = a; b < 3; ++b) {
-      double s = 0;
-      Kokkos::parallel_reduce(
-          "dft::hartree::stress", kernels::RangePolicy(0, basis.dense().count),
-          KOKKOS_LAMBDA(int k, double& acc) {
-            if (G2(k) > 0.0)
-              acc += four_pi * (rho_G(k).real() * rho_G(k).real() + rho_G(k).imag() * rho_G(k).imag()) * G(k, a) *
-                     G(k, b) / (G2(k) * G2(k));
-          },
-          s);
-      sigma[a][b] = sigma[b][a] = (a == b ? eh_over_omega : 0.0) - s;
-    }
+  kernels::EnergyVirial ev;  // energy: sum v_C |rho|^2;  s_ab: sum v_C |rho|^2 G_a G_b / G^2
+  Kokkos::parallel_reduce(
+      "dft::hartree::stress", kernels::RangePolicy(0, basis.dense().count),
+      KOKKOS_LAMBDA(int k, kernels::EnergyVirial& acc) {
+        if (G2(k) == 0.0) return;
+        const double w = coulomb_kernel(G2(k)) * (rho_G(k).real() * rho_G(k).real() + rho_G(k).imag() * rho_G(k).imag());
+        const double g[3] = {G(k, 0), G(k, 1), G(k, 2)};
+        acc.energy += w;
+        acc.add_outer(w / G2(k), g);
+      },
+      Kokkos::Sum<kernels::EnergyVirial>(ev));
+  const double eh_over_omega = 0.5 * ev.energy;  // E_H / Omega
+  Mat3 sigma = ev.matrix(-1.0);
+  for (int a = 0; a < 3; ++a) sigma[a][a] += eh_over_omega;
   return sigma;
 }
 
 }  // namespace megabar::dft::hartree
+
+namespace megabar::dft {
+
+HartreeTerm::HartreeTerm(const Basis& basis, const FieldTransform& fields)
+    : basis_(basis), fields_(fields), v_G_("scf::v_h_G", basis.dense().count), v_r_("scf::v_h_r", basis.grid_size()) {}
+
+bool HartreeTerm::add_potential(const TermState& s, View1<double> v_eff) {
+  hartree::potential(basis_, s.rho_G, v_G_);
+  fields_.to_real(v_G_, v_r_);
+  add_to_potential(v_r_, v_eff);
+  return true;
+}
+
+}  // namespace megabar::dft

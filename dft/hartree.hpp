@@ -3,6 +3,8 @@
 //   the Ewald and alpha-Z terms),   E_H = (Omega/2) sum_{G != 0} 4 pi |rho(G)|^2 / |G|^2.
 #pragma once
 #include "dft/basis.hpp"
+#include "dft/fields.hpp"
+#include "dft/term.hpp"
 
 namespace megabar::dft::hartree {
 
@@ -17,3 +19,23 @@ double energy(const Basis& basis, const View1<complex>& rho_G);
 Mat3 stress(const Basis& basis, const View1<complex>& rho_G);
 
 }  // namespace megabar::dft::hartree
+
+namespace megabar::dft {
+
+// The Hartree term of run_scf's list; owns V_H on the sphere and on the grid.
+class HartreeTerm : public Term {
+ public:
+  HartreeTerm(const Basis& basis, const FieldTransform& fields);
+  std::string key() const override { return "hartree"; }
+  double energy(const TermState& s) const override { return hartree::energy(basis_, s.rho_G); }
+  bool add_potential(const TermState& s, View1<double> v_eff) override;
+  Mat3 stress(const TermState& s) const override { return hartree::stress(basis_, s.rho_G); }
+
+ private:
+  const Basis& basis_;
+  const FieldTransform& fields_;
+  View1<complex> v_G_;
+  View1<double> v_r_;
+};
+
+}  // namespace megabar::dft

@@ -1,8 +1,11 @@
 #include "dft/kinetic.hpp"
 
 #include "kernels/loops.hpp"
+#include "kernels/reductions.hpp"
 
 namespace megabar::dft::kinetic {
+
+using LongRange = Kokkos::RangePolicy<kernels::ExecSpace, Kokkos::IndexType<long>>;
 
 void apply(const Basis& basis, const View2<double>& X, int nb, View2<double> Y, double beta) {
   auto T = basis.kinetic_diagonal();
@@ -13,30 +16,33 @@ void apply(const Basis& basis, const View2<double>& X, int nb, View2<double> Y, 
 
 double energy(const Basis& basis, const View2<double>& X, const View1<double>& occ, int nb) {
   auto T = basis.kinetic_diagonal();
+  const long nr = basis.n_real();
   double e = 0;
   Kokkos::parallel_reduce(
-      "dft::kinetic::energy", Kokkos::MDRangePolicy<kernels::ExecSpace, Kokkos::Rank<2>>({0, 0}, {basis.n_real(), nb}),
-      KOKKOS_LAMBDA(int k, int n, double& acc) { acc += occ(n) * T(k) * X(k, n) * X(k, n); }, e);
+      "dft::kinetic::energy", LongRange(0, nr * nb),
+      KOKKOS_LAMBDA(long idx, double& acc) {
+        const int n = static_cast<int>(idx / nr), k = static_cast<int>(idx % nr);
+        acc += occ(n) * T(k) * X(k, n) * X(k, n);
+      },
+      e);
   return e;
 }
 
 Mat3 stress(const Basis& basis, const View2<double>& X, const View1<double>& occ, int nb) {
   const int npw = basis.npw();
+  const long nr = basis.n_real();
   auto G = basis.wfc().G;
-  Mat3 sigma{};
-  for (int a = 0; a < 3; ++a)
-    for (int b = a; b < 3; ++b) {
-      double s = 0;
-      Kokkos::parallel_reduce(
-          "dft::kinetic::stress", Kokkos::MDRangePolicy<kernels::ExecSpace, Kokkos::Rank<2>>({0, 0}, {basis.n_real(), nb}),
-          KOKKOS_LAMBDA(int k, int n, double& acc) {
-            const int g = k < npw ? k : k - (npw - 1);  // the G of this entry of the scaled vector
-            acc += occ(n) * G(g, a) * G(g, b) * X(k, n) * X(k, n);
-          },
-          s);
-      sigma[a][b] = sigma[b][a] = s / basis.cell().volume;
-    }
-  return sigma;
+  kernels::EnergyVirial ev;
+  Kokkos::parallel_reduce(
+      "dft::kinetic::stress", LongRange(0, nr * nb),
+      KOKKOS_LAMBDA(long idx, kernels::EnergyVirial& acc) {
+        const int n = static_cast<int>(idx / nr), k = static_cast<int>(idx % nr);
+        const int g = k < npw ? k : k - (npw - 1);  // the G of this entry of the scaled vector
+        const double gv[3] = {G(g, 0), G(g, 1), G(g, 2)};
+        acc.add_outer(occ(n) * X(k, n) * X(k, n), gv);
+      },
+      Kokkos::Sum<kernels::EnergyVirial>(ev));
+  return ev.matrix(1.0 / basis.cell().volume);
 }
 
 }  // namespace megabar::dft::kinetic

@@ -2,6 +2,7 @@
 //   E_kin = sum_n f_n sum_G |G|^2/2 |c_n(G)|^2  (in the scaled half-sphere vectors: sum_k T_k x_k^2).
 #pragma once
 #include "dft/basis.hpp"
+#include "dft/term.hpp"
 
 namespace megabar::dft::kinetic {
 
@@ -15,3 +16,19 @@ double energy(const Basis& basis, const View2<double>& X, const View1<double>& o
 Mat3 stress(const Basis& basis, const View2<double>& X, const View1<double>& occ, int nb);
 
 }  // namespace megabar::dft::kinetic
+
+namespace megabar::dft {
+
+// The kinetic term of run_scf's list (it acts on the bands through Hamiltonian::apply: no potential).
+class KineticTerm : public Term {
+ public:
+  explicit KineticTerm(const Basis& basis) : basis_(basis) {}
+  std::string key() const override { return "kinetic"; }
+  double energy(const TermState& s) const override { return kinetic::energy(basis_, s.X, s.occ, s.nb); }
+  Mat3 stress(const TermState& s) const override { return kinetic::stress(basis_, s.X, s.occ, s.nb); }
+
+ private:
+  const Basis& basis_;
+};
+
+}  // namespace megabar::dft

@@ -7,6 +7,7 @@
 #include "dft/gth_form_factors.hpp"
 #include "kernels/loops.hpp"
 #include "kernels/math.hpp"
+#include "kernels/reductions.hpp"
 
 namespace megabar::dft::local {
 
@@ -111,24 +112,22 @@ Mat3 stress(const Basis& basis, const Atoms& atoms, const View1<complex>& v_loc_
   auto S = structure_factors(atoms, basis.dense().G, nG);
   auto G = basis.dense().G;
   auto G2 = basis.dense().G2;
-  const double omega = basis.cell().volume;
-  const double eloc_over_omega = energy(basis, v_loc_G, rho_G) / omega;
-  Mat3 sigma{};
-  for (int a = 0; a < 3; ++a)
-    for (int b = a; b < 3; ++b) {
-      double sum = 0;
-      Kokkos::parallel_reduce(
-          "dft::local::stress", kernels::RangePolicy(0, nG),
-          KOKKOS_LAMBDA(int k, double& acc) {
-            if (G2(k) == 0.0) return;
-            complex dv(0.0, 0.0);
-            for (int s = 0; s < ns; ++s) dv += dform(s, k) * S(s, k);
-            const double re = rho_G(k).real() * dv.real() + rho_G(k).imag() * dv.imag();  // Re[conj(rho) dv]
-            acc += re * G(k, a) * G(k, b) / kernels::math::sqrt(G2(k));
-          },
-          sum);
-      sigma[a][b] = sigma[b][a] = (a == b ? eloc_over_omega : 0.0) + sum / omega;
-    }
+  // energy: E_loc / Omega = sum_G Re[conj(rho) V_loc];  s_ab: sum_{G != 0} Re[conj(rho) sum_s S_s v_s'] G_a G_b / |G|
+  kernels::EnergyVirial ev;
+  Kokkos::parallel_reduce(
+      "dft::local::stress", kernels::RangePolicy(0, nG),
+      KOKKOS_LAMBDA(int k, kernels::EnergyVirial& acc) {
+        acc.energy += rho_G(k).real() * v_loc_G(k).real() + rho_G(k).imag() * v_loc_G(k).imag();
+        if (G2(k) == 0.0) return;
+        complex dv(0.0, 0.0);
+        for (int s = 0; s < ns; ++s) dv += dform(s, k) * S(s, k);
+        const double re = rho_G(k).real() * dv.real() + rho_G(k).imag() * dv.imag();  // Re[conj(rho) dv]
+        const double g[3] = {G(k, 0), G(k, 1), G(k, 2)};
+        acc.add_outer(re / kernels::math::sqrt(G2(k)), g);
+      },
+      Kokkos::Sum<kernels::EnergyVirial>(ev));
+  Mat3 sigma = ev.matrix(1.0 / basis.cell().volume);
+  for (int a = 0; a < 3; ++a) sigma[a][a] += ev.energy;
   return sigma;
 }
 
@@ -137,3 +136,21 @@ double energy(const Basis& basis, const View1<complex>& v_loc_G, const View1<com
 }
 
 }  // namespace megabar::dft::local
+
+namespace megabar::dft {
+
+LocalTerm::LocalTerm(const Basis& basis, const Atoms& atoms, const FieldTransform& fields)
+    : basis_(basis), v_G_(local::potential(basis, atoms)), v_r_("scf::v_loc_r", basis.grid_size()) {
+  fields.to_real(v_G_, v_r_);
+}
+
+bool LocalTerm::add_potential(const TermState& /*s*/, View1<double> v_eff) {
+  add_to_potential(v_r_, v_eff);
+  return true;
+}
+
+std::vector<Vec3> LocalTerm::forces(const TermState& s) const {
+  return host_forces(local::forces(basis_, *s.atoms, s.rho_G));
+}
+
+}  // namespace megabar::dft

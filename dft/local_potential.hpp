@@ -6,6 +6,8 @@
 #pragma once
 #include "dft/atoms.hpp"
 #include "dft/basis.hpp"
+#include "dft/fields.hpp"
+#include "dft/term.hpp"
 
 namespace megabar::dft::local {
 
@@ -26,3 +28,25 @@ double energy(const Basis& basis, const View1<complex>& v_loc_G, const View1<com
 Mat3 stress(const Basis& basis, const Atoms& atoms, const View1<complex>& v_loc_G, const View1<complex>& rho_G);
 
 }  // namespace megabar::dft::local
+
+namespace megabar::dft {
+
+// The local pseudopotential term of run_scf's list; owns V_loc on the sphere and on the grid.
+class LocalTerm : public Term {
+ public:
+  LocalTerm(const Basis& basis, const Atoms& atoms, const FieldTransform& fields);
+  std::string key() const override { return "local"; }
+  double energy(const TermState& s) const override { return local::energy(basis_, v_G_, s.rho_G); }
+  bool add_potential(const TermState& s, View1<double> v_eff) override;
+  std::vector<Vec3> forces(const TermState& s) const override;
+  Mat3 stress(const TermState& s) const override { return local::stress(basis_, *s.atoms, v_G_, s.rho_G); }
+  const View1<complex>& potential_G() const { return v_G_; }
+  const View1<double>& potential_r() const { return v_r_; }
+
+ private:
+  const Basis& basis_;
+  View1<complex> v_G_;
+  View1<double> v_r_;
+};
+
+}  // namespace megabar::dft

@@ -2,7 +2,7 @@
 
 #include <vector>
 
-#include "core/units.hpp"
+#include "dft/coulomb.hpp"
 #include "dft/scf_control.hpp"
 #include "kernels/linalg.hpp"
 
@@ -13,12 +13,11 @@ PulayMixer::PulayMixer(const Basis& basis, double beta, int history, double kerk
 
 double PulayMixer::metric(const View1<complex>& a, const View1<complex>& b) const {
   auto G2 = basis_.dense().G2;
-  const double four_pi = 4.0 * units::pi;
   double s = 0;
   Kokkos::parallel_reduce(
       "dft::mixing::metric", kernels::RangePolicy(0, basis_.dense().count),
       KOKKOS_LAMBDA(int k, double& acc) {
-        if (G2(k) > 0) acc += four_pi / G2(k) * (a(k).real() * b(k).real() + a(k).imag() * b(k).imag());
+        acc += coulomb_kernel(G2(k)) * (a(k).real() * b(k).real() + a(k).imag() * b(k).imag());
       },
       s);
   return 0.5 * basis_.cell().volume * s;

@@ -69,34 +69,6 @@ void fill_radial_tables(const Basis& basis, const std::vector<RadialSpec>& specs
       });
 }
 
-// Fills B (n_real x nproj) with the scaled half-sphere vectors of every projector (a free function:
-// nvcc does not accept device lambdas inside constructors).
-void fill_projectors(const Basis& basis, const View2<double>& pos,
-                     const Kokkos::View<double**, Kokkos::LayoutRight, kernels::MemSpace>& rad,
-                     const Kokkos::View<int**, Kokkos::LayoutRight, kernels::MemSpace>& pinfo, View2<double> B) {
-  const int npw = basis.npw(), nproj = static_cast<int>(B.extent(1));
-  auto G = basis.wfc().G;
-  auto G2 = basis.wfc().G2;
-  const double inv_sqrt_omega = 1.0 / std::sqrt(basis.cell().volume);
-  kernels::for_2d(
-      "dft::nonlocal::projectors", nproj, npw,
-      KOKKOS_LAMBDA(int p, int k) {
-        const int a = pinfo(p, 0), l = pinfo(p, 1), m = pinfo(p, 2);
-        const double radial_value = rad(pinfo(p, 3), k) * inv_sqrt_omega;
-        if (k == 0) {  // G = 0: only l = 0 survives, and exp(0) = 1
-          B(0, p) = (l == 0) ? radial_value * real_ylm(0, 0, 0, 0, 1) : 0.0;
-          return;
-        }
-        const double g = kernels::math::sqrt(G2(k));
-        const double y = real_ylm(l, m, G(k, 0) / g, G(k, 1) / g, G(k, 2) / g);
-        const double phase = G(k, 0) * pos(a, 0) + G(k, 1) * pos(a, 1) + G(k, 2) * pos(a, 2);
-        double re, im;  // radial * y * (-i)^l * exp(-i phase)
-        scaled_projector_entry(radial_value * y, l, phase, re, im);
-        B(k, p) = re;
-        B(npw - 1 + k, p) = im;
-      });
-}
-
 NonlocalTerm::NonlocalTerm(const Basis& basis, const Atoms& atoms) : basis_(basis) {
   const int npw = basis.npw();
   // Radial tables P^l_i(|G|) per (species, l, i): their parameters here, the tables on the device below.
@@ -171,7 +143,7 @@ NonlocalTerm::NonlocalTerm(const Basis& basis, const Atoms& atoms) : basis_(basi
   positions_ = atoms.positions_view();
   radial_ = rad;
   info_ = pinfo;
-  fill_projectors(basis, positions_, rad, pinfo, B_);
+  fill_atom_centred(basis, positions_, rad, pinfo, 1.0 / std::sqrt(basis.cell().volume), B_);
 }
 
 View2<double> NonlocalTerm::projections(const View2<double>& X, int nb) const {
@@ -299,11 +271,15 @@ void projector_strain_derivative(const Basis& basis, const View2<double>& pos,
 
 // sum_n occ_n sum_p dP(p, n) Q(p, n)
 double weighted_trace(const View2<double>& dP, const View2<double>& Q, const View1<double>& occ, int nb) {
-  const int np = static_cast<int>(dP.extent(0));
+  const long np = static_cast<long>(dP.extent(0));
   double s = 0;
   Kokkos::parallel_reduce(
-      "dft::nonlocal::weighted_trace", Kokkos::MDRangePolicy<kernels::ExecSpace, Kokkos::Rank<2>>({0, 0}, {np, nb}),
-      KOKKOS_LAMBDA(int p, int n, double& acc) { acc += occ(n) * dP(p, n) * Q(p, n); }, s);
+      "dft::nonlocal::weighted_trace", Kokkos::RangePolicy<kernels::ExecSpace, Kokkos::IndexType<long>>(0, np * nb),
+      KOKKOS_LAMBDA(long idx, double& acc) {
+        const int n = static_cast<int>(idx / np), p = static_cast<int>(idx % np);
+        acc += occ(n) * dP(p, n) * Q(p, n);
+      },
+      s);
   return s;
 }
 
@@ -336,6 +312,10 @@ View2<double> NonlocalTerm::forces(const View2<double>& X, const View1<double>& 
     accumulate_nonlocal_force(dP, Q, occ, atom_of_projector_, nb, d, F);
   }
   return F;
+}
+
+std::vector<Vec3> NonlocalTerm::forces(const TermState& s) const {
+  return host_forces(forces(s.X, s.occ, s.nb, static_cast<int>(s.atoms->structure.size())));
 }
 
 View1<double> NonlocalTerm::diagonal() const {

@@ -5,14 +5,14 @@
 // (basis.hpp) gives <beta|psi> as a plain dot product. Applied as matrix products:
 //   P = B^T X (projections), V_nl X = B (D P),  E_nl = sum_n f_n P_n^T D P_n.
 #pragma once
-#include "core/units.hpp"
+#include "dft/atom_centred.hpp"
 #include "dft/atoms.hpp"
 #include "dft/basis.hpp"
-#include "kernels/math.hpp"
+#include "dft/term.hpp"
 
 namespace megabar::dft {
 
-class NonlocalTerm {
+class NonlocalTerm : public Term {
  public:
   NonlocalTerm(const Basis& basis, const Atoms& atoms);
 
@@ -35,6 +35,12 @@ class NonlocalTerm {
   // <beta|beta> h weighted diagonal: sum_pq B(k,p) D(p,q) B(k,q) per basis entry (for preconditioners).
   View1<double> diagonal() const;
 
+  // As a term of run_scf's list (it acts on the bands through Hamiltonian::apply: no potential).
+  std::string key() const override { return "nonlocal"; }
+  double energy(const TermState& s) const override { return energy(s.X, s.occ, s.nb); }
+  std::vector<Vec3> forces(const TermState& s) const override;
+  Mat3 stress(const TermState& s) const override { return stress(s.X, s.occ, s.nb); }
+
   const View2<double>& projectors() const { return B_; }
   const View2<double>& coupling() const { return D_; }
 
@@ -49,57 +55,5 @@ class NonlocalTerm {
   Kokkos::View<int**, Kokkos::LayoutRight, kernels::MemSpace> info_;  // per projector: atom, l, m, radial index
   View2<double> positions_;  // per projector: first, size of its block
 };
-
-// Real spherical harmonic Y_lm at unit vector (x, y, z), l <= 2, m = 0..2l.
-KOKKOS_INLINE_FUNCTION double real_ylm(int l, int m, double x, double y, double z) {
-  using units::pi;
-  if (l == 0) return 0.5 / kernels::math::sqrt(pi);
-  if (l == 1) {
-    const double c = kernels::math::sqrt(3.0 / (4.0 * pi));
-    return c * (m == 0 ? x : (m == 1 ? y : z));
-  }
-  const double c15 = kernels::math::sqrt(15.0 / (4.0 * pi));
-  switch (m) {
-    case 0: return c15 * x * y;
-    case 1: return c15 * y * z;
-    case 2: return kernels::math::sqrt(5.0 / (16.0 * pi)) * (3.0 * z * z - 1.0);
-    case 3: return c15 * x * z;
-    default: return 0.5 * c15 * (x * x - y * y);
-  }
-}
-
-// The scaled half-sphere entries (sqrt(2) Re, sqrt(2) Im) of value * (-i)^l * exp(-i phase).
-KOKKOS_INLINE_FUNCTION void scaled_projector_entry(double value, int l, double phase, double& re, double& im) {
-  re = value * kernels::math::cos(phase);
-  im = -value * kernels::math::sin(phase);
-  for (int t = 0; t < l; ++t) {  // multiply by -i, l times: (re, im) -> (im, -re)
-    const double tmp = re;
-    re = im;
-    im = -tmp;
-  }
-  constexpr double sqrt2 = 1.4142135623730951;
-  re *= sqrt2;
-  im *= sqrt2;
-}
-
-// Gradient of real_ylm(l, m, .) with respect to the components of its (unit-vector) argument, as the
-// polynomial is written; callers project out the radial part.
-KOKKOS_INLINE_FUNCTION void real_ylm_gradient(int l, int m, double x, double y, double z, double g[3]) {
-  using units::pi;
-  g[0] = g[1] = g[2] = 0.0;
-  if (l == 0) return;
-  if (l == 1) {
-    g[m] = kernels::math::sqrt(3.0 / (4.0 * pi));
-    return;
-  }
-  const double c15 = kernels::math::sqrt(15.0 / (4.0 * pi));
-  switch (m) {
-    case 0: g[0] = c15 * y, g[1] = c15 * x; break;
-    case 1: g[1] = c15 * z, g[2] = c15 * y; break;
-    case 2: g[2] = kernels::math::sqrt(5.0 / (16.0 * pi)) * 6.0 * z; break;
-    case 3: g[0] = c15 * z, g[2] = c15 * x; break;
-    default: g[0] = c15 * x, g[1] = -c15 * y; break;
-  }
-}
 
 }  // namespace megabar::dft

@@ -5,7 +5,7 @@
 #include <string>
 
 #include "core/units.hpp"
-#include "dft/nonlocal.hpp"
+#include "dft/atom_centred.hpp"
 #include "kernels/loops.hpp"
 #include "kernels/linalg.hpp"
 #include "kernels/math.hpp"
@@ -14,36 +14,8 @@ namespace megabar::dft {
 
 namespace {
 using units::pi;
-using IntTable = Kokkos::View<int**, Kokkos::LayoutRight, kernels::MemSpace>;
-using RadialTable = Kokkos::View<double**, Kokkos::LayoutRight, kernels::MemSpace>;
+using IntTable = ColumnTable;
 }  // namespace
-
-// Fills phi (n_real x norb) with the scaled half-sphere vectors of the orbitals: radial(r, k) holds
-// (4 pi / sqrt(Omega)) F_l(|G_k|) of radial function r; info(i, :) = atom, l, m, radial index of orbital i.
-// A free function: nvcc does not accept device lambdas in constructors or private members.
-void fill_atomic_orbitals(const Basis& basis, const View2<double>& pos, const RadialTable& radial, const IntTable& info,
-                          View2<double> phi) {
-  const int npw = basis.npw(), norb = static_cast<int>(phi.extent(1));
-  auto G = basis.wfc().G;
-  auto G2 = basis.wfc().G2;
-  kernels::for_2d(
-      "dft::pdos::atomic_orbitals", norb, npw,
-      KOKKOS_LAMBDA(int i, int k) {
-        const int a = info(i, 0), l = info(i, 1), m = info(i, 2);
-        const double value = radial(info(i, 3), k);
-        if (k == 0) {  // G = 0: only l = 0 survives; the entry is c(0) itself (no sqrt 2)
-          phi(0, i) = (l == 0) ? value * real_ylm(0, 0, 0, 0, 1) : 0.0;
-          return;
-        }
-        const double g = kernels::math::sqrt(G2(k));
-        const double y = real_ylm(l, m, G(k, 0) / g, G(k, 1) / g, G(k, 2) / g);
-        const double phase = G(k, 0) * pos(a, 0) + G(k, 1) * pos(a, 1) + G(k, 2) * pos(a, 2);
-        double re, im;  // value * y * (-i)^l * exp(-i phase), scaled by sqrt 2
-        scaled_projector_entry(value * y, l, phase, re, im);
-        phi(k, i) = re;
-        phi(npw - 1 + k, i) = im;
-      });
-}
 
 AtomicOrbitalVectors atomic_orbital_vectors(const Basis& basis, const Atoms& atoms, const std::vector<PseudoAtom>& pseudo_atoms) {
   if (pseudo_atoms.size() != atoms.species.size())
@@ -90,7 +62,8 @@ AtomicOrbitalVectors atomic_orbital_vectors(const Basis& basis, const Atoms& ato
   }
   Kokkos::deep_copy(info, ih);
   out.phi = View2<double>("pdos::phi", basis.n_real(), norb);
-  if (norb > 0) fill_atomic_orbitals(basis, atoms.positions_view(), radial, info, out.phi);
+  // radial(r, k) already holds (4 pi / sqrt(Omega)) F_l(|G_k|)
+  if (norb > 0) fill_atom_centred(basis, atoms.positions_view(), radial, info, 1.0, out.phi);
   return out;
 }
 

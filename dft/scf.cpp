@@ -5,6 +5,7 @@
 #include <chrono>
 #include <cmath>
 #include <cstdlib>
+#include <memory>
 #include <random>
 #include <stdexcept>
 
@@ -89,45 +90,50 @@ BandCounts band_counts(const Atoms& atoms, const Basis& basis, const ScfOptions&
   return c;
 }
 
-std::vector<double> ionic_charges(const Atoms& atoms) {
-  std::vector<double> charges;
-  for (std::size_t a = 0; a < atoms.structure.size(); ++a) charges.push_back(atoms.charge(a));
-  return charges;
+using TermList = std::vector<std::shared_ptr<Term>>;
+
+// The terms of the Kohn-Sham energy, in the order their energies, potentials and forces are summed. The
+// nonlocal term is also the Hamiltonian's, so it is made first (by ScfWorkspace) and passed in.
+TermList make_terms(const Atoms& atoms, const Basis& basis, const ScfOptions& opt, const FieldTransform& fields,
+                    const std::shared_ptr<NonlocalTerm>& nonlocal) {
+  return {std::make_shared<KineticTerm>(basis),          std::make_shared<LocalTerm>(basis, atoms, fields), nonlocal,
+          std::make_shared<HartreeTerm>(basis, fields), std::make_shared<XcTerm>(opt.xc, fields),
+          std::make_shared<EwaldTerm>(atoms)};
 }
 
-// Everything one SCF works with: the energy terms, the Hamiltonian, eigensolver and mixer, the fixed
-// local potential and occupations, and the grid and sphere arrays each iteration fills. Members are made
-// in the order they are declared (the order device memory is taken in).
+// Everything one SCF works with: the energy terms, the Hamiltonian, eigensolver and mixer, the
+// occupations, and the grid and sphere arrays each iteration fills. Members are made in the order they
+// are declared (the order device memory is taken in).
 struct ScfWorkspace {
-  ScfWorkspace(const Atoms& atoms, const Basis& b, const ScfOptions& opt, int n_solved, int n_occupied)
-      : basis(b), nb(n_solved), N(b.grid_size()), nG(b.dense().count), fields(b), xc(opt.xc, fields),
-        nonlocal(b, atoms), H(b, nonlocal, opt.fft_batch), davidson(b.n_real(), n_solved),
-        mixer(b, opt.mixing_beta, opt.mixing_history, opt.kerker_q0), charges(ionic_charges(atoms)),
-        e_ewald(ewald::energy(atoms.structure, charges)), v_loc_G(local::potential(b, atoms)),
-        v_loc_r("scf::v_loc_r", N), v_h_r("scf::v_h_r", N), v_xc_r("scf::v_xc_r", N), v_eff("scf::v_eff", N),
-        rho_r("scf::rho_r", N), v_h_G("scf::v_h_G", nG), rho_out_G("scf::rho_out_G", nG) {
-    fields.to_real(v_loc_G, v_loc_r);
+  ScfWorkspace(const Atoms& a, const Basis& b, const ScfOptions& opt, int n_solved, int n_occupied)
+      : atoms(a), basis(b), nb(n_solved), N(b.grid_size()), nG(b.dense().count), fields(b),
+        nonlocal(std::make_shared<NonlocalTerm>(b, a)), H(b, *nonlocal, opt.fft_batch), davidson(b.n_real(), n_solved),
+        mixer(b, opt.mixing_beta, opt.mixing_history, opt.kerker_q0), terms(make_terms(a, b, opt, fields, nonlocal)),
+        v_eff("scf::v_eff", N), rho_r("scf::rho_r", N), rho_out_G("scf::rho_out_G", nG) {
     occ = View1<double>("scf::occupations", nb);
     auto occ_h = Kokkos::create_mirror_view(occ);
     for (int n = 0; n < nb; ++n) occ_h(n) = n < n_occupied ? 2.0 : 0.0;
     Kokkos::deep_copy(occ, occ_h);
   }
 
+  // The state the terms read: bands X with the occupations, and a density.
+  TermState state(const View2<double>& X, const View1<double>& rho_r_, const View1<complex>& rho_G) const {
+    return TermState{&atoms, X, occ, nb, rho_r_, rho_G};
+  }
+
+  const Atoms& atoms;
   const Basis& basis;
   const int nb;  // bands solved for (reported + buffer)
   const long N;  // grid points
   const int nG;  // density-sphere coefficients
   FieldTransform fields;
-  XcTerm xc;
-  NonlocalTerm nonlocal;
+  std::shared_ptr<NonlocalTerm> nonlocal;
   Hamiltonian H;
   Davidson davidson;
   PulayMixer mixer;
-  std::vector<double> charges;  // ionic charges Z_a, input order
-  double e_ewald;
-  View1<complex> v_loc_G;
-  View1<double> v_loc_r, v_h_r, v_xc_r, v_eff, rho_r;
-  View1<complex> v_h_G, rho_out_G;
+  TermList terms;
+  View1<double> v_eff, rho_r;
+  View1<complex> rho_out_G;
   View1<double> occ;  // occupations f_n: 2 for the occupied bands
 };
 
@@ -171,32 +177,22 @@ double next_davidson_threshold(double threshold, double dr2, double ne) {
                                       davidson_threshold_dr2_factor * dr2 / std::max(davidson_threshold_min_electrons, ne)));
 }
 
-// V_eff = V_loc + V_H[rho_in] + V_xc[rho_in] on the grid, set into the Hamiltonian.
+// V_eff = sum of the terms' potentials of rho_in (V_loc + V_H[rho_in] + V_xc[rho_in]), set into the Hamiltonian.
 void set_effective_potential(ScfWorkspace& w, const View1<complex>& rho_in_G) {
   w.fields.to_real(rho_in_G, w.rho_r);
-  hartree::potential(w.basis, rho_in_G, w.v_h_G);
-  w.fields.to_real(w.v_h_G, w.v_h_r);
-  {
-    kernels::ScopedTimer t("dft::xc");
-    w.xc.compute(w.rho_r, rho_in_G, w.v_xc_r);
-  }
-  auto v_eff = w.v_eff, v_loc_r = w.v_loc_r, v_h_r = w.v_h_r, v_xc_r = w.v_xc_r;
-  Kokkos::parallel_for("dft::scf::v_eff", kernels::RangePolicy(0, w.N),
-                       KOKKOS_LAMBDA(long i) { v_eff(i) = v_loc_r(i) + v_h_r(i) + v_xc_r(i); });
-  w.H.set_potential(v_eff);
+  Kokkos::deep_copy(w.v_eff, 0.0);
+  const TermState s = w.state(View2<double>(), w.rho_r, rho_in_G);
+  for (const auto& term : w.terms) term->add_potential(s, w.v_eff);
+  w.H.set_potential(w.v_eff);
 }
 
-// Output density of the bands X (into w.rho_r and w.rho_out_G) and the Kohn-Sham energy terms of X and
-// that density (all but Ewald, which does not change).
+// Output density of the bands X (into w.rho_r and w.rho_out_G) and the Kohn-Sham energy of every term for
+// X and that density.
 void output_density_and_energy(ScfWorkspace& w, const View2<double>& X, EnergyTerms& e) {
   compute_density(w.H, X, w.occ, w.nb, w.rho_r);
   w.fields.to_sphere(w.rho_r, w.rho_out_G);
-  e.kinetic = kinetic::energy(w.basis, X, w.occ, w.nb);
-  e.nonlocal = w.nonlocal.energy(X, w.occ, w.nb);
-  e.local = local::energy(w.basis, w.v_loc_G, w.rho_out_G);
-  e.hartree = hartree::energy(w.basis, w.rho_out_G);
-  kernels::ScopedTimer t("dft::xc");
-  e.xc = w.xc.energy(w.rho_r, w.rho_out_G);
+  const TermState s = w.state(X, w.rho_r, w.rho_out_G);
+  for (const auto& term : w.terms) e[term->key()] = term->energy(s);
 }
 
 // dr2 = |rho_out - rho_in|^2 in the mixer's (Hartree) metric.
@@ -208,42 +204,42 @@ double density_residual(ScfWorkspace& w, const View1<complex>& rho_in_G) {
   return w.mixer.metric(diff, diff);
 }
 
+// Where ScfResult keeps the forces of a term (nullptr: only in the total).
+std::vector<Vec3>* term_forces(ScfResult& result, const std::string& key) {
+  if (key == "local") return &result.forces_local;
+  if (key == "nonlocal") return &result.forces_nonlocal;
+  if (key == "ewald") return &result.forces_ewald;
+  return nullptr;
+}
+
 // Hellmann-Feynman forces of the final state (rho_out_G and X), per term and in total, with the net force
 // removed (docs/conventions.md, "Forces and stress").
 void compute_forces(ScfWorkspace& w, const Atoms& atoms, const View2<double>& X, ScfResult& result) {
   kernels::ScopedTimer t("dft::forces");
   const int na = static_cast<int>(atoms.structure.size());
-  auto to_vec = [na](const View2<double>& F) {
-    auto h = Kokkos::create_mirror_view_and_copy(Kokkos::HostSpace(), F);
-    std::vector<Vec3> v(na);
-    for (int a = 0; a < na; ++a)
-      for (int d = 0; d < 3; ++d) v[a][d] = h(a, d);
-    return v;
-  };
-  result.forces_local = to_vec(local::forces(w.basis, atoms, w.rho_out_G));
-  result.forces_nonlocal = to_vec(w.nonlocal.forces(X, w.occ, w.nb, na));
-  result.forces_ewald = ewald::forces(atoms.structure, w.charges);
+  const TermState s = w.state(X, w.rho_r, w.rho_out_G);
   result.forces.assign(na, Vec3{0, 0, 0});
+  for (const auto& term : w.terms) {
+    auto f = term->forces(s);
+    if (f.empty()) continue;
+    for (int a = 0; a < na; ++a)
+      for (int d = 0; d < 3; ++d) result.forces[a][d] += f[a][d];
+    if (auto* slot = term_forces(result, term->key())) *slot = std::move(f);
+  }
   for (int a = 0; a < na; ++a)
-    for (int d = 0; d < 3; ++d) {
-      result.forces[a][d] = result.forces_local[a][d] + result.forces_nonlocal[a][d] + result.forces_ewald[a][d];
-      result.net_force[d] += result.forces[a][d];
-    }
+    for (int d = 0; d < 3; ++d) result.net_force[d] += result.forces[a][d];
   for (int a = 0; a < na; ++a)
     for (int d = 0; d < 3; ++d) result.forces[a][d] -= result.net_force[d] / na;
 }
 
-// Stress of the final state at a fixed set of plane waves, per term and in total.
-void compute_stress(ScfWorkspace& w, const Atoms& atoms, const View2<double>& X, ScfResult& result) {
+// Stress of the final state at a fixed set of plane waves, per term and in total. The terms read the
+// output density on the grid as the transform of its sphere coefficients.
+void compute_stress(ScfWorkspace& w, const View2<double>& X, ScfResult& result) {
   kernels::ScopedTimer t("dft::stress");
-  auto& terms = result.stress_terms;
-  terms["kinetic"] = kinetic::stress(w.basis, X, w.occ, w.nb);
-  terms["local"] = local::stress(w.basis, atoms, w.v_loc_G, w.rho_out_G);
-  terms["nonlocal"] = w.nonlocal.stress(X, w.occ, w.nb);
-  terms["hartree"] = hartree::stress(w.basis, w.rho_out_G);
   w.fields.to_real(w.rho_out_G, w.rho_r);
-  terms["xc"] = w.xc.stress(w.rho_r, w.rho_out_G);
-  terms["ewald"] = ewald::stress(atoms.structure, w.charges);
+  const TermState s = w.state(X, w.rho_r, w.rho_out_G);
+  auto& terms = result.stress_terms;
+  for (const auto& term : w.terms) terms[term->key()] = term->stress(s);
   result.stress = Mat3{};
   for (const auto& [name, m] : terms)
     for (int a = 0; a < 3; ++a)
@@ -262,7 +258,6 @@ ScfResult run_scf(const Atoms& atoms, const Basis& basis, const ScfOptions& opt,
   result.n_occupied = bands.n_occupied;
   result.n_bands = bands.n_bands;
   ScfWorkspace w(atoms, basis, opt, bands.n_solved, bands.n_occupied);
-  result.energies.ewald = w.e_ewald;
 
   const bool restart = fits(start, w);
   View1<complex> rho_in_G;
@@ -298,8 +293,22 @@ ScfResult run_scf(const Atoms& atoms, const Basis& basis, const ScfOptions& opt,
   result.eigenvalues.resize(result.n_bands);  // buffer bands are not reported
   // rho_out_G and X are the final output density and wavefunctions.
   if (opt.compute_forces) compute_forces(w, atoms, X, result);
-  if (opt.compute_stress) compute_stress(w, atoms, X, result);
+  if (opt.compute_stress) compute_stress(w, X, result);
   return result;
+}
+
+}  // namespace megabar::dft
+
+namespace megabar::dft {
+
+double& EnergyTerms::operator[](const std::string& key) {
+  if (key == "kinetic") return kinetic;
+  if (key == "local") return local;
+  if (key == "nonlocal") return nonlocal;
+  if (key == "hartree") return hartree;
+  if (key == "xc") return xc;
+  if (key == "ewald") return ewald;
+  throw std::invalid_argument("EnergyTerms: no energy field for the term '" + key + "'");
 }
 
 }  // namespace megabar::dft

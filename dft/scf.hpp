@@ -15,11 +15,11 @@
 
 namespace megabar::dft {
 
-
-
 struct EnergyTerms {
   double kinetic = 0, local = 0, nonlocal = 0, hartree = 0, xc = 0, ewald = 0;
   double total() const { return kinetic + local + nonlocal + hartree + xc + ewald; }
+  // The field of a term's key (Term::key, dft/term.hpp); throws std::invalid_argument for another name.
+  double& operator[](const std::string& key);
 };
 
 struct ScfIterationInfo {

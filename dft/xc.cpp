@@ -2,13 +2,16 @@
 
 #include "dft/xc_lda.hpp"
 #include "dft/xc_pbe.hpp"
+#include "kernels/reductions.hpp"
+#include "kernels/timer.hpp"
 
 #include <array>
 #include <stdexcept>
 
 namespace megabar::dft {
 
-XcTerm::XcTerm(const std::string& name, const FieldTransform& fields) : name_(name), fields_(fields) {
+XcTerm::XcTerm(const std::string& name, const FieldTransform& fields)
+    : name_(name), fields_(fields), v_r_("scf::v_xc_r", fields.basis().grid_size()) {
   if (name == "PBE") {
     gga_ = true;  // evaluated by dft/xc_pbe.hpp (device-capable, QE's PW92 constant)
   } else if (name == "LDA") {
@@ -21,6 +24,20 @@ XcTerm::XcTerm(const std::string& name, const FieldTransform& fields) : name_(na
 }
 
 XcTerm::~XcTerm() = default;
+
+double XcTerm::energy(const TermState& s) const {
+  kernels::ScopedTimer t("dft::xc");
+  return energy(s.rho_r, s.rho_G);
+}
+
+bool XcTerm::add_potential(const TermState& s, View1<double> v_eff) {
+  {
+    kernels::ScopedTimer t("dft::xc");
+    compute(s.rho_r, s.rho_G, v_r_);
+  }
+  add_to_potential(v_r_, v_eff);
+  return true;
+}
 
 namespace xc_detail {
 // Free functions with external linkage: nvcc accepts device lambdas only in such (not in private members).
@@ -100,30 +117,28 @@ double xc_detail::pbe_energy_and_potential(const FieldTransform& fields_, const 
   }
   View1<double> vsigma("xc::vsigma", N);
   const double a = xc_pbe::pw92_a_original;
-  double exc = 0;
+  const bool with_stress = gradient_stress != nullptr;
+  // energy: sum_r e_xc;  s_ab (stress only): sum_r vsigma d_a rho d_b rho, in the same pass
+  kernels::EnergyVirial ev;
   Kokkos::parallel_reduce(
       "dft::xc::pbe_pointwise", kernels::RangePolicy(0, N),
-      KOKKOS_LAMBDA(long i, double& acc) {
+      KOKKOS_LAMBDA(long i, kernels::EnergyVirial& acc) {
         const double rho = rho_r(i) > 0 ? rho_r(i) : 0.0;  // tiny negative values from the FFT
-        const double sigma = grad(i, 0) * grad(i, 0) + grad(i, 1) * grad(i, 1) + grad(i, 2) * grad(i, 2);
+        const double g[3] = {grad(i, 0), grad(i, 1), grad(i, 2)};
+        const double sigma = g[0] * g[0] + g[1] * g[1] + g[2] * g[2];
         double ex, vrx, vsx, ec, vrc, vsc;
         xc_pbe::exchange(rho, sigma, ex, vrx, vsx);
         xc_pbe::correlation(rho, sigma, a, ec, vrc, vsc);
         v_r(i) = vrx + vrc;
         vsigma(i) = vsx + vsc;
-        acc += ex + ec;
+        acc.energy += ex + ec;
+        if (with_stress) acc.add_outer(vsx + vsc, g);
       },
-      exc);
-  if (gradient_stress) {  // (2/N) sum_r vsigma d_a rho d_b rho  (= (2/Omega) int vsigma d_a rho d_b rho dr)
-    for (int a = 0; a < 3; ++a)
-      for (int b = 0; b < 3; ++b) {
-        double s = 0;
-        Kokkos::parallel_reduce(
-            "dft::xc::gradient_stress", kernels::RangePolicy(0, N),
-            KOKKOS_LAMBDA(long i, double& acc) { acc += vsigma(i) * grad(i, a) * grad(i, b); }, s);
-        gradient_stress[3 * a + b] = 2.0 * s / static_cast<double>(N);
-      }
-  }
+      Kokkos::Sum<kernels::EnergyVirial>(ev));
+  const double exc = ev.energy;
+  if (with_stress)  // (2/N) sum_r vsigma d_a rho d_b rho  (= (2/Omega) int vsigma d_a rho d_b rho dr)
+    for (int c = 0; c < 3; ++c)
+      for (int d = 0; d < 3; ++d) gradient_stress[3 * c + d] = 2.0 * ev(c, d) / static_cast<double>(N);
   if (!potential) return exc * basis.cell().volume / static_cast<double>(N);  // energy only: no divergence
   View1<complex> div_G("xc::div_G", nG);
   for (int d = 0; d < 3; ++d) {

@@ -15,10 +15,11 @@
 #include <vector>
 
 #include "dft/fields.hpp"
+#include "dft/term.hpp"
 
 namespace megabar::dft {
 
-class XcTerm {
+class XcTerm : public Term {
  public:
   XcTerm(const std::string& name, const FieldTransform& fields);
   ~XcTerm();
@@ -35,11 +36,18 @@ class XcTerm {
   //   delta_ab (int rho v_xc - E_xc)/Omega + (2/Omega) int vsigma d_a rho d_b rho  (the last for GGA).
   std::array<std::array<double, 3>, 3> stress(const View1<double>& rho_r, const View1<complex>& rho_G) const;
 
+  // As a term of run_scf's list (key "xc"; name() stays the functional's name). Owns v_xc on the grid.
+  std::string key() const override { return "xc"; }
+  double energy(const TermState& s) const override;
+  bool add_potential(const TermState& s, View1<double> v_eff) override;
+  Mat3 stress(const TermState& s) const override { return stress(s.rho_r, s.rho_G); }
+
  private:
   std::string name_;
   bool gga_ = false;
   int lda_kind_ = 0;  // xc_lda::Kind of "LDA" / "PADE" (an int: this header does not include xc_lda.hpp)
   const FieldTransform& fields_;
+  View1<double> v_r_;
 };
 
 }  // namespace megabar::dft
