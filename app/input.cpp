@@ -276,7 +276,7 @@ RunInput read_input(const std::string& path) {
   {
     bool ok = false;
     for (auto& n : dft::known_xc_names()) ok = ok || n == in.scf.xc;
-    if (!ok) c.fail("dft.xc", d->get("xc")->source(), "unknown functional '" + in.scf.xc + "'; expected PBE, LDA or PADE");
+    if (!ok) c.fail("dft.xc", d->get("xc")->source(), "unknown functional '" + in.scf.xc + "'; expected PBE, LDA, LDA-PW92 or PADE");
   }
   in.scf.extra_bands = static_cast<int>(get_int(c, *d, "extra_bands", "dft.extra_bands", 0, 0, 100000));
   if (in.pdos) in.scf.extra_bands = std::max(in.scf.extra_bands, in.pdos->empty_bands);

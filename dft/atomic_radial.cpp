@@ -208,6 +208,7 @@ XcEvaluator::XcEvaluator(const std::string& name) : name_(name), funcs_(std::mak
   if (name == "PBE") gga_ = true;  // dft/xc_pbe.hpp, as the crystal (QE's PW92 constant)
   else if (name == "LDA") ids = {XC_LDA_X, XC_LDA_C_PZ};
   else if (name == "PADE") ids = {XC_LDA_XC_TETER93};
+  else if (name == "LDA-PW92") ids = {XC_LDA_X, XC_LDA_C_PW};
   else if (name != "none") throw std::invalid_argument("pseudo-atom: unknown functional '" + name + "'");
   for (int id : ids) {
     xc_func_type f;

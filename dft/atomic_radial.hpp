@@ -50,7 +50,7 @@ void accumulate_density(const ChannelBasis& cb, const RadialGrid& grid, const st
 // The run's functional on a spherical density: e = rho eps_xc, vrho, vsigma (sigma = rho'^2).
 class XcEvaluator {
  public:
-  explicit XcEvaluator(const std::string& name);  // "PBE", "LDA", "PADE" or "none"
+  explicit XcEvaluator(const std::string& name);  // "PBE", "LDA", "LDA-PW92", "PADE" or "none"
   ~XcEvaluator();
   XcEvaluator(const XcEvaluator&) = delete;
   XcEvaluator& operator=(const XcEvaluator&) = delete;

@@ -25,6 +25,6 @@ struct ScfOptions {
 };
 
 // Exchange-correlation functionals dft::XcTerm implements (see dft/xc.hpp).
-inline std::vector<std::string> known_xc_names() { return {"PBE", "LDA", "PADE"}; }
+inline std::vector<std::string> known_xc_names() { return {"PBE", "LDA", "LDA-PW92", "PADE"}; }
 
 }  // namespace megabar::dft

@@ -18,8 +18,10 @@ XcTerm::XcTerm(const std::string& name, const FieldTransform& fields)
     lda_kind_ = static_cast<int>(xc_lda::Kind::SlaterPz81);  // dft/xc_lda.hpp, as libxc LDA_X + LDA_C_PZ
   } else if (name == "PADE") {
     lda_kind_ = static_cast<int>(xc_lda::Kind::Pade);  // dft/xc_lda.hpp, as libxc LDA_XC_TETER93
+  } else if (name == "LDA-PW92") {
+    lda_kind_ = static_cast<int>(xc_lda::Kind::SlaterPw92);  // dft/xc_lda.hpp, as libxc LDA_X + LDA_C_PW
   } else {
-    throw std::invalid_argument("dft.xc: unknown functional '" + name + "'; expected PBE, LDA or PADE");
+    throw std::invalid_argument("dft.xc: unknown functional '" + name + "'; expected PBE, LDA, LDA-PW92 or PADE");
   }
 }
 

@@ -7,7 +7,8 @@
 // Functionals (pointwise kernels of megabar's own, checked against libxc (Lehtola et al., SoftwareX 7, 1
 // (2018)) in the tests): "PBE" = GGA_X_PBE + GGA_C_PBE with QE's PW92 constant (dft/xc_pbe.hpp);
 // "LDA" = LDA_X + LDA_C_PZ (Perdew-Zunger 81, as QE's "PZ"); "PADE" = LDA_XC_TETER93
-// (Goedecker-Teter-Hutter Pade form, the functional of GTH-PADE files) (both dft/xc_lda.hpp).
+// (Goedecker-Teter-Hutter Pade form, the functional of GTH-PADE files); "LDA-PW92" = LDA_X + LDA_C_PW
+// (Perdew-Wang 92, QE's "PW", the functional of the PseudoDojo LDA files) (all three dft/xc_lda.hpp).
 #pragma once
 #include <array>
 #include <memory>

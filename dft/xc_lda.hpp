@@ -15,6 +15,10 @@
 //   (1996), appendix; a rational fit to the PZ81 LDA; libxc's LDA_XC_TETER93, the functional of the
 //   GTH-PADE pseudopotentials):
 //     eps_xc = -(a0 + a1 r_s + a2 r_s^2 + a3 r_s^3) / (b1 r_s + b2 r_s^2 + b3 r_s^3 + b4 r_s^4).
+//   Perdew-Wang 92 correlation (Perdew & Wang, PRB 45, 13244 (1992); libxc's LDA_C_PW, QE's "PW", ABINIT
+//   ixc 2 / -1012, the functional of the PseudoDojo LDA files), with Slater exchange as dft.xc = "LDA-PW92":
+//     eps_c = -2 a (1 + alpha1 r_s) ln(1 + 1 / (2 a (b1 r_s^1/2 + b2 r_s + b3 r_s^3/2 + b4 r_s^2))),
+//   a = 0.031091 as in the paper, libxc's LDA_C_PW and QE (xc_pbe::pw92, shared with PBE correlation).
 // Outputs per point: energy density e = rho eps (Ha/bohr^3) and vrho = de/drho; both are zero for
 // rho < density_threshold (the same cut as xc_pbe.hpp).
 #pragma once
@@ -22,6 +26,7 @@
 
 #include "core/units.hpp"
 #include "kernels/math.hpp"
+#include "dft/xc_pbe.hpp"
 
 namespace megabar::dft::xc_lda {
 
@@ -38,8 +43,9 @@ constexpr double teter_a0 = 0.4581652932831429, teter_a1 = 2.217058676663745, te
 constexpr double teter_b1 = 1.0, teter_b2 = 4.504130959426697, teter_b3 = 1.110667363742916,
                  teter_b4 = 0.02359291751427506;
 
-// Which LDA an evaluation uses: dft.xc = "LDA" (Slater + PZ81) or "PADE" (Teter93).
-enum class Kind : int { SlaterPz81 = 0, Pade = 1 };
+// Which LDA an evaluation uses: dft.xc = "LDA" (Slater + PZ81), "PADE" (Teter93) or "LDA-PW92"
+// (Slater + PW92).
+enum class Kind : int { SlaterPz81 = 0, Pade = 1, SlaterPw92 = 2 };
 
 // r_s = (3 / (4 pi rho))^(1/3), rho > 0.
 KOKKOS_INLINE_FUNCTION double wigner_seitz_radius(double rho) {
@@ -100,10 +106,27 @@ KOKKOS_INLINE_FUNCTION void pade_xc(double rho, double& e, double& vrho) {
   vrho = eps - rs / 3.0 * deps_drs;
 }
 
+// PW92 correlation, unpolarised (a = xc_pbe::pw92_a_original = 0.031091, libxc LDA_C_PW).
+KOKKOS_INLINE_FUNCTION void pw92_correlation(double rho, double& e, double& vrho) {
+  e = vrho = 0.0;
+  if (rho < density_threshold) return;
+  const double rs = wigner_seitz_radius(rho);
+  double eps, deps_drs;
+  xc_pbe::pw92(rs, xc_pbe::pw92_a_original, eps, deps_drs);
+  e = rho * eps;
+  vrho = eps - rs / 3.0 * deps_drs;
+}
+
 // The full exchange-correlation of one kind at one point.
 KOKKOS_INLINE_FUNCTION void exchange_correlation(Kind kind, double rho, double& e, double& vrho) {
   if (kind == Kind::Pade) {
     pade_xc(rho, e, vrho);
+  } else if (kind == Kind::SlaterPw92) {
+    double ex, vx, ec, vc;
+    slater_exchange(rho, ex, vx);
+    pw92_correlation(rho, ec, vc);
+    e = ex + ec;
+    vrho = vx + vc;
   } else {
     double ex, vx, ec, vc;
     slater_exchange(rho, ex, vx);

@@ -1,5 +1,5 @@
 // The LDA kernels of dft/xc_lda.hpp (Slater exchange, Perdew-Zunger 81 correlation, Goedecker-Teter-Hutter
-// Pade) against libxc (LDA_X, LDA_C_PZ, LDA_XC_TETER93) point by point, against finite differences of
+// Pade, Perdew-Wang 92) against libxc (LDA_X, LDA_C_PZ, LDA_XC_TETER93, LDA_C_PW) point by point, against finite differences of
 // their own energy density, the PZ81 seam at r_s = 1, and dft::XcTerm("LDA"/"PADE") on a grid (where the
 // kernels run in the execution space, i.e. on the GPU in CUDA builds) against libxc on the host.
 #include <gtest/gtest.h>
@@ -115,11 +115,25 @@ TEST(XcLda, PadeMatchesLibxcTeter93) {
                      ref, libxc_tol, "PADE (Teter93)");
 }
 
+TEST(XcLda, Pw92CorrelationMatchesLibxc) {
+  Libxc ref({XC_LDA_C_PW});
+  compare_with_libxc([](double r, double& e, double& v) { xc_lda::pw92_correlation(r, e, v); }, ref, libxc_tol,
+                     "PW92 correlation");
+}
+
+TEST(XcLda, LdaPw92IsSlaterPlusPw92AsLibxc) {
+  Libxc ref({XC_LDA_X, XC_LDA_C_PW});
+  compare_with_libxc(
+      [](double r, double& e, double& v) { xc_lda::exchange_correlation(xc_lda::Kind::SlaterPw92, r, e, v); }, ref,
+      libxc_tol, "LDA-PW92 (Slater + PW92)");
+}
+
 TEST(XcLda, PotentialsAreDerivativesOfTheEnergyDensity) {
   const std::vector<std::pair<std::string, Kernel>> fns = {
       {"Slater", [](double r, double& e, double& v) { xc_lda::slater_exchange(r, e, v); }},
       {"PZ81", [](double r, double& e, double& v) { xc_lda::pz81_correlation(r, e, v); }},
-      {"PADE", [](double r, double& e, double& v) { xc_lda::pade_xc(r, e, v); }}};
+      {"PADE", [](double r, double& e, double& v) { xc_lda::pade_xc(r, e, v); }},
+      {"PW92", [](double r, double& e, double& v) { xc_lda::pw92_correlation(r, e, v); }}};
   for (const auto& [name, f] : fns)
     for (double rho : densities()) {
       const double h = 1e-4 * rho;
@@ -183,7 +197,7 @@ TEST(XcLda, PadeIsCloseToSlaterPlusPz81) {
 TEST(XcLda, BelowTheThresholdEverythingIsZero) {
   for (double rho : {0.0, 1e-14, 0.99e-12}) {
     double e, v;
-    for (auto kind : {xc_lda::Kind::SlaterPz81, xc_lda::Kind::Pade}) {
+    for (auto kind : {xc_lda::Kind::SlaterPz81, xc_lda::Kind::Pade, xc_lda::Kind::SlaterPw92}) {
       xc_lda::exchange_correlation(kind, rho, e, v);
       EXPECT_EQ(e, 0.0) << rho;
       EXPECT_EQ(v, 0.0) << rho;
@@ -239,6 +253,11 @@ void check_grid_against_libxc(const std::string& name, Libxc& ref) {
 TEST(XcLda, XcTermLdaOnAGridMatchesLibxc) {
   Libxc ref({XC_LDA_X, XC_LDA_C_PZ});
   check_grid_against_libxc("LDA", ref);
+}
+
+TEST(XcLda, XcTermLdaPw92OnAGridMatchesLibxc) {
+  Libxc ref({XC_LDA_X, XC_LDA_C_PW});
+  check_grid_against_libxc("LDA-PW92", ref);
 }
 
 TEST(XcLda, XcTermPadeOnAGridMatchesLibxc) {
