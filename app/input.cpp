@@ -8,6 +8,7 @@
 #include <toml++/toml.h>
 
 #include "core/units.hpp"
+#include "dft/species.hpp"
 
 namespace megabar::app {
 
@@ -97,6 +98,41 @@ double get_number(const Ctx& c, const toml::table& t, const std::string& key, co
 std::string resolve(const std::string& base_dir, const std::string& p) {
   fs::path q(p);
   return q.is_absolute() ? q.string() : (fs::path(base_dir) / q).lexically_normal().string();
+}
+
+// dft.xc against the functionals the pseudopotential files name (psp8 pspxc, UPF `functional`; GTH files
+// name none). Given: every file that names one must agree. Omitted: the files' common functional, or
+// PBE when no file names one (GTH). Files that name different ones, or a numerical file whose functional
+// megabar does not know while dft.xc is omitted, are refused.
+void choose_functional(const Ctx& c, const toml::table& d, RunInput& in) {
+  std::string from_files, first_file;
+  for (const auto& [el, spec] : in.pseudopotentials) {
+    if (!dft::is_nc_pseudo_file(spec.file)) continue;
+    dft::NcPseudo pp;
+    try {
+      pp = dft::read_nc_pseudo(spec.file);
+    } catch (const std::exception& e) {
+      c.fail("dft.pseudopotentials." + el, d.get("pseudopotentials")->source(), e.what());
+    }
+    if (pp.xc.empty()) {
+      if (in.scf.xc.empty())
+        c.fail("dft.xc", d.source(), spec.file + " names the functional '" + pp.xc_label +
+                                        "', which megabar does not implement; set dft.xc to choose one explicitly");
+      continue;
+    }
+    if (!in.scf.xc.empty() && pp.xc != in.scf.xc)
+      c.fail("dft.xc", d.get("xc")->source(), "'" + in.scf.xc + "' disagrees with " + spec.file + ", made with " +
+                                                  pp.xc + " ('" + pp.xc_label + "'); omit dft.xc to use the files' functional");
+    if (from_files.empty()) {
+      from_files = pp.xc;
+      first_file = spec.file;
+    } else if (pp.xc != from_files) {
+      c.fail("dft.pseudopotentials", d.get("pseudopotentials")->source(),
+             "the files were made with different functionals: " + first_file + " with " + from_files + ", " +
+                 spec.file + " with " + pp.xc);
+    }
+  }
+  if (in.scf.xc.empty()) in.scf.xc = from_files.empty() ? std::string("PBE") : from_files;
 }
 
 void fail_unless_one_of(const Ctx& c, const toml::table& t, const std::string& key, const std::string& value,
@@ -272,8 +308,8 @@ RunInput read_input(const std::string& path) {
   check_keys(c, *d, "dft.", {"ecut", "xc", "fft_grid", "pseudopotentials", "extra_bands"});
   in.ecut = get_quantity(c, *d, "ecut", "dft.ecut", Dimension::energy);
   if (!(in.ecut > 0)) c.fail("dft.ecut", d->get("ecut")->source(), "the cutoff must be positive");
-  in.scf.xc = get_string(c, *d, "xc", "dft.xc", std::string("PBE"));
-  {
+  in.scf.xc = get_string(c, *d, "xc", "dft.xc", std::string());
+  if (!in.scf.xc.empty()) {
     bool ok = false;
     for (auto& n : dft::known_xc_names()) ok = ok || n == in.scf.xc;
     if (!ok) c.fail("dft.xc", d->get("xc")->source(), "unknown functional '" + in.scf.xc + "'; expected PBE, LDA, LDA-PW92 or PADE");
@@ -311,6 +347,7 @@ RunInput read_input(const std::string& path) {
       c.fail(full, v.source(), "pseudopotential file '" + spec.file + "' does not exist or is not a file");
     in.pseudopotentials[el] = spec;
   }
+  choose_functional(c, *d, in);
 
   if (const auto* s = table_at(c, root, "scf", false)) {
     check_keys(c, *s, "scf.", {"energy_tolerance", "density_tolerance", "max_iterations", "mixing_beta", "mixing_history", "kerker_q0", "seed"});

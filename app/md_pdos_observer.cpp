@@ -16,11 +16,7 @@ using clock_type = std::chrono::steady_clock;
 // Pseudo-atoms depend only on the species and the functional: solved once per run.
 void solve_pseudo_atoms(const RunInput& in, const dft::Atoms& atoms, std::vector<dft::PseudoAtom>& pseudo_atoms) {
   if (!pseudo_atoms.empty()) return;
-  for (const auto& pp : atoms.species) {
-    dft::AtomOptions ao;
-    ao.xc = in.scf.xc;
-    pseudo_atoms.push_back(dft::solve_pseudo_atom(pp, ao));
-  }
+  pseudo_atoms = dft::solve_pseudo_atoms(atoms, in.scf.xc);
 }
 
 // The weights of r as float[band][atom][l] (l channels an atom lacks: 0).

@@ -4,7 +4,7 @@
 
 namespace megabar::dft {
 
-void fill_atom_centred(const Basis& basis, const View2<double>& pos, const RadialTable& radial,
+void fill_atom_centred(const Basis& basis, const View2<double>& pos, const RadialValues& radial,
                        const ColumnTable& columns, double scale, View2<double> M) {
   const int npw = basis.npw(), ncol = static_cast<int>(M.extent(1));
   if (ncol == 0) return;

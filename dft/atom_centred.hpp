@@ -11,13 +11,13 @@
 
 namespace megabar::dft {
 
-using RadialTable = Kokkos::View<double**, Kokkos::LayoutRight, kernels::MemSpace>;  // radial index x npw
+using RadialValues = Kokkos::View<double**, Kokkos::LayoutRight, kernels::MemSpace>;  // radial index x npw
 using ColumnTable = Kokkos::View<int**, Kokkos::LayoutRight, kernels::MemSpace>;     // column x (atom, l, m, radial)
 
 // Fills M (n_real x ncolumns) with the scaled half-sphere vectors f_c: radial(r, k) = R_r(|G_k|) on the
 // wavefunction half sphere, columns(c, :) = atom, l, m, radial index of column c, pos the atoms (natoms x 3),
 // `scale` the constant factor s.
-void fill_atom_centred(const Basis& basis, const View2<double>& pos, const RadialTable& radial,
+void fill_atom_centred(const Basis& basis, const View2<double>& pos, const RadialValues& radial,
                        const ColumnTable& columns, double scale, View2<double> M);
 
 // Real spherical harmonic Y_lm at unit vector (x, y, z), l <= 2, m = 0..2l.

@@ -16,7 +16,7 @@ Atoms make_atoms(const Structure& structure, const std::map<std::string, PseudoS
       if (it == pseudopotentials.end())
         throw std::invalid_argument("no pseudopotential for element '" + el + "' (atom " + std::to_string(a + 1) + ")");
       index[el] = static_cast<int>(atoms.species.size());
-      atoms.species.push_back(read_gth(it->second.file, el, it->second.name));
+      atoms.species.push_back(read_species(it->second.file, el, it->second.name));
     }
     atoms.species_of_atom.push_back(index[el]);
   }

@@ -5,7 +5,7 @@
 #include <vector>
 
 #include "core/structure.hpp"
-#include "dft/gth.hpp"
+#include "dft/species.hpp"
 #include "kernels/views.hpp"
 
 namespace megabar::dft {
@@ -17,7 +17,7 @@ using core::Vec3;
 
 struct Atoms {
   Structure structure;
-  std::vector<GthPseudopotential> species;  // one per distinct element
+  std::vector<Species> species;     // one per distinct element
   std::vector<int> species_of_atom;         // index into species, per atom in input order
 
   double n_electrons() const;

@@ -5,6 +5,7 @@
 
 #include "dft/fields.hpp"
 #include "dft/gth_form_factors.hpp"
+#include "dft/radial_tables.hpp"
 #include "kernels/loops.hpp"
 #include "kernels/math.hpp"
 #include "kernels/reductions.hpp"
@@ -15,23 +16,53 @@ namespace {
 
 using Table = Kokkos::View<double**, Kokkos::LayoutRight, kernels::MemSpace>;
 
-// Per species: Z, r_loc, C_1..C_4 and the G = 0 term (host-computed), for the device tables below.
+// Per species: Z, r_loc, C_1..C_4 and the G = 0 term (host-computed) of the GTH species, for the device
+// tables below; column 7 is 1 for a numerical species (its row is otherwise unused).
 Table species_parameters(const Atoms& atoms) {
   const int ns = static_cast<int>(atoms.species.size());
-  Table p("local::species_parameters", ns, 7);
+  Table p("local::species_parameters", ns, 8);
   auto h = Kokkos::create_mirror_view(p);
   for (int s = 0; s < ns; ++s) {
     const auto& sp = atoms.species[s];
+    for (int i = 0; i < 8; ++i) h(s, i) = 0.0;
     h(s, 0) = sp.zion;
-    h(s, 1) = sp.rloc;
-    for (int i = 0; i < 4; ++i) h(s, 2 + i) = i < static_cast<int>(sp.c.size()) ? sp.c[i] : 0.0;
-    h(s, 6) = sp.local_g0_term();
+    if (sp.is_nc()) {
+      h(s, 7) = 1.0;
+      continue;
+    }
+    const auto& gth = *sp.gth;
+    h(s, 1) = gth.rloc;
+    for (int i = 0; i < 4; ++i) h(s, 2 + i) = i < static_cast<int>(gth.c.size()) ? gth.c[i] : 0.0;
+    h(s, 6) = gth.local_g0_term();
   }
   Kokkos::deep_copy(p, h);
   return p;
 }
 
 }  // namespace
+
+// Row s of `form` for a numerical species: v(q) = v_sr(q) - 4 pi Z exp(-q^2 rc^2/4)/q^2 (radial_tables.hpp)
+// from its interpolated table, alpha Z at G = 0; or dv/dq (0 at G = 0). (A free function outside the
+// anonymous namespace: nvcc's extended lambdas need a function with external linkage.)
+void fill_numerical_row(const Basis& basis, const Species& sp, int s, bool derivative, Table form) {
+  const int nG = basis.dense().count;
+  const NcFormFactors& ff = sp.form_factors(std::sqrt(2.0 * basis.ecut_rho()));
+  const DeviceRadialTables t = to_device({&ff.local_sr});
+  auto f = t.f, df = t.df;
+  const int n = t.n;
+  const double dq = t.dq, Z = ff.zion, rc = ff.rc, alpha = ff.alpha;
+  auto G2 = basis.dense().G2;
+  Kokkos::parallel_for("dft::local::numerical_form_factors", kernels::RangePolicy(0, nG), KOKKOS_LAMBDA(int k) {
+    if (G2(k) == 0.0) {
+      form(s, k) = derivative ? 0.0 : alpha;
+      return;
+    }
+    const double q = kernels::math::sqrt(G2(k));
+    double dv = 0;
+    const double v = interpolate_radial(&f(0, 0), &df(0, 0), n, dq, q, &dv);
+    form(s, k) = derivative ? dv + local_long_range_derivative(Z, rc, q) : v + local_long_range(Z, rc, q);
+  });
+}
 
 // Radial form factors (or their derivatives d/d|G|) per species on the density sphere, on the device.
 Table form_factor_table(const Basis& basis, const Atoms& atoms, bool derivative) {
@@ -43,6 +74,7 @@ Table form_factor_table(const Basis& basis, const Atoms& atoms, bool derivative)
   kernels::for_2d(
       "dft::local::form_factors", ns, nG,
       KOKKOS_LAMBDA(int s, int k) {
+        if (par(s, 7) != 0.0) return;  // a numerical species: filled below
         const double c[4] = {par(s, 2), par(s, 3), par(s, 4), par(s, 5)};
         if (G2(k) > 0) {
           const double q = kernels::math::sqrt(G2(k));
@@ -51,6 +83,29 @@ Table form_factor_table(const Basis& basis, const Atoms& atoms, bool derivative)
           form(s, k) = derivative ? 0.0 : par(s, 6);
         }
       });
+  for (int s = 0; s < ns; ++s)
+    if (atoms.species[s].is_nc()) fill_numerical_row(basis, atoms.species[s], s, derivative, form);
+  return form;
+}
+
+Table core_form_factor_table(const Basis& basis, const Atoms& atoms, bool derivative) {
+  const int nG = basis.dense().count;
+  const int ns = static_cast<int>(atoms.species.size());
+  Table form(std::string(derivative ? "core::form_factor_derivative" : "core::form_factor"), ns, nG);
+  auto G2 = basis.dense().G2;
+  for (int s = 0; s < ns; ++s) {
+    const auto& sp = atoms.species[s];
+    if (!sp.has_core()) continue;  // zero row
+    const DeviceRadialTables t = to_device({&sp.form_factors(std::sqrt(2.0 * basis.ecut_rho())).core});
+    auto f = t.f, df = t.df;
+    const int n = t.n;
+    const double dq = t.dq;
+    Kokkos::parallel_for("dft::core::form_factors", kernels::RangePolicy(0, nG), KOKKOS_LAMBDA(int k) {
+      double d = 0;
+      const double v = interpolate_radial(&f(0, 0), &df(0, 0), n, dq, kernels::math::sqrt(G2(k)), &d);
+      form(s, k) = derivative ? d : v;
+    });
+  }
   return form;
 }
 
@@ -74,9 +129,14 @@ View1<complex> potential(const Basis& basis, const Atoms& atoms) {
 }
 
 View2<double> forces(const Basis& basis, const Atoms& atoms, const View1<complex>& rho_G) {
+  return pair_forces(basis, atoms, form_factors(basis, atoms), rho_G);
+}
+
+View2<double> pair_forces(const Basis& basis, const Atoms& atoms,
+                          const Kokkos::View<double**, Kokkos::LayoutRight, kernels::MemSpace>& form,
+                          const View1<complex>& rho_G) {
   const int nG = basis.dense().count;
   const int na = static_cast<int>(atoms.structure.size());
-  auto form = form_factors(basis, atoms);
   auto pos = atoms.positions_view();
   View1<int> sp("local::species", na);
   auto sph = Kokkos::create_mirror_view(sp);

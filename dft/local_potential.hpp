@@ -23,6 +23,19 @@ View2<double> forces(const Basis& basis, const Atoms& atoms, const View1<complex
 
 double energy(const Basis& basis, const View1<complex>& v_loc_G, const View1<complex>& rho_G);
 
+// The forces of any atom-centred function with radial form factors form(s, |G|) (per species, on the density
+// sphere) paired with a field f(G):  E = sum_G conj(f(G)) sum_s form_s S_s(G),
+//   F_a = sum_G Re[ i G conj(f(G)) form_s(|G|) exp(-i G.R_a) ]  (natoms x 3). f = rho for the local
+// potential, f = v_xc for the model core charge (dft/core_charge.hpp).
+View2<double> pair_forces(const Basis& basis, const Atoms& atoms,
+                          const Kokkos::View<double**, Kokkos::LayoutRight, kernels::MemSpace>& form,
+                          const View1<complex>& field_G);
+
+// Form factors (or d/d|G|) of the species' model core charges rho_c,s(|G|) on the density sphere
+// (nspecies x nG; zero rows for species without one).
+Kokkos::View<double**, Kokkos::LayoutRight, kernels::MemSpace> core_form_factor_table(const Basis& basis,
+                                                                                     const Atoms& atoms, bool derivative);
+
 // Stress (QE's sign): sigma_ab = delta_ab E_loc/Omega
 //   + sum_{G != 0} Re[conj(rho(G)) (1/Omega) sum_s S_s(G) v_s'(|G|)] G_a G_b / |G|
 Mat3 stress(const Basis& basis, const Atoms& atoms, const View1<complex>& v_loc_G, const View1<complex>& rho_G);

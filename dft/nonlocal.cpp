@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "dft/gth_form_factors.hpp"
+#include "dft/radial_tables.hpp"
 #include "kernels/linalg.hpp"
 
 namespace megabar::dft {
@@ -19,7 +20,15 @@ struct ProjectorInfo {
 };
 struct RadialSpec {
   int l, i;
-  double r;  // r_l of the channel
+  double r;        // GTH: r_l of the channel
+  int table = -1;  // numerical species: column of the interpolation tables (-1: GTH, analytic)
+};
+// One angular-momentum channel of a species: its projectors (indices into the radial specs) and their
+// coupling block h_ij (Ha).
+struct Channel {
+  int l;
+  std::vector<int> radial;
+  std::vector<std::vector<double>> h;
 };
 }  // namespace
 
@@ -45,47 +54,85 @@ void scatter_d_matrix(const std::vector<std::array<int, 2>>& pq, const std::vect
 
 // The radial form factors P^l_i(|G|) of every (species, l, i) on the wavefunction sphere, and their
 // derivatives d/d|G|, computed on the device (a free function: nvcc rejects device lambdas in constructors).
-void fill_radial_tables(const Basis& basis, const std::vector<RadialSpec>& specs,
+void fill_radial_tables(const Basis& basis, const std::vector<RadialSpec>& specs, const DeviceRadialTables& tables,
                         Kokkos::View<double**, Kokkos::LayoutRight, kernels::MemSpace> rad,
                         Kokkos::View<double**, Kokkos::LayoutRight, kernels::MemSpace> drad) {
   const int nr = static_cast<int>(specs.size()), npw = basis.npw();
   if (nr == 0) return;
-  Kokkos::View<double**, Kokkos::LayoutRight, kernels::MemSpace> spec("nonlocal::radial_spec", nr, 3);
+  Kokkos::View<double**, Kokkos::LayoutRight, kernels::MemSpace> spec("nonlocal::radial_spec", nr, 4);
   auto sh = Kokkos::create_mirror_view(spec);
   for (int r = 0; r < nr; ++r) {
     sh(r, 0) = specs[r].l;
     sh(r, 1) = specs[r].i;
     sh(r, 2) = specs[r].r;
+    sh(r, 3) = specs[r].table;
   }
   Kokkos::deep_copy(spec, sh);
   auto G2 = basis.wfc().G2;
+  auto tf = tables.f, tdf = tables.df;
+  const int tn = tables.n;
+  const double tdq = tables.dq;
   kernels::for_2d(
       "dft::nonlocal::radial_tables", nr, npw,
       KOKKOS_LAMBDA(int r, int k) {
         const int l = static_cast<int>(spec(r, 0)), i = static_cast<int>(spec(r, 1));
+        const int column = static_cast<int>(spec(r, 3));
         const double q = kernels::math::sqrt(G2(k));
-        rad(r, k) = gth_ff::projector(l, i, spec(r, 2), q);
-        drad(r, k) = gth_ff::projector_derivative(l, i, spec(r, 2), q);
+        if (column >= 0) {  // numerical: the interpolated table f_i(q) and its derivative
+          double d = 0;
+          rad(r, k) = interpolate_radial(&tf(0, column), &tdf(0, column), tn, tdq, q, &d);
+          drad(r, k) = d;
+        } else {
+          rad(r, k) = gth_ff::projector(l, i, spec(r, 2), q);
+          drad(r, k) = gth_ff::projector_derivative(l, i, spec(r, 2), q);
+        }
       });
 }
 
 NonlocalTerm::NonlocalTerm(const Basis& basis, const Atoms& atoms) : basis_(basis) {
   const int npw = basis.npw();
-  // Radial tables P^l_i(|G|) per (species, l, i): their parameters here, the tables on the device below.
+  // Radial form factors per (species, projector): their parameters here, the tables on the device below.
+  // Each species is a list of channels (l, its projectors, their h block); GTH potentials give theirs
+  // analytically, numerical ones (psp8/UPF) through interpolation tables up to the sphere's largest |G|.
   std::vector<ProjectorInfo> info;
   std::vector<RadialSpec> radial;
-  std::vector<std::vector<int>> first_radial(atoms.species.size());
+  std::vector<const RadialTable*> tables;  // of the numerical species, column = RadialSpec::table
+  std::vector<std::vector<Channel>> channels(atoms.species.size());
+  const double qmax = std::sqrt(2.0 * basis.ecut_rho());  // the local term's reach too: one tabulation
   for (std::size_t s = 0; s < atoms.species.size(); ++s) {
-    const auto& pp = atoms.species[s];
-    if (pp.lmax() > 2) throw std::invalid_argument(pp.source + ": nonlocal channels with l > 2 are not supported");
-    for (int l = 0; l <= pp.lmax(); ++l) {
-      first_radial[s].push_back(static_cast<int>(radial.size()));
-      for (int i = 1; i <= pp.channels[l].nproj; ++i) {
-        if (!gth_ff::projector_supported(l, i))
-          throw std::invalid_argument(pp.source + ": GTH projector l=" + std::to_string(l) + " i=" + std::to_string(i) +
-                                      " is not supported");
-        radial.push_back({l, i, pp.channels[l].r});
+    const auto& sp = atoms.species[s];
+    if (sp.lmax() > 2) throw std::invalid_argument(sp.source + ": nonlocal channels with l > 2 are not supported");
+    if (sp.gth) {
+      const auto& pp = *sp.gth;
+      for (int l = 0; l <= pp.lmax(); ++l) {
+        Channel c{l, {}, pp.channels[l].h};
+        for (int i = 1; i <= pp.channels[l].nproj; ++i) {
+          if (!gth_ff::projector_supported(l, i))
+            throw std::invalid_argument(pp.source + ": GTH projector l=" + std::to_string(l) + " i=" + std::to_string(i) +
+                                        " is not supported");
+          c.radial.push_back(static_cast<int>(radial.size()));
+          radial.push_back({l, i, pp.channels[l].r});
+        }
+        channels[s].push_back(std::move(c));
       }
+      continue;
+    }
+    const auto& pp = *sp.nc;
+    const NcFormFactors& ff = sp.form_factors(qmax);
+    for (int l = 0; l <= pp.lmax(); ++l) {
+      Channel c{l, {}, {}};
+      std::vector<int> members;  // projector indices of the file with this l
+      for (std::size_t i = 0; i < pp.projectors.size(); ++i)
+        if (pp.projectors[i].l == l) members.push_back(static_cast<int>(i));
+      for (int i : members) {
+        c.radial.push_back(static_cast<int>(radial.size()));
+        radial.push_back({l, 0, 0.0, static_cast<int>(tables.size())});
+        tables.push_back(&ff.projectors[i]);
+        std::vector<double> row;
+        for (int j : members) row.push_back(pp.D[i][j]);
+        c.h.push_back(std::move(row));
+      }
+      if (!members.empty()) channels[s].push_back(std::move(c));
     }
   }
   std::vector<double> dh;  // D entries as (p, q, value) triples built below
@@ -93,19 +140,18 @@ NonlocalTerm::NonlocalTerm(const Basis& basis, const Atoms& atoms) : basis_(basi
   std::vector<std::array<int, 2>> block;  // (first projector, size) of the h block each projector is in
   for (std::size_t a = 0; a < atoms.structure.size(); ++a) {
     const int s = atoms.species_of_atom[a];
-    const auto& pp = atoms.species[s];
-    for (int l = 0; l <= pp.lmax(); ++l) {
-      const int n = pp.channels[l].nproj;
+    for (const Channel& c : channels[s]) {
+      const int l = c.l, n = static_cast<int>(c.radial.size());
       for (int m = 0; m < 2 * l + 1; ++m) {
         const int base = static_cast<int>(info.size());
         for (int i = 0; i < n; ++i) {
-          info.push_back({static_cast<int>(a), l, m, first_radial[s][l] + i});
+          info.push_back({static_cast<int>(a), l, m, c.radial[i]});
           block.push_back({base, n});
         }
         for (int i = 0; i < n; ++i)
           for (int j = 0; j < n; ++j) {
             dpq.push_back({base + i, base + j});
-            dh.push_back(pp.channels[l].h[i][j]);
+            dh.push_back(c.h[i][j]);
           }
       }
     }
@@ -138,7 +184,7 @@ NonlocalTerm::NonlocalTerm(const Basis& basis, const Atoms& atoms) : basis_(basi
   }
   Kokkos::deep_copy(pinfo, pih);
   radial_derivative_ = Kokkos::View<double**, Kokkos::LayoutRight, kernels::MemSpace>("nonlocal::radial_derivative", radial.size(), npw);
-  fill_radial_tables(basis, radial, rad, radial_derivative_);
+  fill_radial_tables(basis, radial, to_device(tables), rad, radial_derivative_);
 
   positions_ = atoms.positions_view();
   radial_ = rad;

@@ -1,4 +1,5 @@
-// Separable nonlocal GTH term (HGH 1998, eq. 3):
+// Separable nonlocal pseudopotential term (GTH: HGH 1998, eq. 3; numerical norm-conserving psp8/UPF files:
+// the same form with their projectors beta_i and coupling D_ij as h_ij, dft/species.hpp):
 //   V_nl = sum_a sum_{l,m} sum_{ij} |beta^a_{lmi}> h^l_ij <beta^a_{lmj}|
 //   beta^a_{lmi}(G) = Omega^{-1/2} P^l_i(|G|) (-i)^l Y_lm(G/|G|) exp(-i G.R_a)
 // with real spherical harmonics Y_lm, so beta is real in real space and its scaled half-sphere vector

@@ -117,13 +117,21 @@ PdosResult accumulate_pdos(const Atoms& atoms, const std::vector<PseudoAtom>& ps
   return r;
 }
 
-PdosResult projected_dos(const Atoms& atoms, const Basis& basis, const ScfResult& scf, const std::string& xc, const PdosOptions& options) {
+std::vector<PseudoAtom> solve_pseudo_atoms(const Atoms& atoms, const std::string& xc) {
   std::vector<PseudoAtom> pseudo_atoms;
-  for (const auto& pp : atoms.species) {
+  for (const auto& sp : atoms.species) {
+    if (!sp.gth)
+      throw std::invalid_argument(sp.source + ": PDOS needs pseudo-atomic orbitals, which megabar solves for GTH "
+                                  "pseudopotentials only so far; run the PDOS with GTH files");
     AtomOptions ao;
     ao.xc = xc;
-    pseudo_atoms.push_back(solve_pseudo_atom(pp, ao));
+    pseudo_atoms.push_back(solve_pseudo_atom(*sp.gth, ao));
   }
+  return pseudo_atoms;
+}
+
+PdosResult projected_dos(const Atoms& atoms, const Basis& basis, const ScfResult& scf, const std::string& xc, const PdosOptions& options) {
+  const std::vector<PseudoAtom> pseudo_atoms = solve_pseudo_atoms(atoms, xc);
   const auto orbitals = atomic_orbital_vectors(basis, atoms, pseudo_atoms);
   const auto proj = project_bands(basis, orbitals, scf.state.X, scf.n_bands);
   std::vector<double> eig(scf.eigenvalues.begin(), scf.eigenvalues.begin() + scf.n_bands);

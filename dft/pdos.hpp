@@ -56,6 +56,10 @@ struct PdosResult {
 PdosResult accumulate_pdos(const Atoms& atoms, const std::vector<PseudoAtom>& pseudo_atoms, const std::vector<double>& eigenvalues,
                            int n_occupied, const BandProjections& projections, const PdosOptions& options);
 
+// The pseudo-atom of every species, solved with functional xc (dft/atomic_orbitals.hpp). GTH species only:
+// std::invalid_argument naming the file for a numerical (psp8/UPF) one.
+std::vector<PseudoAtom> solve_pseudo_atoms(const Atoms& atoms, const std::string& xc);
+
 // The whole chain after an SCF: pseudo-atoms of each species with the run's functional `xc`, their
 // orbitals in `basis`, projections of the scf.n_bands reported bands, accumulate_pdos.
 PdosResult projected_dos(const Atoms& atoms, const Basis& basis, const ScfResult& scf, const std::string& xc,

@@ -31,7 +31,7 @@ AtomicOrbitalVectors atomic_orbital_vectors(const Basis& basis, const Atoms& ato
       if (orb.l > 2) throw std::invalid_argument("atomic_orbital_vectors: " + pseudo_atoms[s].element + " has l > 2 valence");
       radial_index[s].push_back(n_radial++);
     }
-  RadialTable radial("pdos::radial", n_radial, npw);
+  RadialValues radial("pdos::radial", n_radial, npw);
   auto rh = Kokkos::create_mirror_view(radial);
   for (std::size_t s = 0; s < pseudo_atoms.size(); ++s)
     for (std::size_t v = 0; v < pseudo_atoms[s].valence.size(); ++v)

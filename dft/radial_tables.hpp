@@ -19,6 +19,7 @@
 
 #include <vector>
 
+#include "core/units.hpp"
 #include "dft/pseudo_nc.hpp"
 #include "kernels/math.hpp"
 #include "kernels/views.hpp"
@@ -83,10 +84,10 @@ KOKKOS_INLINE_FUNCTION double interpolate_radial(const double* f, const double* 
 // -4 pi Z exp(-q^2 rc^2/4) / q^2, q > 0: the long-range part of v(q); and its q-derivative
 // 4 pi Z exp(-q^2 rc^2/4) (2/q^3 + rc^2/(2 q)).
 KOKKOS_INLINE_FUNCTION double local_long_range(double Z, double rc, double q) {
-  return -4.0 * 3.14159265358979323846 * Z * kernels::math::exp(-0.25 * q * q * rc * rc) / (q * q);
+  return -4.0 * units::pi * Z * kernels::math::exp(-0.25 * q * q * rc * rc) / (q * q);
 }
 KOKKOS_INLINE_FUNCTION double local_long_range_derivative(double Z, double rc, double q) {
-  return 4.0 * 3.14159265358979323846 * Z * kernels::math::exp(-0.25 * q * q * rc * rc) *
+  return 4.0 * units::pi * Z * kernels::math::exp(-0.25 * q * q * rc * rc) *
          (2.0 / (q * q * q) + 0.5 * rc * rc / q);
 }
 

@@ -9,6 +9,7 @@
 #include <random>
 #include <stdexcept>
 
+#include "dft/core_charge.hpp"
 #include "dft/davidson.hpp"
 #include "dft/density.hpp"
 #include "dft/ewald.hpp"
@@ -97,7 +98,7 @@ using TermList = std::vector<std::shared_ptr<Term>>;
 TermList make_terms(const Atoms& atoms, const Basis& basis, const ScfOptions& opt, const FieldTransform& fields,
                     const std::shared_ptr<NonlocalTerm>& nonlocal) {
   return {std::make_shared<KineticTerm>(basis),          std::make_shared<LocalTerm>(basis, atoms, fields), nonlocal,
-          std::make_shared<HartreeTerm>(basis, fields), std::make_shared<XcTerm>(opt.xc, fields),
+          std::make_shared<HartreeTerm>(basis, fields), std::make_shared<XcTerm>(opt.xc, fields, std::make_shared<CoreCharge>(basis, atoms, fields)),
           std::make_shared<EwaldTerm>(atoms)};
 }
 

@@ -10,8 +10,9 @@
 
 namespace megabar::dft {
 
-XcTerm::XcTerm(const std::string& name, const FieldTransform& fields)
-    : name_(name), fields_(fields), v_r_("scf::v_xc_r", fields.basis().grid_size()) {
+XcTerm::XcTerm(const std::string& name, const FieldTransform& fields, std::shared_ptr<const CoreCharge> core)
+    : name_(name), fields_(fields), v_r_("scf::v_xc_r", fields.basis().grid_size()),
+      core_(core && !core->empty() ? std::move(core) : nullptr) {
   if (name == "PBE") {
     gga_ = true;  // evaluated by dft/xc_pbe.hpp (device-capable, QE's PW92 constant)
   } else if (name == "LDA") {
@@ -27,18 +28,64 @@ XcTerm::XcTerm(const std::string& name, const FieldTransform& fields)
 
 XcTerm::~XcTerm() = default;
 
+void XcTerm::total_density(const TermState& s, View1<double>& n_r, View1<complex>& n_G) const {
+  if (!core_) {
+    n_r = s.rho_r;
+    n_G = s.rho_G;
+    return;
+  }
+  n_r = View1<double>("xc::rho_plus_core_r", s.rho_r.extent(0));
+  n_G = View1<complex>("xc::rho_plus_core_G", s.rho_G.extent(0));
+  core_->add_to(s.rho_r, s.rho_G, n_r, n_G);
+}
+
+View1<complex> XcTerm::potential_G(const View1<double>& n_r, const View1<complex>& n_G) const {
+  View1<double> v_r("xc::v_r", n_r.extent(0));
+  compute(n_r, n_G, v_r);
+  View1<complex> v_G("xc::v_G", n_G.extent(0));
+  fields_.to_sphere(v_r, v_G);
+  return v_G;
+}
+
 double XcTerm::energy(const TermState& s) const {
   kernels::ScopedTimer t("dft::xc");
-  return energy(s.rho_r, s.rho_G);
+  View1<double> n_r;
+  View1<complex> n_G;
+  total_density(s, n_r, n_G);
+  return energy(n_r, n_G);
 }
 
 bool XcTerm::add_potential(const TermState& s, View1<double> v_eff) {
   {
     kernels::ScopedTimer t("dft::xc");
-    compute(s.rho_r, s.rho_G, v_r_);
+    View1<double> n_r;
+    View1<complex> n_G;
+    total_density(s, n_r, n_G);
+    compute(n_r, n_G, v_r_);
   }
   add_to_potential(v_r_, v_eff);
   return true;
+}
+
+Mat3 XcTerm::stress(const TermState& s) const {
+  View1<double> n_r;
+  View1<complex> n_G;
+  total_density(s, n_r, n_G);
+  Mat3 sigma = stress(n_r, n_G);
+  if (core_) {
+    const Mat3 c = core_->stress(potential_G(n_r, n_G));
+    for (int a = 0; a < 3; ++a)
+      for (int b = 0; b < 3; ++b) sigma[a][b] += c[a][b];
+  }
+  return sigma;
+}
+
+std::vector<Vec3> XcTerm::forces(const TermState& s) const {
+  if (!core_) return {};
+  View1<double> n_r;
+  View1<complex> n_G;
+  total_density(s, n_r, n_G);
+  return core_->forces(potential_G(n_r, n_G));
 }
 
 namespace xc_detail {

@@ -15,6 +15,7 @@
 #include <string>
 #include <vector>
 
+#include "dft/core_charge.hpp"
 #include "dft/fields.hpp"
 #include "dft/term.hpp"
 
@@ -22,7 +23,9 @@ namespace megabar::dft {
 
 class XcTerm : public Term {
  public:
-  XcTerm(const std::string& name, const FieldTransform& fields);
+  // `core`: the model core charge of the species (numerical pseudopotentials with a nonlinear core
+  // correction), added to the density the functional sees in the Term methods below; null or empty: none.
+  XcTerm(const std::string& name, const FieldTransform& fields, std::shared_ptr<const CoreCharge> core = nullptr);
   ~XcTerm();
   XcTerm(const XcTerm&) = delete;
   XcTerm& operator=(const XcTerm&) = delete;
@@ -41,7 +44,9 @@ class XcTerm : public Term {
   std::string key() const override { return "xc"; }
   double energy(const TermState& s) const override;
   bool add_potential(const TermState& s, View1<double> v_eff) override;
-  Mat3 stress(const TermState& s) const override { return stress(s.rho_r, s.rho_G); }
+  // With a model core: E_xc[rho + rho_c], v_xc[rho + rho_c], the core's forces and its stress term.
+  Mat3 stress(const TermState& s) const override;
+  std::vector<Vec3> forces(const TermState& s) const override;
 
  private:
   std::string name_;
@@ -49,6 +54,11 @@ class XcTerm : public Term {
   int lda_kind_ = 0;  // xc_lda::Kind of "LDA" / "PADE" (an int: this header does not include xc_lda.hpp)
   const FieldTransform& fields_;
   View1<double> v_r_;
+  std::shared_ptr<const CoreCharge> core_;  // null when there is no model core
+  // The density the functional sees: (s.rho_r, s.rho_G), plus the model core when there is one.
+  void total_density(const TermState& s, View1<double>& n_r, View1<complex>& n_G) const;
+  // v_xc of that density on the sphere.
+  View1<complex> potential_G(const View1<double>& n_r, const View1<complex>& n_G) const;
 };
 
 }  // namespace megabar::dft

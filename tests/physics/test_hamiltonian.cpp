@@ -58,7 +58,7 @@ Atoms make_atoms(const std::vector<std::string>& symbols, const std::vector<Vec3
     if (!index.count(el)) {
       index[el] = static_cast<int>(atoms.species.size());
       atoms.species.push_back(
-          read_gth(std::string(MEGABAR_SOURCE_DIR) + "/inputs/pseudopotentials/" + el + "-GTH-" + flavour + ".gth", el));
+          read_species(std::string(MEGABAR_SOURCE_DIR) + "/inputs/pseudopotentials/" + el + "-GTH-" + flavour + ".gth", el));
     }
     atoms.species_of_atom.push_back(index[el]);
   }
@@ -144,7 +144,7 @@ cplx vloc_of(const Atoms& atoms, const double g[3]) {
   const double g2 = g[0] * g[0] + g[1] * g[1] + g[2] * g[2];
   cplx s = 0;
   for (std::size_t a = 0; a < atoms.structure.size(); ++a) {
-    const auto& pp = atoms.species[atoms.species_of_atom[a]];
+    const auto& pp = *atoms.species[atoms.species_of_atom[a]].gth;
     const auto& R = atoms.structure.positions[a];
     const double f = g2 > 0 ? pp.local_form_factor(std::sqrt(g2)) : pp.local_g0_term();
     s += f * std::exp(cplx(0, -(g[0] * R[0] + g[1] * R[1] + g[2] * R[2])));
@@ -159,7 +159,7 @@ cplx vnl_of(const Atoms& atoms, const std::array<double, 3>& g, const std::array
   const double cosine = (q > 0 && qp > 0) ? (g[0] * gp[0] + g[1] * gp[1] + g[2] * gp[2]) / (q * qp) : 1.0;
   cplx s = 0;
   for (std::size_t a = 0; a < atoms.structure.size(); ++a) {
-    const auto& pp = atoms.species[atoms.species_of_atom[a]];
+    const auto& pp = *atoms.species[atoms.species_of_atom[a]].gth;
     double radial = 0;
     for (int l = 0; l <= pp.lmax(); ++l)
       for (int i = 0; i < pp.channels[l].nproj; ++i)

@@ -52,7 +52,7 @@ TEST(PdosOrbitals, PlaneWaveVectorsAreThePseudoAtomicOrbitalsInRealSpace) {
   const Vec3 R{4.1, 6.3, 7.2};
   const auto atoms = one_oxygen(box, R);
   const Basis basis(atoms.structure.cell, 60.0, default_fft_grid(atoms.structure.cell, 240.0));
-  const auto pa = solve_pseudo_atom(atoms.species[0]);
+  const auto pa = solve_pseudo_atom(*atoms.species[0].gth);
   const auto orb = atomic_orbital_vectors(basis, atoms, {pa});
   ASSERT_EQ(orb.count(), 4);  // s, p_x, p_y, p_z
   auto X = Kokkos::create_mirror_view_and_copy(Kokkos::HostSpace(), orb.phi);
@@ -97,7 +97,7 @@ TEST(PdosOrbitals, OrthonormalBasisOfTheOrbitalSpanHasNoSpilling) {
       {{"B", {pp_dir() + "B-GTH-PBE.gth", ""}}, {"O", {pp_dir() + "O-GTH-PBE.gth", ""}}});
   const Basis basis(atoms.structure.cell, 10.0, default_fft_grid(atoms.structure.cell, 40.0));
   std::vector<PseudoAtom> pa;
-  for (const auto& pp : atoms.species) pa.push_back(solve_pseudo_atom(pp));
+  for (const auto& sp : atoms.species) pa.push_back(solve_pseudo_atom(*sp.gth));
   const auto orb = atomic_orbital_vectors(basis, atoms, pa);
   const int n = orb.count(), nr = basis.n_real();
   ASSERT_EQ(n, 12);

@@ -184,14 +184,16 @@ namespace {
 
 // B and O have s projectors only; a synthetic potential with p and d projectors checks the angular parts.
 Atoms with_pd_projectors(Atoms at) {
-  for (auto& sp : at.species) {
-    sp.channels.resize(3);
-    sp.channels[1].r = 0.45;
-    sp.channels[1].nproj = 2;
-    sp.channels[1].h = {{1.3, -0.4}, {-0.4, 0.7}};
-    sp.channels[2].r = 0.5;
-    sp.channels[2].nproj = 1;
-    sp.channels[2].h = {{-0.8}};
+  for (auto& species : at.species) {
+    auto sp = std::make_shared<GthPseudopotential>(*species.gth);
+    sp->channels.resize(3);
+    sp->channels[1].r = 0.45;
+    sp->channels[1].nproj = 2;
+    sp->channels[1].h = {{1.3, -0.4}, {-0.4, 0.7}};
+    sp->channels[2].r = 0.5;
+    sp->channels[2].nproj = 1;
+    sp->channels[2].h = {{-0.8}};
+    species.gth = sp;
   }
   return at;
 }
