@@ -114,13 +114,16 @@ Kokkos::View<double**, Kokkos::LayoutRight, kernels::MemSpace> form_factors(cons
 }
 
 View1<complex> potential(const Basis& basis, const Atoms& atoms) {
+  return superpose(basis, atoms, form_factors(basis, atoms), "local::v_G");
+}
+
+View1<complex> superpose(const Basis& basis, const Atoms& atoms, const Table& form, const std::string& label) {
   const int nG = basis.dense().count;
   const int ns = static_cast<int>(atoms.species.size());
-  auto form = form_factors(basis, atoms);
   auto S = structure_factors(atoms, basis.dense().G, nG);
-  View1<complex> v("local::v_G", nG);
+  View1<complex> v(label, nG);
   const double inv_omega = 1.0 / basis.cell().volume;
-  Kokkos::parallel_for("dft::local::potential", kernels::RangePolicy(0, nG), KOKKOS_LAMBDA(int k) {
+  Kokkos::parallel_for("dft::local::superpose", kernels::RangePolicy(0, nG), KOKKOS_LAMBDA(int k) {
     complex sum(0.0, 0.0);
     for (int s = 0; s < ns; ++s) sum += form(s, k) * S(s, k);
     v(k) = inv_omega * sum;
@@ -166,29 +169,35 @@ View2<double> pair_forces(const Basis& basis, const Atoms& atoms,
 }
 
 Mat3 stress(const Basis& basis, const Atoms& atoms, const View1<complex>& v_loc_G, const View1<complex>& rho_G) {
+  const kernels::EnergyVirial ev = pair_virial(basis, atoms, form_factor_table(basis, atoms, true), rho_G, v_loc_G);
+  Mat3 sigma = ev.matrix(1.0 / basis.cell().volume);
+  for (int a = 0; a < 3; ++a) sigma[a][a] += ev.energy;
+  return sigma;
+}
+
+kernels::EnergyVirial pair_virial(const Basis& basis, const Atoms& atoms, const Table& dform, const View1<complex>& field_G,
+                                  const View1<complex>& partner_G) {
   const int nG = basis.dense().count;
   const int ns = static_cast<int>(atoms.species.size());
-  const auto dform = form_factor_table(basis, atoms, true);
   auto S = structure_factors(atoms, basis.dense().G, nG);
   auto G = basis.dense().G;
   auto G2 = basis.dense().G2;
-  // energy: E_loc / Omega = sum_G Re[conj(rho) V_loc];  s_ab: sum_{G != 0} Re[conj(rho) sum_s S_s v_s'] G_a G_b / |G|
+  const bool with_energy = partner_G.extent(0) > 0;
+  // energy: sum_G Re[conj(f) partner];  s_ab: sum_{G != 0} Re[conj(f) sum_s S_s form_s'] G_a G_b / |G|
   kernels::EnergyVirial ev;
   Kokkos::parallel_reduce(
-      "dft::local::stress", kernels::RangePolicy(0, nG),
+      "dft::local::pair_virial", kernels::RangePolicy(0, nG),
       KOKKOS_LAMBDA(int k, kernels::EnergyVirial& acc) {
-        acc.energy += rho_G(k).real() * v_loc_G(k).real() + rho_G(k).imag() * v_loc_G(k).imag();
+        if (with_energy) acc.energy += field_G(k).real() * partner_G(k).real() + field_G(k).imag() * partner_G(k).imag();
         if (G2(k) == 0.0) return;
         complex dv(0.0, 0.0);
         for (int s = 0; s < ns; ++s) dv += dform(s, k) * S(s, k);
-        const double re = rho_G(k).real() * dv.real() + rho_G(k).imag() * dv.imag();  // Re[conj(rho) dv]
+        const double re = field_G(k).real() * dv.real() + field_G(k).imag() * dv.imag();  // Re[conj(f) dv]
         const double g[3] = {G(k, 0), G(k, 1), G(k, 2)};
         acc.add_outer(re / kernels::math::sqrt(G2(k)), g);
       },
       Kokkos::Sum<kernels::EnergyVirial>(ev));
-  Mat3 sigma = ev.matrix(1.0 / basis.cell().volume);
-  for (int a = 0; a < 3; ++a) sigma[a][a] += ev.energy;
-  return sigma;
+  return ev;
 }
 
 double energy(const Basis& basis, const View1<complex>& v_loc_G, const View1<complex>& rho_G) {

@@ -8,6 +8,7 @@
 #include "dft/basis.hpp"
 #include "dft/fields.hpp"
 #include "dft/term.hpp"
+#include "kernels/reductions.hpp"
 
 namespace megabar::dft::local {
 
@@ -30,6 +31,18 @@ double energy(const Basis& basis, const View1<complex>& v_loc_G, const View1<com
 View2<double> pair_forces(const Basis& basis, const Atoms& atoms,
                           const Kokkos::View<double**, Kokkos::LayoutRight, kernels::MemSpace>& form,
                           const View1<complex>& field_G);
+
+// (1/Omega) sum_s form(s, |G|) S_s(G) on the density sphere: V_loc, or the model core density.
+View1<complex> superpose(const Basis& basis, const Atoms& atoms,
+                         const Kokkos::View<double**, Kokkos::LayoutRight, kernels::MemSpace>& form,
+                         const std::string& label);
+
+// One reduction over the sphere, for the stress of such a pairing (dform: d form/d|G|):
+//   s_ab = sum_{G != 0} Re[conj(f(G)) sum_s S_s(G) dform_s(|G|)] G_a G_b / |G|  (ev.s; ev.matrix(1/Omega) is the
+//   strain part of sigma), and, when `partner` is not empty, ev.energy = sum_G Re[conj(f(G)) partner(G)].
+kernels::EnergyVirial pair_virial(const Basis& basis, const Atoms& atoms,
+                                  const Kokkos::View<double**, Kokkos::LayoutRight, kernels::MemSpace>& dform,
+                                  const View1<complex>& field_G, const View1<complex>& partner_G = {});
 
 // Form factors (or d/d|G|) of the species' model core charges rho_c,s(|G|) on the density sphere
 // (nspecies x nG; zero rows for species without one).

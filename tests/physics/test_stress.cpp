@@ -29,18 +29,7 @@ using namespace megabar::test;
 
 // The structure under the symmetric strain eps (a_i' = (1 + eps) a_i, r' = (1 + eps) r).
 Atoms strained_atoms(int a, int b, double h, const std::string& xc_flavour = "PBE") {
-  Mat3 eps{};
-  eps[a][b] += 0.5 * h;
-  eps[b][a] += 0.5 * h;
-  auto deform = [&](const Vec3& v) {
-    Vec3 w;
-    for (int i = 0; i < 3; ++i) w[i] = v[i] + eps[i][0] * v[0] + eps[i][1] * v[1] + eps[i][2] * v[2];
-    return w;
-  };
-  Mat3 rows;
-  for (int i = 0; i < 3; ++i) rows[i] = deform(kLattice[i]);
-  std::vector<Vec3> positions;
-  for (const auto& p : kPositions) positions.push_back(deform(p));
+  const auto [rows, positions] = strained_cell(a, b, h);
   return tiny_atoms(rows, positions, xc_flavour);
 }
 

@@ -4,6 +4,7 @@
 #pragma once
 #include <cmath>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "dft/atoms.hpp"
@@ -27,6 +28,24 @@ inline Atoms tiny_atoms(const Mat3& lattice, const std::vector<Vec3>& positions,
   st.positions = positions;
   const std::string dir = std::string(MEGABAR_SOURCE_DIR) + "/inputs/pseudopotentials/";
   return make_atoms(st, {{"B", {dir + "B-GTH-" + flavour + ".gth", ""}}, {"O", {dir + "O-GTH-" + flavour + ".gth", ""}}});
+}
+
+// kLattice's rows and kPositions under the symmetric strain eps (eps_ab = eps_ba = h/2, or eps_aa = h):
+// a_i' = (1 + eps) a_i, r' = (1 + eps) r.
+inline std::pair<Mat3, std::vector<Vec3>> strained_cell(int a, int b, double h) {
+  Mat3 eps{};
+  eps[a][b] += 0.5 * h;
+  eps[b][a] += 0.5 * h;
+  auto deform = [&](const Vec3& v) {
+    Vec3 w;
+    for (int i = 0; i < 3; ++i) w[i] = v[i] + eps[i][0] * v[0] + eps[i][1] * v[1] + eps[i][2] * v[2];
+    return w;
+  };
+  Mat3 rows;
+  for (int i = 0; i < 3; ++i) rows[i] = deform(kLattice[i]);
+  std::vector<Vec3> positions;
+  for (const auto& p : kPositions) positions.push_back(deform(p));
+  return {rows, positions};
 }
 
 inline std::vector<double> charges(const Atoms& a) {

@@ -28,6 +28,7 @@
 #include "dft/pseudo_nc.hpp"
 #include "dft/scf.hpp"
 #include "io/extxyz.hpp"
+#include "reference_cases.hpp"
 
 namespace {
 
@@ -38,23 +39,8 @@ const fs::path kCasesDir = fs::path(MEGABAR_SOURCE_DIR) / "tests" / "regression"
 
 std::string pseudo_dir() { return dft::pseudodojo_dir(MEGABAR_PSEUDODOJO_DIR_DEFAULT); }
 
-std::vector<std::string> case_names() {
-  std::vector<std::string> names;
-  std::error_code ec;
-  for (const auto& entry : fs::directory_iterator(kCasesDir, ec)) {
-    const fs::path d = entry.path();
-    if (entry.is_directory() && fs::exists(d / "case.json") && fs::exists(d / "cell.extxyz"))
-      names.push_back(d.filename().string());
-  }
-  std::sort(names.begin(), names.end());
-  return names;
-}
+std::vector<std::string> case_names() { return test::case_folders(kCasesDir, {"case.json", "cell.extxyz"}); }
 
-nlohmann::json read_json(const fs::path& p) {
-  std::ifstream in(p);
-  if (!in) throw std::runtime_error("cannot open " + p.string());
-  return nlohmann::json::parse(in);
-}
 
 struct Tolerances {
   double energy = 5e-5, force = 5e-5, stress = 0.05;
@@ -89,10 +75,10 @@ void check_case(const std::string& name) {
   ASSERT_FALSE(dir_pp.empty()) << "abinit-data's PseudoDojo folder not found: scripts/setup installs the package "
                                   "(or set MEGABAR_PSEUDODOJO_DIR)";
   const fs::path dir = kCasesDir / name;
-  const nlohmann::json ref = read_json(dir / "case.json");
+  const nlohmann::json ref = test::read_json(dir / "case.json");
   Tolerances abinit_tol;
   if (fs::exists(dir / "tolerances.json")) {
-    const auto t = read_json(dir / "tolerances.json");
+    const auto t = test::read_json(dir / "tolerances.json");
     abinit_tol.energy = t.value("abinit_total_energy_Ha", abinit_tol.energy);
     abinit_tol.force = t.value("abinit_forces_Ha_per_bohr", abinit_tol.force);
     abinit_tol.stress = t.value("abinit_stress_GPa", abinit_tol.stress);
@@ -114,32 +100,10 @@ void check_case(const std::string& name) {
   ASSERT_TRUE(r.converged) << name << ": SCF did not converge in " << r.iterations << " iterations";
   EXPECT_DOUBLE_EQ(r.n_electrons, ref["n_electrons"].get<double>());
   compare(name, "ABINIT", r, ref, abinit_tol);
-  if (fs::exists(dir / "qe.json")) compare(name, "pw.x", r, read_json(dir / "qe.json"), Tolerances{});
+  if (fs::exists(dir / "qe.json")) compare(name, "pw.x", r, test::read_json(dir / "qe.json"), Tolerances{});
 }
 
-std::string test_name(const std::string& case_name) {
-  std::string s = case_name;
-  for (char& c : s)
-    if (!std::isalnum(static_cast<unsigned char>(c))) c = '_';
-  return s;
-}
-
-class OncvReferenceCase : public ::testing::Test {
- public:
-  explicit OncvReferenceCase(std::string name) : name_(std::move(name)) {}
-  void TestBody() override { check_case(name_); }
-
- private:
-  std::string name_;
-};
-
-[[maybe_unused]] const bool registered = [] {
-  for (const auto& name : case_names()) {
-    ::testing::RegisterTest("OncvReference", test_name(name).c_str(), nullptr, nullptr, __FILE__, __LINE__,
-                            [name]() -> OncvReferenceCase* { return new OncvReferenceCase(name); });
-  }
-  return true;
-}();
+[[maybe_unused]] const bool registered = test::register_cases("OncvReference", case_names(), check_case);
 
 TEST(OncvReferenceCases, AtLeastOneCaseFolder) {
   EXPECT_FALSE(case_names().empty()) << "no case folder with case.json and cell.extxyz in " << kCasesDir;

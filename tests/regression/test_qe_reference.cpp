@@ -33,6 +33,7 @@
 #include "dft/gth.hpp"
 #include "dft/scf.hpp"
 #include "io/extxyz.hpp"
+#include "reference_cases.hpp"
 
 namespace {
 
@@ -41,24 +42,8 @@ using namespace megabar;
 
 const fs::path kCasesDir = fs::path(MEGABAR_SOURCE_DIR) / "tests" / "regression" / "qe";
 
-std::vector<std::string> case_names() {
-  std::vector<std::string> names;
-  std::error_code ec;
-  for (const auto& entry : fs::directory_iterator(kCasesDir, ec)) {
-    if (!entry.is_directory()) continue;
-    const fs::path d = entry.path();
-    if (fs::exists(d / "case.json") && fs::exists(d / "megabar.toml") && fs::exists(d / "tolerances.json"))
-      names.push_back(d.filename().string());
-  }
-  std::sort(names.begin(), names.end());
-  return names;
-}
+std::vector<std::string> case_names() { return test::case_folders(kCasesDir, {"case.json", "megabar.toml", "tolerances.json"}); }
 
-nlohmann::json read_json(const fs::path& p) {
-  std::ifstream in(p);
-  if (!in) throw std::runtime_error("cannot open " + p.string());
-  return nlohmann::json::parse(in);
-}
 
 dft::Atoms build_atoms(const app::RunInput& in) {
   std::map<std::string, dft::PseudoSource> sources;
@@ -68,8 +53,8 @@ dft::Atoms build_atoms(const app::RunInput& in) {
 
 void check_case(const std::string& name) {
   const fs::path dir = kCasesDir / name;
-  const nlohmann::json ref = read_json(dir / "case.json");
-  const nlohmann::json tol = read_json(dir / "tolerances.json");
+  const nlohmann::json ref = test::read_json(dir / "case.json");
+  const nlohmann::json tol = test::read_json(dir / "tolerances.json");
   const app::RunInput in = app::read_input((dir / "megabar.toml").string());
   ASSERT_TRUE(in.fft_grid.has_value()) << name << ": megabar.toml must give QE's fft_grid";
   const std::array<int, 3> grid = *in.fft_grid;
@@ -140,32 +125,7 @@ void check_case(const std::string& name) {
   if (ref.contains("n_bands")) EXPECT_EQ(r.n_occupied, ref["n_bands"].get<int>());
 }
 
-// gtest names allow letters, digits and '_' only.
-std::string test_name(const std::string& case_name) {
-  std::string s = case_name;
-  for (char& c : s)
-    if (!std::isalnum(static_cast<unsigned char>(c))) c = '_';
-  return s;
-}
-
-// One test per case folder, QeReference.<case>, registered at start-up (plain names, so that CTest's
-// gtest_discover_tests lists them as e.g. QeReference.b2o3_I_rattled_35Ry_PBE).
-class QeReferenceCase : public ::testing::Test {
- public:
-  explicit QeReferenceCase(std::string name) : name_(std::move(name)) {}
-  void TestBody() override { check_case(name_); }
-
- private:
-  std::string name_;
-};
-
-[[maybe_unused]] const bool registered = [] {
-  for (const auto& name : case_names()) {
-    ::testing::RegisterTest("QeReference", test_name(name).c_str(), nullptr, nullptr, __FILE__, __LINE__,
-                            [name]() -> QeReferenceCase* { return new QeReferenceCase(name); });
-  }
-  return true;
-}();
+[[maybe_unused]] const bool registered = test::register_cases("QeReference", case_names(), check_case);
 
 TEST(QeReferenceCases, AtLeastOneCaseFolder) {
   EXPECT_FALSE(case_names().empty()) << "no case folder with case.json, megabar.toml and tolerances.json in " << kCasesDir;
