@@ -16,8 +16,8 @@
 namespace megabar::analysis {
 namespace {
 
-constexpr double A = units::angstrom;                     // bohr per angstrom
-constexpr double g_cm3_per_amu_A3 = 1.66053906660;        // 1 amu / 1 A^3 in g/cm^3 (CODATA 2018)
+constexpr double A = units::angstrom;               // bohr per angstrom
+constexpr double g_cm3_per_amu_A3 = 1.66053906660;  // 1 amu / 1 A^3 in g/cm^3 (CODATA 2018)
 
 std::string fmt(double angstrom) {
   char b[32];
@@ -45,8 +45,8 @@ Atoms classify(const Trajectory& t, Result& r) {
   }
   r.natoms = static_cast<long>(t.symbols.size());
   if (atoms.b.empty() || atoms.o.empty())
-    throw std::invalid_argument(t.inputs.front().path + ": the frames hold " + std::to_string(atoms.b.size()) + " B and " +
-                                std::to_string(atoms.o.size()) + " O atoms; the analysis needs both");
+    throw std::invalid_argument(t.inputs.front().path + ": the frames hold " + std::to_string(atoms.b.size()) +
+                                " B and " + std::to_string(atoms.o.size()) + " O atoms; the analysis needs both");
   if (atoms.bo.size() < t.symbols.size())
     r.warnings.push_back("atoms other than B and O are left out of every statistic");
   return atoms;
@@ -54,7 +54,8 @@ Atoms classify(const Trajectory& t, Result& r) {
 
 // Pass 1: g(r), O-O pairs, volume and density.
 void first_pass(const Trajectory& t, const Atoms& atoms, Result& r, Rdf& rdf, OxygenPairs& oo) {
-  const double reach = std::max(rdf.bins() * rdf.bin_width(), *std::max_element(oo.cutoffs().begin(), oo.cutoffs().end()));
+  const double reach =
+      std::max(rdf.bins() * rdf.bin_width(), *std::max_element(oo.cutoffs().begin(), oo.cutoffs().end()));
   for (const Snapshot& s : t.frames) {
     const auto pairs = pairs_within(s.cell, s.positions, atoms.bo, reach, true);
     rdf.add_frame(pairs, atoms.kind, s.cell.volume);
@@ -122,7 +123,8 @@ void choose_cutoff(const Options& opt, const Rdf& rdf, Result& r) {
 
 void collect_oxygen_pairs(const Options& opt, const Rdf& rdf, const OxygenPairs& oo, Result& r) {
   const double sigma = kSmoothingSigmaAngstrom * A;
-  if (auto p = highest_peak(smooth(rdf.g(kOO), rdf.bin_width(), sigma), rdf.bin_width(), 0, opt.oo_cutoff)) r.oo_peak = p->r;
+  if (auto p = highest_peak(smooth(rdf.g(kOO), rdf.bin_width(), sigma), rdf.bin_width(), 0, opt.oo_cutoff))
+    r.oo_peak = p->r;
   r.oo_within = {oo.cutoffs()[0], oo.mean_distance(0).estimate(), oo.neighbours(0).estimate()};
   for (std::size_t c = 1; c < oo.cutoffs().size(); ++c)
     r.oo_scan.push_back({oo.cutoffs()[c], oo.mean_distance(c).estimate(), oo.neighbours(c).estimate()});

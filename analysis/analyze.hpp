@@ -28,7 +28,7 @@ struct Options {
 // Defaults and fixed parameters (angstrom).
 constexpr double kDefaultBinWidthAngstrom = 0.02;
 constexpr double kDefaultOoCutoffAngstrom = 3.0;
-constexpr double kSensitivityAngstrom = 0.1;  // the [n]B, [n]O fractions are also given at cutoff -+ this
+constexpr double kSensitivityAngstrom = 0.1;                // the [n]B, [n]O fractions are also given at cutoff -+ this
 constexpr double kOoScanAngstrom[] = {2.6, 2.8, 3.0, 3.2};  // definition (b) at these cutoffs too
 
 struct RdfTable {
@@ -39,9 +39,9 @@ struct RdfTable {
 };
 
 struct AngleTable {
-  double bin_width = 1;   // degrees
+  double bin_width = 1;         // degrees
   std::vector<double> density;  // per degree
-  Estimate mean;          // degrees
+  Estimate mean;                // degrees
   long angles = 0;
 };
 
@@ -52,22 +52,22 @@ struct OoWithin {
 };
 
 struct Result {
-  std::vector<std::string> species;        // species present, in order of first appearance
-  std::map<std::string, long> atoms;       // per species
+  std::vector<std::string> species;   // species present, in order of first appearance
+  std::map<std::string, long> atoms;  // per species
   long natoms = 0;
-  std::vector<long> steps;                 // one per frame used
-  std::vector<double> volume, density;     // per frame: bohr^3, g/cm^3
+  std::vector<long> steps;              // one per frame used
+  std::vector<double> volume, density;  // per frame: bohr^3, g/cm^3
   Estimate mean_volume, mean_density;
   CutoffChoice cutoff;
   CoordinationTable coordination, coordination_minus, coordination_plus;  // at cutoff, cutoff -+ 0.1 A
-  Estimate bond_length;                    // B-O (bohr)
+  Estimate bond_length;                                                   // B-O (bohr)
   std::vector<double> bond_length_per_frame;
   std::map<int, Estimate> bond_length_by_coordination;
-  std::optional<double> oo_peak;           // (a): first peak of g_OO (bohr)
-  std::optional<double> bo_peak;           // first peak of g_BO (bohr)
-  OoWithin oo_within;                      // (b) at the chosen O-O cutoff
-  std::vector<OoWithin> oo_scan;           // (b) at kOoScanAngstrom
-  Estimate oo_edge;                        // (c): polyhedral O-O edge (bohr)
+  std::optional<double> oo_peak;  // (a): first peak of g_OO (bohr)
+  std::optional<double> bo_peak;  // first peak of g_BO (bohr)
+  OoWithin oo_within;             // (b) at the chosen O-O cutoff
+  std::vector<OoWithin> oo_scan;  // (b) at kOoScanAngstrom
+  Estimate oo_edge;               // (c): polyhedral O-O edge (bohr)
   std::map<int, Estimate> oo_edge_by_coordination;
   RdfTable rdf;
   AngleTable obo, bob;

@@ -16,7 +16,8 @@ double parse_bo_cutoff(const std::string& text) {
   const std::size_t eq = text.find('=');
   const std::string pair = text.substr(0, eq);
   const auto bad = [&](const std::string& why) {
-    return std::invalid_argument("--cutoff '" + text + "': " + why + " (expected B-O=DISTANCE in angstrom, e.g. B-O=1.9)");
+    return std::invalid_argument("--cutoff '" + text + "': " + why +
+                                 " (expected B-O=DISTANCE in angstrom, e.g. B-O=1.9)");
   };
   if (eq == std::string::npos) throw bad("no '='");
   if (pair != "B-O" && pair != "O-B") throw bad("only the B-O cutoff can be set");
@@ -34,7 +35,8 @@ double parse_bo_cutoff(const std::string& text) {
 
 int run_analyze(const AnalyzeArguments& args) {
   auto positive = [](double x, const char* option) {
-    if (!(x > 0) || !std::isfinite(x)) throw std::invalid_argument(std::string(option) + " must be a positive number of angstrom");
+    if (!(x > 0) || !std::isfinite(x))
+      throw std::invalid_argument(std::string(option) + " must be a positive number of angstrom");
   };
   positive(args.bin_width, "--bin-width");
   positive(args.oo_cutoff, "--oo-cutoff");

@@ -10,12 +10,12 @@ namespace megabar::analysis {
 struct AnalyzeArguments {
   std::vector<std::string> inputs;
   std::string output;
-  std::string cutoff;                  // "B-O=1.9" (angstrom); empty: the g_BO rule
+  std::string cutoff;  // "B-O=1.9" (angstrom); empty: the g_BO rule
   std::optional<long> from_step;
   long every = 1;
-  double bin_width = 0.02;             // angstrom
-  std::optional<double> r_max;         // angstrom
-  double oo_cutoff = 3.0;              // angstrom
+  double bin_width = 0.02;      // angstrom
+  std::optional<double> r_max;  // angstrom
+  double oo_cutoff = 3.0;       // angstrom
 };
 
 // Parses "B-O=1.9" (or "O-B=1.9"); returns the distance in angstrom. Throws std::invalid_argument.

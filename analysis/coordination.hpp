@@ -11,10 +11,10 @@
 namespace megabar::analysis {
 
 struct CoordinationTable {
-  double cutoff = 0;                                                     // bohr
-  std::map<std::string, std::map<int, Estimate>> fractions;              // "B"/"O" -> n -> fraction
-  std::map<std::string, std::map<int, std::vector<double>>> per_frame;   // "B"/"O" -> n -> one per frame
-  std::map<std::string, Estimate> mean;                                  // mean coordination number
+  double cutoff = 0;                                                    // bohr
+  std::map<std::string, std::map<int, Estimate>> fractions;             // "B"/"O" -> n -> fraction
+  std::map<std::string, std::map<int, std::vector<double>>> per_frame;  // "B"/"O" -> n -> one per frame
+  std::map<std::string, Estimate> mean;                                 // mean coordination number
 };
 
 class Coordination {

@@ -32,7 +32,8 @@ class ImageSearch {
 
   // Calls visit(Pair) for every image of atom j closer than `cutoff` to atom i (i == j: its own images,
   // the zero shift excluded). Distances are computed from wrapped positions; `d` is exact to rounding.
-  template <class Visit> void for_each_image(int i, int j, double cutoff, Visit&& visit) const;
+  template <class Visit>
+  void for_each_image(int i, int j, double cutoff, Visit&& visit) const;
 
   const Cell& cell() const { return cell_; }
   double width(int k) const { return width_[k]; }  // spacing of lattice planes k (bohr)
@@ -58,7 +59,8 @@ std::vector<Pair> pairs_between(const Cell& cell, const std::vector<Vec3>& posit
                                 const std::vector<int>& second, double cutoff);
 
 // ---- implementation ----------------------------------------------------------------------------------
-template <class Visit> void ImageSearch::for_each_image(int i, int j, double cutoff, Visit&& visit) const {
+template <class Visit>
+void ImageSearch::for_each_image(int i, int j, double cutoff, Visit&& visit) const {
   int lo[3], hi[3];
   Vec3 df;
   for (int k = 0; k < 3; ++k) {

@@ -27,8 +27,8 @@ std::string env_name(const std::string& element, int n) { return "[" + std::to_s
 
 }  // namespace
 
-std::pair<double, double> aligned_range(const std::vector<std::vector<double>>& eigenvalues, const std::vector<double>& vbm,
-                                        double sigma) {
+std::pair<double, double> aligned_range(const std::vector<std::vector<double>>& eigenvalues,
+                                        const std::vector<double>& vbm, double sigma) {
   double lo = 1e300, hi = -1e300;
   for (std::size_t t = 0; t < eigenvalues.size(); ++t)
     for (double e : eigenvalues[t]) {
@@ -43,7 +43,8 @@ PdosAverager::PdosAverager(const std::vector<std::string>& symbols, int n_bands,
     : symbols_(symbols), n_bands_(n_bands), n_l_(n_l), settings_(settings), e_min_(e_min) {
   if (!(settings.sigma > 0) || !(settings.step > 0) || !(settings.ec_window > 0))
     throw std::invalid_argument("pdos: broadening, energy step and E_c window must be positive");
-  if (n_bands < 1 || n_l < 1 || n_l > 4) throw std::invalid_argument("pdos: need at least one band and 1 to 4 l channels");
+  if (n_bands < 1 || n_l < 1 || n_l > 4)
+    throw std::invalid_argument("pdos: need at least one band and 1 to 4 l channels");
   if (!(e_max > e_min)) throw std::invalid_argument("pdos: empty energy range");
   const long npts = static_cast<long>(std::floor((e_max - e_min) / settings.step + 1e-9)) + 1;
   if (npts > 2000000) throw std::invalid_argument("pdos: more than 2e6 energy grid points; raise the step");
@@ -51,7 +52,8 @@ PdosAverager::PdosAverager(const std::vector<std::string>& symbols, int n_bands,
   total_.assign(npts, 0.0);
 }
 
-PdosAverager::Sums& PdosAverager::group(std::map<std::pair<std::string, int>, Sums>& groups, const std::string& element, int n) {
+PdosAverager::Sums& PdosAverager::group(std::map<std::pair<std::string, int>, Sums>& groups, const std::string& element,
+                                        int n) {
   auto [it, added] = groups.try_emplace({element, n});
   if (added) {
     Sums& s = it->second;
@@ -80,13 +82,16 @@ void PdosAverager::broaden(std::vector<double>& curve, double energy, double wei
 }
 
 void PdosAverager::add(const PdosFrame& f, const std::vector<int>& coordination) {
-  const std::size_t natoms = symbols_.size(), nb = static_cast<std::size_t>(n_bands_), L = static_cast<std::size_t>(n_l_);
+  const std::size_t natoms = symbols_.size(), nb = static_cast<std::size_t>(n_bands_),
+                    L = static_cast<std::size_t>(n_l_);
   if (f.eigenvalues.size() != nb || f.weights.size() != nb * natoms * L || coordination.size() != natoms ||
       f.n_occupied < 1 || f.n_occupied > n_bands_)
-    throw std::invalid_argument("pdos: the snapshot of step " + std::to_string(f.step) + " does not have " + std::to_string(nb) +
-                                " bands x " + std::to_string(natoms) + " atoms x " + std::to_string(L) + " l channels");
+    throw std::invalid_argument("pdos: the snapshot of step " + std::to_string(f.step) + " does not have " +
+                                std::to_string(nb) + " bands x " + std::to_string(natoms) + " atoms x " +
+                                std::to_string(L) + " l channels");
   if (!steps_.empty() && f.n_occupied != n_occupied_)
-    throw std::invalid_argument("pdos: the snapshot of step " + std::to_string(f.step) + " has another number of occupied bands");
+    throw std::invalid_argument("pdos: the snapshot of step " + std::to_string(f.step) +
+                                " has another number of occupied bands");
   n_occupied_ = f.n_occupied;
   steps_.push_back(f.step);
   const double vbm = f.vbm, cbm = f.cbm, top = f.eigenvalues.back();
@@ -184,8 +189,8 @@ namespace {
 struct PdosFile {
   std::string path;
   std::vector<std::string> symbols;
-  std::vector<long> rows;                  // the rows of /pdos selected
-  std::vector<long> steps;                 // their steps
+  std::vector<long> rows;   // the rows of /pdos selected
+  std::vector<long> steps;  // their steps
   std::vector<std::vector<double>> eigenvalues;
   std::vector<double> vbm;
   int n_bands = 0, n_l = 0;
@@ -206,7 +211,8 @@ std::optional<PdosFile> open_pdos(const std::string& path, const FrameSelection&
   if (ws.size() != 4 || es.size() != 2 || ws[0] != steps.size() || es[0] != steps.size() || ws[1] != es[1] ||
       vbm.size() != steps.size())
     w.fail("the /pdos datasets do not have the layout of docs/trajectory.md");
-  if (eig.has_attribute("unit") && eig.read_string_attribute("unit") != pdos::energy_unit) eig.fail("eigenvalues not in eV");
+  if (eig.has_attribute("unit") && eig.read_string_attribute("unit") != pdos::energy_unit)
+    eig.fail("eigenvalues not in eV");
   p.n_bands = static_cast<int>(ws[1]);
   p.n_l = static_cast<int>(ws[3]);
   const auto g = file.open_group(pdos::group);
@@ -235,11 +241,13 @@ std::optional<PdosAverage> analyze_pdos(const std::vector<std::string>& paths, c
   std::vector<double> all_vbm;
   for (const auto& f : files) {
     if (f.n_bands != files[0].n_bands || f.n_l != files[0].n_l)
-      throw std::invalid_argument(f.path + ": /pdos holds " + std::to_string(f.n_bands) + " bands and " + std::to_string(f.n_l) +
-                                  " l channels, " + files[0].path + " " + std::to_string(files[0].n_bands) + " and " +
-                                  std::to_string(files[0].n_l) + ": they cannot be averaged together");
+      throw std::invalid_argument(f.path + ": /pdos holds " + std::to_string(f.n_bands) + " bands and " +
+                                  std::to_string(f.n_l) + " l channels, " + files[0].path + " " +
+                                  std::to_string(files[0].n_bands) + " and " + std::to_string(files[0].n_l) +
+                                  ": they cannot be averaged together");
     if (f.settings.sigma != files[0].settings.sigma || f.settings.ec_window != files[0].settings.ec_window)
-      warnings.push_back(f.path + ": /pdos was written with other [pdos] settings than " + files[0].path + "; the first file's are used");
+      warnings.push_back(f.path + ": /pdos was written with other [pdos] settings than " + files[0].path +
+                         "; the first file's are used");
     all_eig.insert(all_eig.end(), f.eigenvalues.begin(), f.eigenvalues.end());
     all_vbm.insert(all_vbm.end(), f.vbm.begin(), f.vbm.end());
   }
@@ -255,8 +263,9 @@ std::optional<PdosAverage> analyze_pdos(const std::vector<std::string>& paths, c
     // Positions of the frames at the snapshots' steps.
     const std::set<long> wanted(f.steps.begin(), f.steps.end());
     std::map<long, Snapshot> frames;
-    read_h5md_frames(f.path, f.symbols, [&](long step) { return wanted.count(step) > 0 && !frames.count(step); },
-                     [&](Snapshot&& s) { frames.emplace(s.step, std::move(s)); });
+    read_h5md_frames(
+        f.path, f.symbols, [&](long step) { return wanted.count(step) > 0 && !frames.count(step); },
+        [&](Snapshot&& s) { frames.emplace(s.step, std::move(s)); });
     if (!averager) {
       symbols0 = f.symbols;
       averager.emplace(f.symbols, f.n_bands, f.n_l, lo, hi, settings);
@@ -313,7 +322,9 @@ std::optional<PdosAverage> analyze_pdos(const std::vector<std::string>& paths, c
 
 namespace {
 
-nlohmann::ordered_json number(double x) { return std::isfinite(x) ? nlohmann::ordered_json(x) : nlohmann::ordered_json(nullptr); }
+nlohmann::ordered_json number(double x) {
+  return std::isfinite(x) ? nlohmann::ordered_json(x) : nlohmann::ordered_json(nullptr);
+}
 
 nlohmann::ordered_json rounded(const std::vector<double>& v) {
   nlohmann::ordered_json a = nlohmann::ordered_json::array();
@@ -346,15 +357,18 @@ nlohmann::ordered_json group_json(const PdosAverage& r, const PdosGroup& g, long
 
 nlohmann::ordered_json pdos_to_json(const PdosAverage& r) {
   nlohmann::ordered_json j;
-  j["what"] = "projected DOS on pseudo-atomic orbitals averaged over the /pdos snapshots, per species and per B-O "
-              "coordination environment (docs/analysis.md, PDOS)";
-  j["units"] = "energies in eV relative to each snapshot's own VBM (0 = VBM); DOS in states/eV per atom including spin "
-               "(total: per cell)";
+  j["what"] =
+      "projected DOS on pseudo-atomic orbitals averaged over the /pdos snapshots, per species and per B-O "
+      "coordination environment (docs/analysis.md, PDOS)";
+  j["units"] =
+      "energies in eV relative to each snapshot's own VBM (0 = VBM); DOS in states/eV per atom including spin "
+      "(total: per cell)";
   j["alignment"] = "each snapshot's eigenvalues minus its own VBM, before averaging";
   j["snapshots"] = r.steps.size();
   j["steps"] = r.steps;
   j["bo_cutoff_A"] = r.bo_cutoff / units::angstrom;
-  j["broadening"] = {{"shape", "Gaussian"}, {"sigma_eV", r.settings.sigma}, {"fwhm_eV", 2.3548200450309493 * r.settings.sigma}};
+  j["broadening"] = {
+      {"shape", "Gaussian"}, {"sigma_eV", r.settings.sigma}, {"fwhm_eV", 2.3548200450309493 * r.settings.sigma}};
   j["n_bands"] = r.n_bands;
   j["n_occupied_bands"] = r.n_occupied;
   j["gap_eV"] = estimate_json(r.gap);

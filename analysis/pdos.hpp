@@ -30,9 +30,9 @@ struct PdosFrame {
   long step = 0;
   std::vector<double> eigenvalues;  // n_bands
   int n_occupied = 0;
-  double vbm = 0, cbm = 0;          // eV (cbm NaN without empty bands)
+  double vbm = 0, cbm = 0;  // eV (cbm NaN without empty bands)
   double spilling_occupied = 0, spilling_all = 0;
-  std::vector<float> weights;       // [band][atom][l]
+  std::vector<float> weights;  // [band][atom][l]
 };
 
 struct PdosSettings {
@@ -42,10 +42,10 @@ struct PdosSettings {
 };
 
 struct PdosGroup {
-  std::string name;          // "B", "O", "[3]B", "[2]O", ...
+  std::string name;  // "B", "O", "[3]B", "[2]O", ...
   std::string element;
-  int coordination = -1;     // -1: the whole species
-  long atom_snapshots = 0;   // N_G
+  int coordination = -1;                 // -1: the whole species
+  long atom_snapshots = 0;               // N_G
   std::vector<std::vector<double>> dos;  // [l][grid]: D_{G,l}(E), states/eV per atom including spin
   std::vector<double> weight;            // [l]: 2 <sum_n W_{a,l,n}> = the integral of dos[l]
   std::vector<double> ec, ec_minus_cbm;  // [l] (eV; relative to each snapshot's VBM, and CBM); NaN: no weight
@@ -53,15 +53,15 @@ struct PdosGroup {
 
 struct PdosAverage {
   PdosSettings settings;
-  double bo_cutoff = 0;                 // bohr
-  std::vector<std::string> l_names;     // "s", "p", ...
+  double bo_cutoff = 0;              // bohr
+  std::vector<std::string> l_names;  // "s", "p", ...
   int n_bands = 0, n_occupied = 0;
-  std::vector<long> steps;              // snapshots used
-  std::vector<double> energies;         // eV relative to the VBM
-  std::vector<double> total;            // <D(E)>: states/eV per cell (all bands), snapshot average
+  std::vector<long> steps;       // snapshots used
+  std::vector<double> energies;  // eV relative to the VBM
+  std::vector<double> total;     // <D(E)>: states/eV per cell (all bands), snapshot average
   std::vector<PdosGroup> species, environments;
   Estimate gap, vbm, cbm, spilling_occupied, spilling_all;  // eV (vbm, cbm absolute), fractions
-  long ec_truncated_snapshots = 0;      // snapshots whose CBM + window lies above their top band
+  long ec_truncated_snapshots = 0;                          // snapshots whose CBM + window lies above their top band
 };
 
 // Accumulates snapshots; the grid [e_min, e_max] (eV relative to the VBM) is fixed at construction.
@@ -98,8 +98,8 @@ class PdosAverager {
 };
 
 // The energy range covering every snapshot's bands relative to its VBM, widened by 8 sigma.
-std::pair<double, double> aligned_range(const std::vector<std::vector<double>>& eigenvalues, const std::vector<double>& vbm,
-                                        double sigma);
+std::pair<double, double> aligned_range(const std::vector<std::vector<double>>& eigenvalues,
+                                        const std::vector<double>& vbm, double sigma);
 
 // The PDOS part of `megabar analyze`: every H5MD input with a /pdos group, its snapshots with step >=
 // selection.from_step (--every is not applied: md.pdos_every already thins them), coordination from the

@@ -47,8 +47,10 @@ void Polyhedra::add(std::map<int, FrameSeries>& series, const Sums& sums) {
     }
   for (auto& [n, s] : series) {
     const auto it = sums.sum.find(n);
-    if (it == sums.sum.end()) s.add(0, 0);
-    else s.add(it->second, sums.count.at(n));
+    if (it == sums.sum.end())
+      s.add(0, 0);
+    else
+      s.add(it->second, sums.count.at(n));
   }
 }
 

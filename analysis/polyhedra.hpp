@@ -14,8 +14,8 @@ class Polyhedra {
  public:
   void add_frame(const BondGraph& bonds, const std::vector<int>& kind);
 
-  const FrameSeries& bond_length() const { return bond_; }   // bohr
-  const FrameSeries& edge_length() const { return edge_; }   // bohr
+  const FrameSeries& bond_length() const { return bond_; }  // bohr
+  const FrameSeries& edge_length() const { return edge_; }  // bohr
   std::map<int, Estimate> bond_length_by_coordination() const { return by_n(bond_by_n_); }
   std::map<int, Estimate> edge_length_by_coordination() const { return by_n(edge_by_n_); }
 

@@ -59,10 +59,13 @@ CutoffChoice bo_cutoff_from_rdf(const std::vector<double>& g_bo, double bin_widt
   int lowest = p;
   bool found = false;
   for (int k = p + 1; k < end && !found; ++k) {
-    if (s[k] < s[lowest]) lowest = k;
+    if (s[k] < s[lowest])
+      lowest = k;
     else if (s[k] > s[lowest] + 0.05 * top) {
-      if (s[lowest] <= 0.25 * top) found = true;
-      else lowest = k;  // a shallow dip inside the first shell: keep walking
+      if (s[lowest] <= 0.25 * top)
+        found = true;
+      else
+        lowest = k;  // a shallow dip inside the first shell: keep walking
     }
   }
   if (!found) {

@@ -23,7 +23,7 @@ namespace megabar::analysis {
 std::vector<double> smooth(const std::vector<double>& g, double bin_width, double sigma);
 
 struct Peak {
-  double r = 0;       // bohr, refined between bins by a parabola through the highest bin and its neighbours
+  double r = 0;  // bohr, refined between bins by a parabola through the highest bin and its neighbours
   double height = 0;
 };
 

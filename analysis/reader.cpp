@@ -35,11 +35,13 @@ bool cut_in_last_frame(const std::string& path, const std::string& message) {
 // Appends the frames of an extended XYZ file (cell and positions), checking that their atoms agree.
 void collect_extxyz_frames(const std::string& path, std::vector<Snapshot>& frames, std::vector<std::string>& symbols) {
   io::for_each_extxyz_frame(path, [&](io::Frame&& f) {
-    if (frames.empty()) symbols = f.structure.symbols;
+    if (frames.empty())
+      symbols = f.structure.symbols;
     else if (f.structure.symbols != symbols)
       throw std::invalid_argument(path + ": frame " + std::to_string(frames.size()) + " holds " +
                                   std::to_string(f.structure.size()) + " atoms that differ from frame 0's " +
-                                  std::to_string(symbols.size()) + " (count or species order); all frames analysed "
+                                  std::to_string(symbols.size()) +
+                                  " (count or species order); all frames analysed "
                                   "together must hold the same atoms");
     frames.push_back({f.step, f.structure.cell, std::move(f.structure.positions)});
   });
@@ -64,9 +66,7 @@ std::vector<Snapshot> read_extxyz_file(const std::string& path, std::vector<std:
   return frames;
 }
 
-std::string describe(const std::vector<std::string>& symbols) {
-  return std::to_string(symbols.size()) + " atoms";
-}
+std::string describe(const std::vector<std::string>& symbols) { return std::to_string(symbols.size()) + " atoms"; }
 
 }  // namespace
 
@@ -84,13 +84,15 @@ Format detect_format(const std::string& path) {
     if (is_count_line(line)) return Format::extxyz;
     break;
   }
-  throw std::invalid_argument(path + ": unknown format: expected an H5MD trajectory (HDF5, e.g. trajectory.h5) or an "
+  throw std::invalid_argument(path +
+                              ": unknown format: expected an H5MD trajectory (HDF5, e.g. trajectory.h5) or an "
                               "extended XYZ file (first line: the number of atoms)");
 }
 
 Trajectory read_trajectories(const std::vector<std::string>& paths, const FrameSelection& selection) {
   if (paths.empty()) throw std::invalid_argument("no trajectory files given");
-  if (selection.every < 1) throw std::invalid_argument("--every must be at least 1, got " + std::to_string(selection.every));
+  if (selection.every < 1)
+    throw std::invalid_argument("--every must be at least 1, got " + std::to_string(selection.every));
   Trajectory t;
   long passed_from = 0;  // frames at or after from_step so far, over all files
   auto wanted = [&](long step) {
@@ -112,19 +114,21 @@ Trajectory read_trajectories(const std::vector<std::string>& paths, const FrameS
       for (auto& s : frames)
         if (wanted(s.step)) keep(std::move(s));
     }
-    if (t.inputs.empty()) t.symbols = symbols;
+    if (t.inputs.empty())
+      t.symbols = symbols;
     else if (symbols != t.symbols && in.frames_read > 0)
-      throw std::invalid_argument(path + ": holds " + describe(symbols) + " that differ from those of " + paths.front() +
-                                  " (" + describe(t.symbols) + "; count or species order); concatenated trajectories "
+      throw std::invalid_argument(path + ": holds " + describe(symbols) + " that differ from those of " +
+                                  paths.front() + " (" + describe(t.symbols) +
+                                  "; count or species order); concatenated trajectories "
                                   "must hold the same atoms");
     in.frames_used = static_cast<long>(kept.size());
     for (auto& s : kept) t.frames.push_back(std::move(s));
     t.inputs.push_back(in);
   }
   if (t.frames.empty())
-    throw std::invalid_argument(paths.front() + (paths.size() > 1 ? " (and the other inputs)" : "") +
-                                ": no frame left to analyse" +
-                                (selection.from_step ? " after --from " + std::to_string(*selection.from_step) : std::string()));
+    throw std::invalid_argument(
+        paths.front() + (paths.size() > 1 ? " (and the other inputs)" : "") + ": no frame left to analyse" +
+        (selection.from_step ? " after --from " + std::to_string(*selection.from_step) : std::string()));
   return t;
 }
 

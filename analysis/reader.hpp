@@ -17,15 +17,15 @@ namespace megabar::analysis {
 
 struct Snapshot {
   long step = 0;
-  core::Cell cell;                     // bohr
-  std::vector<core::Vec3> positions;   // Cartesian, bohr (any periodic image)
+  core::Cell cell;                    // bohr
+  std::vector<core::Vec3> positions;  // Cartesian, bohr (any periodic image)
 };
 
 struct InputFile {
   std::string path;
-  std::string format;       // "h5md" or "extxyz"
-  long frames_read = 0;     // frames in the file
-  long frames_used = 0;     // of which selected
+  std::string format;             // "h5md" or "extxyz"
+  long frames_read = 0;           // frames in the file
+  long frames_used = 0;           // of which selected
   bool steps_from_index = false;  // an extxyz file without step= keys: steps are the frame indices
 };
 

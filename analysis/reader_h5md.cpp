@@ -31,7 +31,8 @@ h5::File open_for_reading(const std::string& path) {
   } catch (const std::runtime_error& e) {
     const std::string what = e.what();
     if (what.find("lock") == std::string::npos) throw;
-    throw std::runtime_error(what + "; the file is open for writing elsewhere (a running MD?): analyse its "
+    throw std::runtime_error(what +
+                             "; the file is open for writing elsewhere (a running MD?): analyse its "
                              "trajectory.extxyz instead, or set HDF5_USE_FILE_LOCKING=FALSE");
   }
 }
@@ -42,11 +43,13 @@ long read_h5md_frames(const std::string& path, std::vector<std::string>& symbols
                       const std::function<bool(long)>& wanted, const std::function<void(Snapshot&&)>& visit) {
   const auto file = open_for_reading(path);
   if (!file.contains(h5md::metadata) || !file.contains(h5md::value(h5md::position)))
-    throw std::invalid_argument(path + ": an HDF5 file but not an H5MD trajectory (no h5md group or particles/all/position)");
+    throw std::invalid_argument(path +
+                                ": an HDF5 file but not an H5MD trajectory (no h5md group or particles/all/position)");
   symbols.clear();
   for (std::int64_t z : file.open_dataset(h5md::species).read<std::int64_t>()) {
     const core::Element* element = core::element_by_number(z);
-    if (!element) throw std::invalid_argument(path + ": " + h5md::species + " holds atomic number " + std::to_string(z));
+    if (!element)
+      throw std::invalid_argument(path + ": " + h5md::species + " holds atomic number " + std::to_string(z));
     symbols.push_back(element->symbol);
   }
   const auto position = file.open_dataset(h5md::value(h5md::position));

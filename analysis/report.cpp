@@ -61,7 +61,8 @@ json coordination(const Result& r) {
     for (const auto& [n, e] : by_n) se[species][std::to_string(n)] = number(e.standard_error);
     se_mean[species] = number(r.coordination.mean.at(species).standard_error);
     per_frame[species] = json::object();
-    for (const auto& [n, series] : r.coordination.per_frame.at(species)) per_frame[species][std::to_string(n)] = numbers(series);
+    for (const auto& [n, series] : r.coordination.per_frame.at(species))
+      per_frame[species][std::to_string(n)] = numbers(series);
   }
   se["mean"] = se_mean;
   out["standard_error"] = se;
@@ -78,8 +79,10 @@ json by_coordination(const std::map<int, Estimate>& m) {
 }
 
 json oo_within(const OoWithin& w) {
-  return {{"value", length(w.mean.mean)}, {"standard_error", length(w.mean.standard_error)},
-          {"cutoff_A", length(w.cutoff)}, {"neighbours_per_O", number(w.neighbours.mean)}};
+  return {{"value", length(w.mean.mean)},
+          {"standard_error", length(w.mean.standard_error)},
+          {"cutoff_A", length(w.cutoff)},
+          {"neighbours_per_O", number(w.neighbours.mean)}};
 }
 
 json oo_distances(const Result& r) {
@@ -101,8 +104,12 @@ json rdf(const Result& r) {
     g[kPairNames[p]] = numbers(t.g[p]);
     n[kPairNames[p]] = numbers(t.running[p]);
   }
-  return {{"bin_width_A", length(t.bin_width)}, {"r_max_A", length(t.r_max)}, {"cell_limit_A", length(t.cell_limit)},
-          {"r_A", lengths(t.r)}, {"g", g}, {"running_coordination", n},
+  return {{"bin_width_A", length(t.bin_width)},
+          {"r_max_A", length(t.r_max)},
+          {"cell_limit_A", length(t.cell_limit)},
+          {"r_A", lengths(t.r)},
+          {"g", g},
+          {"running_coordination", n},
           {"files", {{"B-B", "rdf_B-B.csv"}, {"B-O", "rdf_B-O.csv"}, {"O-O", "rdf_O-O.csv"}}}};
 }
 
@@ -113,9 +120,13 @@ std::vector<double> angle_centres(const AngleTable& a) {
 }
 
 json angles(const AngleTable& a, const char* file) {
-  return {{"mean", number(a.mean.mean)}, {"standard_error", number(a.mean.standard_error)}, {"angles", a.angles},
-          {"bin_width", a.bin_width}, {"bin_centres", numbers(angle_centres(a))},
-          {"density_per_deg", numbers(a.density)}, {"file", file}};
+  return {{"mean", number(a.mean.mean)},
+          {"standard_error", number(a.mean.standard_error)},
+          {"angles", a.angles},
+          {"bin_width", a.bin_width},
+          {"bin_centres", numbers(angle_centres(a))},
+          {"density_per_deg", numbers(a.density)},
+          {"file", file}};
 }
 
 std::string csv_number(double x) {
@@ -146,8 +157,8 @@ std::string frames_csv(const Result& r) {
     for (const auto& [n, series] : by_n) out += "," + species + "_" + std::to_string(n);
   out += "\n";
   for (std::size_t f = 0; f < r.steps.size(); ++f) {
-    out += std::to_string(r.steps[f]) + "," + csv_number(r.volume[f] / (A * A * A)) + "," + csv_number(r.density[f]) + "," +
-           csv_number(r.bond_length_per_frame[f] / A);
+    out += std::to_string(r.steps[f]) + "," + csv_number(r.volume[f] / (A * A * A)) + "," + csv_number(r.density[f]) +
+           "," + csv_number(r.bond_length_per_frame[f] / A);
     for (const auto& [species, by_n] : per_frame)
       for (const auto& [n, series] : by_n) out += "," + csv_number(series[f]);
     out += "\n";
@@ -157,14 +168,18 @@ std::string frames_csv(const Result& r) {
 
 }  // namespace
 
-nlohmann::ordered_json to_json(const Result& r, const Trajectory& t, const FrameSelection& selection, const Options& options) {
+nlohmann::ordered_json to_json(const Result& r, const Trajectory& t, const FrameSelection& selection,
+                               const Options& options) {
   json out;
   out["program"] = "megabar analyze";
   out["format_version"] = 1;
   out["inputs"] = json::array();
   for (const auto& in : t.inputs)
-    out["inputs"].push_back({{"path", in.path}, {"format", in.format}, {"frames_read", in.frames_read},
-                             {"frames_used", in.frames_used}, {"steps_from_index", in.steps_from_index}});
+    out["inputs"].push_back({{"path", in.path},
+                             {"format", in.format},
+                             {"frames_read", in.frames_read},
+                             {"frames_used", in.frames_used},
+                             {"steps_from_index", in.steps_from_index}});
   out["selection"] = {{"from_step", selection.from_step ? json(*selection.from_step) : json(nullptr)},
                       {"every", selection.every},
                       {"inputs", "concatenated in the order given"}};

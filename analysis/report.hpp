@@ -18,11 +18,11 @@ struct OutputFile {
 };
 
 nlohmann::ordered_json to_json(const Result& result, const Trajectory& trajectory, const FrameSelection& selection,
-                       const Options& options);
+                               const Options& options);
 
 // analysis.json and the CSV tables.
-std::vector<OutputFile> output_files(const Result& result, const Trajectory& trajectory, const FrameSelection& selection,
-                                     const Options& options);
+std::vector<OutputFile> output_files(const Result& result, const Trajectory& trajectory,
+                                     const FrameSelection& selection, const Options& options);
 
 // Creates `directory` when missing and writes the files atomically. Throws std::runtime_error naming the
 // file; files already renamed into place stay, temporaries are removed.

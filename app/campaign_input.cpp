@@ -24,8 +24,8 @@ toml::table parse(const std::string& path) {
   try {
     return toml::parse_file(path);
   } catch (const toml::parse_error& e) {
-    throw std::invalid_argument(path + ":" + std::to_string(e.source().begin.line) + ": malformed TOML: " +
-                                std::string(e.description()));
+    throw std::invalid_argument(path + ":" + std::to_string(e.source().begin.line) +
+                                ": malformed TOML: " + std::string(e.description()));
   }
 }
 
@@ -41,7 +41,8 @@ void absolutize_paths(toml::table& input, const fs::path& dir) {
     if (auto* f = st->get("file"); f && f->is_string()) *f->as_string() = absolute_from(dir, f->as_string()->get());
   if (auto* pp = input["dft"]["pseudopotentials"].as_table())
     for (auto&& [el, v] : *pp) {
-      if (v.is_string()) *v.as_string() = absolute_from(dir, v.as_string()->get());
+      if (v.is_string())
+        *v.as_string() = absolute_from(dir, v.as_string()->get());
       else if (auto* t = v.as_table())
         if (auto* f = t->get("file"); f && f->is_string()) *f->as_string() = absolute_from(dir, f->as_string()->get());
     }
@@ -67,7 +68,8 @@ Campaign read_campaign(const std::string& path) {
     if (k.str() != "input" && k.str() != "directory")
       fail(path, v.source(), "unknown key 'campaign." + std::string(k.str()) + "'; allowed here: directory, input");
   const auto base_name = (*c)["input"].value<std::string>();
-  if (!base_name) throw std::invalid_argument(path + ": missing key 'campaign.input' (the base run input, a TOML file)");
+  if (!base_name)
+    throw std::invalid_argument(path + ": missing key 'campaign.input' (the base run input, a TOML file)");
   const std::string base_path = absolute_from(dir, *base_name);
   toml::table base = parse(base_path);
   if (base["task"].value<std::string>() != std::optional<std::string>("md"))
@@ -79,7 +81,8 @@ Campaign read_campaign(const std::string& path) {
   camp.path = path;
   camp.directory = absolute_from(dir, (*c)["directory"].value_or(fs::path(path).stem().string()));
   const auto* stages = root["stage"].as_array();
-  if (!stages || stages->empty()) throw std::invalid_argument(path + ": no [[stage]] tables: a campaign needs at least one stage");
+  if (!stages || stages->empty())
+    throw std::invalid_argument(path + ": no [[stage]] tables: a campaign needs at least one stage");
   std::set<std::string> names;
   for (std::size_t i = 0; i < stages->size(); ++i) {
     const auto* s = stages->get(i)->as_table();
@@ -89,7 +92,8 @@ Campaign read_campaign(const std::string& path) {
         fail(path, v.source(), "unknown key 'stage." + std::string(k.str()) + "'; allowed here: name, md");
     const auto name = (*s)["name"].value<std::string>();
     if (!name || name->empty() || name->find_first_of("/\\ \t") != std::string::npos)
-      fail(path, s->source(), "stage " + std::to_string(i + 1) + ": 'name' must be a non-empty word (it names the stage folder)");
+      fail(path, s->source(),
+           "stage " + std::to_string(i + 1) + ": 'name' must be a non-empty word (it names the stage folder)");
     if (!names.insert(*name).second) fail(path, s->source(), "two stages are named '" + *name + "'");
     toml::table input = base;
     toml::table md = base["md"].as_table() ? *base["md"].as_table() : toml::table{};
@@ -97,7 +101,8 @@ Campaign read_campaign(const std::string& path) {
       for (auto&& [k, v] : *over) md.insert_or_assign(k, v);
     CampaignStage stage{*name, (fs::path(camp.directory) / stage_folder(i, *name)).string(), ""};
     if (i > 0) {
-      input.insert_or_assign("structure", toml::table{{"file", (fs::path(camp.stages.back().directory) / "final.extxyz").string()}});
+      input.insert_or_assign("structure",
+                             toml::table{{"file", (fs::path(camp.stages.back().directory) / "final.extxyz").string()}});
       if (!(*s)["md"]["initial_velocities"]) {
         md.insert_or_assign("initial_velocities", "structure");
         md.erase("initial_temperature");
@@ -108,7 +113,8 @@ Campaign read_campaign(const std::string& path) {
     output.insert_or_assign("directory", ".");
     input.insert_or_assign("output", output);
     std::ostringstream text;
-    text << "# stage '" << *name << "' of campaign " << fs::absolute(path).string() << " (generated; edit the campaign)\n"
+    text << "# stage '" << *name << "' of campaign " << fs::absolute(path).string()
+         << " (generated; edit the campaign)\n"
          << input << "\n";
     stage.input_text = text.str();
     camp.stages.push_back(stage);

@@ -15,8 +15,8 @@ struct CampaignStage {
 };
 
 struct Campaign {
-  std::string path;        // the campaign file
-  std::string directory;   // absolute
+  std::string path;       // the campaign file
+  std::string directory;  // absolute
   std::vector<CampaignStage> stages;
 };
 

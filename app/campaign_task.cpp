@@ -43,7 +43,9 @@ StageState state_of(const CampaignStage& s) {
 }
 
 const char* name_of(StageState s) {
-  return s == StageState::finished ? "finished" : s == StageState::interrupted ? "interrupted (will resume)" : "pending";
+  return s == StageState::finished      ? "finished"
+         : s == StageState::interrupted ? "interrupted (will resume)"
+                                        : "pending";
 }
 
 int run_stage(const CampaignStage& s, StageState state) {
@@ -51,12 +53,14 @@ int run_stage(const CampaignStage& s, StageState state) {
   fs::create_directories(dir);
   if (state == StageState::interrupted && fs::exists(input) && read_text(input) != s.input_text)
     throw std::invalid_argument("stage '" + s.name + "': the campaign file changed since the stage started (" +
-                                input.string() + " differs); restore it, or delete " + dir.string() + " to start the stage again");
+                                input.string() + " differs); restore it, or delete " + dir.string() +
+                                " to start the stage again");
   write_atomically(input, s.input_text);
   const RunInput in = read_input(input.string());
   if (in.threads > 0) kernels::set_host_threads(in.threads);
   kernels::set_fft_planning(in.fft_planning == "measure");
-  fmt::print("\n=== campaign stage '{}' ({}) in {}\n", s.name, state == StageState::interrupted ? "resuming" : "starting", dir.string());
+  fmt::print("\n=== campaign stage '{}' ({}) in {}\n", s.name,
+             state == StageState::interrupted ? "resuming" : "starting", dir.string());
   std::fflush(stdout);
   return run_md_task(in, state == StageState::interrupted);
 }
@@ -67,14 +71,16 @@ int run_campaign(const std::string& path, const CampaignOptions& opt) {
   const Campaign camp = read_campaign(path);
   std::size_t first = 0, last = camp.stages.size();  // the stages to run: [first, last)
   if (!opt.only_stage.empty()) {
-    auto it = std::find_if(camp.stages.begin(), camp.stages.end(), [&](const CampaignStage& t) { return t.name == opt.only_stage; });
+    auto it = std::find_if(camp.stages.begin(), camp.stages.end(),
+                           [&](const CampaignStage& t) { return t.name == opt.only_stage; });
     if (it == camp.stages.end()) throw std::invalid_argument(path + ": no stage named '" + opt.only_stage + "'");
     first = static_cast<std::size_t>(it - camp.stages.begin());
     last = first + 1;
   }
   if (opt.list) {
     for (std::size_t i = 0; i < camp.stages.size(); ++i)
-      fmt::print("{:>3}  {:<16} {:<26} {}\n", i + 1, camp.stages[i].name, name_of(state_of(camp.stages[i])), camp.stages[i].directory);
+      fmt::print("{:>3}  {:<16} {:<26} {}\n", i + 1, camp.stages[i].name, name_of(state_of(camp.stages[i])),
+                 camp.stages[i].directory);
     return 0;
   }
   // A stage starts from its predecessor's final state.
@@ -91,7 +97,8 @@ int run_campaign(const std::string& path, const CampaignOptions& opt) {
     }
     const int code = run_stage(s, state);
     if (code != 0) {
-      fmt::print(stderr, "campaign: stage '{}' did not finish (exit status {}); run the campaign again to resume it\n", s.name, code);
+      fmt::print(stderr, "campaign: stage '{}' did not finish (exit status {}); run the campaign again to resume it\n",
+                 s.name, code);
       return code;
     }
   }

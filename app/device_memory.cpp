@@ -36,7 +36,8 @@ std::string human(double bytes) {
 
 }  // namespace
 
-void check_device_memory(const RunInput& in, const dft::Atoms& atoms, const dft::Basis& basis, int extrapolation_order) {
+void check_device_memory(const RunInput& in, const dft::Atoms& atoms, const dft::Basis& basis,
+                         int extrapolation_order) {
   Plan p;
   p.device = kernels::device_memory();
   // All cuFFT plans share one work area, as large as the largest plan's (kernels/fft_cufft.cpp).

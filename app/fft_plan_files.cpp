@@ -15,11 +15,15 @@ namespace megabar::app {
 namespace fs = std::filesystem;
 
 std::string fft_plan_cache_path() {
-  if (const char* e = std::getenv("MEGABAR_FFT_PLAN_CACHE")) return std::string(e) == "off" ? std::string() : std::string(e);
+  if (const char* e = std::getenv("MEGABAR_FFT_PLAN_CACHE"))
+    return std::string(e) == "off" ? std::string() : std::string(e);
   fs::path dir;
-  if (const char* x = std::getenv("XDG_CACHE_HOME"); x && *x) dir = fs::path(x) / "megabar";
-  else if (const char* h = std::getenv("HOME"); h && *h) dir = fs::path(h) / ".cache" / "megabar";
-  else return {};
+  if (const char* x = std::getenv("XDG_CACHE_HOME"); x && *x)
+    dir = fs::path(x) / "megabar";
+  else if (const char* h = std::getenv("HOME"); h && *h)
+    dir = fs::path(h) / ".cache" / "megabar";
+  else
+    return {};
   std::string model = "unknown-cpu";
   std::ifstream cpuinfo("/proc/cpuinfo");
   for (std::string line; std::getline(cpuinfo, line);)
@@ -29,8 +33,10 @@ std::string fft_plan_cache_path() {
     }
   std::string name = "fftw-plans-";
   for (char ch : model)
-    if (std::isalnum(static_cast<unsigned char>(ch))) name += ch;
-    else if (name.back() != '-') name += '-';
+    if (std::isalnum(static_cast<unsigned char>(ch)))
+      name += ch;
+    else if (name.back() != '-')
+      name += '-';
   return (dir / name).string();
 }
 
@@ -45,7 +51,8 @@ void save_fft_plan_cache(const std::string& path) {
     fs::create_directories(fs::path(path).parent_path());
     save_fft_plans(path);
   } catch (const std::exception& e) {
-    fmt::print(stderr, "warning: FFT plan cache not written ({}); set MEGABAR_FFT_PLAN_CACHE=off to skip it\n", e.what());
+    fmt::print(stderr, "warning: FFT plan cache not written ({}); set MEGABAR_FFT_PLAN_CACHE=off to skip it\n",
+               e.what());
   }
 }
 

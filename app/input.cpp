@@ -67,7 +67,8 @@ double get_quantity(const Ctx& c, const toml::table& t, const std::string& key, 
     c.fail("missing required key '" + full + "'");
   }
   if (!node->is_string())
-    c.fail(full, node->source(), std::string("expected ") + units::dimension_name(dim) + " with its unit as a string, e.g. \"80 Ry\"");
+    c.fail(full, node->source(),
+           std::string("expected ") + units::dimension_name(dim) + " with its unit as a string, e.g. \"80 Ry\"");
   try {
     return units::parse_quantity(node->as_string()->get(), dim, full);
   } catch (const std::invalid_argument& e) {
@@ -75,23 +76,30 @@ double get_quantity(const Ctx& c, const toml::table& t, const std::string& key, 
   }
 }
 
-long get_int(const Ctx& c, const toml::table& t, const std::string& key, const std::string& full, long fallback, long lo, long hi) {
+long get_int(const Ctx& c, const toml::table& t, const std::string& key, const std::string& full, long fallback,
+             long lo, long hi) {
   auto node = t.get(key);
   if (!node) return fallback;
   if (!node->is_integer()) c.fail(full, node->source(), "expected an integer");
   const long v = node->as_integer()->get();
-  if (v < lo || v > hi) c.fail(full, node->source(), "must be between " + std::to_string(lo) + " and " + std::to_string(hi));
+  if (v < lo || v > hi)
+    c.fail(full, node->source(), "must be between " + std::to_string(lo) + " and " + std::to_string(hi));
   return v;
 }
 
-double get_number(const Ctx& c, const toml::table& t, const std::string& key, const std::string& full, double fallback, double lo, double hi) {
+double get_number(const Ctx& c, const toml::table& t, const std::string& key, const std::string& full, double fallback,
+                  double lo, double hi) {
   auto node = t.get(key);
   if (!node) return fallback;
   double v;
-  if (node->is_floating_point()) v = node->as_floating_point()->get();
-  else if (node->is_integer()) v = static_cast<double>(node->as_integer()->get());
-  else c.fail(full, node->source(), "expected a number");
-  if (!(v >= lo && v <= hi)) c.fail(full, node->source(), "must be between " + std::to_string(lo) + " and " + std::to_string(hi));
+  if (node->is_floating_point())
+    v = node->as_floating_point()->get();
+  else if (node->is_integer())
+    v = static_cast<double>(node->as_integer()->get());
+  else
+    c.fail(full, node->source(), "expected a number");
+  if (!(v >= lo && v <= hi))
+    c.fail(full, node->source(), "must be between " + std::to_string(lo) + " and " + std::to_string(hi));
   return v;
 }
 
@@ -116,13 +124,15 @@ void choose_functional(const Ctx& c, const toml::table& d, RunInput& in) {
     }
     if (pp.xc.empty()) {
       if (in.scf.xc.empty())
-        c.fail("dft.xc", d.source(), spec.file + " names the functional '" + pp.xc_label +
-                                        "', which megabar does not implement; set dft.xc to choose one explicitly");
+        c.fail("dft.xc", d.source(),
+               spec.file + " names the functional '" + pp.xc_label +
+                   "', which megabar does not implement; set dft.xc to choose one explicitly");
       continue;
     }
     if (!in.scf.xc.empty() && pp.xc != in.scf.xc)
-      c.fail("dft.xc", d.get("xc")->source(), "'" + in.scf.xc + "' disagrees with " + spec.file + ", made with " +
-                                                  pp.xc + " ('" + pp.xc_label + "'); omit dft.xc to use the files' functional");
+      c.fail("dft.xc", d.get("xc")->source(),
+             "'" + in.scf.xc + "' disagrees with " + spec.file + ", made with " + pp.xc + " ('" + pp.xc_label +
+                 "'); omit dft.xc to use the files' functional");
     if (from_files.empty()) {
       from_files = pp.xc;
       first_file = spec.file;
@@ -144,9 +154,10 @@ void fail_unless_one_of(const Ctx& c, const toml::table& t, const std::string& k
 }
 
 void read_md(const Ctx& c, const toml::table& m, MdInput& md) {
-  check_keys(c, m, "md.", {"ensemble", "timestep", "steps", "initial_velocities", "initial_temperature", "temperature",
-                           "thermostat", "thermostat_time", "chain_length", "pressure", "barostat_time", "cell", "seed",
-                           "trajectory_every", "checkpoint_every", "extrapolation_order", "masses", "pdos_every"});
+  check_keys(c, m, "md.",
+             {"ensemble", "timestep", "steps", "initial_velocities", "initial_temperature", "temperature", "thermostat",
+              "thermostat_time", "chain_length", "pressure", "barostat_time", "cell", "seed", "trajectory_every",
+              "checkpoint_every", "extrapolation_order", "masses", "pdos_every"});
   md.ensemble = get_string(c, m, "ensemble", "md.ensemble", md.ensemble);
   fail_unless_one_of(c, m, "ensemble", md.ensemble, {"nve", "nvt", "npt"});
   md.timestep = get_quantity(c, m, "timestep", "md.timestep", Dimension::time);
@@ -161,25 +172,32 @@ void read_md(const Ctx& c, const toml::table& m, MdInput& md) {
   md.temperature = get_quantity(c, m, "temperature", "md.temperature", Dimension::temperature, -1.0);
   if (thermostatted && !m.get("temperature"))
     c.fail("missing required key 'md.temperature' (the thermostat target of ensemble \"" + md.ensemble + "\")");
-  if (thermostatted && !(md.temperature > 0)) c.fail("md.temperature", m.get("temperature")->source(), "must be positive");
+  if (thermostatted && !(md.temperature > 0))
+    c.fail("md.temperature", m.get("temperature")->source(), "must be positive");
   if (!thermostatted && m.get("temperature"))
-    c.fail("md.temperature", m.get("temperature")->source(), "is the thermostat target: not used with ensemble = \"nve\" (use initial_temperature)");
+    c.fail("md.temperature", m.get("temperature")->source(),
+           "is the thermostat target: not used with ensemble = \"nve\" (use initial_temperature)");
   if (md.initial_velocities == "maxwell-boltzmann") {
     const double fallback = thermostatted ? md.temperature : -1.0;
-    md.initial_temperature = get_quantity(c, m, "initial_temperature", "md.initial_temperature", Dimension::temperature, fallback);
+    md.initial_temperature =
+        get_quantity(c, m, "initial_temperature", "md.initial_temperature", Dimension::temperature, fallback);
     if (md.initial_temperature < 0)
-      c.fail(m.get("initial_temperature") ? "md.initial_temperature: must not be negative"
-                                          : "missing required key 'md.initial_temperature' (Maxwell-Boltzmann start of an NVE run)");
+      c.fail(m.get("initial_temperature")
+                 ? "md.initial_temperature: must not be negative"
+                 : "missing required key 'md.initial_temperature' (Maxwell-Boltzmann start of an NVE run)");
   } else if (m.get("initial_temperature")) {
-    c.fail("md.initial_temperature", m.get("initial_temperature")->source(), "not used with initial_velocities = \"structure\"");
+    c.fail("md.initial_temperature", m.get("initial_temperature")->source(),
+           "not used with initial_velocities = \"structure\"");
   }
   md.thermostat = get_string(c, m, "thermostat", "md.thermostat", md.thermostat);
   fail_unless_one_of(c, m, "thermostat", md.thermostat, {"csvr", "nose-hoover"});
-  md.thermostat_time = get_quantity(c, m, "thermostat_time", "md.thermostat_time", Dimension::time, 100 * units::femtosecond);
+  md.thermostat_time =
+      get_quantity(c, m, "thermostat_time", "md.thermostat_time", Dimension::time, 100 * units::femtosecond);
   md.chain_length = static_cast<int>(get_int(c, m, "chain_length", "md.chain_length", 3, 1, 20));
   md.barostat_time = get_quantity(c, m, "barostat_time", "md.barostat_time", Dimension::time, 500 * units::femtosecond);
   for (const char* key : {"thermostat_time", "barostat_time"})
-    if (auto n = m.get(key); n && !((std::string(key) == "thermostat_time" ? md.thermostat_time : md.barostat_time) > 0))
+    if (auto n = m.get(key);
+        n && !((std::string(key) == "thermostat_time" ? md.thermostat_time : md.barostat_time) > 0))
       c.fail(std::string("md.") + key, n->source(), "must be positive");
   if (md.ensemble == "npt" && !m.get("pressure")) c.fail("missing required key 'md.pressure' (ensemble = \"npt\")");
   if (md.ensemble != "npt" && m.get("pressure"))
@@ -212,13 +230,16 @@ void read_md(const Ctx& c, const toml::table& m, MdInput& md) {
 
 void read_pdos(const Ctx& c, const toml::table& p, PdosInput& pd) {
   check_keys(c, p, "pdos.", {"empty_bands", "broadening", "energy_step", "energy_min", "energy_max", "ec_window"});
-  if (!p.get("empty_bands")) c.fail("missing required key 'pdos.empty_bands' (converged empty bands for the PDOS, e.g. 24)");
+  if (!p.get("empty_bands"))
+    c.fail("missing required key 'pdos.empty_bands' (converged empty bands for the PDOS, e.g. 24)");
   pd.empty_bands = static_cast<int>(get_int(c, p, "empty_bands", "pdos.empty_bands", 0, 1, 100000));
   pd.broadening = get_quantity(c, p, "broadening", "pdos.broadening", Dimension::energy, 0.2 * units::ev);
   pd.energy_step = get_quantity(c, p, "energy_step", "pdos.energy_step", Dimension::energy, 0.01 * units::ev);
   pd.ec_window = get_quantity(c, p, "ec_window", "pdos.ec_window", Dimension::energy, 10.0 * units::ev);
   for (const char* key : {"broadening", "energy_step", "ec_window"}) {
-    const double v = std::string(key) == "broadening" ? pd.broadening : std::string(key) == "energy_step" ? pd.energy_step : pd.ec_window;
+    const double v = std::string(key) == "broadening"    ? pd.broadening
+                     : std::string(key) == "energy_step" ? pd.energy_step
+                                                         : pd.ec_window;
     if (auto n = p.get(key); n && !(v > 0)) c.fail(std::string("pdos.") + key, n->source(), "must be positive");
   }
   if (p.get("energy_min")) pd.energy_min = get_quantity(c, p, "energy_min", "pdos.energy_min", Dimension::energy);
@@ -242,13 +263,14 @@ std::string output_directory_of(const std::string& path) {
 
 RunInput read_input(const std::string& path) {
   Ctx c{path};
-  if (!fs::is_regular_file(path)) throw std::invalid_argument("input file '" + path + "' does not exist or is not a file");
+  if (!fs::is_regular_file(path))
+    throw std::invalid_argument("input file '" + path + "' does not exist or is not a file");
   toml::table root;
   try {
     root = toml::parse_file(path);
   } catch (const toml::parse_error& e) {
-    throw std::invalid_argument(path + ":" + std::to_string(e.source().begin.line) + ": malformed TOML: " +
-                                std::string(e.description()));
+    throw std::invalid_argument(path + ":" + std::to_string(e.source().begin.line) +
+                                ": malformed TOML: " + std::string(e.description()));
   }
   const std::string dir = fs::path(path).parent_path().string().empty() ? "." : fs::path(path).parent_path().string();
   RunInput in;
@@ -262,7 +284,8 @@ RunInput read_input(const std::string& path) {
     read_md(c, *m, in.md);
   }
   if (const auto* p = table_at(c, root, "pdos", false)) {
-    if (in.task != "scf" && in.task != "md") c.fail("[pdos] is only used with task = \"scf\" or \"md\" (with md.pdos_every)");
+    if (in.task != "scf" && in.task != "md")
+      c.fail("[pdos] is only used with task = \"scf\" or \"md\" (with md.pdos_every)");
     // In an md input [pdos] is read (and checked) whatever md.pdos_every says, but used only when it is > 0:
     // a campaign's base input can hold it for the stages that switch the snapshots on.
     PdosInput pdos;
@@ -276,13 +299,15 @@ RunInput read_input(const std::string& path) {
                  "the DOS on its own grid relative to each snapshot's VBM");
   }
   if (in.task == "md" && in.md.pdos_every > 0 && !in.pdos)
-    c.fail("md.pdos_every needs a [pdos] table (at least pdos.empty_bands, the converged empty bands of every MD step)");
+    c.fail(
+        "md.pdos_every needs a [pdos] table (at least pdos.empty_bands, the converged empty bands of every MD step)");
   if (const auto* r = table_at(c, root, "relax", false)) {
     if (in.task != "relax") c.fail("[relax] is only used with task = \"relax\"");
     check_keys(c, *r, "relax.", {"optimizer", "cell", "pressure", "force_tolerance", "stress_tolerance", "max_steps"});
     in.relax_optimizer = get_string(c, *r, "optimizer", "relax.optimizer", std::string("bfgs"));
     if (in.relax_optimizer != "bfgs" && in.relax_optimizer != "fire")
-      c.fail("relax.optimizer", r->get("optimizer")->source(), "unknown optimizer '" + in.relax_optimizer + "'; expected \"bfgs\" or \"fire\"");
+      c.fail("relax.optimizer", r->get("optimizer")->source(),
+             "unknown optimizer '" + in.relax_optimizer + "'; expected \"bfgs\" or \"fire\"");
     if (auto cell = r->get("cell")) {
       if (!cell->is_boolean()) c.fail("relax.cell", cell->source(), "expected true or false");
       in.relax_cell = cell->as_boolean()->get();
@@ -290,14 +315,16 @@ RunInput read_input(const std::string& path) {
     in.relax_pressure = get_quantity(c, *r, "pressure", "relax.pressure", Dimension::pressure, 0.0);
     in.relax_force_tolerance =
         get_quantity(c, *r, "force_tolerance", "relax.force_tolerance", Dimension::force, in.relax_force_tolerance);
-    in.relax_stress_tolerance =
-        get_quantity(c, *r, "stress_tolerance", "relax.stress_tolerance", Dimension::pressure, in.relax_stress_tolerance);
+    in.relax_stress_tolerance = get_quantity(c, *r, "stress_tolerance", "relax.stress_tolerance", Dimension::pressure,
+                                             in.relax_stress_tolerance);
     for (const char* key : {"force_tolerance", "stress_tolerance"})
-      if (auto n = r->get(key); n && !((std::string(key) == "force_tolerance" ? in.relax_force_tolerance : in.relax_stress_tolerance) > 0))
+      if (auto n = r->get(key);
+          n && !((std::string(key) == "force_tolerance" ? in.relax_force_tolerance : in.relax_stress_tolerance) > 0))
         c.fail(std::string("relax.") + key, n->source(), "must be positive");
     in.relax_max_steps = static_cast<int>(get_int(c, *r, "max_steps", "relax.max_steps", 200, 0, 100000));
     if (r->get("pressure") && !in.relax_cell)
-      c.fail("relax.pressure", r->get("pressure")->source(), "needs relax.cell = true (the cell is what the pressure acts on)");
+      c.fail("relax.pressure", r->get("pressure")->source(),
+             "needs relax.cell = true (the cell is what the pressure acts on)");
   }
 
   const auto* st = table_at(c, root, "structure", true);
@@ -312,13 +339,16 @@ RunInput read_input(const std::string& path) {
   if (!in.scf.xc.empty()) {
     bool ok = false;
     for (auto& n : dft::known_xc_names()) ok = ok || n == in.scf.xc;
-    if (!ok) c.fail("dft.xc", d->get("xc")->source(), "unknown functional '" + in.scf.xc + "'; expected PBE, LDA, LDA-PW92 or PADE");
+    if (!ok)
+      c.fail("dft.xc", d->get("xc")->source(),
+             "unknown functional '" + in.scf.xc + "'; expected PBE, LDA, LDA-PW92 or PADE");
   }
   in.scf.extra_bands = static_cast<int>(get_int(c, *d, "extra_bands", "dft.extra_bands", 0, 0, 100000));
   if (in.pdos) in.scf.extra_bands = std::max(in.scf.extra_bands, in.pdos->empty_bands);
   if (auto g = d->get("fft_grid")) {
     auto arr = g->as_array();
-    if (!arr || arr->size() != 3) c.fail("dft.fft_grid", g->source(), "expected three positive integers, e.g. [48, 48, 90]");
+    if (!arr || arr->size() != 3)
+      c.fail("dft.fft_grid", g->source(), "expected three positive integers, e.g. [48, 48, 90]");
     std::array<int, 3> n{};
     for (int i = 0; i < 3; ++i) {
       auto v = arr->get(i);
@@ -350,11 +380,14 @@ RunInput read_input(const std::string& path) {
   choose_functional(c, *d, in);
 
   if (const auto* s = table_at(c, root, "scf", false)) {
-    check_keys(c, *s, "scf.", {"energy_tolerance", "density_tolerance", "max_iterations", "mixing_beta", "mixing_history", "kerker_q0", "seed"});
+    check_keys(c, *s, "scf.",
+               {"energy_tolerance", "density_tolerance", "max_iterations", "mixing_beta", "mixing_history", "kerker_q0",
+                "seed"});
     in.scf.energy_tolerance = get_quantity(c, *s, "energy_tolerance", "scf.energy_tolerance", Dimension::energy, 1e-8);
     if (!(in.scf.energy_tolerance > 0))
       c.fail("scf.energy_tolerance", s->get("energy_tolerance")->source(), "must be positive");
-    in.scf.density_tolerance = get_quantity(c, *s, "density_tolerance", "scf.density_tolerance", Dimension::energy, -1.0);
+    in.scf.density_tolerance =
+        get_quantity(c, *s, "density_tolerance", "scf.density_tolerance", Dimension::energy, -1.0);
     in.scf.max_iterations = static_cast<int>(get_int(c, *s, "max_iterations", "scf.max_iterations", 100, 2, 100000));
     in.scf.mixing_beta = get_number(c, *s, "mixing_beta", "scf.mixing_beta", 0.5, 1e-3, 1.0);
     in.scf.mixing_history = static_cast<int>(get_int(c, *s, "mixing_history", "scf.mixing_history", 8, 1, 50));

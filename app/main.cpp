@@ -46,21 +46,27 @@ int main(int argc, char** argv) {
   run->add_flag("--restart", restart, "continue an MD run from output.directory/checkpoint.h5 (task = \"md\")");
   std::string campaign_path;
   megabar::app::CampaignOptions campaign_options;
-  auto* campaign = cli.add_subcommand("campaign", "run the stages of an MD campaign in order, resuming where it stopped");
+  auto* campaign =
+      cli.add_subcommand("campaign", "run the stages of an MD campaign in order, resuming where it stopped");
   campaign->add_option("file", campaign_path, "campaign file (TOML)")->required();
-  campaign->add_option("--stage", campaign_options.only_stage, "run only this stage (the previous ones must be finished)");
+  campaign->add_option("--stage", campaign_options.only_stage,
+                       "run only this stage (the previous ones must be finished)");
   campaign->add_flag("--list", campaign_options.list, "list the stages and their state; run nothing");
   megabar::analysis::AnalyzeArguments analyze_args;
-  auto* analyze = cli.add_subcommand("analyze", "structure statistics of trajectories: coordination, bond lengths, "
+  auto* analyze = cli.add_subcommand("analyze",
+                                     "structure statistics of trajectories: coordination, bond lengths, "
                                      "O-O distances, g(r), bond angles, density (docs/analysis.md)");
-  analyze->add_option("input", analyze_args.inputs, "trajectory.h5 (H5MD) or extended XYZ files, concatenated in order")->required();
+  analyze->add_option("input", analyze_args.inputs, "trajectory.h5 (H5MD) or extended XYZ files, concatenated in order")
+      ->required();
   analyze->add_option("--output,-o", analyze_args.output, "directory for analysis.json and the CSV tables")->required();
-  analyze->add_option("--cutoff", analyze_args.cutoff, "B-O bond cutoff in angstrom, e.g. B-O=1.9 (default: first minimum of g_BO)");
+  analyze->add_option("--cutoff", analyze_args.cutoff,
+                      "B-O bond cutoff in angstrom, e.g. B-O=1.9 (default: first minimum of g_BO)");
   analyze->add_option("--from", analyze_args.from_step, "skip frames with step < STEP");
   analyze->add_option("--every", analyze_args.every, "take every K-th frame (after --from)");
   analyze->add_option("--bin-width", analyze_args.bin_width, "g(r) bin width in angstrom (default 0.02)");
   analyze->add_option("--rmax", analyze_args.r_max, "g(r) range in angstrom (default: half the smallest cell width)");
-  analyze->add_option("--oo-cutoff", analyze_args.oo_cutoff, "cutoff of the mean O-O distance in angstrom (default 3.0)");
+  analyze->add_option("--oo-cutoff", analyze_args.oo_cutoff,
+                      "cutoff of the mean O-O distance in angstrom (default 3.0)");
   CLI11_PARSE(cli, argc, argv);
 
   if (*analyze) {  // reads files only: no compute backend needed
@@ -97,14 +103,20 @@ int main(int argc, char** argv) {
     } else {
       // A failed run, even on bad input, must not leave an older run's results behind.
       std::error_code ignored;
-      std::filesystem::remove(std::filesystem::path(megabar::app::output_directory_of(input_path)) / "results.json", ignored);
+      std::filesystem::remove(std::filesystem::path(megabar::app::output_directory_of(input_path)) / "results.json",
+                              ignored);
       auto input = megabar::app::read_input(input_path);
-      if (restart && input.task != "md") throw std::invalid_argument("--restart continues MD runs; " + input_path + " has task = \"" + input.task + "\"");
+      if (restart && input.task != "md")
+        throw std::invalid_argument("--restart continues MD runs; " + input_path + " has task = \"" + input.task +
+                                    "\"");
       megabar::kernels::set_host_threads(input.threads > 0 ? input.threads : default_threads());
       megabar::kernels::set_fft_planning(input.fft_planning == "measure");
-      if (input.task == "md") code = megabar::app::run_md_task(input, restart);
-      else if (input.task == "relax") code = megabar::app::run_relax_task(input);
-      else code = megabar::app::run_scf_task(input);
+      if (input.task == "md")
+        code = megabar::app::run_md_task(input, restart);
+      else if (input.task == "relax")
+        code = megabar::app::run_relax_task(input);
+      else
+        code = megabar::app::run_scf_task(input);
     }
   } catch (const std::exception& e) {
     std::fprintf(stderr, "error: %s\n", e.what());

@@ -8,7 +8,8 @@ namespace megabar::app {
 namespace {
 
 // a += after - before, field by field.
-void add_difference(kernels::TransferCounts& a, const kernels::TransferCounts& before, const kernels::TransferCounts& after) {
+void add_difference(kernels::TransferCounts& a, const kernels::TransferCounts& before,
+                    const kernels::TransferCounts& after) {
   a.to_host_bytes += after.to_host_bytes - before.to_host_bytes;
   a.to_host_copies += after.to_host_copies - before.to_host_copies;
   a.to_device_bytes += after.to_device_bytes - before.to_device_bytes;

@@ -20,11 +20,13 @@ std::string eta_text(double seconds) {
 MdLogObserver::MdLogObserver(const std::filesystem::path& directory, const std::string& ensemble, bool restart,
                              const md::MdState& state, int natoms, long steps)
     : log_(directory / "md.log", std::ios::app), natoms_(natoms), steps_(steps) {
-  const std::string header = fmt::format("{:>8} {:>10} {:>18} {:>14} {:>18} {:>11} {:>9} {:>9} {:>10} {:>4} {:>7} {:>8}", "step",
-                                         "time_fs", "E_pot_Ha", "E_kin_Ha", "E_conserved_Ha", "drift_Ha/at", "T_K",
-                                         "P_GPa", "V_A^3", "scf", "s/step", "ETA");
-  if (!restart) log_ << "# megabar md log (" << ensemble << "); drift = (E_conserved - E_conserved(0)) / atoms\n" << header << "\n";
-  else log_ << "# continued from the checkpoint at step " << state.step << "\n";
+  const std::string header = fmt::format(
+      "{:>8} {:>10} {:>18} {:>14} {:>18} {:>11} {:>9} {:>9} {:>10} {:>4} {:>7} {:>8}", "step", "time_fs", "E_pot_Ha",
+      "E_kin_Ha", "E_conserved_Ha", "drift_Ha/at", "T_K", "P_GPa", "V_A^3", "scf", "s/step", "ETA");
+  if (!restart)
+    log_ << "# megabar md log (" << ensemble << "); drift = (E_conserved - E_conserved(0)) / atoms\n" << header << "\n";
+  else
+    log_ << "# continued from the checkpoint at step " << state.step << "\n";
   fmt::print("{}\n", header);
 }
 
@@ -39,10 +41,10 @@ void MdLogObserver::write_line(const md::MdEvent& e, double eta) {
   const md::Frame& f = e.frame;
   const double gpa = units::ha_per_bohr3_in_gpa, fs_ = units::femtosecond;
   const std::string line = fmt::format(
-      "{:>8} {:>10.3f} {:>18.10f} {:>14.8f} {:>18.10f} {:>11.3e} {:>9.2f} {:>9.3f} {:>10.4f} {:>4} {:>7.2f} {:>8}", f.step,
-      f.time / fs_, f.potential_energy, f.kinetic_energy, f.conserved_energy, (f.conserved_energy - e.record.conserved_start) / natoms_,
-      f.temperature, f.pressure * gpa, f.structure.cell.volume / std::pow(units::angstrom, 3), f.scf_iterations, e.step_seconds,
-      eta_text(eta));
+      "{:>8} {:>10.3f} {:>18.10f} {:>14.8f} {:>18.10f} {:>11.3e} {:>9.2f} {:>9.3f} {:>10.4f} {:>4} {:>7.2f} {:>8}",
+      f.step, f.time / fs_, f.potential_energy, f.kinetic_energy, f.conserved_energy,
+      (f.conserved_energy - e.record.conserved_start) / natoms_, f.temperature, f.pressure * gpa,
+      f.structure.cell.volume / std::pow(units::angstrom, 3), f.scf_iterations, e.step_seconds, eta_text(eta));
   fmt::print("{}\n", line);
   std::fflush(stdout);
   log_ << line << "\n" << std::flush;

@@ -26,7 +26,8 @@ void store_weights(const dft::PdosResult& r, std::size_t natoms, md::PdosSnapsho
   p.weights.assign(nb * natoms * L, 0.0f);
   for (std::size_t a = 0; a < natoms; ++a)
     for (std::size_t l = 0; l < r.atom_l_weights[a].size(); ++l)
-      for (std::size_t n = 0; n < nb; ++n) p.weights[(n * natoms + a) * L + l] = static_cast<float>(r.atom_l_weights[a][l][n]);
+      for (std::size_t n = 0; n < nb; ++n)
+        p.weights[(n * natoms + a) * L + l] = static_cast<float>(r.atom_l_weights[a][l][n]);
 }
 
 // Band projections of the current step (the provider's last SCF).

@@ -15,7 +15,8 @@ namespace megabar::app {
 class PdosObserver : public md::MdObserver {
  public:
   // Stores nothing unless in.md.pdos_every > 0.
-  PdosObserver(const RunInput& in, const dft::Atoms& atoms, const DftForceProvider& provider, md::TrajectoryWriter& trajectory)
+  PdosObserver(const RunInput& in, const dft::Atoms& atoms, const DftForceProvider& provider,
+               md::TrajectoryWriter& trajectory)
       : in_(in), atoms_(atoms), provider_(provider), trajectory_(trajectory) {}
 
   void on_start(const md::MdEvent& e) override { store(e.state); }

@@ -68,22 +68,28 @@ void ResultsObserver::add_transfers(nlohmann::ordered_json& j, long session_step
   const kernels::TransferCounts& ck = src_.checkpoints.traffic();
   const double ck_bytes = double(ck.bytes() - checkpoint_before_.bytes());
   const double ck_copies = double(ck.copies() - checkpoint_before_.copies());
-  j["memory"]["host_device_bytes_per_md_step"] = (double(t.bytes() - transfers_before_.bytes()) - ck_bytes) / session_steps;
-  j["memory"]["host_device_copies_per_md_step"] = (double(t.copies() - transfers_before_.copies()) - ck_copies) / session_steps;
+  j["memory"]["host_device_bytes_per_md_step"] =
+      (double(t.bytes() - transfers_before_.bytes()) - ck_bytes) / session_steps;
+  j["memory"]["host_device_copies_per_md_step"] =
+      (double(t.copies() - transfers_before_.copies()) - ck_copies) / session_steps;
   j["memory"]["checkpoint_device_to_host_bytes"] =
       src_.checkpoints.written() > 0 ? double(ck.to_host_bytes) / src_.checkpoints.written() : 0.0;
 }
 
 void ResultsObserver::print_summary(const md::MdEvent& e, const nlohmann::ordered_json& j, double wall) const {
-  fmt::print("\n  MD finished: {} steps, {:.1f} SCF iterations per step, conserved-energy drift {:.3e} Ha/atom, {:.1f} s\n",
-             e.state.step, mean_scf_iterations(e.record), (e.frame.conserved_energy - e.record.conserved_start) / natoms_, wall);
+  fmt::print(
+      "\n  MD finished: {} steps, {:.1f} SCF iterations per step, conserved-energy drift {:.3e} Ha/atom, {:.1f} s\n",
+      e.state.step, mean_scf_iterations(e.record), (e.frame.conserved_energy - e.record.conserved_start) / natoms_,
+      wall);
   const auto& mem = j["memory"];
   if (mem.contains("measured_peak_bytes") && mem.contains("predicted_peak_bytes"))
-    fmt::print("  device memory: peak {:.3f} GiB (predicted {:.3f} GiB){}\n", mem["measured_peak_bytes"].get<double>() / 1073741824.0,
+    fmt::print("  device memory: peak {:.3f} GiB (predicted {:.3f} GiB){}\n",
+               mem["measured_peak_bytes"].get<double>() / 1073741824.0,
                mem["predicted_peak_bytes"].get<double>() / 1073741824.0,
                mem.contains("host_device_bytes_per_md_step")
                    ? fmt::format("; host<->device {:.1f} kB per step in {:.1f} copies",
-                                 mem["host_device_bytes_per_md_step"].get<double>() / 1e3, mem["host_device_copies_per_md_step"].get<double>())
+                                 mem["host_device_bytes_per_md_step"].get<double>() / 1e3,
+                                 mem["host_device_copies_per_md_step"].get<double>())
                    : std::string());
 }
 

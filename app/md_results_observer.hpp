@@ -30,8 +30,12 @@ class ResultsObserver : public md::MdObserver {
   // `symbols`: the atoms in input order; `t_start`: when the task started (results.json's wall time).
   ResultsObserver(const RunInput& in, const md::MdOptions& options, std::vector<std::string> symbols, Sources sources,
                   std::chrono::steady_clock::time_point t_start)
-      : in_(in), options_(options), symbols_(std::move(symbols)), natoms_(static_cast<int>(symbols_.size())),
-        src_(sources), t_start_(t_start) {}
+      : in_(in),
+        options_(options),
+        symbols_(std::move(symbols)),
+        natoms_(static_cast<int>(symbols_.size())),
+        src_(sources),
+        t_start_(t_start) {}
 
   void on_session_begin(const md::MdState& state) override;
   void on_finish(const md::MdEvent& e) override;

@@ -37,10 +37,11 @@ namespace {
 
 md::MdOptions md_options(const MdInput& m, int natoms) {
   md::MdOptions o;
-  o.ensemble = m.ensemble == "nve" ? md::MdOptions::Ensemble::nve
+  o.ensemble = m.ensemble == "nve"   ? md::MdOptions::Ensemble::nve
                : m.ensemble == "nvt" ? md::MdOptions::Ensemble::nvt
                                      : md::MdOptions::Ensemble::npt;
-  o.thermostat = m.thermostat == "nose-hoover" ? md::MdOptions::Thermostat::nose_hoover : md::MdOptions::Thermostat::csvr;
+  o.thermostat =
+      m.thermostat == "nose-hoover" ? md::MdOptions::Thermostat::nose_hoover : md::MdOptions::Thermostat::csvr;
   o.cell_mode = m.cell == "full" ? md::MdOptions::CellMode::full : md::MdOptions::CellMode::isotropic;
   o.timestep = m.timestep;
   if (m.temperature > 0) o.temperature = m.temperature;
@@ -62,7 +63,8 @@ std::vector<double> masses_of(const RunInput& in, const core::Structure& s) {
   for (const auto& [el, value] : in.md.masses) {
     bool used = false;
     for (const auto& sym : s.symbols) used = used || sym == el;
-    if (!used) throw std::invalid_argument(in.path + ": md.masses." + el + ": no atom of this element in the structure");
+    if (!used)
+      throw std::invalid_argument(in.path + ": md.masses." + el + ": no atom of this element in the structure");
   }
   return m;
 }
@@ -77,7 +79,8 @@ struct RunSetup {
 // --restart: the state, the provider's history and the bookkeeping of output.directory/checkpoint.h5, the
 // FFT algorithms of the run that wrote it (fft_plans, so it continues bit-identically), and the
 // trajectory files cut back to where the checkpoint left them.
-RunSetup resume_run(const RunInput& in, const dft::Atoms& atoms, const std::string& ensemble, DftForceProvider& provider) {
+RunSetup resume_run(const RunInput& in, const dft::Atoms& atoms, const std::string& ensemble,
+                    DftForceProvider& provider) {
   const fs::path out = in.output_directory;
   const fs::path checkpoint_path = out / "checkpoint.h5";
   if (!fs::exists(checkpoint_path))
@@ -87,8 +90,9 @@ RunSetup resume_run(const RunInput& in, const dft::Atoms& atoms, const std::stri
   RunSetup r;
   r.state = md::unpack(ck.md);
   if (r.state.ensemble != ensemble)
-    throw std::invalid_argument(checkpoint_path.string() + " was written by a '" + r.state.ensemble + "' run; " + in.path +
-                                " asks for '" + ensemble + "' (start a new run, or restore md.ensemble/thermostat/cell)");
+    throw std::invalid_argument(checkpoint_path.string() + " was written by a '" + r.state.ensemble + "' run; " +
+                                in.path + " asks for '" + ensemble +
+                                "' (start a new run, or restore md.ensemble/thermostat/cell)");
   if (r.state.structure.symbols != atoms.structure.symbols)
     throw std::invalid_argument(checkpoint_path.string() + " holds other atoms than " + in.structure_file);
   provider.restore_state(ck.provider);
@@ -132,16 +136,19 @@ RunSetup new_run(const RunInput& in, const dft::Atoms& atoms, const md::MdOption
 
 void print_banner(const RunInput& in, const dft::Atoms& atoms, const md::MdOptions& opt) {
   const double gpa = units::ha_per_bohr3_in_gpa, fs_ = units::femtosecond;
-  fmt::print("megabar md ({}): {} atoms, dt {:.3f} fs, {} steps, ecut {:.1f} Ry, ASPC order {}\n", md::ensemble_name(opt),
-             static_cast<int>(atoms.structure.size()), opt.timestep / fs_, in.md.steps, in.ecut / units::rydberg,
-             in.md.extrapolation_order);
+  fmt::print("megabar md ({}): {} atoms, dt {:.3f} fs, {} steps, ecut {:.1f} Ry, ASPC order {}\n",
+             md::ensemble_name(opt), static_cast<int>(atoms.structure.size()), opt.timestep / fs_, in.md.steps,
+             in.ecut / units::rydberg, in.md.extrapolation_order);
   if (in.md.pdos_every > 0)
     fmt::print("  PDOS every {} steps into trajectory.h5:/pdos ({} bands: {} empty ones converged at every step)\n",
-               in.md.pdos_every, static_cast<int>(std::round(atoms.n_electrons())) / 2 + in.scf.extra_bands, in.scf.extra_bands);
+               in.md.pdos_every, static_cast<int>(std::round(atoms.n_electrons())) / 2 + in.scf.extra_bands,
+               in.scf.extra_bands);
   if (opt.ensemble != md::MdOptions::Ensemble::nve)
-    fmt::print("  target T {:.1f} K ({}, tau {:.1f} fs){}\n", opt.temperature, in.md.thermostat, opt.thermostat_time / fs_,
+    fmt::print("  target T {:.1f} K ({}, tau {:.1f} fs){}\n", opt.temperature, in.md.thermostat,
+               opt.thermostat_time / fs_,
                opt.ensemble == md::MdOptions::Ensemble::npt
-                   ? fmt::format(", target P {:.3f} GPa ({} cell, tau_b {:.1f} fs)", opt.pressure * gpa, in.md.cell, opt.barostat_time / fs_)
+                   ? fmt::format(", target P {:.3f} GPa ({} cell, tau_b {:.1f} fs)", opt.pressure * gpa, in.md.cell,
+                                 opt.barostat_time / fs_)
                    : "");
 }
 
@@ -167,8 +174,10 @@ int exit_status(md::MdDriver::Outcome outcome, const md::MdState& state, const R
       fmt::print(stderr, "error: the SCF of the starting structure did not converge; nothing was integrated\n");
       return 2;
     case md::MdDriver::Outcome::step_not_converged:
-      fmt::print(stderr, "error: the SCF did not converge at step {} (raise scf.max_iterations or adjust the mixing); "
-                         "the checkpoint holds the last good step\n", state.step);
+      fmt::print(stderr,
+                 "error: the SCF did not converge at step {} (raise scf.max_iterations or adjust the mixing); "
+                 "the checkpoint holds the last good step\n",
+                 state.step);
       return 2;
   }
   return 2;
@@ -188,19 +197,22 @@ int run_md_task(const RunInput& in, bool restart) {
   DftForceProvider provider(in, atoms, /*compute_stress=*/true, in.md.extrapolation_order);  // >= -1
   set_scf_log_from_environment(provider);
   const std::string plan_cache = in.fft_planning == "measure" ? fft_plan_cache_path() : std::string();
-  RunSetup run = restart ? resume_run(in, atoms, md::ensemble_name(opt), provider) : new_run(in, atoms, opt, plan_cache);
+  RunSetup run =
+      restart ? resume_run(in, atoms, md::ensemble_name(opt), provider) : new_run(in, atoms, opt, plan_cache);
   print_banner(in, atoms, opt);
 
   // The observers, in the order they hear of each step.
   FftPlanCacheObserver plan_cache_saver(plan_cache);
   md::TrajectoryObserver trajectory(*run.trajectory, in.md.trajectory_every);
   PdosObserver pdos(in, atoms, provider, *run.trajectory);
-  MdLogObserver log(out, md::ensemble_name(opt), restart, run.state, static_cast<int>(atoms.structure.size()), in.md.steps);
+  MdLogObserver log(out, md::ensemble_name(opt), restart, run.state, static_cast<int>(atoms.structure.size()),
+                    in.md.steps);
   CheckpointObserver checkpoints(out, in.path, in.md.checkpoint_every, in.md.steps, *run.trajectory, provider);
   ResultsObserver results(in, opt, atoms.structure.symbols, {provider, *run.trajectory, pdos, checkpoints}, t_start);
 
   md::MdDriver driver(run.state, run.record, provider, opt, in.md.steps);
-  for (md::MdObserver* o : std::initializer_list<md::MdObserver*>{&plan_cache_saver, &trajectory, &pdos, &log, &checkpoints, &results})
+  for (md::MdObserver* o :
+       std::initializer_list<md::MdObserver*>{&plan_cache_saver, &trajectory, &pdos, &log, &checkpoints, &results})
     driver.add(*o);
   driver.set_stop_request(stop_requested);
   return exit_status(driver.run(/*new_run=*/!restart), run.state, in);

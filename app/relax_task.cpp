@@ -39,8 +39,8 @@ int run_relax_task(const RunInput& in) {
   opt.max_steps = in.relax_max_steps;
 
   const double gpa = units::ha_per_bohr3_in_gpa;
-  fmt::print("megabar relax ({}): {} atoms, {}{}; force tolerance {:.2e} Ha/bohr{}\n", in.relax_optimizer, atoms.structure.size(),
-             in.relax_cell ? "atoms and cell" : "atoms only",
+  fmt::print("megabar relax ({}): {} atoms, {}{}; force tolerance {:.2e} Ha/bohr{}\n", in.relax_optimizer,
+             atoms.structure.size(), in.relax_cell ? "atoms and cell" : "atoms only",
              in.relax_cell ? fmt::format(" at {:.3f} GPa", in.relax_pressure * gpa) : "", opt.force_tolerance,
              in.relax_cell ? fmt::format(", stress tolerance {:.3f} GPa", opt.stress_tolerance * gpa) : "");
   const std::string header = fmt::format("{:>5} {:>20} {:>20} {:>12} {:>12} {:>12} {:>14} {:>8}", "step", "energy_Ha",
@@ -55,10 +55,10 @@ int run_relax_task(const RunInput& in) {
   auto logger = [&](const md::RelaxStep& s, const core::Structure& st, const md::ForceResult& r) {
     const double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - t_step).count();
     t_step = std::chrono::steady_clock::now();
-    const std::string line = fmt::format("{:>5} {:>20.10f} {:>20.10f} {:>12.3e} {:>12.4f} {:>12.4f} {:>14.4f} {:>8.1f}{}",
-                                         step_offset + s.step, s.energy, s.enthalpy, s.fmax, s.stress_deviation * gpa,
-                                         in.relax_cell ? s.pressure * gpa : std::nan(""), s.volume / std::pow(units::angstrom, 3), secs,
-                                         s.provider_converged ? "" : "  (SCF not converged)");
+    const std::string line = fmt::format(
+        "{:>5} {:>20.10f} {:>20.10f} {:>12.3e} {:>12.4f} {:>12.4f} {:>14.4f} {:>8.1f}{}", step_offset + s.step,
+        s.energy, s.enthalpy, s.fmax, s.stress_deviation * gpa, in.relax_cell ? s.pressure * gpa : std::nan(""),
+        s.volume / std::pow(units::angstrom, 3), secs, s.provider_converged ? "" : "  (SCF not converged)");
     fmt::print("{}\n", line);
     std::fflush(stdout);
     log << line << "\n" << std::flush;
@@ -79,8 +79,8 @@ int run_relax_task(const RunInput& in) {
     for (int a = 0; a < 3; ++a)
       for (int b = 0; b < 3; ++b) sdev = std::max(sdev, std::fabs(fresh.stress[a][b] - (a == b ? opt.pressure : 0.0)));
     for (const auto& f : fresh.forces) fmax = std::max(fmax, std::sqrt(f[0] * f[0] + f[1] * f[1] + f[2] * f[2]));
-    const std::string line = fmt::format("# new plane-wave set at the final cell: max |sigma - P| {:.4f} GPa, fmax {:.3e} Ha/bohr",
-                                         sdev * gpa, fmax);
+    const std::string line = fmt::format(
+        "# new plane-wave set at the final cell: max |sigma - P| {:.4f} GPa, fmax {:.3e} Ha/bohr", sdev * gpa, fmax);
     fmt::print("{}\n", line);
     log << line << "\n" << std::flush;
     result.final_result = fresh;
@@ -88,7 +88,8 @@ int run_relax_task(const RunInput& in) {
     result.converged = false;
   }
   const double wall = std::chrono::duration<double>(std::chrono::steady_clock::now() - t_start).count();
-  io::write_extxyz((out / "final.extxyz").string(), result.structure, &result.final_result.forces, &result.final_result.energy);
+  io::write_extxyz((out / "final.extxyz").string(), result.structure, &result.final_result.forces,
+                   &result.final_result.energy);
   auto j = results_json(in, provider.basis(), provider.last(), wall);
   j["relax"] = {{"converged", result.converged},
                 {"steps", step_offset - 1},
@@ -102,13 +103,15 @@ int run_relax_task(const RunInput& in) {
   fmt::print("\n  relaxation {} after {} steps in {:.1f} s; final structure in {}\n",
              result.converged ? "converged" : "NOT CONVERGED", step_offset - 1, wall, (out / "final.extxyz").string());
   if (!result.final_result.converged) {
-    fmt::print(stderr, "error: the SCF did not converge at the last structure (see scf.* in results.json); the "
-                       "relaxation stopped rather than move atoms on unconverged forces. Raise scf.max_iterations or "
-                       "adjust the mixing.\n");
+    fmt::print(stderr,
+               "error: the SCF did not converge at the last structure (see scf.* in results.json); the "
+               "relaxation stopped rather than move atoms on unconverged forces. Raise scf.max_iterations or "
+               "adjust the mixing.\n");
     return 2;
   }
   if (!result.converged) {
-    fmt::print(stderr, "error: relaxation did not reach the tolerances in {} steps (results.json says converged: false)\n",
+    fmt::print(stderr,
+               "error: relaxation did not reach the tolerances in {} steps (results.json says converged: false)\n",
                step_offset - 1);
     return 2;
   }

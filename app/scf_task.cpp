@@ -38,16 +38,18 @@ dft::Atoms build_atoms(const RunInput& in) {
     atoms = dft::make_atoms(structure, sources);
   } catch (const std::invalid_argument& e) {
     if (std::string(e.what()).rfind("no pseudopotential", 0) == 0)
-      throw std::invalid_argument(in.path + ": " + e.what() + " in " + in.structure_file + "; add it under [dft.pseudopotentials]");
+      throw std::invalid_argument(in.path + ": " + e.what() + " in " + in.structure_file +
+                                  "; add it under [dft.pseudopotentials]");
     throw std::invalid_argument(in.path + ": key 'dft.pseudopotentials': " + e.what());
   }
   const double ne = atoms.n_electrons();
   if (std::fabs(ne - std::round(ne)) > 1e-8 || static_cast<long>(std::round(ne)) % 2 != 0) {
     std::string charges;
-    for (const auto& sp : atoms.species) charges += fmt::format(" {} ({} valence electrons, {})", sp.element, sp.zion, sp.name);
-    throw std::invalid_argument(in.path + ": " + in.structure_file + " has " + fmt::format("{:g}", ne) +
-                                " valence electrons, an odd number; only closed-shell systems are supported (species:" +
-                                charges + ")");
+    for (const auto& sp : atoms.species)
+      charges += fmt::format(" {} ({} valence electrons, {})", sp.element, sp.zion, sp.name);
+    throw std::invalid_argument(
+        in.path + ": " + in.structure_file + " has " + fmt::format("{:g}", ne) +
+        " valence electrons, an odd number; only closed-shell systems are supported (species:" + charges + ")");
   }
   const double dmin = atoms.structure.min_distance() / units::angstrom;
   if (dmin < 0.5)
@@ -82,15 +84,20 @@ void write_atomically(const fs::path& target, const std::string& text) {
   io::replace_file(target.string(), text);
 }
 
-nlohmann::ordered_json results_json(const RunInput& in, const dft::Basis& basis, const dft::ScfResult& result, double wall) {
+nlohmann::ordered_json results_json(const RunInput& in, const dft::Basis& basis, const dft::ScfResult& result,
+                                    double wall) {
   const auto grid = basis.fft_grid();
   const auto& e = result.energies;
   nlohmann::ordered_json j;
   j["program"] = "megabar";
   j["task"] = in.task;
   j["total_energy_Ha"] = e.total();
-  j["energy_terms_Ha"] = {{"kinetic", e.kinetic}, {"local", e.local},     {"nonlocal", e.nonlocal},
-                          {"hartree", e.hartree}, {"xc", e.xc},           {"ewald", e.ewald},
+  j["energy_terms_Ha"] = {{"kinetic", e.kinetic},
+                          {"local", e.local},
+                          {"nonlocal", e.nonlocal},
+                          {"hartree", e.hartree},
+                          {"xc", e.xc},
+                          {"ewald", e.ewald},
                           {"one_electron", e.kinetic + e.local + e.nonlocal}};
   j["scf"] = {{"iterations", result.iterations},
               {"converged", result.converged},
@@ -106,7 +113,8 @@ nlohmann::ordered_json results_json(const RunInput& in, const dft::Basis& basis,
   if (!result.forces.empty()) {
     j["forces_Ha_per_bohr"] = result.forces;  // net force removed, as QE
     j["net_force_removed_Ha_per_bohr"] = result.net_force;
-    j["forces_terms_Ha_per_bohr"] = {{"local", result.forces_local}, {"nonlocal", result.forces_nonlocal}, {"ewald", result.forces_ewald}};
+    j["forces_terms_Ha_per_bohr"] = {
+        {"local", result.forces_local}, {"nonlocal", result.forces_nonlocal}, {"ewald", result.forces_ewald}};
   }
   if (result.has_stress) {
     auto gpa = [](const core::Mat3& m) {
@@ -116,7 +124,8 @@ nlohmann::ordered_json results_json(const RunInput& in, const dft::Basis& basis,
       return out;
     };
     j["stress_GPa"] = gpa(result.stress);
-    j["pressure_GPa"] = (result.stress[0][0] + result.stress[1][1] + result.stress[2][2]) / 3.0 * units::ha_per_bohr3_in_gpa;
+    j["pressure_GPa"] =
+        (result.stress[0][0] + result.stress[1][1] + result.stress[2][2]) / 3.0 * units::ha_per_bohr3_in_gpa;
     nlohmann::ordered_json terms;
     for (const auto& [name, m] : result.stress_terms) terms[name] = gpa(m);
     j["stress_terms_GPa"] = terms;
@@ -146,19 +155,25 @@ std::vector<double> rounded(const std::vector<double>& v, double scale, double q
   return out;
 }
 
-nlohmann::ordered_json number_or_null(double x) { return std::isnan(x) ? nlohmann::ordered_json(nullptr) : nlohmann::ordered_json(x); }
+nlohmann::ordered_json number_or_null(double x) {
+  return std::isnan(x) ? nlohmann::ordered_json(nullptr) : nlohmann::ordered_json(x);
+}
 
 const char* l_name(std::size_t l) { return l == 0 ? "s" : l == 1 ? "p" : l == 2 ? "d" : "f"; }
 
 }  // namespace
 
-nlohmann::ordered_json pdos_json(const dft::Atoms& atoms, const dft::PdosResult& r, const dft::PdosOptions& opt, double seconds) {
+nlohmann::ordered_json pdos_json(const dft::Atoms& atoms, const dft::PdosResult& r, const dft::PdosOptions& opt,
+                                 double seconds) {
   nlohmann::ordered_json j;
   j["program"] = "megabar";
   j["what"] = "projected density of states on Loewdin-orthonormalised pseudo-atomic orbitals (docs/pdos.md)";
-  j["units"] = {{"energy", "eV, Kohn-Sham eigenvalues on megabar's absolute scale (average electrostatic potential = 0)"},
-                {"dos", "states/eV, spin included (2 per band)"}};
-  j["broadening"] = {{"shape", "Gaussian"}, {"sigma_eV", opt.sigma * ev}, {"fwhm_eV", 2.0 * std::sqrt(2.0 * std::log(2.0)) * opt.sigma * ev}};
+  j["units"] = {
+      {"energy", "eV, Kohn-Sham eigenvalues on megabar's absolute scale (average electrostatic potential = 0)"},
+      {"dos", "states/eV, spin included (2 per band)"}};
+  j["broadening"] = {{"shape", "Gaussian"},
+                     {"sigma_eV", opt.sigma * ev},
+                     {"fwhm_eV", 2.0 * std::sqrt(2.0 * std::log(2.0)) * opt.sigma * ev}};
   const int nb = static_cast<int>(r.eigenvalues.size());
   j["n_bands"] = nb;
   j["n_occupied_bands"] = r.n_occupied;
@@ -190,7 +205,11 @@ nlohmann::ordered_json pdos_json(const dft::Atoms& atoms, const dft::PdosResult&
       eps[l_name(v.l)] = v.eigenvalue * ev;
       config += (config.empty() ? "" : " ") + std::string(l_name(v.l)) + fmt::format("{:g}", v.occupation);
     }
-    o = {{"potential", pa.potential}, {"xc", pa.xc}, {"configuration", config}, {"eigenvalues_eV", eps}, {"total_energy_Ha", pa.total_energy}};
+    o = {{"potential", pa.potential},
+         {"xc", pa.xc},
+         {"configuration", config},
+         {"eigenvalues_eV", eps},
+         {"total_energy_Ha", pa.total_energy}};
     orbitals[pa.element] = o;
   }
   j["pseudo_atoms"] = orbitals;
@@ -199,13 +218,16 @@ nlohmann::ordered_json pdos_json(const dft::Atoms& atoms, const dft::PdosResult&
   j["total"] = rounded(r.total, 1.0 / ev, 1e-8);
   nlohmann::ordered_json species;
   for (std::size_t s = 0; s < r.species_l.size(); ++s)
-    for (std::size_t l = 0; l < r.species_l[s].size(); ++l) species[atoms.species[s].element][l_name(l)] = rounded(r.species_l[s][l], 1.0 / ev, 1e-8);
+    for (std::size_t l = 0; l < r.species_l[s].size(); ++l)
+      species[atoms.species[s].element][l_name(l)] = rounded(r.species_l[s][l], 1.0 / ev, 1e-8);
   j["species"] = species;
-  j["bands"] = {{"eigenvalues_eV", rounded(r.eigenvalues, ev, 1e-9)}, {"projected_weight", rounded(r.band_projected, 1.0, 1e-10)}};
+  j["bands"] = {{"eigenvalues_eV", rounded(r.eigenvalues, ev, 1e-9)},
+                {"projected_weight", rounded(r.band_projected, 1.0, 1e-10)}};
   nlohmann::ordered_json per_atom = nlohmann::ordered_json::array();
   for (std::size_t a = 0; a < r.atom_l_weights.size(); ++a) {
     nlohmann::ordered_json w;
-    for (std::size_t l = 0; l < r.atom_l_weights[a].size(); ++l) w[l_name(l)] = rounded(r.atom_l_weights[a][l], 1.0, 1e-10);
+    for (std::size_t l = 0; l < r.atom_l_weights[a].size(); ++l)
+      w[l_name(l)] = rounded(r.atom_l_weights[a][l], 1.0, 1e-10);
     per_atom.push_back({{"index", a}, {"element", atoms.structure.symbols[a]}, {"l_weights", w}});
   }
   j["atoms"] = per_atom;
@@ -263,15 +285,15 @@ int run_scf_task(const RunInput& in) {
              in.ecut / units::rydberg, 4 * in.ecut / units::rydberg);
   fmt::print("  FFT grid {} x {} x {}{}, plane waves {} (Gamma half sphere {})\n", grid[0], grid[1], grid[2],
              in.fft_grid ? " (from input)" : "", basis.npw_full(), basis.npw());
-  for (auto& sp : atoms.species)
-    fmt::print("  {}: {} (Z_ion = {}) from {}\n", sp.element, sp.name, sp.zion, sp.source);
-  fmt::print("  {:>4} {:>22} {:>12} {:>11} {:>6} {:>7} {:>8}\n", "iter", "E_total (Ha)", "dE (Ha)", "drho (Ha)", "david", "H*psi", "time (s)");
+  for (auto& sp : atoms.species) fmt::print("  {}: {} (Z_ion = {}) from {}\n", sp.element, sp.name, sp.zion, sp.source);
+  fmt::print("  {:>4} {:>22} {:>12} {:>11} {:>6} {:>7} {:>8}\n", "iter", "E_total (Ha)", "dE (Ha)", "drho (Ha)",
+             "david", "H*psi", "time (s)");
 
   dft::ScfResult result;
   try {
     result = dft::run_scf(atoms, basis, in.scf, [&](const dft::ScfIterationInfo& i) {
-    fmt::print("  {:>4} {:>22.12f} {:>12.3e} {:>11.3e} {:>6} {:>7} {:>8.2f}\n", i.iteration, i.energy, i.delta_energy,
-               i.dr2, i.davidson_iterations, i.h_applications, i.seconds);
+      fmt::print("  {:>4} {:>22.12f} {:>12.3e} {:>11.3e} {:>6} {:>7} {:>8.2f}\n", i.iteration, i.energy, i.delta_energy,
+                 i.dr2, i.davidson_iterations, i.h_applications, i.seconds);
       std::fflush(stdout);
     });
   } catch (const std::invalid_argument& e) {  // problems of the input found by the engine (e.g. the cutoff)
@@ -291,11 +313,12 @@ int run_scf_task(const RunInput& in) {
   fmt::print("    hartree         {:22.10f} Ha\n    xc              {:22.10f} Ha\n    ewald           {:22.10f} Ha\n",
              e.hartree, e.xc, e.ewald);
   if (result.n_bands > result.n_occupied)
-    fmt::print("  gap {:.4f} eV\n", (result.eigenvalues[result.n_occupied] - result.eigenvalues[result.n_occupied - 1]) * units::hartree_in_ev);
+    fmt::print(
+        "  gap {:.4f} eV\n",
+        (result.eigenvalues[result.n_occupied] - result.eigenvalues[result.n_occupied - 1]) * units::hartree_in_ev);
   if (result.has_stress)
     fmt::print("  pressure {:.4f} GPa (fixed plane-wave set); max |force| {:.3e} Ha/bohr\n",
-               (result.stress[0][0] + result.stress[1][1] + result.stress[2][2]) / 3 * units::ha_per_bohr3_in_gpa,
-               [&] {
+               (result.stress[0][0] + result.stress[1][1] + result.stress[2][2]) / 3 * units::ha_per_bohr3_in_gpa, [&] {
                  double m = 0;
                  for (auto& f : result.forces) m = std::max(m, std::sqrt(f[0] * f[0] + f[1] * f[1] + f[2] * f[2]));
                  return m;
@@ -305,7 +328,9 @@ int run_scf_task(const RunInput& in) {
   if (in.pdos && result.converged) write_pdos(in, atoms, basis, result);
   if (in.pdos && !result.converged) fmt::print(stderr, "no pdos.json: the SCF did not converge\n");
   if (!result.converged) {
-    fmt::print(stderr, "error: SCF did not reach the energy tolerance {:.1e} Ha in {} iterations (results.json says converged: false)\n",
+    fmt::print(stderr,
+               "error: SCF did not reach the energy tolerance {:.1e} Ha in {} iterations (results.json says converged: "
+               "false)\n",
                in.scf.energy_tolerance, result.iterations);
     return 2;
   }

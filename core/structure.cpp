@@ -48,7 +48,9 @@ double plane_spacing(const Cell& cell, int k) {
 }
 
 int image_range(const Cell& cell, int k, double reach) {
-  return static_cast<int>(std::ceil(reach * std::sqrt(dot(cell.reciprocal[k], cell.reciprocal[k])) / (2.0 * units::pi))) + 1;
+  return static_cast<int>(
+             std::ceil(reach * std::sqrt(dot(cell.reciprocal[k], cell.reciprocal[k])) / (2.0 * units::pi))) +
+         1;
 }
 
 std::vector<Vec3> Structure::wrapped_positions() const {
@@ -73,8 +75,8 @@ double Structure::min_distance() const {
             if (i == j && n0 == 0 && n1 == 0 && n2 == 0) continue;
             Vec3 d;
             for (int k = 0; k < 3; ++k)
-              d[k] = pos[j][k] - pos[i][k] + n0 * cell.lattice[0][k] + n1 * cell.lattice[1][k] +
-                     n2 * cell.lattice[2][k];
+              d[k] =
+                  pos[j][k] - pos[i][k] + n0 * cell.lattice[0][k] + n1 * cell.lattice[1][k] + n2 * cell.lattice[2][k];
             best = std::min(best, std::sqrt(dot(d, d)));
           }
   return best;

@@ -11,8 +11,8 @@ namespace megabar::units {
 constexpr double bohr_in_angstrom = 0.529177210903;
 constexpr double angstrom = 1.0 / bohr_in_angstrom;  // bohr per angstrom
 constexpr double hartree_in_ev = 27.211386245988;
-constexpr double rydberg = 0.5;                      // Ha per Ry
-constexpr double ev = 1.0 / hartree_in_ev;           // Ha per eV
+constexpr double rydberg = 0.5;             // Ha per Ry
+constexpr double ev = 1.0 / hartree_in_ev;  // Ha per eV
 // 1 Ha/bohr^3 in GPa: E_h / a0^3 = 4.3597447222071e-18 J / (5.29177210903e-11 m)^3.
 constexpr double ha_per_bohr3_in_gpa = 29421.015696767;
 constexpr double hartree_in_kj_per_mol = 2625.4996394799;  // E_h N_A / 1000

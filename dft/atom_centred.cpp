@@ -11,8 +11,7 @@ void fill_atom_centred(const Basis& basis, const View2<double>& pos, const Radia
   auto G = basis.wfc().G;
   auto G2 = basis.wfc().G2;
   kernels::for_2d(
-      "dft::atom_centred::fill", ncol, npw,
-      KOKKOS_LAMBDA(int c, int k) {
+      "dft::atom_centred::fill", ncol, npw, KOKKOS_LAMBDA(int c, int k) {
         const int a = columns(c, 0), l = columns(c, 1), m = columns(c, 2);
         const double value = radial(columns(c, 3), k) * scale;
         if (k == 0) {  // G = 0: only l = 0 survives, exp(0) = 1, and the entry is c(0) itself (no sqrt 2)

@@ -12,7 +12,7 @@
 namespace megabar::dft {
 
 using RadialValues = Kokkos::View<double**, Kokkos::LayoutRight, kernels::MemSpace>;  // radial index x npw
-using ColumnTable = Kokkos::View<int**, Kokkos::LayoutRight, kernels::MemSpace>;     // column x (atom, l, m, radial)
+using ColumnTable = Kokkos::View<int**, Kokkos::LayoutRight, kernels::MemSpace>;      // column x (atom, l, m, radial)
 
 // Fills M (n_real x ncolumns) with the scaled half-sphere vectors f_c: radial(r, k) = R_r(|G_k|) on the
 // wavefunction half sphere, columns(c, :) = atom, l, m, radial index of column c, pos the atoms (natoms x 3),
@@ -30,11 +30,16 @@ KOKKOS_INLINE_FUNCTION double real_ylm(int l, int m, double x, double y, double 
   }
   const double c15 = kernels::math::sqrt(15.0 / (4.0 * pi));
   switch (m) {
-    case 0: return c15 * x * y;
-    case 1: return c15 * y * z;
-    case 2: return kernels::math::sqrt(5.0 / (16.0 * pi)) * (3.0 * z * z - 1.0);
-    case 3: return c15 * x * z;
-    default: return 0.5 * c15 * (x * x - y * y);
+    case 0:
+      return c15 * x * y;
+    case 1:
+      return c15 * y * z;
+    case 2:
+      return kernels::math::sqrt(5.0 / (16.0 * pi)) * (3.0 * z * z - 1.0);
+    case 3:
+      return c15 * x * z;
+    default:
+      return 0.5 * c15 * (x * x - y * y);
   }
 }
 
@@ -64,11 +69,21 @@ KOKKOS_INLINE_FUNCTION void real_ylm_gradient(int l, int m, double x, double y, 
   }
   const double c15 = kernels::math::sqrt(15.0 / (4.0 * pi));
   switch (m) {
-    case 0: g[0] = c15 * y, g[1] = c15 * x; break;
-    case 1: g[1] = c15 * z, g[2] = c15 * y; break;
-    case 2: g[2] = kernels::math::sqrt(5.0 / (16.0 * pi)) * 6.0 * z; break;
-    case 3: g[0] = c15 * z, g[2] = c15 * x; break;
-    default: g[0] = c15 * x, g[1] = -c15 * y; break;
+    case 0:
+      g[0] = c15 * y, g[1] = c15 * x;
+      break;
+    case 1:
+      g[1] = c15 * z, g[2] = c15 * y;
+      break;
+    case 2:
+      g[2] = kernels::math::sqrt(5.0 / (16.0 * pi)) * 6.0 * z;
+      break;
+    case 3:
+      g[0] = c15 * z, g[2] = c15 * x;
+      break;
+    default:
+      g[0] = c15 * x, g[1] = -c15 * y;
+      break;
   }
 }
 

@@ -37,7 +37,8 @@ double RadialOrbital::derivative(double r) const {
   // d/dr [r^l exp(-a r^2)] = (l r^(l-1) - 2 a r^(l+1)) exp(-a r^2)
   double s = 0;
   for (std::size_t k = 0; k < alpha.size(); ++k)
-    s += coef[k] * std::exp(-alpha[k] * r * r) * ((l > 0 ? l * std::pow(r, l - 1) : 0.0) - 2.0 * alpha[k] * std::pow(r, l + 1));
+    s += coef[k] * std::exp(-alpha[k] * r * r) *
+         ((l > 0 ? l * std::pow(r, l - 1) : 0.0) - 2.0 * alpha[k] * std::pow(r, l + 1));
   return s;
 }
 
@@ -65,8 +66,8 @@ std::vector<AtomShell> standard_configuration(const GthPseudopotential& pp) {
 namespace {
 
 // Lowest `count` states of channel l for the given radial potential terms.
-std::vector<RadialOrbital> channel_states(const ChannelBasis& cb, const RadialGrid& grid, const std::vector<double>& v_r,
-                                          const std::vector<double>& w_r, int count) {
+std::vector<RadialOrbital> channel_states(const ChannelBasis& cb, const RadialGrid& grid,
+                                          const std::vector<double>& v_r, const std::vector<double>& w_r, int count) {
   auto H = cb.T;
   for (std::size_t i = 0; i < H.size(); ++i) H[i] += cb.NL[i];
   atomic_radial::add_potential_matrix(cb, grid, v_r, w_r, H);
@@ -102,7 +103,8 @@ class PulayMixer {
     A[m][m + 1] = 1.0;
     std::vector<double> c(m, 0.0);
     c[m - 1] = 1.0;  // fallback: plain linear mixing
-    if (solve(A, m + 1)) for (int i = 0; i < m; ++i) c[i] = A[i][m + 1];
+    if (solve(A, m + 1))
+      for (int i = 0; i < m; ++i) c[i] = A[i][m + 1];
     std::size_t pos = 0;
     for (std::size_t l = 0; l < P.size(); ++l)
       for (std::size_t k = 0; k < P[l].size(); ++k, ++pos) {
@@ -159,7 +161,8 @@ struct AtomProblem {
   atomic_radial::XcEvaluator xc;
   AtomProblem(const GthPseudopotential& pp, const AtomOptions& o, const std::vector<AtomShell>& config, int lmax)
       : opt(o), configuration(config), grid(atomic_radial::make_grid()), xc(o.interacting ? o.xc : "none") {
-    for (int l = 0; l <= lmax; ++l) basis.push_back(atomic_radial::make_channel(pp, l, o.a_min, o.a_max, o.ratio, grid));
+    for (int l = 0; l <= lmax; ++l)
+      basis.push_back(atomic_radial::make_channel(pp, l, o.a_min, o.a_max, o.ratio, grid));
     for (double r : grid.r) v_loc.push_back(gth_local_potential(pp, r));
   }
 };

@@ -35,27 +35,27 @@ struct AtomShell {
 };
 
 struct AtomOptions {
-  std::string xc = "PBE";          // "PBE" | "LDA" | "PADE"
-  bool interacting = true;         // false: no Hartree and no xc (the one-electron problem of V_loc + V_nl)
+  std::string xc = "PBE";                // "PBE" | "LDA" | "PADE"
+  bool interacting = true;               // false: no Hartree and no xc (the one-electron problem of V_loc + V_nl)
   std::vector<AtomShell> configuration;  // empty: standard_configuration(pp)
-  int states_per_l = 2;            // eigenvalues (and orbitals) kept per channel, lowest first
-  int lmax = -1;                   // highest channel solved; -1: max(config l, projector l)
+  int states_per_l = 2;                  // eigenvalues (and orbitals) kept per channel, lowest first
+  int lmax = -1;                         // highest channel solved; -1: max(config l, projector l)
   // Even-tempered exponents a_min * ratio^k up to a_max (1/bohr^2).
   // The default range holds the smooth GTH pseudo-orbitals (r_loc >= ~0.2 bohr) to ~1e-9 Ha; an all-electron
   // Coulomb cusp needs a_max ~ 1e6 Z^2.
   double a_min = 0.01, a_max = 1e4, ratio = 1.7;
-  double tolerance = 1e-9;         // SCF: max |change of an occupied eigenvalue| (Ha) and of the density
+  double tolerance = 1e-9;  // SCF: max |change of an occupied eigenvalue| (Ha) and of the density
   int max_iterations = 200;
-  double mixing = 0.4;             // Pulay mixing of the density matrices: step beta, 6 previous iterations
+  double mixing = 0.4;  // Pulay mixing of the density matrices: step beta, 6 previous iterations
 };
 
 // A radial function R(r) = sum_k coef_k N_k r^l exp(-alpha_k r^2), normalised int R^2 r^2 dr = 1.
 struct RadialOrbital {
   int l = 0;
-  int index = 0;           // 0: lowest state of this l
-  double eigenvalue = 0;   // Ha
+  int index = 0;          // 0: lowest state of this l
+  double eigenvalue = 0;  // Ha
   double occupation = 0;
-  std::vector<double> alpha, coef;  // coef already includes the primitive normalisation N_k
+  std::vector<double> alpha, coef;     // coef already includes the primitive normalisation N_k
   double value(double r) const;        // R(r)
   double derivative(double r) const;   // dR/dr
   double form_factor(double q) const;  // int r^2 j_l(qr) R(r) dr
@@ -68,7 +68,7 @@ struct PseudoAtom {
   std::vector<AtomShell> configuration;
   std::vector<std::vector<RadialOrbital>> states;  // [l][index], the lowest states_per_l of each channel
   std::vector<RadialOrbital> valence;              // the occupied shells of the configuration, in its order
-  double total_energy = 0;  // Ha (valence: kinetic + pseudopotential + Hartree + xc)
+  double total_energy = 0;                         // Ha (valence: kinetic + pseudopotential + Hartree + xc)
   int iterations = 0;
   bool converged = false;
 };

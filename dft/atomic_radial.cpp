@@ -50,7 +50,8 @@ RadialGrid make_grid(double r_min, double r_max, double h) {
   return g;
 }
 
-ChannelBasis make_channel(const GthPseudopotential& pp, int l, double a_min, double a_max, double ratio, const RadialGrid& grid) {
+ChannelBasis make_channel(const GthPseudopotential& pp, int l, double a_min, double a_max, double ratio,
+                          const RadialGrid& grid) {
   ChannelBasis cb;
   cb.l = l;
   for (double a = a_min; a <= a_max * (1 + 1e-12); a *= ratio) cb.alpha.push_back(a);
@@ -65,8 +66,8 @@ ChannelBasis make_channel(const GthPseudopotential& pp, int l, double a_min, dou
       cb.S[k * n + j] = nn * gauss_moment(2 * l + 2, p);
       // g' = (l/r - 2 a r) g:  g_k' g_j' + l(l+1)/r^2 g_k g_j = [(2l^2 + l)/r^2 - 2l(a+b) + 4ab r^2] g_k g_j
       cb.T[k * n + j] = 0.5 * nn *
-                        ((l > 0 ? (2.0 * l * l + l) * gauss_moment(2 * l, p) : 0.0) - 2.0 * l * p * gauss_moment(2 * l + 2, p) +
-                         4.0 * a * b * gauss_moment(2 * l + 4, p));
+                        ((l > 0 ? (2.0 * l * l + l) * gauss_moment(2 * l, p) : 0.0) -
+                         2.0 * l * p * gauss_moment(2 * l + 2, p) + 4.0 * a * b * gauss_moment(2 * l + 4, p));
     }
   if (l <= pp.lmax() && pp.channels[l].nproj > 0) {
     const auto& ch = pp.channels[l];
@@ -126,7 +127,8 @@ void add_potential_matrix(const ChannelBasis& cb, const RadialGrid& grid, const 
     }
 }
 
-std::vector<RadialOrbital> lowest_states(const ChannelBasis& cb, const RadialGrid& grid, const std::vector<double>& H, int count) {
+std::vector<RadialOrbital> lowest_states(const ChannelBasis& cb, const RadialGrid& grid, const std::vector<double>& H,
+                                         int count) {
   const int n = cb.n, m = cb.m;
   // H' = X^T H X (m x m, column-major)
   std::vector<double> HX(n * m, 0.0), Hp(m * m, 0.0), eps;
@@ -205,14 +207,20 @@ struct XcEvaluator::Funcs {
 
 XcEvaluator::XcEvaluator(const std::string& name) : name_(name), funcs_(std::make_unique<Funcs>()) {
   std::vector<int> ids;
-  if (name == "PBE") gga_ = true;  // dft/xc_pbe.hpp, as the crystal (QE's PW92 constant)
-  else if (name == "LDA") ids = {XC_LDA_X, XC_LDA_C_PZ};
-  else if (name == "PADE") ids = {XC_LDA_XC_TETER93};
-  else if (name == "LDA-PW92") ids = {XC_LDA_X, XC_LDA_C_PW};
-  else if (name != "none") throw std::invalid_argument("pseudo-atom: unknown functional '" + name + "'");
+  if (name == "PBE")
+    gga_ = true;  // dft/xc_pbe.hpp, as the crystal (QE's PW92 constant)
+  else if (name == "LDA")
+    ids = {XC_LDA_X, XC_LDA_C_PZ};
+  else if (name == "PADE")
+    ids = {XC_LDA_XC_TETER93};
+  else if (name == "LDA-PW92")
+    ids = {XC_LDA_X, XC_LDA_C_PW};
+  else if (name != "none")
+    throw std::invalid_argument("pseudo-atom: unknown functional '" + name + "'");
   for (int id : ids) {
     xc_func_type f;
-    if (xc_func_init(&f, id, XC_UNPOLARIZED) != 0) throw std::runtime_error("libxc: cannot initialise functional " + std::to_string(id));
+    if (xc_func_init(&f, id, XC_UNPOLARIZED) != 0)
+      throw std::runtime_error("libxc: cannot initialise functional " + std::to_string(id));
     funcs_->f.push_back(f);
   }
 }

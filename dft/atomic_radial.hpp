@@ -28,9 +28,10 @@ struct ChannelBasis {
   int l = 0, n = 0, m = 0;
   std::vector<double> alpha, norm;  // exponents and primitive normalisations N_k
   std::vector<double> S, T, NL, X;
-  std::vector<double> g, dg;        // g_k(r_i), g_k'(r_i): grid-major, index i * n + k
+  std::vector<double> g, dg;  // g_k(r_i), g_k'(r_i): grid-major, index i * n + k
 };
-ChannelBasis make_channel(const GthPseudopotential& pp, int l, double a_min, double a_max, double ratio, const RadialGrid& grid);
+ChannelBasis make_channel(const GthPseudopotential& pp, int l, double a_min, double a_max, double ratio,
+                          const RadialGrid& grid);
 
 // H += int r^2 [v g_k g_j + w (g_k' g_j + g_k g_j')] dr (w: the GGA weak-form term 2 vsigma rho').
 void add_potential_matrix(const ChannelBasis& cb, const RadialGrid& grid, const std::vector<double>& v,
@@ -38,7 +39,8 @@ void add_potential_matrix(const ChannelBasis& cb, const RadialGrid& grid, const 
 
 // Lowest `count` solutions of H c = eps S c as normalised radial orbitals (sign: the largest lobe of
 // r R(r) positive; the B GTH 2s pseudo-orbital is nearly zero, and changes sign, close to the nucleus).
-std::vector<RadialOrbital> lowest_states(const ChannelBasis& cb, const RadialGrid& grid, const std::vector<double>& H, int count);
+std::vector<RadialOrbital> lowest_states(const ChannelBasis& cb, const RadialGrid& grid, const std::vector<double>& H,
+                                         int count);
 
 // P += f c c^T in the basis of the channel (c: primitive coefficients, coef / N).
 void add_to_density_matrix(const ChannelBasis& cb, const RadialOrbital& orb, double f, std::vector<double>& P);

@@ -48,12 +48,13 @@ Kokkos::View<kernels::complex**, Kokkos::LayoutRight, kernels::MemSpace> structu
   for (int a = 0; a < na; ++a) sph(a) = atoms.species_of_atom[a];
   Kokkos::deep_copy(sp, sph);
   auto pos = atoms.positions_view();
-  Kokkos::parallel_for("dft::atoms::structure_factor", kernels::RangePolicy(0, nG), KOKKOS_LAMBDA(int k) {
-    for (int a = 0; a < na; ++a) {
-      const double phase = G(k, 0) * pos(a, 0) + G(k, 1) * pos(a, 1) + G(k, 2) * pos(a, 2);
-      S(sp(a), k) += kernels::complex(kernels::math::cos(phase), -kernels::math::sin(phase));
-    }
-  });
+  Kokkos::parallel_for(
+      "dft::atoms::structure_factor", kernels::RangePolicy(0, nG), KOKKOS_LAMBDA(int k) {
+        for (int a = 0; a < na; ++a) {
+          const double phase = G(k, 0) * pos(a, 0) + G(k, 1) * pos(a, 1) + G(k, 2) * pos(a, 2);
+          S(sp(a), k) += kernels::complex(kernels::math::cos(phase), -kernels::math::sin(phase));
+        }
+      });
   return S;
 }
 

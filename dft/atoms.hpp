@@ -17,8 +17,8 @@ using core::Vec3;
 
 struct Atoms {
   Structure structure;
-  std::vector<Species> species;     // one per distinct element
-  std::vector<int> species_of_atom;         // index into species, per atom in input order
+  std::vector<Species> species;      // one per distinct element
+  std::vector<int> species_of_atom;  // index into species, per atom in input order
 
   double n_electrons() const;
   double charge(std::size_t atom) const { return species[species_of_atom[atom]].zion; }

@@ -105,10 +105,11 @@ View1<double> kinetic_diagonal_of(const GVectors& wfc) {
   const int npw = wfc.count;
   View1<double> kin("basis::kinetic", 2 * npw - 1);
   auto G2 = wfc.G2;
-  Kokkos::parallel_for("dft::basis::kinetic", kernels::RangePolicy(0, npw), KOKKOS_LAMBDA(int k) {
-    kin(k) = 0.5 * G2(k);
-    if (k > 0) kin(npw - 1 + k) = 0.5 * G2(k);
-  });
+  Kokkos::parallel_for(
+      "dft::basis::kinetic", kernels::RangePolicy(0, npw), KOKKOS_LAMBDA(int k) {
+        kin(k) = 0.5 * G2(k);
+        if (k > 0) kin(npw - 1 + k) = 0.5 * G2(k);
+      });
   return kin;
 }
 

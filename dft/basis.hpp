@@ -34,9 +34,9 @@ int good_fft_order(int n);
 
 struct GVectors {
   int count = 0;
-  View2<double> G;        // count x 3, Cartesian (1/bohr)
-  View1<double> G2;       // |G|^2
-  View1<long> fft_index;  // position of +G on the FFT grid
+  View2<double> G;              // count x 3, Cartesian (1/bohr)
+  View1<double> G2;             // |G|^2
+  View1<long> fft_index;        // position of +G on the FFT grid
   View1<long> fft_index_minus;  // position of -G (only filled for the wavefunction half sphere)
 };
 
@@ -54,9 +54,9 @@ class Basis {
   const std::array<int, 3>& fft_grid() const { return grid_; }
   long grid_size() const { return long(grid_[0]) * grid_[1] * grid_[2]; }
 
-  int npw() const { return wfc_.count; }              // half-sphere count, including G = 0
-  int n_real() const { return 2 * wfc_.count - 1; }   // length of a scaled real coefficient vector
-  int npw_full() const { return 2 * wfc_.count - 1; } // full-sphere count (as QE reports it)
+  int npw() const { return wfc_.count; }               // half-sphere count, including G = 0
+  int n_real() const { return 2 * wfc_.count - 1; }    // length of a scaled real coefficient vector
+  int npw_full() const { return 2 * wfc_.count - 1; }  // full-sphere count (as QE reports it)
   const GVectors& wfc() const { return wfc_; }
   const GVectors& dense() const { return dense_; }
   int dense_g0() const { return dense_g0_; }  // index of G = 0 in the dense list

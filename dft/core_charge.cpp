@@ -11,10 +11,12 @@ namespace core_detail {
 // Free functions with external linkage (nvcc's extended lambdas).
 void add_fields(const View1<double>& a_r, const View1<double>& b_r, View1<double> out_r, const View1<complex>& a_G,
                 const View1<complex>& b_G, View1<complex> out_G) {
-  Kokkos::parallel_for("dft::core::add_r", kernels::RangePolicy(0, a_r.extent(0)),
-                       KOKKOS_LAMBDA(long i) { out_r(i) = a_r(i) + b_r(i); });
-  Kokkos::parallel_for("dft::core::add_G", kernels::RangePolicy(0, a_G.extent(0)),
-                       KOKKOS_LAMBDA(long k) { out_G(k) = a_G(k) + b_G(k); });
+  Kokkos::parallel_for(
+      "dft::core::add_r", kernels::RangePolicy(0, a_r.extent(0)),
+      KOKKOS_LAMBDA(long i) { out_r(i) = a_r(i) + b_r(i); });
+  Kokkos::parallel_for(
+      "dft::core::add_G", kernels::RangePolicy(0, a_G.extent(0)),
+      KOKKOS_LAMBDA(long k) { out_G(k) = a_G(k) + b_G(k); });
 }
 }  // namespace core_detail
 

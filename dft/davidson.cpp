@@ -38,8 +38,9 @@ int orthonormalize_block(View2<double> V, int first, int count, double drop_tol,
   auto scale_h = Kokkos::create_mirror_view(scale);
   for (int j = 0; j < kept; ++j) scale_h(j) = 1.0 / std::sqrt(s[count - 1 - j]);
   Kokkos::deep_copy(scale, scale_h);
-  kernels::for_2d("dft::davidson::orth_basis", kept, count,
-                       KOKKOS_LAMBDA(int j, int i) { U(i, j) = S(i, count - 1 - j) * scale(j); });
+  kernels::for_2d(
+      "dft::davidson::orth_basis", kept, count,
+      KOKKOS_LAMBDA(int j, int i) { U(i, j) = S(i, count - 1 - j) * scale(j); });
   View2<double> tmp("davidson::orth_tmp", n, kept);
   gemm(Op::N, Op::N, n, kept, count, 1.0, T, ld, U.data(), U.stride(1), 0.0, tmp.data(), tmp.stride(1));
   Kokkos::deep_copy(Kokkos::subview(V, Kokkos::ALL, std::make_pair(first, first + kept)), tmp);
@@ -64,13 +65,14 @@ Davidson::Davidson(int n, int nb, int subspace_factor)
 void column_norms2(const View2<double>& V, int first, int count, View1<double> out) {
   using Team = Kokkos::TeamPolicy<kernels::ExecSpace>;
   const int n = V.extent(0);
-  Kokkos::parallel_for("dft::davidson::column_norms", Team(count, Kokkos::AUTO), KOKKOS_LAMBDA(const Team::member_type& t) {
-    const int c = t.league_rank();
-    double s = 0;
-    Kokkos::parallel_reduce(
-        Kokkos::TeamThreadRange(t, n), [&](int k, double& acc) { acc += V(k, first + c) * V(k, first + c); }, s);
-    Kokkos::single(Kokkos::PerTeam(t), [&]() { out(c) = s; });
-  });
+  Kokkos::parallel_for(
+      "dft::davidson::column_norms", Team(count, Kokkos::AUTO), KOKKOS_LAMBDA(const Team::member_type& t) {
+        const int c = t.league_rank();
+        double s = 0;
+        Kokkos::parallel_reduce(
+            Kokkos::TeamThreadRange(t, n), [&](int k, double& acc) { acc += V(k, first + c) * V(k, first + c); }, s);
+        Kokkos::single(Kokkos::PerTeam(t), [&]() { out(c) = s; });
+      });
 }
 
 namespace {
@@ -115,7 +117,8 @@ DavidsonStats Davidson::solve(const Hamiltonian& H, View2<double> X, std::vector
 
   Kokkos::deep_copy(Kokkos::subview(V, Kokkos::ALL, std::make_pair(0, nb)),
                     Kokkos::subview(X, Kokkos::ALL, std::make_pair(0, nb)));
-  if (orthonormalize_block(V, 0, nb) != nb) throw std::runtime_error("davidson: starting vectors are linearly dependent");
+  if (orthonormalize_block(V, 0, nb) != nb)
+    throw std::runtime_error("davidson: starting vectors are linearly dependent");
   H.apply(V, nb, HV);
   stats.h_applications += nb;
   int nsub = nb;
@@ -139,8 +142,8 @@ DavidsonStats Davidson::solve(const Hamiltonian& H, View2<double> X, std::vector
     for (int j = 0; j < nb; ++j) lam_h(j) = eig[j] = w[j];
     Kokkos::deep_copy(lambda, lam_h);
     // Residuals R = H X - X Lambda and their norms.
-    kernels::for_2d("dft::davidson::residual", nb, n,
-                         KOKKOS_LAMBDA(int j, int k) { R(k, j) -= lambda(j) * X(k, j); });
+    kernels::for_2d(
+        "dft::davidson::residual", nb, n, KOKKOS_LAMBDA(int j, int k) { R(k, j) -= lambda(j) * X(k, j); });
     column_norms2(R, 0, nb, rnorm2);
     auto r2 = Kokkos::create_mirror_view_and_copy(Kokkos::HostSpace(), rnorm2);
     std::vector<int> todo;
@@ -162,11 +165,12 @@ DavidsonStats Davidson::solve(const Hamiltonian& H, View2<double> X, std::vector
     if (nsub + nc > max_sub_) {
       // Restart from the Ritz vectors: V = X, HV = H X (recovered as R + X Lambda), Hs = diag(lambda).
       Kokkos::deep_copy(Kokkos::subview(V, Kokkos::ALL, std::make_pair(0, nb)), X);
-      kernels::for_2d("dft::davidson::restart_hv", nb, n,
-                           KOKKOS_LAMBDA(int j, int k) { HV(k, j) = R(k, j) + lambda(j) * X(k, j); });
+      kernels::for_2d(
+          "dft::davidson::restart_hv", nb, n,
+          KOKKOS_LAMBDA(int j, int k) { HV(k, j) = R(k, j) + lambda(j) * X(k, j); });
       Kokkos::deep_copy(Hs, 0.0);
-      Kokkos::parallel_for("dft::davidson::restart_hs", kernels::RangePolicy(0, nb),
-                           KOKKOS_LAMBDA(int j) { Hs(j, j) = lambda(j); });
+      Kokkos::parallel_for(
+          "dft::davidson::restart_hs", kernels::RangePolicy(0, nb), KOKKOS_LAMBDA(int j) { Hs(j, j) = lambda(j); });
       nsub = nb;
     }
     // A subspace smaller than 2 nb (tiny bases) takes only as many corrections as fit.
@@ -179,12 +183,13 @@ DavidsonStats Davidson::solve(const Hamiltonian& H, View2<double> X, std::vector
     for (int c = 0; c < nc; ++c) cols_h(c) = todo[c];
     Kokkos::deep_copy(cols, cols_h);
     const int off = nsub;
-    kernels::for_2d("dft::davidson::precondition", nc, n, KOKKOS_LAMBDA(int c, int k) {
-      const int j = cols(c);
-      const double x = hdiag(k) - lambda(j);
-      const double denom = 0.5 * (1.0 + x + kernels::math::sqrt(1.0 + (x - 1.0) * (x - 1.0)));
-      V(k, off + c) = R(k, j) / denom;
-    });
+    kernels::for_2d(
+        "dft::davidson::precondition", nc, n, KOKKOS_LAMBDA(int c, int k) {
+          const int j = cols(c);
+          const double x = hdiag(k) - lambda(j);
+          const double denom = 0.5 * (1.0 + x + kernels::math::sqrt(1.0 + (x - 1.0) * (x - 1.0)));
+          V(k, off + c) = R(k, j) / denom;
+        });
     // Orthogonalise the new block against the subspace (classical block Gram-Schmidt), then within it.
     // A second pass is made only when the first removed most of some column ("twice is enough",
     // Parlett): the preconditioned residuals are usually far from the subspace, so one pass suffices.
@@ -212,7 +217,8 @@ DavidsonStats Davidson::solve(const Hamiltonian& H, View2<double> X, std::vector
             Kokkos::subview(HV, Kokkos::ALL, std::make_pair(nsub, nsub + kept)));
     stats.h_applications += kept;
     // New columns of the subspace matrix: Hs(0:nsub+kept, nsub:nsub+kept) = V^T H T.
-    gemm(Op::T, Op::N, nsub + kept, kept, n, 1.0, V.data(), ldv, HT, ldv, 0.0, Hs.data() + static_cast<long>(nsub) * ldh, ldh);
+    gemm(Op::T, Op::N, nsub + kept, kept, n, 1.0, V.data(), ldv, HT, ldv, 0.0,
+         Hs.data() + static_cast<long>(nsub) * ldh, ldh);
     nsub += kept;
   }
   return stats;

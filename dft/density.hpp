@@ -6,6 +6,7 @@
 namespace megabar::dft {
 
 // rho_r (grid) from the first nb columns of X with occupations occ; uses H's FFT buffers.
-void compute_density(const Hamiltonian& H, const View2<double>& X, const View1<double>& occ, int nb, View1<double> rho_r);
+void compute_density(const Hamiltonian& H, const View2<double>& X, const View1<double>& occ, int nb,
+                     View1<double> rho_r);
 
 }  // namespace megabar::dft

@@ -30,11 +30,11 @@ KOKKOS_INLINE_FUNCTION void pair_function(double eta, double r, double r2, doubl
 
 // Columns of the per-atom table `one_pass` fills.
 enum Column : int {
-  kRealEnergy = 0,   // 1/2 sum_{j,L}' Z_i Z_j phi
-  kRecipEnergy = 1,  // (2 pi/Omega) sum_G exp(-G^2/4eta^2)/G^2 Z_i Re[exp(-i G.r_i) S(G)]
-  kForce = 2,        // 3 columns: F_i
-  kRealVirial = 5,   // 6 columns (Voigt): 1/2 sum' Z_i Z_j phi'(r) d_a d_b / r
-  kRecipVirial = 11, // 6 columns: (4 pi/Omega) sum_G exp(-G^2/4eta^2)/G^2 (1/4eta^2 + 1/G^2) G_a G_b Z_i Re[...]
+  kRealEnergy = 0,    // 1/2 sum_{j,L}' Z_i Z_j phi
+  kRecipEnergy = 1,   // (2 pi/Omega) sum_G exp(-G^2/4eta^2)/G^2 Z_i Re[exp(-i G.r_i) S(G)]
+  kForce = 2,         // 3 columns: F_i
+  kRealVirial = 5,    // 6 columns (Voigt): 1/2 sum' Z_i Z_j phi'(r) d_a d_b / r
+  kRecipVirial = 11,  // 6 columns: (4 pi/Omega) sum_G exp(-G^2/4eta^2)/G^2 (1/4eta^2 + 1/G^2) G_a G_b Z_i Re[...]
   kColumns = 17
 };
 
@@ -96,61 +96,62 @@ void one_pass(const EwaldSetup& e, double eta, double omega, kernels::View2<doub
   const int m1 = 2 * ng1 + 1, m2 = 2 * ng2 + 1, n_recip = (2 * ng0 + 1) * m1 * m2;
   const double four_pi_over_omega = 4.0 * pi / omega;
   const double inv_4eta2 = 1.0 / (4 * eta * eta);
-  Kokkos::parallel_for("dft::ewald::one_pass", kernels::RangePolicy(0, na), KOKKOS_LAMBDA(int i) {
-    double e_real = 0, f[3] = {0, 0, 0};
-    kernels::EnergyVirial w_real, w_recip;  // energy slot of w_recip: the reciprocal energy share
-    // real space: d = r_j - r_i + n0 a_0 + n1 a_1 + n2 a_2
-    for (int j = 0; j < na; ++j)
-      for (int n0 = -nr0; n0 <= nr0; ++n0)
-        for (int n1 = -nr1; n1 <= nr1; ++n1)
-          for (int n2 = -nr2; n2 <= nr2; ++n2) {
-            if (i == j && n0 == 0 && n1 == 0 && n2 == 0) continue;
-            double d[3], d2 = 0;
-            for (int k = 0; k < 3; ++k) {
-              d[k] = pos(j, k) - pos(i, k) + n0 * lat(0, k) + n1 * lat(1, k) + n2 * lat(2, k);
-              d2 += d[k] * d[k];
-            }
-            if (d2 > rcut2) continue;
-            const double r = kernels::math::sqrt(d2), zz = z(i) * z(j);
-            double phi, dphi;
-            pair_function(eta, r, d2, phi, dphi);
-            e_real += 0.5 * zz * phi;
-            for (int k = 0; k < 3; ++k) f[k] += zz * dphi * d[k] / r;  // -dE/dr_i; d depends on -r_i
-            w_real.add_outer(0.5 * zz * dphi / r, d);
+  Kokkos::parallel_for(
+      "dft::ewald::one_pass", kernels::RangePolicy(0, na), KOKKOS_LAMBDA(int i) {
+        double e_real = 0, f[3] = {0, 0, 0};
+        kernels::EnergyVirial w_real, w_recip;  // energy slot of w_recip: the reciprocal energy share
+        // real space: d = r_j - r_i + n0 a_0 + n1 a_1 + n2 a_2
+        for (int j = 0; j < na; ++j)
+          for (int n0 = -nr0; n0 <= nr0; ++n0)
+            for (int n1 = -nr1; n1 <= nr1; ++n1)
+              for (int n2 = -nr2; n2 <= nr2; ++n2) {
+                if (i == j && n0 == 0 && n1 == 0 && n2 == 0) continue;
+                double d[3], d2 = 0;
+                for (int k = 0; k < 3; ++k) {
+                  d[k] = pos(j, k) - pos(i, k) + n0 * lat(0, k) + n1 * lat(1, k) + n2 * lat(2, k);
+                  d2 += d[k] * d[k];
+                }
+                if (d2 > rcut2) continue;
+                const double r = kernels::math::sqrt(d2), zz = z(i) * z(j);
+                double phi, dphi;
+                pair_function(eta, r, d2, phi, dphi);
+                e_real += 0.5 * zz * phi;
+                for (int k = 0; k < 3; ++k) f[k] += zz * dphi * d[k] / r;  // -dE/dr_i; d depends on -r_i
+                w_real.add_outer(0.5 * zz * dphi / r, d);
+              }
+        // reciprocal space: S(G) = sum_t Z_t exp(i G.r_t), and Z_i exp(-i G.r_i) S(G) its share of |S|^2
+        for (int idx = 0; idx < n_recip; ++idx) {
+          const int i0 = idx / (m1 * m2) - ng0, i1 = (idx / m2) % m1 - ng1, i2 = idx % m2 - ng2;
+          if (i0 == 0 && i1 == 0 && i2 == 0) continue;
+          double g[3], g2 = 0;
+          for (int k = 0; k < 3; ++k) {
+            g[k] = i0 * rec(0, k) + i1 * rec(1, k) + i2 * rec(2, k);
+            g2 += g[k] * g[k];
           }
-    // reciprocal space: S(G) = sum_t Z_t exp(i G.r_t), and Z_i exp(-i G.r_i) S(G) its share of |S|^2
-    for (int idx = 0; idx < n_recip; ++idx) {
-      const int i0 = idx / (m1 * m2) - ng0, i1 = (idx / m2) % m1 - ng1, i2 = idx % m2 - ng2;
-      if (i0 == 0 && i1 == 0 && i2 == 0) continue;
-      double g[3], g2 = 0;
-      for (int k = 0; k < 3; ++k) {
-        g[k] = i0 * rec(0, k) + i1 * rec(1, k) + i2 * rec(2, k);
-        g2 += g[k] * g[k];
-      }
-      if (g2 > gcut2) continue;
-      double sr = 0, si = 0;
-      for (int t = 0; t < na; ++t) {
-        const double ph = g[0] * pos(t, 0) + g[1] * pos(t, 1) + g[2] * pos(t, 2);
-        sr += z(t) * kernels::math::cos(ph);
-        si += z(t) * kernels::math::sin(ph);
-      }
-      const double ph = g[0] * pos(i, 0) + g[1] * pos(i, 1) + g[2] * pos(i, 2);
-      const double c = kernels::math::cos(ph), s = kernels::math::sin(ph);
-      const double k_g = kernels::math::exp(-g2 * inv_4eta2) / g2;
-      const double re = z(i) * (c * sr + s * si);  // Z_i Re[exp(-i G.r_i) S]
-      const double im = z(i) * (s * sr - c * si);  // Z_i Im[exp(i G.r_i) conj(S)]
-      w_recip.energy += k_g * re;
-      w_recip.add_outer(k_g * re * (inv_4eta2 + 1.0 / g2), g);
-      for (int k = 0; k < 3; ++k) f[k] += four_pi_over_omega * k_g * im * g[k];
-    }
-    out(i, kRealEnergy) = e_real;
-    out(i, kRecipEnergy) = w_recip.energy;
-    for (int k = 0; k < 3; ++k) out(i, kForce + k) = f[k];
-    for (int v = 0; v < 6; ++v) {
-      out(i, kRealVirial + v) = w_real.s[v];
-      out(i, kRecipVirial + v) = w_recip.s[v];
-    }
-  });
+          if (g2 > gcut2) continue;
+          double sr = 0, si = 0;
+          for (int t = 0; t < na; ++t) {
+            const double ph = g[0] * pos(t, 0) + g[1] * pos(t, 1) + g[2] * pos(t, 2);
+            sr += z(t) * kernels::math::cos(ph);
+            si += z(t) * kernels::math::sin(ph);
+          }
+          const double ph = g[0] * pos(i, 0) + g[1] * pos(i, 1) + g[2] * pos(i, 2);
+          const double c = kernels::math::cos(ph), s = kernels::math::sin(ph);
+          const double k_g = kernels::math::exp(-g2 * inv_4eta2) / g2;
+          const double re = z(i) * (c * sr + s * si);  // Z_i Re[exp(-i G.r_i) S]
+          const double im = z(i) * (s * sr - c * si);  // Z_i Im[exp(i G.r_i) conj(S)]
+          w_recip.energy += k_g * re;
+          w_recip.add_outer(k_g * re * (inv_4eta2 + 1.0 / g2), g);
+          for (int k = 0; k < 3; ++k) f[k] += four_pi_over_omega * k_g * im * g[k];
+        }
+        out(i, kRealEnergy) = e_real;
+        out(i, kRecipEnergy) = w_recip.energy;
+        for (int k = 0; k < 3; ++k) out(i, kForce + k) = f[k];
+        for (int v = 0; v < 6; ++v) {
+          out(i, kRealVirial + v) = w_real.s[v];
+          out(i, kRecipVirial + v) = w_recip.s[v];
+        }
+      });
 }
 
 }  // namespace
@@ -212,7 +213,9 @@ Mat3 stress(const Structure& st, const std::vector<double>& charges, double eta)
   return evaluate(st, charges, eta).stress;
 }
 
-Result evaluate(const Structure& st, const std::vector<double>& charges) { return evaluate(st, charges, default_eta(st)); }
+Result evaluate(const Structure& st, const std::vector<double>& charges) {
+  return evaluate(st, charges, default_eta(st));
+}
 
 }  // namespace megabar::dft::ewald
 
@@ -226,6 +229,7 @@ std::vector<double> ionic_charges(const Atoms& atoms) {
 }
 }  // namespace
 
-EwaldTerm::EwaldTerm(const Atoms& atoms) : charges_(ionic_charges(atoms)), result_(ewald::evaluate(atoms.structure, charges_)) {}
+EwaldTerm::EwaldTerm(const Atoms& atoms)
+    : charges_(ionic_charges(atoms)), result_(ewald::evaluate(atoms.structure, charges_)) {}
 
 }  // namespace megabar::dft

@@ -49,7 +49,8 @@ View2<double> WavefunctionExtrapolator::predict(int n_occupied) const {
     for (int j = 0; j < m; ++j) {
       const View2<double>& Xj = history_[j];
       // C = X_{t-j}^T X_{t-1} (occupied blocks), then Y_occ (+)= B_j X_{t-j} C.
-      gemm(Op::T, Op::N, no, no, n, 1.0, Xj.data(), Xj.stride(1), last.data(), last.stride(1), 0.0, C.data(), C.stride(1));
+      gemm(Op::T, Op::N, no, no, n, 1.0, Xj.data(), Xj.stride(1), last.data(), last.stride(1), 0.0, C.data(),
+           C.stride(1));
       gemm(Op::N, Op::N, n, no, no, B[j], Xj.data(), Xj.stride(1), C.data(), C.stride(1), j == 0 ? 0.0 : 1.0, Y.data(),
            Y.stride(1));
     }

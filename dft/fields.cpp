@@ -9,21 +9,25 @@ void FieldTransform::to_real(const View1<complex>& f_G, View1<double> f_r) const
   auto work = work_;
   Kokkos::deep_copy(work, complex(0.0, 0.0));
   auto idx = basis_.dense().fft_index;
-  Kokkos::parallel_for("dft::fields::scatter", kernels::RangePolicy(0, basis_.dense().count),
-                       KOKKOS_LAMBDA(int k) { work(idx(k)) = f_G(k); });
+  Kokkos::parallel_for(
+      "dft::fields::scatter", kernels::RangePolicy(0, basis_.dense().count),
+      KOKKOS_LAMBDA(int k) { work(idx(k)) = f_G(k); });
   fft_.backward(work);
-  Kokkos::parallel_for("dft::fields::real_part", kernels::RangePolicy(0, basis_.grid_size()),
-                       KOKKOS_LAMBDA(long i) { f_r(i) = work(i).real(); });
+  Kokkos::parallel_for(
+      "dft::fields::real_part", kernels::RangePolicy(0, basis_.grid_size()),
+      KOKKOS_LAMBDA(long i) { f_r(i) = work(i).real(); });
 }
 
 void FieldTransform::to_sphere(const View1<double>& f_r, View1<complex> f_G) const {
   auto work = work_;
-  Kokkos::parallel_for("dft::fields::load_real", kernels::RangePolicy(0, basis_.grid_size()),
-                       KOKKOS_LAMBDA(long i) { work(i) = complex(f_r(i), 0.0); });
+  Kokkos::parallel_for(
+      "dft::fields::load_real", kernels::RangePolicy(0, basis_.grid_size()),
+      KOKKOS_LAMBDA(long i) { work(i) = complex(f_r(i), 0.0); });
   fft_.forward(work);
   auto idx = basis_.dense().fft_index;
-  Kokkos::parallel_for("dft::fields::gather", kernels::RangePolicy(0, basis_.dense().count),
-                       KOKKOS_LAMBDA(int k) { f_G(k) = work(idx(k)); });
+  Kokkos::parallel_for(
+      "dft::fields::gather", kernels::RangePolicy(0, basis_.dense().count),
+      KOKKOS_LAMBDA(int k) { f_G(k) = work(idx(k)); });
 }
 
 double sphere_dot(const Basis& basis, const View1<complex>& a, const View1<complex>& b) {

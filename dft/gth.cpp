@@ -109,7 +109,8 @@ void read_block(LineReader& r, GthPseudopotential& pp) {
   for (int l = 0; l < static_cast<int>(nch[0]); ++l) {
     if (!r.next(line)) r.fail("missing channel l=" + std::to_string(l));
     auto v = numbers(r, line, "'r_l nproj h_11 ...'");
-    if (v.size() < 2 || v[0] <= 0 || v[1] < 0 || v[1] > 3) r.fail("expected 'r_l nproj h_11 h_12 ...' with r_l > 0, nproj <= 3");
+    if (v.size() < 2 || v[0] <= 0 || v[1] < 0 || v[1] > 3)
+      r.fail("expected 'r_l nproj h_11 h_12 ...' with r_l > 0, nproj <= 3");
     GthChannel ch;
     ch.r = v[0];
     ch.nproj = static_cast<int>(v[1]);
@@ -120,7 +121,8 @@ void read_block(LineReader& r, GthPseudopotential& pp) {
         if (!r.next(line)) r.fail("missing h row " + std::to_string(i + 1) + " of channel l=" + std::to_string(l));
         row = numbers(r, line, "h_ij");
       }
-      if (static_cast<int>(row.size()) != ch.nproj - i) r.fail("expected " + std::to_string(ch.nproj - i) + " h_ij values");
+      if (static_cast<int>(row.size()) != ch.nproj - i)
+        r.fail("expected " + std::to_string(ch.nproj - i) + " h_ij values");
       for (int j = i; j < ch.nproj; ++j) ch.h[i][j] = ch.h[j][i] = row[j - i];
     }
     pp.channels.push_back(ch);

@@ -13,23 +13,23 @@
 namespace megabar::dft {
 
 struct GthChannel {
-  double r = 0;                           // r_l (bohr)
-  int nproj = 0;                          // number of projectors i = 1..nproj (<= 3)
-  std::vector<std::vector<double>> h;     // h_ij (Ha), symmetric nproj x nproj
+  double r = 0;                        // r_l (bohr)
+  int nproj = 0;                       // number of projectors i = 1..nproj (<= 3)
+  std::vector<std::vector<double>> h;  // h_ij (Ha), symmetric nproj x nproj
 };
 
 struct GthPseudopotential {
   std::string element;
-  std::string name;       // e.g. "GTH-PBE-q3"
-  std::string source;     // file it was read from
-  double zion = 0;        // valence charge
-  double rloc = 0;        // bohr
-  std::vector<double> c;  // C1..C4 (Ha), missing ones are 0
+  std::string name;                  // e.g. "GTH-PBE-q3"
+  std::string source;                // file it was read from
+  double zion = 0;                   // valence charge
+  double rloc = 0;                   // bohr
+  std::vector<double> c;             // C1..C4 (Ha), missing ones are 0
   std::vector<GthChannel> channels;  // index = l
 
   // Fourier transform of V_loc without the Coulomb tail:  int d^3r exp(-iq.r) [V_loc(r) + Z/r] would
   // diverge, so we give the full transform for q > 0 ...
-  double local_form_factor(double q) const;   // int d^3r e^{-iqr} V_loc(r), q > 0 (includes -4 pi Z/q^2)
+  double local_form_factor(double q) const;  // int d^3r e^{-iqr} V_loc(r), q > 0 (includes -4 pi Z/q^2)
   // ... and the finite q -> 0 limit of [transform + 4 pi Z / q^2]: the "alpha Z" term of the energy.
   double local_g0_term() const;
   // d/dq of local_form_factor (analytic), q > 0.

@@ -43,7 +43,8 @@ KOKKOS_INLINE_FUNCTION double projector(int l, int i, double r, double q) {
   const double x = q * r, x2 = x * x;
   // 4 pi^{5/4} sqrt(2^{l+1} r^3) = 4 exp(1.25 ln pi) sqrt(2^{l+1}) r^{3/2}
   const double common = 4.0 * kernels::math::exp(1.25 * kernels::math::log(pi)) *
-                        kernels::math::sqrt(static_cast<double>(1 << (l + 1)) * r * r * r) * kernels::math::exp(-0.5 * x2);
+                        kernels::math::sqrt(static_cast<double>(1 << (l + 1)) * r * r * r) *
+                        kernels::math::exp(-0.5 * x2);
   if (l == 0 && i == 1) return common;
   if (l == 0 && i == 2) return common * 2.0 / kernels::math::sqrt(15.0) * (3.0 - x2);
   if (l == 0 && i == 3) return common * 4.0 / (3.0 * kernels::math::sqrt(105.0)) * (15.0 - 10.0 * x2 + x2 * x2);

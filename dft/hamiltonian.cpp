@@ -19,8 +19,9 @@ Hamiltonian::Hamiltonian(const Basis& basis, const NonlocalTerm& nonlocal, int f
 void Hamiltonian::set_potential(const View1<double>& v) {
   Kokkos::deep_copy(v_eff_, v);
   double sum = 0;
-  Kokkos::parallel_reduce("dft::hamiltonian::v_average", kernels::RangePolicy(0, basis_.grid_size()),
-                          KOKKOS_LAMBDA(long i, double& acc) { acc += v(i); }, sum);
+  Kokkos::parallel_reduce(
+      "dft::hamiltonian::v_average", kernels::RangePolicy(0, basis_.grid_size()),
+      KOKKOS_LAMBDA(long i, double& acc) { acc += v(i); }, sum);
   v_average_ = sum / static_cast<double>(basis_.grid_size());
 }
 
@@ -38,8 +39,9 @@ void Hamiltonian::apply_local(const View2<double>& X, int nb, View2<double> Y) c
     bands_to_grids(basis_, X, first, count, work);
     fft_.backward_box(work, npairs, box);
     // The forward transform's 1/N is folded into this product.
-    Kokkos::parallel_for("dft::hamiltonian::v_times_psi", kernels::RangePolicy(0, npairs * N),
-                         KOKKOS_LAMBDA(long i) { work(i) *= inv_n * v(i % N); });
+    Kokkos::parallel_for(
+        "dft::hamiltonian::v_times_psi", kernels::RangePolicy(0, npairs * N),
+        KOKKOS_LAMBDA(long i) { work(i) *= inv_n * v(i % N); });
     fft_.forward_box(work, npairs, box, false);
     grids_to_bands(basis_, work, first, count, Y, 1.0);
   }
@@ -57,8 +59,9 @@ View1<double> Hamiltonian::diagonal() const {
   auto T = basis_.kinetic_diagonal();
   auto nl = nl_diag_;
   const double v0 = v_average_;
-  Kokkos::parallel_for("dft::hamiltonian::diagonal", kernels::RangePolicy(0, basis_.n_real()),
-                       KOKKOS_LAMBDA(int k) { d(k) = T(k) + v0 + nl(k); });
+  Kokkos::parallel_for(
+      "dft::hamiltonian::diagonal", kernels::RangePolicy(0, basis_.n_real()),
+      KOKKOS_LAMBDA(int k) { d(k) = T(k) + v0 + nl(k); });
   return d;
 }
 

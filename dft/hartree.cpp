@@ -39,7 +39,8 @@ Mat3 stress(const Basis& basis, const View1<complex>& rho_G) {
       "dft::hartree::stress", kernels::RangePolicy(0, basis.dense().count),
       KOKKOS_LAMBDA(int k, kernels::EnergyVirial& acc) {
         if (G2(k) == 0.0) return;
-        const double w = coulomb_kernel(G2(k)) * (rho_G(k).real() * rho_G(k).real() + rho_G(k).imag() * rho_G(k).imag());
+        const double w =
+            coulomb_kernel(G2(k)) * (rho_G(k).real() * rho_G(k).real() + rho_G(k).imag() * rho_G(k).imag());
         const double g[3] = {G(k, 0), G(k, 1), G(k, 2)};
         acc.energy += w;
         acc.add_outer(w / G2(k), g);

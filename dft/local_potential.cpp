@@ -52,16 +52,17 @@ void fill_numerical_row(const Basis& basis, const Species& sp, int s, bool deriv
   const int n = t.n;
   const double dq = t.dq, Z = ff.zion, rc = ff.rc, alpha = ff.alpha;
   auto G2 = basis.dense().G2;
-  Kokkos::parallel_for("dft::local::numerical_form_factors", kernels::RangePolicy(0, nG), KOKKOS_LAMBDA(int k) {
-    if (G2(k) == 0.0) {
-      form(s, k) = derivative ? 0.0 : alpha;
-      return;
-    }
-    const double q = kernels::math::sqrt(G2(k));
-    double dv = 0;
-    const double v = interpolate_radial(&f(0, 0), &df(0, 0), n, dq, q, &dv);
-    form(s, k) = derivative ? dv + local_long_range_derivative(Z, rc, q) : v + local_long_range(Z, rc, q);
-  });
+  Kokkos::parallel_for(
+      "dft::local::numerical_form_factors", kernels::RangePolicy(0, nG), KOKKOS_LAMBDA(int k) {
+        if (G2(k) == 0.0) {
+          form(s, k) = derivative ? 0.0 : alpha;
+          return;
+        }
+        const double q = kernels::math::sqrt(G2(k));
+        double dv = 0;
+        const double v = interpolate_radial(&f(0, 0), &df(0, 0), n, dq, q, &dv);
+        form(s, k) = derivative ? dv + local_long_range_derivative(Z, rc, q) : v + local_long_range(Z, rc, q);
+      });
 }
 
 // Radial form factors (or their derivatives d/d|G|) per species on the density sphere, on the device.
@@ -72,13 +73,13 @@ Table form_factor_table(const Basis& basis, const Atoms& atoms, bool derivative)
   const Table par = species_parameters(atoms);
   auto G2 = basis.dense().G2;
   kernels::for_2d(
-      "dft::local::form_factors", ns, nG,
-      KOKKOS_LAMBDA(int s, int k) {
+      "dft::local::form_factors", ns, nG, KOKKOS_LAMBDA(int s, int k) {
         if (par(s, 7) != 0.0) return;  // a numerical species: filled below
         const double c[4] = {par(s, 2), par(s, 3), par(s, 4), par(s, 5)};
         if (G2(k) > 0) {
           const double q = kernels::math::sqrt(G2(k));
-          form(s, k) = derivative ? gth_ff::local_derivative(q, par(s, 0), par(s, 1), c) : gth_ff::local(q, par(s, 0), par(s, 1), c);
+          form(s, k) = derivative ? gth_ff::local_derivative(q, par(s, 0), par(s, 1), c)
+                                  : gth_ff::local(q, par(s, 0), par(s, 1), c);
         } else {
           form(s, k) = derivative ? 0.0 : par(s, 6);
         }
@@ -100,11 +101,12 @@ Table core_form_factor_table(const Basis& basis, const Atoms& atoms, bool deriva
     auto f = t.f, df = t.df;
     const int n = t.n;
     const double dq = t.dq;
-    Kokkos::parallel_for("dft::core::form_factors", kernels::RangePolicy(0, nG), KOKKOS_LAMBDA(int k) {
-      double d = 0;
-      const double v = interpolate_radial(&f(0, 0), &df(0, 0), n, dq, kernels::math::sqrt(G2(k)), &d);
-      form(s, k) = derivative ? d : v;
-    });
+    Kokkos::parallel_for(
+        "dft::core::form_factors", kernels::RangePolicy(0, nG), KOKKOS_LAMBDA(int k) {
+          double d = 0;
+          const double v = interpolate_radial(&f(0, 0), &df(0, 0), n, dq, kernels::math::sqrt(G2(k)), &d);
+          form(s, k) = derivative ? d : v;
+        });
   }
   return form;
 }
@@ -123,11 +125,12 @@ View1<complex> superpose(const Basis& basis, const Atoms& atoms, const Table& fo
   auto S = structure_factors(atoms, basis.dense().G, nG);
   View1<complex> v(label, nG);
   const double inv_omega = 1.0 / basis.cell().volume;
-  Kokkos::parallel_for("dft::local::superpose", kernels::RangePolicy(0, nG), KOKKOS_LAMBDA(int k) {
-    complex sum(0.0, 0.0);
-    for (int s = 0; s < ns; ++s) sum += form(s, k) * S(s, k);
-    v(k) = inv_omega * sum;
-  });
+  Kokkos::parallel_for(
+      "dft::local::superpose", kernels::RangePolicy(0, nG), KOKKOS_LAMBDA(int k) {
+        complex sum(0.0, 0.0);
+        for (int s = 0; s < ns; ++s) sum += form(s, k) * S(s, k);
+        v(k) = inv_omega * sum;
+      });
   return v;
 }
 
@@ -149,22 +152,23 @@ View2<double> pair_forces(const Basis& basis, const Atoms& atoms,
   View2<double> F("local::forces", na, 3);
   // One team per atom, three reductions over the sphere.
   using Team = Kokkos::TeamPolicy<kernels::ExecSpace>;
-  Kokkos::parallel_for("dft::local::forces", Team(na, Kokkos::AUTO), KOKKOS_LAMBDA(const Team::member_type& team) {
-    const int a = team.league_rank();
-    for (int d = 0; d < 3; ++d) {
-      double fd = 0;
-      Kokkos::parallel_reduce(
-          Kokkos::TeamThreadRange(team, nG),
-          [&](int k, double& acc) {
-            const double phase = G(k, 0) * pos(a, 0) + G(k, 1) * pos(a, 1) + G(k, 2) * pos(a, 2);
-            // Re[i G conj(rho) v e^{-i phase}] = G v Im[rho e^{i phase}]
-            const double c = kernels::math::cos(phase), s = kernels::math::sin(phase);
-            acc += G(k, d) * form(sp(a), k) * (rho_G(k).imag() * c + rho_G(k).real() * s);
-          },
-          fd);
-      Kokkos::single(Kokkos::PerTeam(team), [&]() { F(a, d) = fd; });
-    }
-  });
+  Kokkos::parallel_for(
+      "dft::local::forces", Team(na, Kokkos::AUTO), KOKKOS_LAMBDA(const Team::member_type& team) {
+        const int a = team.league_rank();
+        for (int d = 0; d < 3; ++d) {
+          double fd = 0;
+          Kokkos::parallel_reduce(
+              Kokkos::TeamThreadRange(team, nG),
+              [&](int k, double& acc) {
+                const double phase = G(k, 0) * pos(a, 0) + G(k, 1) * pos(a, 1) + G(k, 2) * pos(a, 2);
+                // Re[i G conj(rho) v e^{-i phase}] = G v Im[rho e^{i phase}]
+                const double c = kernels::math::cos(phase), s = kernels::math::sin(phase);
+                acc += G(k, d) * form(sp(a), k) * (rho_G(k).imag() * c + rho_G(k).real() * s);
+              },
+              fd);
+          Kokkos::single(Kokkos::PerTeam(team), [&]() { F(a, d) = fd; });
+        }
+      });
   return F;
 }
 
@@ -175,8 +179,8 @@ Mat3 stress(const Basis& basis, const Atoms& atoms, const View1<complex>& v_loc_
   return sigma;
 }
 
-kernels::EnergyVirial pair_virial(const Basis& basis, const Atoms& atoms, const Table& dform, const View1<complex>& field_G,
-                                  const View1<complex>& partner_G) {
+kernels::EnergyVirial pair_virial(const Basis& basis, const Atoms& atoms, const Table& dform,
+                                  const View1<complex>& field_G, const View1<complex>& partner_G) {
   const int nG = basis.dense().count;
   const int ns = static_cast<int>(atoms.species.size());
   auto S = structure_factors(atoms, basis.dense().G, nG);
@@ -188,7 +192,8 @@ kernels::EnergyVirial pair_virial(const Basis& basis, const Atoms& atoms, const 
   Kokkos::parallel_reduce(
       "dft::local::pair_virial", kernels::RangePolicy(0, nG),
       KOKKOS_LAMBDA(int k, kernels::EnergyVirial& acc) {
-        if (with_energy) acc.energy += field_G(k).real() * partner_G(k).real() + field_G(k).imag() * partner_G(k).imag();
+        if (with_energy)
+          acc.energy += field_G(k).real() * partner_G(k).real() + field_G(k).imag() * partner_G(k).imag();
         if (G2(k) == 0.0) return;
         complex dv(0.0, 0.0);
         for (int s = 0; s < ns; ++s) dv += dform(s, k) * S(s, k);

@@ -47,7 +47,8 @@ kernels::EnergyVirial pair_virial(const Basis& basis, const Atoms& atoms,
 // Form factors (or d/d|G|) of the species' model core charges rho_c,s(|G|) on the density sphere
 // (nspecies x nG; zero rows for species without one).
 Kokkos::View<double**, Kokkos::LayoutRight, kernels::MemSpace> core_form_factor_table(const Basis& basis,
-                                                                                     const Atoms& atoms, bool derivative);
+                                                                                      const Atoms& atoms,
+                                                                                      bool derivative);
 
 // Stress (QE's sign): sigma_ab = delta_ab E_loc/Omega
 //   + sum_{G != 0} Re[conj(rho(G)) (1/Omega) sum_s S_s(G) v_s'(|G|)] G_a G_b / |G|

@@ -18,9 +18,11 @@ MemoryEstimate estimate_memory(const Basis& basis, const Atoms& atoms, const Scf
   const u64 nb = std::min<u64>(static_cast<u64>(n_occ + std::max(0, opt.extra_bands) + buffer), n);
   const u64 nsub = std::min<u64>(n, 3 * nb);
   u64 np = 0, nr = 0;
-  for (std::size_t a = 0; a < atoms.structure.size(); ++a) np += atoms.species[atoms.species_of_atom[a]].projectors_per_atom();
+  for (std::size_t a = 0; a < atoms.structure.size(); ++a)
+    np += atoms.species[atoms.species_of_atom[a]].projectors_per_atom();
   for (const auto& sp : atoms.species) {
-    if (sp.nc) nr += sp.nc->projectors.size();
+    if (sp.nc)
+      nr += sp.nc->projectors.size();
     else
       for (int ll = 0; ll <= sp.lmax(); ++ll) nr += sp.gth->channels[ll].nproj;
   }

@@ -27,8 +27,8 @@ void PulayMixer::mix(View1<complex> rho_in, const View1<complex>& rho_out) {
   const int nG = basis_.dense().count;
   View1<complex> rin("mixing::rho_in", nG), res("mixing::residual", nG);
   Kokkos::deep_copy(rin, rho_in);
-  Kokkos::parallel_for("dft::mixing::residual", kernels::RangePolicy(0, nG),
-                       KOKKOS_LAMBDA(int k) { res(k) = rho_out(k) - rin(k); });
+  Kokkos::parallel_for(
+      "dft::mixing::residual", kernels::RangePolicy(0, nG), KOKKOS_LAMBDA(int k) { res(k) = rho_out(k) - rin(k); });
   rho_hist_.push_back(rin);
   res_hist_.push_back(res);
   if (static_cast<int>(rho_hist_.size()) > history_) {
@@ -74,10 +74,11 @@ void PulayMixer::mix(View1<complex> rho_in, const View1<complex>& rho_out) {
     auto ri = rho_hist_[i];
     auto fi = res_hist_[i];
     const double a = alpha[i];
-    Kokkos::parallel_for("dft::mixing::combine", kernels::RangePolicy(0, nG), KOKKOS_LAMBDA(int k) {
-      const double kerker = G2(k) > 0 ? G2(k) / (G2(k) + q02) : 1.0;
-      rho_in(k) += a * (ri(k) + beta * kerker * fi(k));
-    });
+    Kokkos::parallel_for(
+        "dft::mixing::combine", kernels::RangePolicy(0, nG), KOKKOS_LAMBDA(int k) {
+          const double kerker = G2(k) > 0 ? G2(k) / (G2(k) + q02) : 1.0;
+          rho_in(k) += a * (ri(k) + beta * kerker * fi(k));
+        });
   }
 }
 

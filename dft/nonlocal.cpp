@@ -48,8 +48,9 @@ void scatter_d_matrix(const std::vector<std::array<int, 2>>& pq, const std::vect
   }
   Kokkos::deep_copy(idx, ih);
   Kokkos::deep_copy(val, vh);
-  Kokkos::parallel_for("dft::nonlocal::scatter_d", kernels::RangePolicy(0, n),
-                       KOKKOS_LAMBDA(int t) { D(idx(t, 0), idx(t, 1)) = val(t); });
+  Kokkos::parallel_for(
+      "dft::nonlocal::scatter_d", kernels::RangePolicy(0, n),
+      KOKKOS_LAMBDA(int t) { D(idx(t, 0), idx(t, 1)) = val(t); });
 }
 
 // The radial form factors P^l_i(|G|) of every (species, l, i) on the wavefunction sphere, and their
@@ -73,8 +74,7 @@ void fill_radial_tables(const Basis& basis, const std::vector<RadialSpec>& specs
   const int tn = tables.n;
   const double tdq = tables.dq;
   kernels::for_2d(
-      "dft::nonlocal::radial_tables", nr, npw,
-      KOKKOS_LAMBDA(int r, int k) {
+      "dft::nonlocal::radial_tables", nr, npw, KOKKOS_LAMBDA(int r, int k) {
         const int l = static_cast<int>(spec(r, 0)), i = static_cast<int>(spec(r, 1));
         const int column = static_cast<int>(spec(r, 3));
         const double q = kernels::math::sqrt(G2(k));
@@ -108,8 +108,8 @@ NonlocalTerm::NonlocalTerm(const Basis& basis, const Atoms& atoms) : basis_(basi
         Channel c{l, {}, pp.channels[l].h};
         for (int i = 1; i <= pp.channels[l].nproj; ++i) {
           if (!gth_ff::projector_supported(l, i))
-            throw std::invalid_argument(pp.source + ": GTH projector l=" + std::to_string(l) + " i=" + std::to_string(i) +
-                                        " is not supported");
+            throw std::invalid_argument(pp.source + ": GTH projector l=" + std::to_string(l) +
+                                        " i=" + std::to_string(i) + " is not supported");
           c.radial.push_back(static_cast<int>(radial.size()));
           radial.push_back({l, i, pp.channels[l].r});
         }
@@ -183,7 +183,8 @@ NonlocalTerm::NonlocalTerm(const Basis& basis, const Atoms& atoms) : basis_(basi
     pih(p, 3) = info[p].radial;
   }
   Kokkos::deep_copy(pinfo, pih);
-  radial_derivative_ = Kokkos::View<double**, Kokkos::LayoutRight, kernels::MemSpace>("nonlocal::radial_derivative", radial.size(), npw);
+  radial_derivative_ =
+      Kokkos::View<double**, Kokkos::LayoutRight, kernels::MemSpace>("nonlocal::radial_derivative", radial.size(), npw);
   fill_radial_tables(basis, radial, to_device(tables), rad, radial_derivative_);
 
   positions_ = atoms.positions_view();
@@ -196,8 +197,8 @@ View2<double> NonlocalTerm::projections(const View2<double>& X, int nb) const {
   View2<double> P("nonlocal::P", nproj_, nb);
   if (nproj_ == 0 || nb == 0) return P;
   using kernels::linalg::Op;
-  kernels::linalg::gemm(Op::T, Op::N, nproj_, nb, basis_.n_real(), 1.0, B_.data(), B_.stride(1), X.data(),
-                        X.stride(1), 0.0, P.data(), P.stride(1));
+  kernels::linalg::gemm(Op::T, Op::N, nproj_, nb, basis_.n_real(), 1.0, B_.data(), B_.stride(1), X.data(), X.stride(1),
+                        0.0, P.data(), P.stride(1));
   return P;
 }
 
@@ -214,15 +215,15 @@ void NonlocalTerm::apply(const View2<double>& X, int nb, View2<double> Y, double
   if (nproj_ == 0 || nb == 0) {
     if (beta_y != 1.0) {
       auto sub = Kokkos::subview(Y, Kokkos::ALL, std::make_pair(0, nb));
-      kernels::for_2d("dft::nonlocal::scale", nb, int(Y.extent(0)),
-                           KOKKOS_LAMBDA(int j, int i) { sub(i, j) *= beta_y; });
+      kernels::for_2d(
+          "dft::nonlocal::scale", nb, int(Y.extent(0)), KOKKOS_LAMBDA(int j, int i) { sub(i, j) *= beta_y; });
     }
     return;
   }
   using kernels::linalg::Op;
   const auto Q = coupled_projections(X, nb);
-  kernels::linalg::gemm(Op::N, Op::N, basis_.n_real(), nb, nproj_, 1.0, B_.data(), B_.stride(1), Q.data(),
-                        Q.stride(1), beta_y, Y.data(), Y.stride(1));
+  kernels::linalg::gemm(Op::N, Op::N, basis_.n_real(), nb, nproj_, 1.0, B_.data(), B_.stride(1), Q.data(), Q.stride(1),
+                        beta_y, Y.data(), Y.stride(1));
 }
 
 double NonlocalTerm::energy(const View2<double>& X, const View1<double>& occ, int nb) const {
@@ -249,8 +250,7 @@ void projector_derivative(const Basis& basis, const View2<double>& B, int d, Vie
   const int npw = basis.npw(), nproj = static_cast<int>(B.extent(1));
   auto G = basis.wfc().G;
   kernels::for_2d(
-      "dft::nonlocal::projector_derivative", nproj, npw,
-      KOKKOS_LAMBDA(int p, int k) {
+      "dft::nonlocal::projector_derivative", nproj, npw, KOKKOS_LAMBDA(int p, int k) {
         if (k == 0) {
           dB(0, p) = 0.0;
           return;
@@ -266,11 +266,12 @@ void accumulate_nonlocal_force(const View2<double>& dP, const View2<double>& Q, 
                                const View1<int>& atom_of, int nb, int d, View2<double> F) {
   const int np = static_cast<int>(dP.extent(0));
   View1<double> s("nonlocal::force_per_projector", np);
-  Kokkos::parallel_for("dft::nonlocal::force_per_projector", kernels::RangePolicy(0, np), KOKKOS_LAMBDA(int p) {
-    double acc = 0;
-    for (int n = 0; n < nb; ++n) acc += occ(n) * dP(p, n) * Q(p, n);
-    s(p) = acc;
-  });
+  Kokkos::parallel_for(
+      "dft::nonlocal::force_per_projector", kernels::RangePolicy(0, np), KOKKOS_LAMBDA(int p) {
+        double acc = 0;
+        for (int n = 0; n < nb; ++n) acc += occ(n) * dP(p, n) * Q(p, n);
+        s(p) = acc;
+      });
   auto sh = Kokkos::create_mirror_view_and_copy(Kokkos::HostSpace(), s);
   auto ah = Kokkos::create_mirror_view_and_copy(Kokkos::HostSpace(), atom_of);
   auto Fh = Kokkos::create_mirror_view_and_copy(Kokkos::HostSpace(), F);
@@ -370,12 +371,13 @@ View1<double> NonlocalTerm::diagonal() const {
   auto D = D_;
   auto blk = block_;
   const int np = nproj_;
-  Kokkos::parallel_for("dft::nonlocal::diagonal", kernels::RangePolicy(0, basis_.n_real()), KOKKOS_LAMBDA(int k) {
-    double s = 0;
-    for (int p = 0; p < np; ++p)
-      for (int q = blk(p, 0); q < blk(p, 0) + blk(p, 1); ++q) s += B(k, p) * D(p, q) * B(k, q);
-    d(k) = s;
-  });
+  Kokkos::parallel_for(
+      "dft::nonlocal::diagonal", kernels::RangePolicy(0, basis_.n_real()), KOKKOS_LAMBDA(int k) {
+        double s = 0;
+        for (int p = 0; p < np; ++p)
+          for (int q = blk(p, 0); q < blk(p, 0) + blk(p, 1); ++q) s += B(k, p) * D(p, q) * B(k, q);
+        d(k) = s;
+      });
   return d;
 }
 

@@ -54,7 +54,7 @@ class NonlocalTerm : public Term {
   View1<int> atom_of_projector_;
   Kokkos::View<double**, Kokkos::LayoutRight, kernels::MemSpace> radial_, radial_derivative_;  // per radial index x npw
   Kokkos::View<int**, Kokkos::LayoutRight, kernels::MemSpace> info_;  // per projector: atom, l, m, radial index
-  View2<double> positions_;  // per projector: first, size of its block
+  View2<double> positions_;                                           // per projector: first, size of its block
 };
 
 }  // namespace megabar::dft

@@ -18,7 +18,8 @@ int max_l(const PseudoAtom& atom) {
 }
 
 // Weight per species, l and band: W_{s,l,n} = sum over atoms of s of the atom's l weight.
-std::vector<std::vector<std::vector<double>>> species_weights(const Atoms& atoms, const std::vector<PseudoAtom>& pseudo_atoms,
+std::vector<std::vector<std::vector<double>>> species_weights(const Atoms& atoms,
+                                                              const std::vector<PseudoAtom>& pseudo_atoms,
                                                               const PdosResult& r, int nb) {
   std::vector<std::vector<std::vector<double>>> W(pseudo_atoms.size());
   for (std::size_t s = 0; s < pseudo_atoms.size(); ++s)
@@ -54,14 +55,18 @@ void centres_of_gravity(const std::vector<std::vector<std::vector<double>>>& W, 
 
 }  // namespace
 
-double gaussian(double x, double sigma) { return std::exp(-0.5 * x * x / (sigma * sigma)) / (sigma * std::sqrt(2.0 * pi)); }
+double gaussian(double x, double sigma) {
+  return std::exp(-0.5 * x * x / (sigma * sigma)) / (sigma * std::sqrt(2.0 * pi));
+}
 
-PdosResult accumulate_pdos(const Atoms& atoms, const std::vector<PseudoAtom>& pseudo_atoms, const std::vector<double>& eigenvalues,
-                           int n_occupied, const BandProjections& proj, const PdosOptions& opt) {
+PdosResult accumulate_pdos(const Atoms& atoms, const std::vector<PseudoAtom>& pseudo_atoms,
+                           const std::vector<double>& eigenvalues, int n_occupied, const BandProjections& proj,
+                           const PdosOptions& opt) {
   const int nb = static_cast<int>(eigenvalues.size());
   if (nb == 0 || n_occupied < 1 || n_occupied > nb || proj.n_bands != nb)
     throw std::invalid_argument("pdos: need the eigenvalues and projections of the same bands, at least one occupied");
-  if (!(opt.sigma > 0) || !(opt.step > 0)) throw std::invalid_argument("pdos: broadening and energy step must be positive");
+  if (!(opt.sigma > 0) || !(opt.step > 0))
+    throw std::invalid_argument("pdos: broadening and energy step must be positive");
   PdosResult r;
   r.pseudo_atoms = pseudo_atoms;
   r.eigenvalues = eigenvalues;
@@ -121,7 +126,8 @@ std::vector<PseudoAtom> solve_pseudo_atoms(const Atoms& atoms, const std::string
   std::vector<PseudoAtom> pseudo_atoms;
   for (const auto& sp : atoms.species) {
     if (!sp.gth)
-      throw std::invalid_argument(sp.source + ": PDOS needs pseudo-atomic orbitals, which megabar solves for GTH "
+      throw std::invalid_argument(sp.source +
+                                  ": PDOS needs pseudo-atomic orbitals, which megabar solves for GTH "
                                   "pseudopotentials only so far; run the PDOS with GTH files");
     AtomOptions ao;
     ao.xc = xc;
@@ -130,7 +136,8 @@ std::vector<PseudoAtom> solve_pseudo_atoms(const Atoms& atoms, const std::string
   return pseudo_atoms;
 }
 
-PdosResult projected_dos(const Atoms& atoms, const Basis& basis, const ScfResult& scf, const std::string& xc, const PdosOptions& options) {
+PdosResult projected_dos(const Atoms& atoms, const Basis& basis, const ScfResult& scf, const std::string& xc,
+                         const PdosOptions& options) {
   const std::vector<PseudoAtom> pseudo_atoms = solve_pseudo_atoms(atoms, xc);
   const auto orbitals = atomic_orbital_vectors(basis, atoms, pseudo_atoms);
   const auto proj = project_bands(basis, orbitals, scf.state.X, scf.n_bands);

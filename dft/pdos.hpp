@@ -24,8 +24,8 @@
 namespace megabar::dft {
 
 struct PdosOptions {
-  double sigma = 0.2 * units::ev;           // Gaussian standard deviation (Ha), 0.2 eV
-  double step = 0.01 * units::ev;          // energy grid step (Ha), 0.01 eV
+  double sigma = 0.2 * units::ev;  // Gaussian standard deviation (Ha), 0.2 eV
+  double step = 0.01 * units::ev;  // energy grid step (Ha), 0.01 eV
   // Grid range (Ha); NaN: from the lowest band - 6 sigma to the highest computed band + 6 sigma.
   double e_min = std::numeric_limits<double>::quiet_NaN();
   double e_max = std::numeric_limits<double>::quiet_NaN();
@@ -33,11 +33,11 @@ struct PdosOptions {
 };
 
 struct PdosResult {
-  std::vector<PseudoAtom> pseudo_atoms;  // per species (the orbitals projected on)
-  std::vector<double> energies;          // grid (Ha)
-  std::vector<double> total;             // D(E), states/Ha including spin
+  std::vector<PseudoAtom> pseudo_atoms;                     // per species (the orbitals projected on)
+  std::vector<double> energies;                             // grid (Ha)
+  std::vector<double> total;                                // D(E), states/Ha including spin
   std::vector<std::vector<std::vector<double>>> species_l;  // D_{s,l}(E): [species][l][grid point]
-  std::vector<double> eigenvalues;       // eps_n (Ha) of the n_bands bands
+  std::vector<double> eigenvalues;                          // eps_n (Ha) of the n_bands bands
   int n_occupied = 0;
   // Per atom (input order), per l, per band: sum_m w_{(a,l,m),n}; and per band sum_i w_{i,n}.
   std::vector<std::vector<std::vector<double>>> atom_l_weights;
@@ -45,16 +45,17 @@ struct PdosResult {
   double vbm = 0, cbm = std::numeric_limits<double>::quiet_NaN();  // Ha; cbm NaN without empty bands
   double spilling_occupied = 0, spilling_all = 0;
   // E_c per species and l (NaN where the window holds no weight or there are no empty bands).
-  std::vector<std::vector<double>> ec;   // [species][l] (Ha)
+  std::vector<std::vector<double>> ec;          // [species][l] (Ha)
   double ec_window_min = 0, ec_window_max = 0;  // the window used (Ha)
-  bool ec_window_truncated = false;      // true: CBM + ec_window lies above the highest computed band
+  bool ec_window_truncated = false;             // true: CBM + ec_window lies above the highest computed band
   double min_overlap_eigenvalue = 0;
   std::vector<double> overlap_diagonal;  // <phi_i|phi_i> per orbital before orthonormalisation
 };
 
 // Broadened DOS and per-atom weights from band energies and projections.
-PdosResult accumulate_pdos(const Atoms& atoms, const std::vector<PseudoAtom>& pseudo_atoms, const std::vector<double>& eigenvalues,
-                           int n_occupied, const BandProjections& projections, const PdosOptions& options);
+PdosResult accumulate_pdos(const Atoms& atoms, const std::vector<PseudoAtom>& pseudo_atoms,
+                           const std::vector<double>& eigenvalues, int n_occupied, const BandProjections& projections,
+                           const PdosOptions& options);
 
 // The pseudo-atom of every species, solved with functional xc (dft/atomic_orbitals.hpp). GTH species only:
 // std::invalid_argument naming the file for a numerical (psp8/UPF) one.

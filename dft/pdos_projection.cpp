@@ -17,7 +17,8 @@ using units::pi;
 using IntTable = ColumnTable;
 }  // namespace
 
-AtomicOrbitalVectors atomic_orbital_vectors(const Basis& basis, const Atoms& atoms, const std::vector<PseudoAtom>& pseudo_atoms) {
+AtomicOrbitalVectors atomic_orbital_vectors(const Basis& basis, const Atoms& atoms,
+                                            const std::vector<PseudoAtom>& pseudo_atoms) {
   if (pseudo_atoms.size() != atoms.species.size())
     throw std::invalid_argument("atomic_orbital_vectors: one pseudo-atom per species expected");
   const int npw = basis.npw();
@@ -28,7 +29,8 @@ AtomicOrbitalVectors atomic_orbital_vectors(const Basis& basis, const Atoms& ato
   int n_radial = 0;
   for (std::size_t s = 0; s < pseudo_atoms.size(); ++s)
     for (const auto& orb : pseudo_atoms[s].valence) {
-      if (orb.l > 2) throw std::invalid_argument("atomic_orbital_vectors: " + pseudo_atoms[s].element + " has l > 2 valence");
+      if (orb.l > 2)
+        throw std::invalid_argument("atomic_orbital_vectors: " + pseudo_atoms[s].element + " has l > 2 valence");
       radial_index[s].push_back(n_radial++);
     }
   RadialValues radial("pdos::radial", n_radial, npw);
@@ -71,11 +73,11 @@ AtomicOrbitalVectors atomic_orbital_vectors(const Basis& basis, const Atoms& ato
 void scale_columns_inverse_sqrt(const View2<double>& U, const View1<double>& s, View2<double> V) {
   const int n = static_cast<int>(U.extent(0));
   kernels::for_2d(
-      "dft::pdos::scale_columns", n, n,
-      KOKKOS_LAMBDA(int j, int i) { V(i, j) = U(i, j) / kernels::math::sqrt(s(j)); });
+      "dft::pdos::scale_columns", n, n, KOKKOS_LAMBDA(int j, int i) { V(i, j) = U(i, j) / kernels::math::sqrt(s(j)); });
 }
 
-BandProjections project_bands(const Basis& basis, const AtomicOrbitalVectors& orbitals, const View2<double>& X, int nb) {
+BandProjections project_bands(const Basis& basis, const AtomicOrbitalVectors& orbitals, const View2<double>& X,
+                              int nb) {
   using kernels::linalg::Op;
   const int norb = orbitals.count(), nr = basis.n_real();
   BandProjections out;
@@ -108,10 +110,10 @@ BandProjections project_bands(const Basis& basis, const AtomicOrbitalVectors& or
   kernels::linalg::gemm(Op::N, Op::T, norb, norb, norb, 1.0, V.data(), V.stride(1), S.data(), S.stride(1), 0.0,
                         S_inv_sqrt.data(), S_inv_sqrt.stride(1));
   // c = S^{-1/2} (Phi^T X)
-  kernels::linalg::gemm(Op::T, Op::N, norb, nb, nr, 1.0, phi.data(), phi.stride(1), X.data(), X.stride(1), 0.0, P.data(),
-                        P.stride(1));
-  kernels::linalg::gemm(Op::N, Op::N, norb, nb, norb, 1.0, S_inv_sqrt.data(), S_inv_sqrt.stride(1), P.data(), P.stride(1),
-                        0.0, C.data(), C.stride(1));
+  kernels::linalg::gemm(Op::T, Op::N, norb, nb, nr, 1.0, phi.data(), phi.stride(1), X.data(), X.stride(1), 0.0,
+                        P.data(), P.stride(1));
+  kernels::linalg::gemm(Op::N, Op::N, norb, nb, norb, 1.0, S_inv_sqrt.data(), S_inv_sqrt.stride(1), P.data(),
+                        P.stride(1), 0.0, C.data(), C.stride(1));
   auto Ch = Kokkos::create_mirror_view_and_copy(Kokkos::HostSpace(), C);
   for (int n = 0; n < nb; ++n)
     for (int i = 0; i < norb; ++i) out.weight[i + static_cast<std::size_t>(norb) * n] = Ch(i, n) * Ch(i, n);

@@ -20,27 +20,28 @@
 namespace megabar::dft {
 
 struct OrbitalLabel {
-  int atom = 0;     // input order
-  int species = 0;  // index into Atoms::species
-  int shell = 0;    // index into PseudoAtom::valence of that species
+  int atom = 0;      // input order
+  int species = 0;   // index into Atoms::species
+  int shell = 0;     // index into PseudoAtom::valence of that species
   int l = 0, m = 0;  // m = 0..2l in real_ylm's order (p: x, y, z)
 };
 
 struct AtomicOrbitalVectors {
-  View2<double> phi;                // n_real x n_orbitals, not orthonormalised
+  View2<double> phi;  // n_real x n_orbitals, not orthonormalised
   std::vector<OrbitalLabel> labels;
   int count() const { return static_cast<int>(labels.size()); }
 };
 
 // Every valence shell of every atom (pseudo_atoms[s] belongs to atoms.species[s]); l <= 2.
-AtomicOrbitalVectors atomic_orbital_vectors(const Basis& basis, const Atoms& atoms, const std::vector<PseudoAtom>& pseudo_atoms);
+AtomicOrbitalVectors atomic_orbital_vectors(const Basis& basis, const Atoms& atoms,
+                                            const std::vector<PseudoAtom>& pseudo_atoms);
 
 struct BandProjections {
   int n_orbitals = 0, n_bands = 0;
   std::vector<OrbitalLabel> labels;
-  std::vector<double> weight;         // w_{i,n} = |<phi~_i|psi_n>|^2 at weight[i + n_orbitals * n] (host)
+  std::vector<double> weight;            // w_{i,n} = |<phi~_i|psi_n>|^2 at weight[i + n_orbitals * n] (host)
   std::vector<double> overlap_diagonal;  // <phi_i|phi_i> before orthonormalisation (< 1: cut by ecut)
-  double min_overlap_eigenvalue = 0;  // smallest eigenvalue of S: near 0 means a near-dependent set
+  double min_overlap_eigenvalue = 0;     // smallest eigenvalue of S: near 0 means a near-dependent set
   double w(int i, int n) const { return weight[i + static_cast<std::size_t>(n_orbitals) * n]; }
 };
 

@@ -143,7 +143,8 @@ std::vector<std::vector<double>> read_table(LineReader& in, long mmax, int ncol,
     const std::string row = "a row 'i r' + " + std::to_string(ncol) + " numbers of " + what;
     if (in.integer(w, 0, row) != k + 1) in.fail("expected row index " + std::to_string(k + 1) + " of " + what);
     const double rk = in.number(w, 1, row);
-    if (have_r && std::fabs(rk - r[k]) > 1e-10) in.fail("radial grid point differs from the first table's (" + what + ")");
+    if (have_r && std::fabs(rk - r[k]) > 1e-10)
+      in.fail("radial grid point differs from the first table's (" + what + ")");
     r[k] = rk;
     for (int c = 0; c < ncol; ++c) cols[c][k] = in.number(w, 2 + c, row);
   }
@@ -194,7 +195,8 @@ NcPseudo parse_psp8(const std::string& path, const std::string& text) {
       w = in.words("the 'l ekb' line of l = " + std::to_string(l));
       if (in.integer(w, 0, "l") != l) in.fail("expected the projector block of l = " + std::to_string(l));
       std::vector<double> e(nproj[l]);
-      for (long i = 0; i < nproj[l]; ++i) e[i] = in.number(w, size_t(1 + i), "ekb " + std::to_string(i + 1) + " of l = " + std::to_string(l));
+      for (long i = 0; i < nproj[l]; ++i)
+        e[i] = in.number(w, size_t(1 + i), "ekb " + std::to_string(i + 1) + " of l = " + std::to_string(l));
       const auto cols = read_table(in, mmax, int(nproj[l]), pp.r, "projectors of l = " + std::to_string(l));
       for (long i = 0; i < nproj[l]; ++i) {
         NcProjector p;
@@ -229,7 +231,8 @@ NcPseudo parse_psp8(const std::string& path, const std::string& text) {
   }
   // Linear grid from 0.
   const double h = pp.r[1] - pp.r[0];
-  if (std::fabs(pp.r[0]) > 1e-12 || !(h > 0)) throw InputError(path + ": the psp8 radial grid must start at r = 0 and increase");
+  if (std::fabs(pp.r[0]) > 1e-12 || !(h > 0))
+    throw InputError(path + ": the psp8 radial grid must start at r = 0 and increase");
   for (long k = 1; k < mmax; ++k)
     if (std::fabs(pp.r[k] - pp.r[k - 1] - h) > 1e-8) throw InputError(path + ": the psp8 radial grid is not linear");
   pp.rab.assign(mmax, h);
@@ -243,15 +246,17 @@ NcPseudo parse_psp8(const std::string& path, const std::string& text) {
 // ---- UPF v2 ------------------------------------------------------------------------------------------
 
 struct Tag {
-  std::string attrs;      // text between the tag name and '>'
-  std::string body;       // text between '>' and the closing tag ("" for <X/>)
-  size_t offset = 0;      // where "<NAME" starts
+  std::string attrs;  // text between the tag name and '>'
+  std::string body;   // text between '>' and the closing tag ("" for <X/>)
+  size_t offset = 0;  // where "<NAME" starts
 };
 
 struct UpfText {
   std::string path, text;
   size_t start = 0;  // after </PP_INFO>
-  long line_of(size_t offset) const { return 1 + long(std::count(text.begin(), text.begin() + long(std::min(offset, text.size())), '\n')); }
+  long line_of(size_t offset) const {
+    return 1 + long(std::count(text.begin(), text.begin() + long(std::min(offset, text.size())), '\n'));
+  }
 
   // The first <name ...> ... </name> (or <name .../>) after `start`; name must be followed by space, '>' or '/'.
   bool find(const std::string& name, Tag& t) const {
@@ -260,7 +265,9 @@ struct UpfText {
       pos = text.find("<" + name, pos);
       if (pos == std::string::npos) return false;
       const size_t after = pos + 1 + name.size();
-      if (after < text.size() && (std::isspace(static_cast<unsigned char>(text[after])) || text[after] == '>' || text[after] == '/')) break;
+      if (after < text.size() &&
+          (std::isspace(static_cast<unsigned char>(text[after])) || text[after] == '>' || text[after] == '/'))
+        break;
       pos = after;
     }
     const size_t gt = text.find('>', pos);
@@ -314,7 +321,8 @@ struct UpfText {
   double attr_number(const Tag& t, const std::string& tag, const std::string& key) const {
     double x;
     const std::string v = attr_required(t, tag, key);
-    if (!parse_double(v, x)) throw InputError(at_line(path, line_of(t.offset), "<" + tag + "> " + key + "=\"" + v + "\" is not a number"));
+    if (!parse_double(v, x))
+      throw InputError(at_line(path, line_of(t.offset), "<" + tag + "> " + key + "=\"" + v + "\" is not a number"));
     return x;
   }
   std::vector<double> numbers(const Tag& t, const std::string& tag, size_t expected) const {
@@ -323,18 +331,22 @@ struct UpfText {
     std::string w;
     while (ss >> w) {
       double x;
-      if (!parse_double(w, x)) throw InputError(at_line(path, line_of(t.offset), "<" + tag + "> holds '" + w + "'; expected numbers"));
+      if (!parse_double(w, x))
+        throw InputError(at_line(path, line_of(t.offset), "<" + tag + "> holds '" + w + "'; expected numbers"));
       v.push_back(x);
     }
     if (expected && v.size() < expected)
-      throw InputError(at_line(path, line_of(t.offset), "<" + tag + "> has " + std::to_string(v.size()) +
-                                                        " numbers; expected " + std::to_string(expected)));
+      throw InputError(
+          at_line(path, line_of(t.offset),
+                  "<" + tag + "> has " + std::to_string(v.size()) + " numbers; expected " + std::to_string(expected)));
     v.resize(expected ? expected : v.size());
     return v;
   }
 };
 
-bool is_true(const std::string& s) { return !s.empty() && (s[0] == 'T' || s[0] == 't' || s == ".true." || s == ".TRUE."); }
+bool is_true(const std::string& s) {
+  return !s.empty() && (s[0] == 'T' || s[0] == 't' || s == ".true." || s == ".TRUE.");
+}
 
 NcPseudo parse_upf(const std::string& path, const std::string& text) {
   UpfText u{path, text, 0};
@@ -346,7 +358,8 @@ NcPseudo parse_upf(const std::string& path, const std::string& text) {
   const Tag h = u.require("PP_HEADER", "the UPF v2 header");
   std::string v;
   if (UpfText::attr(h, "is_ultrasoft", v) && is_true(v))
-    throw InputError(at_line(path, u.line_of(h.offset), "ultrasoft UPF is not supported; expected a norm-conserving file"));
+    throw InputError(
+        at_line(path, u.line_of(h.offset), "ultrasoft UPF is not supported; expected a norm-conserving file"));
   if (UpfText::attr(h, "is_paw", v) && is_true(v))
     throw InputError(at_line(path, u.line_of(h.offset), "PAW UPF is not supported; expected a norm-conserving file"));
   if (UpfText::attr(h, "has_so", v) && is_true(v))
@@ -355,7 +368,8 @@ NcPseudo parse_upf(const std::string& path, const std::string& text) {
     throw InputError(at_line(path, u.line_of(h.offset), "a bare Coulomb UPF (is_coulomb=\"T\") is not supported"));
   const std::string type = u.attr_required(h, "PP_HEADER", "pseudo_type");
   if (type != "NC" && type != "SL")
-    throw InputError(at_line(path, u.line_of(h.offset), "pseudo_type=\"" + type + "\" is not supported; expected \"NC\""));
+    throw InputError(
+        at_line(path, u.line_of(h.offset), "pseudo_type=\"" + type + "\" is not supported; expected \"NC\""));
   pp.element = u.attr_required(h, "PP_HEADER", "element");
   pp.zion = u.attr_number(h, "PP_HEADER", "z_valence");
   pp.xc_label = u.attr_required(h, "PP_HEADER", "functional");
@@ -465,9 +479,11 @@ NcPseudo read_nc_pseudo(const std::string& path) {
   long code;
   if (w.size() >= 5 && parse_int(w[0], code)) {
     if (code == 8) return parse_psp8(path, text);
-    throw InputError(at_line(path, 3, "pspcod " + w[0] + " is not supported; expected 8 (ONCVPSP psp8) or a UPF v2 file"));
+    throw InputError(
+        at_line(path, 3, "pspcod " + w[0] + " is not supported; expected 8 (ONCVPSP psp8) or a UPF v2 file"));
   }
-  throw InputError(path + ": neither UPF v2 ('<UPF version=\"2') nor ABINIT psp8 (line 3 'pspcod pspxc lmax lloc mmax ...')");
+  throw InputError(path +
+                   ": neither UPF v2 ('<UPF version=\"2') nor ABINIT psp8 (line 3 'pspcod pspxc lmax lloc mmax ...')");
 }
 
 std::string xc_name_from_psp8(int pspxc) {
@@ -475,8 +491,8 @@ std::string xc_name_from_psp8(int pspxc) {
     case 2:      // ABINIT's own Perdew-Wang 92 LDA
     case -1012:  // libxc LDA_X (1) + LDA_C_PW (12)
       return "LDA-PW92";
-    case 1:      // ABINIT's Teter Pade fit of the PZ LDA
-    case -20:    // libxc LDA_XC_TETER93
+    case 1:    // ABINIT's Teter Pade fit of the PZ LDA
+    case -20:  // libxc LDA_XC_TETER93
       return "PADE";
     case -1009:  // libxc LDA_X + LDA_C_PZ
       return "LDA";
@@ -484,8 +500,9 @@ std::string xc_name_from_psp8(int pspxc) {
     case -101130:  // libxc GGA_X_PBE (101) + GGA_C_PBE (130)
       return "PBE";
     default:
-      throw core::InputError("psp8 pspxc " + std::to_string(pspxc) +
-                             " has no megabar functional; known: 2, -1012 (LDA-PW92), 1, -20 (PADE), -1009 (LDA), 11, -101130 (PBE)");
+      throw core::InputError(
+          "psp8 pspxc " + std::to_string(pspxc) +
+          " has no megabar functional; known: 2, -1012 (LDA-PW92), 1, -20 (PADE), -1009 (LDA), 11, -101130 (PBE)");
   }
 }
 
@@ -494,8 +511,9 @@ std::string xc_name_from_upf(const std::string& functional) {
   if (f == "PW" || f == "SLA PW" || f == "SLA PW NOGX NOGC") return "LDA-PW92";
   if (f == "PZ" || f == "LDA" || f == "SLA PZ" || f == "SLA PZ NOGX NOGC") return "LDA";
   if (f == "PBE" || f == "SLA PW PBX PBC" || f == "SLA PW PBE PBE") return "PBE";
-  throw core::InputError("UPF functional \"" + functional +
-                         "\" has no megabar functional; known: PW / SLA PW (LDA-PW92), PZ / SLA PZ (LDA), PBE / SLA PW PBX PBC (PBE)");
+  throw core::InputError(
+      "UPF functional \"" + functional +
+      "\" has no megabar functional; known: PW / SLA PW (LDA-PW92), PZ / SLA PZ (LDA), PBE / SLA PW PBX PBC (PBE)");
 }
 
 std::string pseudodojo_dir(const std::string& fallback) {

@@ -33,37 +33,37 @@
 namespace megabar::dft {
 
 struct NcProjector {
-  int l = 0;                  // angular momentum
-  std::vector<double> beta;   // beta(r_k), the plain radial function (NOT r beta), scaled so that D_ij is in Ha
+  int l = 0;                 // angular momentum
+  std::vector<double> beta;  // beta(r_k), the plain radial function (NOT r beta), scaled so that D_ij is in Ha
 };
 
 struct NcOrbital {
-  std::string label;          // e.g. "2S" (UPF), or generated "n l" for psp8 (psp8 has none)
+  std::string label;  // e.g. "2S" (UPF), or generated "n l" for psp8 (psp8 has none)
   int n = 0, l = 0;
   double occupation = 0;
-  std::vector<double> R;      // radial part R_l(r_k): int R^2 r^2 dr = 1 for a bound orbital; NOT r R
+  std::vector<double> R;  // radial part R_l(r_k): int R^2 r^2 dr = 1 for a bound orbital; NOT r R
 };
 
 struct NcPseudo {
-  std::string source;         // the file it was read from
-  std::string format;         // "psp8" or "upf"
-  std::string element;        // chemical symbol
-  double zatom = 0;           // nuclear charge (psp8; UPF: 0 unless known from the symbol)
-  double zion = 0;            // valence (ionic) charge Z
-  std::string xc;             // megabar's dft.xc name (xc_name_from_psp8 / xc_name_from_upf), "" if unknown
-  std::string xc_label;       // the file's own label: psp8 pspxc as text ("-1012"), UPF `functional`
+  std::string source;    // the file it was read from
+  std::string format;    // "psp8" or "upf"
+  std::string element;   // chemical symbol
+  double zatom = 0;      // nuclear charge (psp8; UPF: 0 unless known from the symbol)
+  double zion = 0;       // valence (ionic) charge Z
+  std::string xc;        // megabar's dft.xc name (xc_name_from_psp8 / xc_name_from_upf), "" if unknown
+  std::string xc_label;  // the file's own label: psp8 pspxc as text ("-1012"), UPF `functional`
   // Radial grid: r_k (bohr), k = 0..n-1, and quadrature weights with  int_0^rmax f(r) dr ~ sum_k w_k f(r_k)
   // (Simpson on the index with dr/dk = rab_k; nodes past the last are ignored).
   std::vector<double> r, rab, weights;
-  std::vector<double> vloc;   // V_loc(r_k) (Ha); -> -zion / r at large r
-  std::vector<NcProjector> projectors;   // in file order, sorted by l (psp8 and ONCVPSP UPF files are)
-  std::vector<std::vector<double>> D;     // D_ij (Ha), projectors.size() squared, zero between different l
-  std::vector<double> rho_core;           // model core density rho_c(r_k) (electrons/bohr^3); empty if none
-  std::vector<double> rho_valence;        // atomic valence density rho_v(r_k) (electrons/bohr^3); empty if none
-  std::vector<NcOrbital> orbitals;        // pseudo-atomic orbitals (UPF PP_PSWFC); empty if none
+  std::vector<double> vloc;             // V_loc(r_k) (Ha); -> -zion / r at large r
+  std::vector<NcProjector> projectors;  // in file order, sorted by l (psp8 and ONCVPSP UPF files are)
+  std::vector<std::vector<double>> D;   // D_ij (Ha), projectors.size() squared, zero between different l
+  std::vector<double> rho_core;         // model core density rho_c(r_k) (electrons/bohr^3); empty if none
+  std::vector<double> rho_valence;      // atomic valence density rho_v(r_k) (electrons/bohr^3); empty if none
+  std::vector<NcOrbital> orbitals;      // pseudo-atomic orbitals (UPF PP_PSWFC); empty if none
 
-  int lmax() const;                      // largest projector l (-1 without projectors)
-  int projectors_per_atom() const;       // sum over projectors of 2l+1
+  int lmax() const;                 // largest projector l (-1 without projectors)
+  int projectors_per_atom() const;  // sum over projectors of 2l+1
   bool has_core() const { return !rho_core.empty(); }
   double integrate(const std::vector<double>& f) const;  // sum_k w_k f_k
 };

@@ -28,10 +28,10 @@ double spherical_bessel(int l, double x) {
     return sign * sum;
   }
   const double s = std::sin(ax), c = std::cos(ax);
-  double jm = s / ax;                    // j_0
+  double jm = s / ax;  // j_0
   if (l == 0) return jm;
-  double j = s / (ax * ax) - c / ax;     // j_1
-  for (int m = 1; m < l; ++m) {          // j_{m+1} = (2m+1)/x j_m - j_{m-1}
+  double j = s / (ax * ax) - c / ax;  // j_1
+  for (int m = 1; m < l; ++m) {       // j_{m+1} = (2m+1)/x j_m - j_{m-1}
     const double jp = (2.0 * m + 1.0) / ax * j - jm;
     jm = j;
     j = jp;

@@ -37,8 +37,8 @@ struct RadialTable {
   std::vector<double> f, df;
   int size() const { return static_cast<int>(f.size()); }
   double qmax() const { return dq * (size() - 1); }
-  double operator()(double q) const;       // Hermite interpolation (host)
-  double derivative(double q) const;       // its derivative
+  double operator()(double q) const;  // Hermite interpolation (host)
+  double derivative(double q) const;  // its derivative
 };
 
 // F_l[f] on q = 0, dq, .., >= qmax (size = ceil(qmax/dq) + 1), with the grid r and weights w of the pseudo.
@@ -47,13 +47,13 @@ RadialTable radial_transform(const std::vector<double>& r, const std::vector<dou
 
 // All form factors of one species.
 struct NcFormFactors {
-  double zion = 0;         // Z
-  double rc = 1.0;         // width of the erf split of the local potential (bohr)
-  double alpha = 0;        // alpha Z = lim_{q->0} [v(q) + 4 pi Z/q^2] (Ha bohr^3)
-  RadialTable local_sr;    // v_sr(q) (Ha bohr^3)
-  std::vector<RadialTable> projectors;  // f_i(q), the order and l of pp.projectors
-  std::vector<int> l;                   // l of each projector
-  RadialTable core;        // rho_c(q) (electrons), size() == 0 without a model core
+  double zion = 0;                          // Z
+  double rc = 1.0;                          // width of the erf split of the local potential (bohr)
+  double alpha = 0;                         // alpha Z = lim_{q->0} [v(q) + 4 pi Z/q^2] (Ha bohr^3)
+  RadialTable local_sr;                     // v_sr(q) (Ha bohr^3)
+  std::vector<RadialTable> projectors;      // f_i(q), the order and l of pp.projectors
+  std::vector<int> l;                       // l of each projector
+  RadialTable core;                         // rho_c(q) (electrons), size() == 0 without a model core
   double local(double q) const;             // full v(q), q > 0
   double local_derivative(double q) const;  // dv/dq, q > 0
 };
@@ -87,8 +87,7 @@ KOKKOS_INLINE_FUNCTION double local_long_range(double Z, double rc, double q) {
   return -4.0 * units::pi * Z * kernels::math::exp(-0.25 * q * q * rc * rc) / (q * q);
 }
 KOKKOS_INLINE_FUNCTION double local_long_range_derivative(double Z, double rc, double q) {
-  return 4.0 * units::pi * Z * kernels::math::exp(-0.25 * q * q * rc * rc) *
-         (2.0 / (q * q * q) + 0.5 * rc * rc / q);
+  return 4.0 * units::pi * Z * kernels::math::exp(-0.25 * q * q * rc * rc) * (2.0 / (q * q * q) + 0.5 * rc * rc / q);
 }
 
 // Tables of several functions in device memory: column i of f / df is table i; all share dq and n.

@@ -41,11 +41,12 @@ View1<complex> initial_density(const Basis& basis, const Atoms& atoms) {
   auto G2 = basis.dense().G2;
   const double inv_omega = 1.0 / basis.cell().volume, w2 = scf_control::initial_density_width2;
   View1<complex> rho("scf::rho_initial", nG);
-  Kokkos::parallel_for("dft::scf::initial_density", kernels::RangePolicy(0, nG), KOKKOS_LAMBDA(int k) {
-    complex sum(0.0, 0.0);
-    for (int s = 0; s < ns; ++s) sum += z(s) * S(s, k);
-    rho(k) = inv_omega * kernels::math::exp(-0.5 * G2(k) * w2) * sum;
-  });
+  Kokkos::parallel_for(
+      "dft::scf::initial_density", kernels::RangePolicy(0, nG), KOKKOS_LAMBDA(int k) {
+        complex sum(0.0, 0.0);
+        for (int s = 0; s < ns; ++s) sum += z(s) * S(s, k);
+        rho(k) = inv_omega * kernels::math::exp(-0.5 * G2(k) * w2) * sum;
+      });
   return rho;
 }
 
@@ -62,7 +63,6 @@ View2<double> initial_wavefunctions(const Basis& basis, int nb, unsigned long se
   return X;
 }
 
-
 // Occupied, reported and solved band counts (closed shell: two electrons per occupied band). Throws
 // std::invalid_argument for an odd electron count or a basis too small for the reported bands.
 struct BandCounts {
@@ -72,7 +72,8 @@ struct BandCounts {
 
 BandCounts band_counts(const Atoms& atoms, const Basis& basis, const ScfOptions& opt) {
   const double ne = atoms.n_electrons();
-  if (std::fabs(ne - std::round(ne)) > scf_control::electron_count_tolerance || static_cast<long>(std::round(ne)) % 2 != 0)
+  if (std::fabs(ne - std::round(ne)) > scf_control::electron_count_tolerance ||
+      static_cast<long>(std::round(ne)) % 2 != 0)
     throw std::invalid_argument("the number of valence electrons (" + std::to_string(ne) +
                                 ") is odd: only closed-shell systems are supported");
   BandCounts c;
@@ -97,8 +98,11 @@ using TermList = std::vector<std::shared_ptr<Term>>;
 // nonlocal term is also the Hamiltonian's, so it is made first (by ScfWorkspace) and passed in.
 TermList make_terms(const Atoms& atoms, const Basis& basis, const ScfOptions& opt, const FieldTransform& fields,
                     const std::shared_ptr<NonlocalTerm>& nonlocal) {
-  return {std::make_shared<KineticTerm>(basis),          std::make_shared<LocalTerm>(basis, atoms, fields), nonlocal,
-          std::make_shared<HartreeTerm>(basis, fields), std::make_shared<XcTerm>(opt.xc, fields, std::make_shared<CoreCharge>(basis, atoms, fields)),
+  return {std::make_shared<KineticTerm>(basis),
+          std::make_shared<LocalTerm>(basis, atoms, fields),
+          nonlocal,
+          std::make_shared<HartreeTerm>(basis, fields),
+          std::make_shared<XcTerm>(opt.xc, fields, std::make_shared<CoreCharge>(basis, atoms, fields)),
           std::make_shared<EwaldTerm>(atoms)};
 }
 
@@ -107,10 +111,20 @@ TermList make_terms(const Atoms& atoms, const Basis& basis, const ScfOptions& op
 // are declared (the order device memory is taken in).
 struct ScfWorkspace {
   ScfWorkspace(const Atoms& a, const Basis& b, const ScfOptions& opt, int n_solved, int n_occupied)
-      : atoms(a), basis(b), nb(n_solved), N(b.grid_size()), nG(b.dense().count), fields(b),
-        nonlocal(std::make_shared<NonlocalTerm>(b, a)), H(b, *nonlocal, opt.fft_batch), davidson(b.n_real(), n_solved),
-        mixer(b, opt.mixing_beta, opt.mixing_history, opt.kerker_q0), terms(make_terms(a, b, opt, fields, nonlocal)),
-        v_eff("scf::v_eff", N), rho_r("scf::rho_r", N), rho_out_G("scf::rho_out_G", nG) {
+      : atoms(a),
+        basis(b),
+        nb(n_solved),
+        N(b.grid_size()),
+        nG(b.dense().count),
+        fields(b),
+        nonlocal(std::make_shared<NonlocalTerm>(b, a)),
+        H(b, *nonlocal, opt.fft_batch),
+        davidson(b.n_real(), n_solved),
+        mixer(b, opt.mixing_beta, opt.mixing_history, opt.kerker_q0),
+        terms(make_terms(a, b, opt, fields, nonlocal)),
+        v_eff("scf::v_eff", N),
+        rho_r("scf::rho_r", N),
+        rho_out_G("scf::rho_out_G", nG) {
     occ = View1<double>("scf::occupations", nb);
     auto occ_h = Kokkos::create_mirror_view(occ);
     for (int n = 0; n < nb; ++n) occ_h(n) = n < n_occupied ? 2.0 : 0.0;
@@ -168,14 +182,16 @@ void starting_point(ScfWorkspace& w, const Atoms& atoms, const ScfOptions& opt, 
 // Davidson threshold of the first iteration (scf_control: from scratch, from a state, from bands alone).
 double first_davidson_threshold(bool restart, bool bands_only) {
   using namespace scf_control;
-  return !restart ? davidson_threshold_from_scratch : bands_only ? davidson_threshold_from_bands : davidson_threshold_from_state;
+  return !restart     ? davidson_threshold_from_scratch
+         : bands_only ? davidson_threshold_from_bands
+                      : davidson_threshold_from_state;
 }
 
 // Later iterations tighten it with the density residual dr2 of the previous one (QE's rule).
 double next_davidson_threshold(double threshold, double dr2, double ne) {
   using namespace scf_control;
-  return std::min(threshold, std::max(davidson_threshold_floor,
-                                      davidson_threshold_dr2_factor * dr2 / std::max(davidson_threshold_min_electrons, ne)));
+  return std::min(threshold, std::max(davidson_threshold_floor, davidson_threshold_dr2_factor * dr2 /
+                                                                    std::max(davidson_threshold_min_electrons, ne)));
 }
 
 // V_eff = sum of the terms' potentials of rho_in (V_loc + V_H[rho_in] + V_xc[rho_in]), set into the Hamiltonian.
@@ -200,8 +216,9 @@ void output_density_and_energy(ScfWorkspace& w, const View2<double>& X, EnergyTe
 double density_residual(ScfWorkspace& w, const View1<complex>& rho_in_G) {
   View1<complex> diff("scf::residual", w.nG);
   auto rho_out_G = w.rho_out_G;
-  Kokkos::parallel_for("dft::scf::residual", kernels::RangePolicy(0, w.nG),
-                       KOKKOS_LAMBDA(int k) { diff(k) = rho_out_G(k) - rho_in_G(k); });
+  Kokkos::parallel_for(
+      "dft::scf::residual", kernels::RangePolicy(0, w.nG),
+      KOKKOS_LAMBDA(int k) { diff(k) = rho_out_G(k) - rho_in_G(k); });
   return w.mixer.metric(diff, diff);
 }
 
@@ -272,7 +289,8 @@ ScfResult run_scf(const Atoms& atoms, const Basis& basis, const ScfOptions& opt,
     const auto t0 = clock::now();
     set_effective_potential(w, rho_in_G);
     if (it > 1) ethr = next_davidson_threshold(ethr, dr2, bands.n_electrons);
-    const int max_davidson = it == 1 ? scf_control::davidson_max_iterations_first : scf_control::davidson_max_iterations;
+    const int max_davidson =
+        it == 1 ? scf_control::davidson_max_iterations_first : scf_control::davidson_max_iterations;
     auto ds = w.davidson.solve(w.H, X, result.eigenvalues, ethr, max_davidson, result.n_bands);
     output_density_and_energy(w, X, result.energies);
     const double etot = result.energies.total();
@@ -280,8 +298,8 @@ ScfResult run_scf(const Atoms& atoms, const Basis& basis, const ScfOptions& opt,
     const double de = it == 1 ? etot : etot - e_prev;
     e_prev = etot;
     result.iterations = it;
-    ScfIterationInfo info{it, etot, de, dr2, std::chrono::duration<double>(clock::now() - t0).count(),
-                          ds.iterations, ds.h_applications};
+    ScfIterationInfo info{
+        it, etot, de, dr2, std::chrono::duration<double>(clock::now() - t0).count(), ds.iterations, ds.h_applications};
     result.history.push_back(info);
     if (log) log(info);
     if (it >= scf_control::first_convergence_check_iteration && std::fabs(de) < opt.energy_tolerance && dr2 < dtol) {

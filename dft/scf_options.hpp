@@ -9,19 +9,19 @@ namespace megabar::dft {
 
 struct ScfOptions {
   std::string xc = "PBE";
-  double energy_tolerance = 1e-8;   // Ha, change of E between iterations
-  double density_tolerance = -1;    // Ha, Hartree-metric residual (dr2); < 0: same as energy_tolerance
+  double energy_tolerance = 1e-8;  // Ha, change of E between iterations
+  double density_tolerance = -1;   // Ha, Hartree-metric residual (dr2); < 0: same as energy_tolerance
   int max_iterations = 100;
   double mixing_beta = 0.5;
   int mixing_history = 8;
-  double kerker_q0 = 0.0;           // 1/bohr; 0 disables the Kerker factor
-  int extra_bands = 0;              // empty bands wanted in the results (converged like the occupied ones)
-  int buffer_bands = -1;            // internal empty bands beyond those, loosely converged and not reported;
-                                    // -1: scf_control::default_buffer_bands (2)
-  unsigned long seed = 20241126;    // random initial wavefunctions
-  int fft_batch = 8;                // band pairs per batched FFT
-  bool compute_forces = true;       // Hellmann-Feynman forces after the SCF
-  bool compute_stress = true;       // stress tensor after the SCF
+  double kerker_q0 = 0.0;         // 1/bohr; 0 disables the Kerker factor
+  int extra_bands = 0;            // empty bands wanted in the results (converged like the occupied ones)
+  int buffer_bands = -1;          // internal empty bands beyond those, loosely converged and not reported;
+                                  // -1: scf_control::default_buffer_bands (2)
+  unsigned long seed = 20241126;  // random initial wavefunctions
+  int fft_batch = 8;              // band pairs per batched FFT
+  bool compute_forces = true;     // Hellmann-Feynman forces after the SCF
+  bool compute_stress = true;     // stress tensor after the SCF
 };
 
 // Exchange-correlation functionals dft::XcTerm implements (see dft/xc.hpp).

@@ -19,9 +19,10 @@ namespace megabar::dft {
 struct Species {
   std::string element;
   std::string source;  // the file it was read from
-  std::string name;    // GTH: the potential's name (e.g. GTH-PBE-q3); numerical: "psp8" or "UPF v2" and the file's functional
-  double zion = 0;     // valence charge
-  std::string xc;      // megabar's dft.xc name of the functional the file was made with ("" if it names none)
+  std::string
+      name;  // GTH: the potential's name (e.g. GTH-PBE-q3); numerical: "psp8" or "UPF v2" and the file's functional
+  double zion = 0;  // valence charge
+  std::string xc;   // megabar's dft.xc name of the functional the file was made with ("" if it names none)
   std::shared_ptr<const GthPseudopotential> gth;  // exactly one of gth and nc is set
   std::shared_ptr<const NcPseudo> nc;
 

@@ -3,8 +3,9 @@
 namespace megabar::dft {
 
 void add_to_potential(const View1<double>& v, View1<double> v_eff) {
-  Kokkos::parallel_for("dft::term::add_potential", kernels::RangePolicy(0, v_eff.extent(0)),
-                       KOKKOS_LAMBDA(long i) { v_eff(i) += v(i); });
+  Kokkos::parallel_for(
+      "dft::term::add_potential", kernels::RangePolicy(0, v_eff.extent(0)),
+      KOKKOS_LAMBDA(long i) { v_eff(i) += v(i); });
 }
 
 std::vector<Vec3> host_forces(const View2<double>& F) {

@@ -15,8 +15,7 @@ void bands_to_grids(const Basis& basis, const View2<double>& X, int first, int c
   auto im = basis.wfc().fft_index_minus;
   const double s = 1.0 / std::sqrt(2.0);  // undo the sqrt(2) of the scaled representation
   kernels::for_2d(
-      "dft::wfc::bands_to_grids", npairs, npw,
-      KOKKOS_LAMBDA(int p, int k) {
+      "dft::wfc::bands_to_grids", npairs, npw, KOKKOS_LAMBDA(int p, int k) {
         const int a = first + 2 * p, b = a + 1;
         const bool has_b = 2 * p + 1 < count;
         complex* grid = grids.data() + p * N;
@@ -39,8 +38,7 @@ void grids_to_bands(const Basis& basis, View1<complex> grids, int first, int cou
   auto im = basis.wfc().fft_index_minus;
   const double s = 1.0 / std::sqrt(2.0);  // (F(G) +- conj F(-G))/2, times sqrt(2) for the scaled form
   kernels::for_2d(
-      "dft::wfc::grids_to_bands", npairs, npw,
-      KOKKOS_LAMBDA(int p, int k) {
+      "dft::wfc::grids_to_bands", npairs, npw, KOKKOS_LAMBDA(int p, int k) {
         const int a = first + 2 * p, b = a + 1;
         const bool has_b = 2 * p + 1 < count;
         const complex* grid = grids.data() + p * N;

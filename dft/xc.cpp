@@ -11,7 +11,9 @@
 namespace megabar::dft {
 
 XcTerm::XcTerm(const std::string& name, const FieldTransform& fields, std::shared_ptr<const CoreCharge> core)
-    : name_(name), fields_(fields), v_r_("scf::v_xc_r", fields.basis().grid_size()),
+    : name_(name),
+      fields_(fields),
+      v_r_("scf::v_xc_r", fields.basis().grid_size()),
       core_(core && !core->empty() ? std::move(core) : nullptr) {
   if (name == "PBE") {
     gga_ = true;  // evaluated by dft/xc_pbe.hpp (device-capable, QE's PW92 constant)
@@ -116,13 +118,15 @@ std::array<std::array<double, 3>, 3> XcTerm::stress(const View1<double>& rho_r, 
   const double exc = gga_ ? xc_detail::pbe_energy_and_potential(fields_, rho_r, rho_G, v_r, grad_term)
                           : xc_detail::lda_energy_and_potential(fields_, rho_r, v_r, kind);
   double rho_v = 0;
-  Kokkos::parallel_reduce("dft::xc::rho_v", kernels::RangePolicy(0, N),
-                          KOKKOS_LAMBDA(long i, double& acc) { acc += rho_r(i) * v_r(i); }, rho_v);
+  Kokkos::parallel_reduce(
+      "dft::xc::rho_v", kernels::RangePolicy(0, N), KOKKOS_LAMBDA(long i, double& acc) { acc += rho_r(i) * v_r(i); },
+      rho_v);
   rho_v *= basis.cell().volume / static_cast<double>(N);
   std::array<std::array<double, 3>, 3> sigma{};
   for (int a = 0; a < 3; ++a)
     for (int b = 0; b < 3; ++b)
-      sigma[a][b] = (a == b ? (rho_v - exc) / basis.cell().volume : 0.0) + 0.5 * (grad_term[3 * a + b] + grad_term[3 * b + a]);
+      sigma[a][b] =
+          (a == b ? (rho_v - exc) / basis.cell().volume : 0.0) + 0.5 * (grad_term[3 * a + b] + grad_term[3 * b + a]);
   return sigma;
 }
 
@@ -159,10 +163,12 @@ double xc_detail::pbe_energy_and_potential(const FieldTransform& fields_, const 
   View2<double> grad("xc::grad", N, 3);
   View1<double> g_r("xc::g_r", N);
   for (int d = 0; d < 3; ++d) {
-    Kokkos::parallel_for("dft::xc::gradient", kernels::RangePolicy(0, nG),
-                         KOKKOS_LAMBDA(int k) { tmp_G(k) = complex(0.0, G(k, d)) * rho_G(k); });
+    Kokkos::parallel_for(
+        "dft::xc::gradient", kernels::RangePolicy(0, nG),
+        KOKKOS_LAMBDA(int k) { tmp_G(k) = complex(0.0, G(k, d)) * rho_G(k); });
     fields_.to_real(tmp_G, g_r);
-    Kokkos::parallel_for("dft::xc::store_gradient", kernels::RangePolicy(0, N), KOKKOS_LAMBDA(long i) { grad(i, d) = g_r(i); });
+    Kokkos::parallel_for(
+        "dft::xc::store_gradient", kernels::RangePolicy(0, N), KOKKOS_LAMBDA(long i) { grad(i, d) = g_r(i); });
   }
   View1<double> vsigma("xc::vsigma", N);
   const double a = xc_pbe::pw92_a_original;
@@ -191,13 +197,16 @@ double xc_detail::pbe_energy_and_potential(const FieldTransform& fields_, const 
   if (!potential) return exc * basis.cell().volume / static_cast<double>(N);  // energy only: no divergence
   View1<complex> div_G("xc::div_G", nG);
   for (int d = 0; d < 3; ++d) {
-    Kokkos::parallel_for("dft::xc::h", kernels::RangePolicy(0, N), KOKKOS_LAMBDA(long i) { g_r(i) = vsigma(i) * grad(i, d); });
+    Kokkos::parallel_for(
+        "dft::xc::h", kernels::RangePolicy(0, N), KOKKOS_LAMBDA(long i) { g_r(i) = vsigma(i) * grad(i, d); });
     fields_.to_sphere(g_r, tmp_G);
-    Kokkos::parallel_for("dft::xc::divergence", kernels::RangePolicy(0, nG),
-                         KOKKOS_LAMBDA(int k) { div_G(k) += complex(0.0, G(k, d)) * tmp_G(k); });
+    Kokkos::parallel_for(
+        "dft::xc::divergence", kernels::RangePolicy(0, nG),
+        KOKKOS_LAMBDA(int k) { div_G(k) += complex(0.0, G(k, d)) * tmp_G(k); });
   }
   fields_.to_real(div_G, g_r);
-  Kokkos::parallel_for("dft::xc::gga_potential", kernels::RangePolicy(0, N), KOKKOS_LAMBDA(long i) { v_r(i) -= 2.0 * g_r(i); });
+  Kokkos::parallel_for(
+      "dft::xc::gga_potential", kernels::RangePolicy(0, N), KOKKOS_LAMBDA(long i) { v_r(i) -= 2.0 * g_r(i); });
   return exc * basis.cell().volume / static_cast<double>(N);
 }
 

@@ -70,7 +70,8 @@ void replace_files(const std::vector<FileText>& files) {
     throw;
   }
   for (std::size_t k = 0; k < files.size(); ++k)
-    if (k == 0 || parent_directory(files[k].path) != parent_directory(files[k - 1].path)) fsync_parent_directory(files[k].path);
+    if (k == 0 || parent_directory(files[k].path) != parent_directory(files[k - 1].path))
+      fsync_parent_directory(files[k].path);
 }
 
 std::string parent_directory(const std::string& path) {

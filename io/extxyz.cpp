@@ -31,7 +31,7 @@ static_assert(std::numeric_limits<long double>::digits >= 64,
 // File units per atomic unit.
 constexpr long double angstrom_per_bohr = units::bohr_in_angstrom;
 constexpr long double fs_per_au = 1.0L / units::femtosecond;
-constexpr long double angstrom_per_fs_per_au = angstrom_per_bohr * units::femtosecond;  // velocity
+constexpr long double angstrom_per_fs_per_au = angstrom_per_bohr * units::femtosecond;    // velocity
 constexpr long double ev_per_angstrom_per_au = units::hartree_in_ev / angstrom_per_bohr;  // force
 constexpr long double ev_per_ha = units::hartree_in_ev;
 constexpr long double gpa_per_au = units::ha_per_bohr3_in_gpa;
@@ -41,13 +41,20 @@ enum class Quantity { length, time, velocity, force, energy, temperature, pressu
 
 constexpr long double per_au(Quantity q) {
   switch (q) {
-    case Quantity::length: return angstrom_per_bohr;
-    case Quantity::time: return fs_per_au;
-    case Quantity::velocity: return angstrom_per_fs_per_au;
-    case Quantity::force: return ev_per_angstrom_per_au;
-    case Quantity::energy: return ev_per_ha;
-    case Quantity::pressure: return gpa_per_au;
-    default: return 1.0L;
+    case Quantity::length:
+      return angstrom_per_bohr;
+    case Quantity::time:
+      return fs_per_au;
+    case Quantity::velocity:
+      return angstrom_per_fs_per_au;
+    case Quantity::force:
+      return ev_per_angstrom_per_au;
+    case Quantity::energy:
+      return ev_per_ha;
+    case Quantity::pressure:
+      return gpa_per_au;
+    default:
+      return 1.0L;
   }
 }
 
@@ -71,10 +78,14 @@ std::string number(double x, Quantity q, Digits digits) {
   if (digits == Digits::round_trip) return printed("%.21Lg", static_cast<long double>(x) * per_au(q));
   // fixed10: the double arithmetic of the structure files of earlier versions (bohr -> angstrom by division).
   double value = x;
-  if (q == Quantity::length) value = x / units::angstrom;
-  else if (q == Quantity::force) value = x * (units::hartree_in_ev * units::angstrom);
-  else if (q == Quantity::energy) value = x * units::hartree_in_ev;
-  else value = static_cast<double>(x * per_au(q));
+  if (q == Quantity::length)
+    value = x / units::angstrom;
+  else if (q == Quantity::force)
+    value = x * (units::hartree_in_ev * units::angstrom);
+  else if (q == Quantity::energy)
+    value = x * units::hartree_in_ev;
+  else
+    value = static_cast<double>(x * per_au(q));
   return printed("%.10f", value);
 }
 
@@ -109,11 +120,13 @@ std::string format_frame(const Frame& f, const std::vector<std::string>& symbols
 void check_frame(const Frame& f, const std::vector<std::string>& symbols) {
   const std::size_t n = symbols.size();
   if (!f.structure.symbols.empty() && f.structure.symbols != symbols)
-    throw std::invalid_argument("trajectory frame at step " + std::to_string(f.step) + ": its atoms are not the trajectory's");
+    throw std::invalid_argument("trajectory frame at step " + std::to_string(f.step) +
+                                ": its atoms are not the trajectory's");
   if (f.structure.positions.size() != n || f.velocities.size() != n || f.forces.size() != n)
-    throw std::invalid_argument("trajectory frame at step " + std::to_string(f.step) + ": expected " + std::to_string(n) +
-                                " positions, velocities and forces, got " + std::to_string(f.structure.positions.size()) +
-                                ", " + std::to_string(f.velocities.size()) + ", " + std::to_string(f.forces.size()));
+    throw std::invalid_argument("trajectory frame at step " + std::to_string(f.step) + ": expected " +
+                                std::to_string(n) + " positions, velocities and forces, got " +
+                                std::to_string(f.structure.positions.size()) + ", " +
+                                std::to_string(f.velocities.size()) + ", " + std::to_string(f.forces.size()));
 }
 
 // ---- reading ------------------------------------------------------------------------------------------
@@ -175,7 +188,9 @@ struct Reader {
   Mode mode = Mode::frames;
   long line_number = 0;
 
-  [[noreturn]] void fail(const std::string& what) const { throw core::InputError(core::at_line(path, line_number, what)); }
+  [[noreturn]] void fail(const std::string& what) const {
+    throw core::InputError(core::at_line(path, line_number, what));
+  }
   double number(const std::string& token, long double per_au, const char* what) const {
     char* end = nullptr;
     errno = 0;
@@ -200,7 +215,8 @@ struct Reader {
     char* end = nullptr;
     errno = 0;
     const long value = std::strtol(token.c_str(), &end, 10);
-    if (token.empty() || *end != '\0' || errno == ERANGE) fail(std::string(what) + " '" + token + "' is not an integer");
+    if (token.empty() || *end != '\0' || errno == ERANGE)
+      fail(std::string(what) + " '" + token + "' is not an integer");
     return value;
   }
 };
@@ -254,7 +270,8 @@ Columns read_comment(const Reader& r, const std::string& line, Frame& f) {
     if (const std::string* v = value(key)) out = r.number(*v, per_au, key);
   };
   if (const std::string* v = value("step")) f.step = r.integer(*v, "step");
-  if (const std::string* v = value("scf_iterations")) f.scf_iterations = static_cast<int>(r.integer(*v, "scf_iterations"));
+  if (const std::string* v = value("scf_iterations"))
+    f.scf_iterations = static_cast<int>(r.integer(*v, "scf_iterations"));
   real("time_fs", fs_per_au, f.time);
   real("energy", ev_per_ha, f.potential_energy);
   real("kinetic_energy_eV", ev_per_ha, f.kinetic_energy);

@@ -16,8 +16,8 @@ struct Frame {
   std::vector<core::Vec3> velocities;  // bohr per a.u. of time
   std::vector<core::Vec3> forces;      // Ha/bohr
   double potential_energy = 0, kinetic_energy = 0, total_energy = 0, conserved_energy = 0;  // Ha
-  double temperature = 0;              // K
-  double pressure = 0;                 // Ha/bohr^3
+  double temperature = 0;                                                                   // K
+  double pressure = 0;                                                                      // Ha/bohr^3
   int scf_iterations = 0;
 };
 

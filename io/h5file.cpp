@@ -77,17 +77,43 @@ using detail::string_type;
 
 namespace {
 
-template <class T> hid_t native_type();
-template <> hid_t native_type<double>() { return H5T_NATIVE_DOUBLE; }
-template <> hid_t native_type<float>() { return H5T_NATIVE_FLOAT; }
-template <> hid_t native_type<std::int64_t>() { return H5T_NATIVE_INT64; }
-template <> hid_t native_type<std::uint64_t>() { return H5T_NATIVE_UINT64; }
+template <class T>
+hid_t native_type();
+template <>
+hid_t native_type<double>() {
+  return H5T_NATIVE_DOUBLE;
+}
+template <>
+hid_t native_type<float>() {
+  return H5T_NATIVE_FLOAT;
+}
+template <>
+hid_t native_type<std::int64_t>() {
+  return H5T_NATIVE_INT64;
+}
+template <>
+hid_t native_type<std::uint64_t>() {
+  return H5T_NATIVE_UINT64;
+}
 
-template <class T> const char* type_name();
-template <> const char* type_name<double>() { return "64-bit floats"; }
-template <> const char* type_name<float>() { return "32-bit floats"; }
-template <> const char* type_name<std::int64_t>() { return "64-bit signed integers"; }
-template <> const char* type_name<std::uint64_t>() { return "64-bit unsigned integers"; }
+template <class T>
+const char* type_name();
+template <>
+const char* type_name<double>() {
+  return "64-bit floats";
+}
+template <>
+const char* type_name<float>() {
+  return "32-bit floats";
+}
+template <>
+const char* type_name<std::int64_t>() {
+  return "64-bit signed integers";
+}
+template <>
+const char* type_name<std::uint64_t>() {
+  return "64-bit unsigned integers";
+}
 
 hsize_t product(const Shape& s, std::size_t from = 0) {
   hsize_t n = 1;
@@ -132,7 +158,8 @@ std::size_t Dataset::row_size() const {
   return static_cast<std::size_t>(product(s, 1));
 }
 
-template <class T> void Dataset::require_type() const {
+template <class T>
+void Dataset::require_type() const {
   Id stored(H5Dget_type(id()), H5Tclose);
   const hid_t native = native_type<T>();
   const bool same = H5Tget_class(stored.get()) == H5Tget_class(native) &&
@@ -141,14 +168,16 @@ template <class T> void Dataset::require_type() const {
   if (!same) fail(std::string("does not hold ") + type_name<T>());
 }
 
-template <class T> void Dataset::write(const std::vector<T>& data) {
+template <class T>
+void Dataset::write(const std::vector<T>& data) {
   if (data.size() != size())
     fail("cannot write " + std::to_string(data.size()) + " values into " + std::to_string(size()) + " elements");
   if (!data.empty() && H5Dwrite(id(), native_type<T>(), H5S_ALL, H5S_ALL, H5P_DEFAULT, data.data()) < 0)
     fail("cannot write");
 }
 
-template <class T> std::vector<T> Dataset::read() const {
+template <class T>
+std::vector<T> Dataset::read() const {
   require_type<T>();
   std::vector<T> data(size());
   if (!data.empty() && H5Dread(id(), native_type<T>(), H5S_ALL, H5S_ALL, H5P_DEFAULT, data.data()) < 0)
@@ -165,7 +194,8 @@ std::string Dataset::read_string() const {
   return *value;
 }
 
-template <class T> void Dataset::append_row(const std::vector<T>& row) {
+template <class T>
+void Dataset::append_row(const std::vector<T>& row) {
   if (row.size() != row_size())
     fail("a row has " + std::to_string(row_size()) + " elements, got " + std::to_string(row.size()));
   const hsize_t n = rows();
@@ -187,7 +217,8 @@ void Dataset::resize_rows(hsize_t rows) {
   if (H5Dset_extent(id(), dims.data()) < 0) fail("cannot resize to " + std::to_string(rows) + " rows");
 }
 
-template <class T> std::vector<T> Dataset::read_rows(hsize_t first, hsize_t count) const {
+template <class T>
+std::vector<T> Dataset::read_rows(hsize_t first, hsize_t count) const {
   require_type<T>();
   Shape dims = shape();
   if (dims.empty() || first + count > dims[0])
@@ -252,7 +283,8 @@ std::vector<std::string> Group::members() const {
   return names;
 }
 
-template <class T> Dataset Group::create_dataset(const std::string& name, const Shape& shape) {
+template <class T>
+Dataset Group::create_dataset(const std::string& name, const Shape& shape) {
   Id space = simple_space(shape);
   Id dataset(H5Dcreate2(id(), name.c_str(), native_type<T>(), space.get(), H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT),
              H5Dclose);
@@ -260,7 +292,8 @@ template <class T> Dataset Group::create_dataset(const std::string& name, const 
   return Dataset(std::move(dataset), file_, child_path(name));
 }
 
-template <class T> Dataset Group::create_rows_dataset(const std::string& name, const Shape& row_shape) {
+template <class T>
+Dataset Group::create_rows_dataset(const std::string& name, const Shape& row_shape) {
   Shape dims{0}, max_dims{H5S_UNLIMITED}, chunk{1};
   dims.insert(dims.end(), row_shape.begin(), row_shape.end());
   max_dims.insert(max_dims.end(), row_shape.begin(), row_shape.end());
@@ -321,14 +354,14 @@ File File::create(const std::string& path) {
   Id access(H5Pcreate(H5P_FILE_ACCESS), H5Pclose);
   H5Pset_libver_bounds(access.get(), H5F_LIBVER_V18, H5F_LIBVER_LATEST);
   return File(checked_file(H5Fcreate(path.c_str(), H5F_ACC_TRUNC, H5P_DEFAULT, access.get()), path,
-                            "cannot create the HDF5 file"),
+                           "cannot create the HDF5 file"),
               path, "/");
 }
 
 File File::open(const std::string& path, bool writable) {
   detail::silence_hdf5_errors();
   return File(checked_file(H5Fopen(path.c_str(), writable ? H5F_ACC_RDWR : H5F_ACC_RDONLY, H5P_DEFAULT), path,
-                            "cannot open as an HDF5 file"),
+                           "cannot open as an HDF5 file"),
               path, "/");
 }
 
@@ -341,12 +374,12 @@ void File::close() {
 }
 
 // The element types the header promises.
-#define MEGABAR_H5_INSTANTIATE(T)                                                          \
-  template void Dataset::write<T>(const std::vector<T>&);                                  \
-  template std::vector<T> Dataset::read<T>() const;                                        \
-  template void Dataset::append_row<T>(const std::vector<T>&);                             \
-  template std::vector<T> Dataset::read_rows<T>(hsize_t, hsize_t) const;                   \
-  template Dataset Group::create_dataset<T>(const std::string&, const Shape&);             \
+#define MEGABAR_H5_INSTANTIATE(T)                                              \
+  template void Dataset::write<T>(const std::vector<T>&);                      \
+  template std::vector<T> Dataset::read<T>() const;                            \
+  template void Dataset::append_row<T>(const std::vector<T>&);                 \
+  template std::vector<T> Dataset::read_rows<T>(hsize_t, hsize_t) const;       \
+  template Dataset Group::create_dataset<T>(const std::string&, const Shape&); \
   template Dataset Group::create_rows_dataset<T>(const std::string&, const Shape&);
 MEGABAR_H5_INSTANTIATE(double)
 MEGABAR_H5_INSTANTIATE(float)

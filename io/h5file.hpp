@@ -47,8 +47,7 @@ class Object {
   [[noreturn]] void fail(const std::string& what) const;  // throws "file:path: what (HDF5: ...)"
 
   // Attributes are created, or replaced when they exist.
-  void write_string_attribute(const std::string& name, const std::string& value,
-                              StringKind kind = StringKind::fixed);
+  void write_string_attribute(const std::string& name, const std::string& value, StringKind kind = StringKind::fixed);
   void write_string_array_attribute(const std::string& name, const std::vector<std::string>& values);
   void write_int_attribute(const std::string& name, std::int64_t value);
   void write_int_array_attribute(const std::string& name, const std::vector<std::int64_t>& values);
@@ -77,21 +76,26 @@ class Dataset : public Object {
   std::size_t size() const;  // number of elements
 
   // The whole dataset at once; `data.size()` must equal size().
-  template <class T> void write(const std::vector<T>& data);
-  template <class T> std::vector<T> read() const;
+  template <class T>
+  void write(const std::vector<T>& data);
+  template <class T>
+  std::vector<T> read() const;
   std::string read_string() const;  // a scalar string dataset (fixed or variable length)
 
   // Datasets with an unlimited first dimension: a row is one item of shape shape()[1:].
   hsize_t rows() const { return shape().at(0); }
   std::size_t row_size() const;  // elements per row
-  template <class T> void append_row(const std::vector<T>& row);
+  template <class T>
+  void append_row(const std::vector<T>& row);
   void resize_rows(hsize_t rows);  // truncates or grows (new rows hold the fill value, 0)
-  template <class T> std::vector<T> read_rows(hsize_t first, hsize_t count) const;
+  template <class T>
+  std::vector<T> read_rows(hsize_t first, hsize_t count) const;
 
  private:
   friend class Group;
   using Object::Object;
-  template <class T> void require_type() const;
+  template <class T>
+  void require_type() const;
 };
 
 class Group : public Object {
@@ -101,9 +105,11 @@ class Group : public Object {
   bool contains(const std::string& path) const;  // a link at this relative path ("a/b/c") exists
   std::vector<std::string> members() const;      // names of the links in this group, in name order
 
-  template <class T> Dataset create_dataset(const std::string& name, const Shape& shape);
+  template <class T>
+  Dataset create_dataset(const std::string& name, const Shape& shape);
   // An extendable dataset of shape [0][row_shape...], chunked by whole rows (about 16 KiB a chunk).
-  template <class T> Dataset create_rows_dataset(const std::string& name, const Shape& row_shape);
+  template <class T>
+  Dataset create_rows_dataset(const std::string& name, const Shape& row_shape);
   // A scalar variable-length UTF-8 string (which cannot hold NUL characters).
   Dataset create_string_dataset(const std::string& name, const std::string& value);
   Dataset open_dataset(const std::string& name) const;
@@ -119,7 +125,7 @@ class Group : public Object {
 
 class File : public Group {
  public:
-  static File create(const std::string& path);                  // replaces an existing file
+  static File create(const std::string& path);  // replaces an existing file
   static File open(const std::string& path, bool writable);
   void flush();  // HDF5's buffers to the operating system (not to the disk: that is fsync's job)
   void close();  // closes now and reports failure; the destructor closes silently

@@ -17,9 +17,7 @@ void Object::fail(const std::string& what) const {
   throw core::FileError(file_ + ":" + path_ + ": " + what + (hdf5.empty() ? "" : " (HDF5: " + hdf5 + ")"));
 }
 
-std::string Object::child_path(const std::string& name) const {
-  return path_ == "/" ? "/" + name : path_ + "/" + name;
-}
+std::string Object::child_path(const std::string& name) const { return path_ == "/" ? "/" + name : path_ + "/" + name; }
 
 bool Object::has_attribute(const std::string& name) const {
   const htri_t exists = H5Aexists(id(), name.c_str());

@@ -8,8 +8,8 @@
 
 namespace megabar::io::h5::detail {
 
-void silence_hdf5_errors();   // HDF5 prints its error stack to stderr by default; we report errors ourselves
-std::string error_detail();   // the innermost description on HDF5's error stack; clears the stack
+void silence_hdf5_errors();  // HDF5 prints its error stack to stderr by default; we report errors ourselves
+std::string error_detail();  // the innermost description on HDF5's error stack; clears the stack
 
 Id string_type(std::size_t length, StringKind kind, H5T_cset_t cset = H5T_CSET_ASCII);
 Id simple_space(const Shape& dims, const Shape* max_dims = nullptr);

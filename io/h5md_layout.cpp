@@ -15,18 +15,27 @@ std::vector<double> flatten(const std::vector<core::Vec3>& vectors, double facto
 
 std::vector<Series> series(hsize_t natoms) {
   auto scalar = [](std::string name, std::string unit, double factor, double Frame::*field) {
-    return Series{"observables/" + name, std::move(unit), {}, false,
-                  [=](const Frame& f) { return std::vector<double>{f.*field * factor}; }};
+    return Series{"observables/" + name, std::move(unit), {}, false, [=](const Frame& f) {
+                    return std::vector<double>{f.*field * factor};
+                  }};
   };
   const double ev = units::hartree_in_ev;
   return {
-      {position, "nm", {natoms, 3}, false,
-       [](const Frame& f) { return flatten(f.structure.positions, nm_per_bohr); }},
-      {"particles/all/velocity", "nm ps-1", {natoms, 3}, false,
+      {position, "nm", {natoms, 3}, false, [](const Frame& f) { return flatten(f.structure.positions, nm_per_bohr); }},
+      {"particles/all/velocity",
+       "nm ps-1",
+       {natoms, 3},
+       false,
        [](const Frame& f) { return flatten(f.velocities, nm_per_ps_per_au); }},
-      {"particles/all/force", "kJ mol-1 nm-1", {natoms, 3}, false,
+      {"particles/all/force",
+       "kJ mol-1 nm-1",
+       {natoms, 3},
+       false,
        [](const Frame& f) { return flatten(f.forces, kj_per_mol_nm_per_au); }},
-      {box_edges, "nm", {3, 3}, false,
+      {box_edges,
+       "nm",
+       {3, 3},
+       false,
        [](const Frame& f) {
          return flatten({f.structure.cell.lattice.begin(), f.structure.cell.lattice.end()}, nm_per_bohr);
        }},
@@ -36,7 +45,10 @@ std::vector<Series> series(hsize_t natoms) {
       scalar("conserved_energy", "eV", ev, &Frame::conserved_energy),
       scalar("temperature", "K", 1.0, &Frame::temperature),
       scalar("pressure", "GPa", units::ha_per_bohr3_in_gpa, &Frame::pressure),
-      {"observables/scf_iterations", "", {}, true,
+      {"observables/scf_iterations",
+       "",
+       {},
+       true,
        [](const Frame& f) { return std::vector<double>{static_cast<double>(f.scf_iterations)}; }},
   };
 }

@@ -70,8 +70,8 @@ inline constexpr const char* step = "pdos/eigenvalues/step";
 inline constexpr const char* time = "pdos/eigenvalues/time";
 enum Value { kEigenvalues, kWeights, kNOccupied, kVbm, kCbm, kSpillingOccupied, kSpillingAll, kValueCount };
 // The group of each value, below /pdos.
-inline constexpr const char* groups[kValueCount] = {"eigenvalues", "weights", "n_occupied", "vbm", "cbm",
-                                                    "spilling_occupied", "spilling_all_bands"};
+inline constexpr const char* groups[kValueCount] = {"eigenvalues", "weights",           "n_occupied",        "vbm",
+                                                    "cbm",         "spilling_occupied", "spilling_all_bands"};
 // pdos/GROUP/value of a value.
 inline std::string value(Value v) { return std::string(group) + "/" + groups[v] + "/value"; }
 // Attributes of /pdos: the l channels' names and the run's [pdos] settings (eV).

@@ -35,35 +35,57 @@ namespace {
 // By numeric value: the set of enumerators differs between CUDA versions (CUDA 13 dropped some, added others).
 const char* cufft_result_name(cufftResult r) {
   switch (int(r)) {
-    case 0x0: return "CUFFT_SUCCESS";
-    case 0x1: return "CUFFT_INVALID_PLAN";
-    case 0x2: return "CUFFT_ALLOC_FAILED";
-    case 0x3: return "CUFFT_INVALID_TYPE";
-    case 0x4: return "CUFFT_INVALID_VALUE";
-    case 0x5: return "CUFFT_INTERNAL_ERROR";
-    case 0x6: return "CUFFT_EXEC_FAILED";
-    case 0x7: return "CUFFT_SETUP_FAILED";
-    case 0x8: return "CUFFT_INVALID_SIZE";
-    case 0x9: return "CUFFT_UNALIGNED_DATA";
-    case 0xA: return "CUFFT_INCOMPLETE_PARAMETER_LIST";
-    case 0xB: return "CUFFT_INVALID_DEVICE";
-    case 0xC: return "CUFFT_PARSE_ERROR";
-    case 0xD: return "CUFFT_NO_WORKSPACE";
-    case 0xE: return "CUFFT_NOT_IMPLEMENTED";
-    case 0xF: return "CUFFT_LICENSE_ERROR";
-    case 0x10: return "CUFFT_NOT_SUPPORTED";
-    case 0x11: return "CUFFT_MISSING_DEPENDENCY";
-    case 0x12: return "CUFFT_NVRTC_FAILURE";
-    case 0x13: return "CUFFT_NVJITLINK_FAILURE";
-    case 0x14: return "CUFFT_NVSHMEM_FAILURE";
-    default: return "unknown cufftResult";
+    case 0x0:
+      return "CUFFT_SUCCESS";
+    case 0x1:
+      return "CUFFT_INVALID_PLAN";
+    case 0x2:
+      return "CUFFT_ALLOC_FAILED";
+    case 0x3:
+      return "CUFFT_INVALID_TYPE";
+    case 0x4:
+      return "CUFFT_INVALID_VALUE";
+    case 0x5:
+      return "CUFFT_INTERNAL_ERROR";
+    case 0x6:
+      return "CUFFT_EXEC_FAILED";
+    case 0x7:
+      return "CUFFT_SETUP_FAILED";
+    case 0x8:
+      return "CUFFT_INVALID_SIZE";
+    case 0x9:
+      return "CUFFT_UNALIGNED_DATA";
+    case 0xA:
+      return "CUFFT_INCOMPLETE_PARAMETER_LIST";
+    case 0xB:
+      return "CUFFT_INVALID_DEVICE";
+    case 0xC:
+      return "CUFFT_PARSE_ERROR";
+    case 0xD:
+      return "CUFFT_NO_WORKSPACE";
+    case 0xE:
+      return "CUFFT_NOT_IMPLEMENTED";
+    case 0xF:
+      return "CUFFT_LICENSE_ERROR";
+    case 0x10:
+      return "CUFFT_NOT_SUPPORTED";
+    case 0x11:
+      return "CUFFT_MISSING_DEPENDENCY";
+    case 0x12:
+      return "CUFFT_NVRTC_FAILURE";
+    case 0x13:
+      return "CUFFT_NVJITLINK_FAILURE";
+    case 0x14:
+      return "CUFFT_NVSHMEM_FAILURE";
+    default:
+      return "unknown cufftResult";
   }
 }
 
 void check(cufftResult r, const char* call) {
   if (r != CUFFT_SUCCESS) {
-    throw std::runtime_error(std::string("kernels::FFT3D: ") + call + " failed: " + cufft_result_name(r) +
-                             " (" + std::to_string(int(r)) + ")");
+    throw std::runtime_error(std::string("kernels::FFT3D: ") + call + " failed: " + cufft_result_name(r) + " (" +
+                             std::to_string(int(r)) + ")");
   }
 }
 
@@ -128,7 +150,8 @@ class SharedWorkArea {
 
  private:
   static void check_cuda(cudaError_t e, const char* call) {
-    if (e != cudaSuccess) throw std::runtime_error(std::string("kernels::FFT3D: ") + call + " failed: " + cudaGetErrorString(e));
+    if (e != cudaSuccess)
+      throw std::runtime_error(std::string("kernels::FFT3D: ") + call + " failed: " + cudaGetErrorString(e));
   }
 
   std::mutex mutex_;
@@ -219,9 +242,7 @@ int checked_count(const FFT3D& fft, const View1<complex>& data, int count) {
   return count;
 }
 
-cufftDoubleComplex* as_cufft(const View1<complex>& data) {
-  return reinterpret_cast<cufftDoubleComplex*>(data.data());
-}
+cufftDoubleComplex* as_cufft(const View1<complex>& data) { return reinterpret_cast<cufftDoubleComplex*>(data.data()); }
 
 }  // namespace
 

@@ -25,7 +25,7 @@ static_assert(sizeof(complex) == sizeof(fftw_complex), "Kokkos::complex<double> 
 
 namespace {
 
-int host_threads = 1;            // set by set_host_threads()
+int host_threads = 1;             // set by set_host_threads()
 bool fftw_threads_ready = false;  // fftw_init_threads() done: only then may fftw_plan_with_nthreads be called
 
 bool measure_plans = true;  // set_fft_planning()
@@ -63,10 +63,9 @@ struct FFT3D::Impl {
     const int sign = dir == 0 ? FFTW_FORWARD : FFTW_BACKWARD;
     const unsigned flags = planner_flags() | extra;
     PlanPair p;
-    p.many = fftw_plan_many_dft(3, n.data(), batch, scratch, nullptr, 1, int(N), scratch, nullptr, 1,
-                                int(N), sign, flags);
-    p.one = fftw_plan_many_dft(3, n.data(), 1, scratch, nullptr, 1, int(N), scratch, nullptr, 1, int(N),
-                               sign, flags);
+    p.many =
+        fftw_plan_many_dft(3, n.data(), batch, scratch, nullptr, 1, int(N), scratch, nullptr, 1, int(N), sign, flags);
+    p.one = fftw_plan_many_dft(3, n.data(), 1, scratch, nullptr, 1, int(N), scratch, nullptr, 1, int(N), sign, flags);
     fftw_free(scratch);
     if (!p.many || !p.one) throw std::runtime_error("kernels::FFT3D: FFTW planning failed");
     return p;
@@ -96,8 +95,8 @@ struct FFT3D::Impl {
   // Line transforms for the box-pruned 3D FFT (see fft.hpp). Index layout (i0*n1 + i1)*n2 + i2.
   struct BoxPlans {
     std::array<int, 3> mmax{-1, -1, -1};
-    std::vector<int> i0_list;                      // x planes that hold box content
-    std::vector<std::pair<int, int>> i1_segments;  // [begin, end) ranges of i1 inside the box
+    std::vector<int> i0_list;                                      // x planes that hold box content
+    std::vector<std::pair<int, int>> i1_segments;                  // [begin, end) ranges of i1 inside the box
     fftw_plan z[2][2] = {{nullptr, nullptr}, {nullptr, nullptr}};  // [dir][segment]
     fftw_plan y[2] = {nullptr, nullptr};
     fftw_plan x[2] = {nullptr, nullptr};
@@ -132,9 +131,11 @@ struct FFT3D::Impl {
       const int sign = dir == 0 ? FFTW_FORWARD : FFTW_BACKWARD;
       for (std::size_t s = 0; s < box.i1_segments.size(); ++s) {
         const int len = box.i1_segments[s].second - box.i1_segments[s].first;
-        box.z[dir][s] = fftw_plan_many_dft(1, &n[2], len, scratch, nullptr, 1, n[2], scratch, nullptr, 1, n[2], sign, flags);
+        box.z[dir][s] =
+            fftw_plan_many_dft(1, &n[2], len, scratch, nullptr, 1, n[2], scratch, nullptr, 1, n[2], sign, flags);
       }
-      box.y[dir] = fftw_plan_many_dft(1, &n[1], n[2], scratch, nullptr, n[2], 1, scratch, nullptr, n[2], 1, sign, flags);
+      box.y[dir] =
+          fftw_plan_many_dft(1, &n[1], n[2], scratch, nullptr, n[2], 1, scratch, nullptr, n[2], 1, sign, flags);
       box.x[dir] = fftw_plan_many_dft(1, &n[0], n[1] * n[2], scratch, nullptr, n[1] * n[2], 1, scratch, nullptr,
                                       n[1] * n[2], 1, sign, flags);
       if (!box.y[dir] || !box.x[dir]) throw std::runtime_error("kernels::FFT3D: FFTW line planning failed");
@@ -222,8 +223,7 @@ void FFT3D::forward(View1<complex> data, int count) const {
   impl_->execute(0, reinterpret_cast<fftw_complex*>(data.data()), count);
   const double inv_n = 1.0 / double(size());  // forward transform carries the 1/N
   Kokkos::parallel_for(
-      "kernels::fft::scale", RangePolicy(0, count * size()),
-      KOKKOS_LAMBDA(const long i) { data(i) *= inv_n; });
+      "kernels::fft::scale", RangePolicy(0, count * size()), KOKKOS_LAMBDA(const long i) { data(i) *= inv_n; });
   Kokkos::fence();
 }
 
@@ -249,8 +249,7 @@ void FFT3D::forward_box(View1<complex> data, int count, std::array<int, 3> mmax,
   if (!scale) return;
   const double inv_n = 1.0 / double(size());
   Kokkos::parallel_for(
-      "kernels::fft::scale", RangePolicy(0, count * size()),
-      KOKKOS_LAMBDA(const long i) { data(i) *= inv_n; });
+      "kernels::fft::scale", RangePolicy(0, count * size()), KOKKOS_LAMBDA(const long i) { data(i) *= inv_n; });
   Kokkos::fence();
 }
 

@@ -12,8 +12,8 @@ enum class Op { N, T };
 
 // C(m x n) = alpha * op(A) * op(B) + beta * C, leading dimensions given explicitly so that sub-blocks of
 // a View (a range of columns) can be passed as pointers.
-void gemm(Op opa, Op opb, int m, int n, int k, double alpha, const double* A, int lda, const double* B,
-          int ldb, double beta, double* C, int ldc);
+void gemm(Op opa, Op opb, int m, int n, int k, double alpha, const double* A, int lda, const double* B, int ldb,
+          double beta, double* C, int ldc);
 
 // C(n x n) = alpha * A^T A + beta * C for A (k x n); only the upper triangle of C is defined on return.
 void syrk_t(int n, int k, double alpha, const double* A, int lda, double beta, double* C, int ldc);

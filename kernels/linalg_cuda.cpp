@@ -36,27 +36,40 @@ void check_cuda(cudaError_t e, const char* call) {
 }
 
 void check_cublas(cublasStatus_t s, const char* call) {
-  if (s != CUBLAS_STATUS_SUCCESS) fail(call, std::string(cublasGetStatusName(s)) + " (" + cublasGetStatusString(s) + ")");
+  if (s != CUBLAS_STATUS_SUCCESS)
+    fail(call, std::string(cublasGetStatusName(s)) + " (" + cublasGetStatusString(s) + ")");
 }
 
 const char* cusolver_status_name(cusolverStatus_t s) {
   switch (s) {
-    case CUSOLVER_STATUS_SUCCESS: return "CUSOLVER_STATUS_SUCCESS";
-    case CUSOLVER_STATUS_NOT_INITIALIZED: return "CUSOLVER_STATUS_NOT_INITIALIZED";
-    case CUSOLVER_STATUS_ALLOC_FAILED: return "CUSOLVER_STATUS_ALLOC_FAILED";
-    case CUSOLVER_STATUS_INVALID_VALUE: return "CUSOLVER_STATUS_INVALID_VALUE";
-    case CUSOLVER_STATUS_ARCH_MISMATCH: return "CUSOLVER_STATUS_ARCH_MISMATCH";
-    case CUSOLVER_STATUS_MAPPING_ERROR: return "CUSOLVER_STATUS_MAPPING_ERROR";
-    case CUSOLVER_STATUS_EXECUTION_FAILED: return "CUSOLVER_STATUS_EXECUTION_FAILED";
-    case CUSOLVER_STATUS_INTERNAL_ERROR: return "CUSOLVER_STATUS_INTERNAL_ERROR";
-    case CUSOLVER_STATUS_MATRIX_TYPE_NOT_SUPPORTED: return "CUSOLVER_STATUS_MATRIX_TYPE_NOT_SUPPORTED";
-    case CUSOLVER_STATUS_NOT_SUPPORTED: return "CUSOLVER_STATUS_NOT_SUPPORTED";
-    default: return "unknown cusolverStatus_t";
+    case CUSOLVER_STATUS_SUCCESS:
+      return "CUSOLVER_STATUS_SUCCESS";
+    case CUSOLVER_STATUS_NOT_INITIALIZED:
+      return "CUSOLVER_STATUS_NOT_INITIALIZED";
+    case CUSOLVER_STATUS_ALLOC_FAILED:
+      return "CUSOLVER_STATUS_ALLOC_FAILED";
+    case CUSOLVER_STATUS_INVALID_VALUE:
+      return "CUSOLVER_STATUS_INVALID_VALUE";
+    case CUSOLVER_STATUS_ARCH_MISMATCH:
+      return "CUSOLVER_STATUS_ARCH_MISMATCH";
+    case CUSOLVER_STATUS_MAPPING_ERROR:
+      return "CUSOLVER_STATUS_MAPPING_ERROR";
+    case CUSOLVER_STATUS_EXECUTION_FAILED:
+      return "CUSOLVER_STATUS_EXECUTION_FAILED";
+    case CUSOLVER_STATUS_INTERNAL_ERROR:
+      return "CUSOLVER_STATUS_INTERNAL_ERROR";
+    case CUSOLVER_STATUS_MATRIX_TYPE_NOT_SUPPORTED:
+      return "CUSOLVER_STATUS_MATRIX_TYPE_NOT_SUPPORTED";
+    case CUSOLVER_STATUS_NOT_SUPPORTED:
+      return "CUSOLVER_STATUS_NOT_SUPPORTED";
+    default:
+      return "unknown cusolverStatus_t";
   }
 }
 
 void check_cusolver(cusolverStatus_t s, const char* call) {
-  if (s != CUSOLVER_STATUS_SUCCESS) fail(call, std::string(cusolver_status_name(s)) + " (" + std::to_string(int(s)) + ")");
+  if (s != CUSOLVER_STATUS_SUCCESS)
+    fail(call, std::string(cusolver_status_name(s)) + " (" + std::to_string(int(s)) + ")");
 }
 
 cublasOperation_t to_cublas(Op op) { return op == Op::N ? CUBLAS_OP_N : CUBLAS_OP_T; }
@@ -229,9 +242,9 @@ int syev(int n, double* A, int lda, double* w_host) {
   auto l = Context::lock();
   Context& ctx = Context::get();
   int lwork = 0;
-  check_cusolver(cusolverDnDsyevd_bufferSize(ctx.solver(), CUSOLVER_EIG_MODE_VECTOR, CUBLAS_FILL_MODE_UPPER, n, A,
-                                             lda, w, &lwork),
-                 "cusolverDnDsyevd_bufferSize");
+  check_cusolver(
+      cusolverDnDsyevd_bufferSize(ctx.solver(), CUSOLVER_EIG_MODE_VECTOR, CUBLAS_FILL_MODE_UPPER, n, A, lda, w, &lwork),
+      "cusolverDnDsyevd_bufferSize");
   double* work = ctx.workspace(lwork);
   check_cusolver(cusolverDnDsyevd(ctx.solver(), CUSOLVER_EIG_MODE_VECTOR, CUBLAS_FILL_MODE_UPPER, n, A, lda, w, work,
                                   lwork, ctx.device_info()),
@@ -279,8 +292,8 @@ std::uint64_t eigensolver_workspace_bytes(int n) {
   auto l = Context::lock();
   Context& ctx = Context::get();
   int lwork = 0;
-  check_cusolver(cusolverDnDsyevd_bufferSize(ctx.solver(), CUSOLVER_EIG_MODE_VECTOR, CUBLAS_FILL_MODE_UPPER, n, a.data(),
-                                             n, w.data(), &lwork),
+  check_cusolver(cusolverDnDsyevd_bufferSize(ctx.solver(), CUSOLVER_EIG_MODE_VECTOR, CUBLAS_FILL_MODE_UPPER, n,
+                                             a.data(), n, w.data(), &lwork),
                  "cusolverDnDsyevd_bufferSize");
   return std::uint64_t(lwork > 0 ? lwork : 1) * sizeof(double);
 }

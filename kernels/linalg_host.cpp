@@ -12,17 +12,16 @@ using flen = std::size_t;  // hidden length of each CHARACTER argument (gfortran
 void dgemm_(const char* ta, const char* tb, const int* m, const int* n, const int* k, const double* alpha,
             const double* A, const int* lda, const double* B, const int* ldb, const double* beta, double* C,
             const int* ldc, flen, flen);
-void dsyrk_(const char* uplo, const char* trans, const int* n, const int* k, const double* alpha,
-            const double* A, const int* lda, const double* beta, double* C, const int* ldc, flen, flen);
+void dsyrk_(const char* uplo, const char* trans, const int* n, const int* k, const double* alpha, const double* A,
+            const int* lda, const double* beta, double* C, const int* ldc, flen, flen);
 void dtrsm_(const char* side, const char* uplo, const char* ta, const char* diag, const int* m, const int* n,
-            const double* alpha, const double* A, const int* lda, double* B, const int* ldb, flen, flen, flen,
-            flen);
+            const double* alpha, const double* A, const int* lda, double* B, const int* ldb, flen, flen, flen, flen);
 void dpotrf_(const char* uplo, const int* n, double* A, const int* lda, int* info, flen);
-void dsyevd_(const char* jobz, const char* uplo, const int* n, double* A, const int* lda, double* w,
-             double* work, const int* lwork, int* iwork, const int* liwork, int* info, flen, flen);
-void dsygvd_(const int* itype, const char* jobz, const char* uplo, const int* n, double* A, const int* lda,
-             double* B, const int* ldb, double* w, double* work, const int* lwork, int* iwork,
-             const int* liwork, int* info, flen, flen);
+void dsyevd_(const char* jobz, const char* uplo, const int* n, double* A, const int* lda, double* w, double* work,
+             const int* lwork, int* iwork, const int* liwork, int* info, flen, flen);
+void dsygvd_(const int* itype, const char* jobz, const char* uplo, const int* n, double* A, const int* lda, double* B,
+             const int* ldb, double* w, double* work, const int* lwork, int* iwork, const int* liwork, int* info, flen,
+             flen);
 }
 
 namespace megabar::kernels::linalg {
@@ -31,8 +30,8 @@ namespace {
 const char* op_char(Op op) { return op == Op::N ? "N" : "T"; }
 }  // namespace
 
-void gemm(Op opa, Op opb, int m, int n, int k, double alpha, const double* A, int lda, const double* B,
-          int ldb, double beta, double* C, int ldc) {
+void gemm(Op opa, Op opb, int m, int n, int k, double alpha, const double* A, int lda, const double* B, int ldb,
+          double beta, double* C, int ldc) {
   if (m == 0 || n == 0) return;
   dgemm_(op_char(opa), op_char(opb), &m, &n, &k, &alpha, A, &lda, B, &ldb, &beta, C, &ldc, 1, 1);
 }
@@ -73,15 +72,13 @@ int sygv(int n, double* A, int lda, double* B, int ldb, double* w) {
   const int itype = 1;  // A v = lambda B v
   int info = 0, lwork = -1, liwork = -1, iwork_query = 0;
   double work_query = 0;
-  dsygvd_(&itype, "V", "U", &n, A, &lda, B, &ldb, w, &work_query, &lwork, &iwork_query, &liwork, &info, 1,
-          1);
+  dsygvd_(&itype, "V", "U", &n, A, &lda, B, &ldb, w, &work_query, &lwork, &iwork_query, &liwork, &info, 1, 1);
   if (info != 0) return info;
   lwork = int(work_query);
   liwork = iwork_query;
   std::vector<double> work(std::max(lwork, 1));
   std::vector<int> iwork(std::max(liwork, 1));
-  dsygvd_(&itype, "V", "U", &n, A, &lda, B, &ldb, w, work.data(), &lwork, iwork.data(), &liwork, &info, 1,
-          1);
+  dsygvd_(&itype, "V", "U", &n, A, &lda, B, &ldb, w, work.data(), &lwork, iwork.data(), &liwork, &info, 1, 1);
   return info;
 }
 
@@ -110,7 +107,8 @@ void tune_host_blas(char** argv) {
   const char* core = openblas_get_corename();
   if (!core || std::strcmp(core, "Prescott") != 0) return;  // a recognised CPU: nothing to do
   __builtin_cpu_init();
-  const char* hint = __builtin_cpu_supports("avx512f") ? "SkylakeX" : (__builtin_cpu_supports("avx2") ? "Haswell" : nullptr);
+  const char* hint =
+      __builtin_cpu_supports("avx512f") ? "SkylakeX" : (__builtin_cpu_supports("avx2") ? "Haswell" : nullptr);
   if (!hint) return;
   setenv("OPENBLAS_CORETYPE", hint, 1);
   setenv("MEGABAR_BLAS_REEXEC", "1", 1);

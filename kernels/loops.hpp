@@ -18,8 +18,9 @@ namespace megabar::kernels {
 template <class F>
 void for_2d(const char* label, long n0, long n1, const F& f) {
   if (n0 <= 0 || n1 <= 0) return;
-  Kokkos::parallel_for(label, Kokkos::RangePolicy<ExecSpace, Kokkos::IndexType<long>>(0, n0 * n1),
-                       KOKKOS_LAMBDA(const long idx) { f(static_cast<int>(idx / n1), static_cast<int>(idx % n1)); });
+  Kokkos::parallel_for(
+      label, Kokkos::RangePolicy<ExecSpace, Kokkos::IndexType<long>>(0, n0 * n1),
+      KOKKOS_LAMBDA(const long idx) { f(static_cast<int>(idx / n1), static_cast<int>(idx % n1)); });
 }
 
 }  // namespace megabar::kernels

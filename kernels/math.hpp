@@ -6,16 +6,16 @@
 namespace megabar::kernels::math {
 #if KOKKOS_VERSION >= 30600
 using Kokkos::cos;
-using Kokkos::log;
 using Kokkos::erfc;
 using Kokkos::exp;
+using Kokkos::log;
 using Kokkos::sin;
 using Kokkos::sqrt;
 #else
 using Kokkos::Experimental::cos;
-using Kokkos::Experimental::log;
 using Kokkos::Experimental::erfc;
 using Kokkos::Experimental::exp;
+using Kokkos::Experimental::log;
 using Kokkos::Experimental::sin;
 using Kokkos::Experimental::sqrt;
 #endif

@@ -23,7 +23,8 @@ struct EnergyVirial {
   double s[6];  // xx, yy, zz, yz, xz, xy
 
   KOKKOS_INLINE_FUNCTION EnergyVirial() : energy(0.0), s{0.0, 0.0, 0.0, 0.0, 0.0, 0.0} {}
-  KOKKOS_INLINE_FUNCTION EnergyVirial(const EnergyVirial& o) : energy(o.energy), s{o.s[0], o.s[1], o.s[2], o.s[3], o.s[4], o.s[5]} {}
+  KOKKOS_INLINE_FUNCTION EnergyVirial(const EnergyVirial& o)
+      : energy(o.energy), s{o.s[0], o.s[1], o.s[2], o.s[3], o.s[4], o.s[5]} {}
   KOKKOS_INLINE_FUNCTION EnergyVirial& operator=(const EnergyVirial& o) {
     energy = o.energy;
     for (int i = 0; i < 6; ++i) s[i] = o.s[i];

@@ -36,8 +36,7 @@ class Timers {
 
 class ScopedTimer {
  public:
-  explicit ScopedTimer(std::string name, Timers& timers = Timers::global())
-      : name_(std::move(name)), timers_(timers) {
+  explicit ScopedTimer(std::string name, Timers& timers = Timers::global()) : name_(std::move(name)), timers_(timers) {
     timers_.start(name_);
   }
   ~ScopedTimer() {

@@ -29,8 +29,8 @@ void barostat_kick(MdState& state, const MdOptions& options, double n_f, double 
 
 // Particle velocities over time t under dv/dt = a - (v_g + tr(v_g)/N_f) v with the accelerations a
 // held fixed (exact for constant v_g, in the eigenbasis of v_g).
-void barostat_coupled_kick(MdState& state, const MdOptions& options, const std::vector<Vec3>& accelerations,
-                           double n_f, double t);
+void barostat_coupled_kick(MdState& state, const MdOptions& options, const std::vector<Vec3>& accelerations, double n_f,
+                           double t);
 
 // Positions and cell over time t under dr/dt = v + v_g r, da_k/dt = v_g a_k (exact for constant v_g, v).
 void barostat_coupled_drift(MdState& state, const MdOptions& options, double t);

@@ -41,7 +41,8 @@ void write_state(h5::Group& parent, const std::string& part, const StateArrays& 
   }
 }
 
-template <class T> std::vector<T> read_array(const h5::Group& group, const std::string& name) {
+template <class T>
+std::vector<T> read_array(const h5::Group& group, const std::string& name) {
   const h5::Dataset dataset = group.open_dataset(name);
   if (dataset.shape().size() != 1) dataset.fail("is not a one-dimensional array");
   return dataset.read<T>();
@@ -101,8 +102,8 @@ CheckpointData read_checkpoint(const std::string& path) {
   const std::string version =
       file.has_attribute("format_version") ? file.read_string_attribute("format_version") : "(none)";
   if (version != checkpoint_format_version)
-    fail("has checkpoint format version '" + version + "'; this megabar reads version '" +
-         checkpoint_format_version + "'");
+    fail("has checkpoint format version '" + version + "'; this megabar reads version '" + checkpoint_format_version +
+         "'");
   CheckpointData data;
   try {
     data.format_version = version;

@@ -26,9 +26,9 @@ namespace megabar::md {
 inline constexpr const char* checkpoint_format_version = "1";
 
 struct CheckpointData {
-  StateArrays md;        // integrator, thermostat, barostat, RNG
-  StateArrays provider;  // ForceProvider::save_state
-  StateArrays run;       // run bookkeeping (trajectory frames, extxyz bytes, ...)
+  StateArrays md;                                          // integrator, thermostat, barostat, RNG
+  StateArrays provider;                                    // ForceProvider::save_state
+  StateArrays run;                                         // run bookkeeping (trajectory frames, extxyz bytes, ...)
   std::string format_version = checkpoint_format_version;  // writing requires the current version
   std::string created_by_input;                            // the input text (or its name) of the run
 };

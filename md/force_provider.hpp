@@ -14,10 +14,10 @@ using core::Structure;
 using core::Vec3;
 
 struct ForceResult {
-  double energy = 0;          // Ha
-  std::vector<Vec3> forces;   // Ha/bohr, input order
-  Mat3 stress{};              // Ha/bohr^3, QE's sign: -(1/Omega) dE/d eps
-  bool converged = true;      // false when the provider could not converge (e.g. SCF)
+  double energy = 0;         // Ha
+  std::vector<Vec3> forces;  // Ha/bohr, input order
+  Mat3 stress{};             // Ha/bohr^3, QE's sign: -(1/Omega) dE/d eps
+  bool converged = true;     // false when the provider could not converge (e.g. SCF)
 };
 
 class ForceProvider {

@@ -54,8 +54,8 @@ void scale_velocities(MdState& s, double alpha) {
 // freedom: its Nose-Hoover chain, or CSVR (the energy taken out is added to thermostat_work).
 double thermostat_factor(MdState& s, ChainState& chain, double k, double n_dof, const MdOptions& o, double t) {
   if (nose_hoover(o))
-    return propagate_chain(chain, chain_masses(n_dof, kT(o), o.thermostat_time, o.chain_length), k, t,
-                           o.chain_substeps, o.suzuki_yoshida_order);
+    return propagate_chain(chain, chain_masses(n_dof, kT(o), o.thermostat_time, o.chain_length), k, t, o.chain_substeps,
+                           o.suzuki_yoshida_order);
   const double alpha = csvr_scale(k, n_dof, kT(o), t, o.thermostat_time, s.rng);
   s.thermostat_work += k * (1.0 - alpha * alpha);
   return alpha;
@@ -144,7 +144,8 @@ MdState initial_state(const Structure& structure, const std::vector<double>& mas
 
   s.velocities.assign(n, Vec3{0, 0, 0});
   for (std::size_t i = 0; i < n; ++i)
-    for (int d = 0; d < 3; ++d) s.velocities[i][d] = std::sqrt(units::boltzmann * temperature_K / masses[i]) * s.rng.gaussian();
+    for (int d = 0; d < 3; ++d)
+      s.velocities[i][d] = std::sqrt(units::boltzmann * temperature_K / masses[i]) * s.rng.gaussian();
   if (options.fix_center_of_mass) remove_center_of_mass_velocity(s);
   const double t_now = temperature(s, options);
   scale_velocities(s, t_now > 0 ? std::sqrt(temperature_K / t_now) : 0.0);

@@ -36,7 +36,7 @@ struct MdEvent {
 class MdObserver {
  public:
   virtual ~MdObserver() = default;
-  virtual void on_start(const MdEvent& /*event*/) {}  // first structure's forces (new runs only)
+  virtual void on_start(const MdEvent& /*event*/) {}          // first structure's forces (new runs only)
   virtual void on_session_begin(const MdState& /*state*/) {}  // before the first step of this process
   virtual void on_step(const MdEvent& /*event*/) {}
   // A stop was requested (e.g. by a signal) before the next step.

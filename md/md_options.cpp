@@ -8,7 +8,8 @@ std::string ensemble_name(const MdOptions& o) {
   if (o.ensemble == MdOptions::Ensemble::nve) return "nve";
   std::string name = o.ensemble == MdOptions::Ensemble::nvt ? "nvt" : "npt";
   name += o.thermostat == MdOptions::Thermostat::csvr ? "-csvr" : "-nose-hoover";
-  if (o.ensemble == MdOptions::Ensemble::npt) name += o.cell_mode == MdOptions::CellMode::isotropic ? "-isotropic" : "-full";
+  if (o.ensemble == MdOptions::Ensemble::npt)
+    name += o.cell_mode == MdOptions::CellMode::isotropic ? "-isotropic" : "-full";
   return name;
 }
 

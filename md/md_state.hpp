@@ -19,16 +19,16 @@ struct ChainState {
 struct MdState {
   std::string ensemble;  // ensemble_name(options) of the run that made this state
   long step = 0;
-  double time = 0;                  // hbar/Ha
-  Structure structure;              // cell and Cartesian positions (bohr), not wrapped into the cell
-  std::vector<double> masses;       // m_e
-  std::vector<Vec3> velocities;     // bohr per (hbar/Ha)
-  ForceResult last;                 // energy, forces and stress at the current positions
-  bool has_forces = false;          // `last` belongs to the current positions (start() was called)
+  double time = 0;               // hbar/Ha
+  Structure structure;           // cell and Cartesian positions (bohr), not wrapped into the cell
+  std::vector<double> masses;    // m_e
+  std::vector<Vec3> velocities;  // bohr per (hbar/Ha)
+  ForceResult last;              // energy, forces and stress at the current positions
+  bool has_forces = false;       // `last` belongs to the current positions (start() was called)
 
-  double thermostat_work = 0;       // Ha: energy the CSVR thermostats took out of the system
-  ChainState particle_chain;        // Nose-Hoover chain on the atoms
-  ChainState barostat_chain;        // Nose-Hoover chain on the cell
+  double thermostat_work = 0;  // Ha: energy the CSVR thermostats took out of the system
+  ChainState particle_chain;   // Nose-Hoover chain on the atoms
+  ChainState barostat_chain;   // Nose-Hoover chain on the cell
   // MTK cell velocity v_g = p_g / W (1/time), symmetric; isotropic: v_eps I with v_eps = d ln(V)/3 / dt.
   Mat3 strain_rate{};
   Rng rng;

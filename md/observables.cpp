@@ -12,7 +12,8 @@ double degrees_of_freedom(const MdState& s, const MdOptions& o) {
 
 double kinetic_energy(const MdState& s) {
   double k = 0;
-  for (std::size_t i = 0; i < s.velocities.size(); ++i) k += 0.5 * s.masses[i] * core::dot(s.velocities[i], s.velocities[i]);
+  for (std::size_t i = 0; i < s.velocities.size(); ++i)
+    k += 0.5 * s.masses[i] * core::dot(s.velocities[i], s.velocities[i]);
   return k;
 }
 

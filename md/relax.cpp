@@ -25,7 +25,8 @@ Mat transpose(const Mat& a) {
 }
 
 Mat inverse(const Mat& m) {
-  const double det = m[0][0] * (m[1][1] * m[2][2] - m[1][2] * m[2][1]) - m[0][1] * (m[1][0] * m[2][2] - m[1][2] * m[2][0]) +
+  const double det = m[0][0] * (m[1][1] * m[2][2] - m[1][2] * m[2][1]) -
+                     m[0][1] * (m[1][0] * m[2][2] - m[1][2] * m[2][0]) +
                      m[0][2] * (m[1][0] * m[2][1] - m[1][1] * m[2][0]);
   Mat r{};
   r[0][0] = (m[1][1] * m[2][2] - m[1][2] * m[2][1]) / det;
@@ -221,7 +222,8 @@ RelaxResult relax(const Structure& start, ForceProvider& provider, const RelaxOp
     const double p = dot(f, v);
     const double vnorm = std::sqrt(dot(v, v)), fnorm = std::sqrt(dot(f, f));
     if (p > 0) {
-      for (std::size_t i = 0; i < v.size(); ++i) v[i] = (1 - alpha) * v[i] + alpha * vnorm * f[i] / std::max(fnorm, 1e-300);
+      for (std::size_t i = 0; i < v.size(); ++i)
+        v[i] = (1 - alpha) * v[i] + alpha * vnorm * f[i] / std::max(fnorm, 1e-300);
       if (++since_negative > n_min) {
         dt = std::min(dt * f_inc, opt.dt_max);
         alpha *= f_alpha;

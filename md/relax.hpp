@@ -17,8 +17,8 @@ enum class Optimizer { bfgs, fire };
 struct RelaxOptions {
   Optimizer optimizer = Optimizer::bfgs;
   bool relax_cell = false;
-  double pressure = 0;            // Ha/bohr^3
-  double force_tolerance = 1e-3;  // Ha/bohr, max |F_i|
+  double pressure = 0;                              // Ha/bohr^3
+  double force_tolerance = 1e-3;                    // Ha/bohr, max |F_i|
   double stress_tolerance = 0.1 / 29421.015696767;  // Ha/bohr^3, max |sigma_ab - P delta_ab|
   int max_steps = 200;
   double max_step = 0.2 * 1.8897261246257702;  // bohr, largest move of any coordinate in one step
@@ -33,10 +33,10 @@ struct RelaxStep {
 };
 
 struct RelaxResult {
-  bool converged = false;   // false also when the provider failed (final_result.converged == false)
+  bool converged = false;  // false also when the provider failed (final_result.converged == false)
   int steps = 0;
-  Structure structure;      // final
-  ForceResult final_result; // at the final structure
+  Structure structure;       // final
+  ForceResult final_result;  // at the final structure
 };
 
 using RelaxLogger = std::function<void(const RelaxStep&, const Structure&, const ForceResult&)>;

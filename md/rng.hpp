@@ -14,10 +14,10 @@ class Rng {
 
   explicit Rng(std::uint64_t seed = 0);
 
-  std::uint64_t next();  // 64 random bits
-  double uniform();      // [0, 1), 53 random bits
-  double gaussian();     // N(0, 1) by Box-Muller, one deviate per call (the second is dropped)
-  double gamma(double shape);  // Gamma(shape, scale 1), Marsaglia-Tsang; shape >= 0 (0 gives 0)
+  std::uint64_t next();          // 64 random bits
+  double uniform();              // [0, 1), 53 random bits
+  double gaussian();             // N(0, 1) by Box-Muller, one deviate per call (the second is dropped)
+  double gamma(double shape);    // Gamma(shape, scale 1), Marsaglia-Tsang; shape >= 0 (0 gives 0)
   double chi_squared(double n);  // sum of n squared N(0,1) deviates, = 2 Gamma(n/2)
 
   const State& state() const { return s_; }

@@ -21,7 +21,8 @@ RunRecord unpack_record(const StateArrays& a) {
   r.frames = static_cast<long>(a.word("trajectory_frames").at(0));
   r.extxyz_bytes = a.word("trajectory_extxyz_bytes").at(0);
   // Checkpoints written before md.pdos_every existed hold no PDOS count: none were stored.
-  if (a.words.count("trajectory_pdos_snapshots")) r.pdos_snapshots = static_cast<long>(a.word("trajectory_pdos_snapshots").at(0));
+  if (a.words.count("trajectory_pdos_snapshots"))
+    r.pdos_snapshots = static_cast<long>(a.word("trajectory_pdos_snapshots").at(0));
   return r;
 }
 

@@ -70,8 +70,10 @@ TrajectoryWriter::TrajectoryWriter(const std::string& directory, const std::vect
       symbols_(symbols) {
   if (symbols_.empty()) throw std::invalid_argument("trajectory in " + directory + ": no atoms");
   for (const auto& s : symbols_) core::element(s);  // an unknown symbol fails here, named
-  if (resume) resume_from(*resume);
-  else start_new();
+  if (resume)
+    resume_from(*resume);
+  else
+    start_new();
 }
 
 TrajectoryWriter::~TrajectoryWriter() = default;
@@ -148,8 +150,10 @@ void TrajectoryWriter::rebuild_h5(const ResumeInfo& resume) {
         h5_->copy_pdos_from(h5_path_ + ".damaged", resume.pdos_snapshots);
       } catch (const std::exception& e) {
         h5_->truncate_pdos(0);
-        std::fprintf(stderr, "megabar: warning: the %ld PDOS snapshots of %s could not be recovered (%s); /pdos starts again "
-                     "with the next snapshot\n", resume.pdos_snapshots, h5_path_.c_str(), e.what());
+        std::fprintf(stderr,
+                     "megabar: warning: the %ld PDOS snapshots of %s could not be recovered (%s); /pdos starts again "
+                     "with the next snapshot\n",
+                     resume.pdos_snapshots, h5_path_.c_str(), e.what());
       }
     }
     h5_->flush();

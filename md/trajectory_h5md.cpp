@@ -84,9 +84,8 @@ std::unique_ptr<H5mdTrajectory> H5mdTrajectory::create(const std::string& path,
   return t;
 }
 
-std::unique_ptr<H5mdTrajectory> H5mdTrajectory::resume(const std::string& path,
-                                                       const std::vector<std::string>& symbols, long frames,
-                                                       long pdos_snapshots) {
+std::unique_ptr<H5mdTrajectory> H5mdTrajectory::resume(const std::string& path, const std::vector<std::string>& symbols,
+                                                       long frames, long pdos_snapshots) {
   h5::File file = h5::File::open(path, true);
   if (file.open_group(h5md::metadata).read_int_array_attribute("version") != std::vector<std::int64_t>{1, 1})
     file.fail("is not an H5MD 1.1 file");
@@ -97,12 +96,14 @@ std::unique_ptr<H5mdTrajectory> H5mdTrajectory::resume(const std::string& path,
   t->check_shapes(frames);
   t->truncate(frames);
   if (pdos_snapshots > 0 && !t->file_.contains(pdos::value(pdos::kEigenvalues)))
-    t->file_.fail("has no /pdos group, but the checkpoint records " + std::to_string(pdos_snapshots) + " PDOS snapshots");
+    t->file_.fail("has no /pdos group, but the checkpoint records " + std::to_string(pdos_snapshots) +
+                  " PDOS snapshots");
   if (t->file_.contains(pdos::value(pdos::kEigenvalues))) {
     t->open_pdos();
     for (const auto& d : t->pdos_) {
       if (d.rows() < static_cast<hsize_t>(pdos_snapshots))
-        d.fail("holds " + std::to_string(d.rows()) + " PDOS snapshots, the checkpoint records " + std::to_string(pdos_snapshots));
+        d.fail("holds " + std::to_string(d.rows()) + " PDOS snapshots, the checkpoint records " +
+               std::to_string(pdos_snapshots));
     }
     if (pdos_snapshots > 0) {  // the last recorded row of each dataset can be read
       t->pdos_[0].read_rows<std::int64_t>(pdos_snapshots - 1, 1);
@@ -122,7 +123,8 @@ void H5mdTrajectory::open_pdos() {
   pdos_.clear();
   pdos_.push_back(file_.open_dataset(pdos::step));
   pdos_.push_back(file_.open_dataset(pdos::time));
-  for (int v = 0; v < pdos::kValueCount; ++v) pdos_.push_back(file_.open_dataset(pdos::value(static_cast<pdos::Value>(v))));
+  for (int v = 0; v < pdos::kValueCount; ++v)
+    pdos_.push_back(file_.open_dataset(pdos::value(static_cast<pdos::Value>(v))));
 }
 
 void H5mdTrajectory::append_pdos(const PdosSnapshot& p) {
@@ -137,8 +139,10 @@ void H5mdTrajectory::append_pdos(const PdosSnapshot& p) {
     g.write_double_attribute(pdos::broadening, p.broadening * units::hartree_in_ev);
     g.write_double_attribute(pdos::energy_step, p.energy_step * units::hartree_in_ev);
     g.write_double_attribute(pdos::ec_window, p.ec_window * units::hartree_in_ev);
-    g.write_string_attribute("what", "Kohn-Sham eigenvalues and projections on Loewdin-orthonormalised pseudo-atomic "
-                             "orbitals every md.pdos_every steps (docs/trajectory.md, docs/pdos.md)", h5::StringKind::variable);
+    g.write_string_attribute("what",
+                             "Kohn-Sham eigenvalues and projections on Loewdin-orthonormalised pseudo-atomic "
+                             "orbitals every md.pdos_every steps (docs/trajectory.md, docs/pdos.md)",
+                             h5::StringKind::variable);
     h5::Group eig = g.create_group(pdos::groups[pdos::kEigenvalues]);
     const h5::Dataset step = eig.create_rows_dataset<std::int64_t>("step", {});
     h5::Dataset time = eig.create_rows_dataset<double>("time", {});
@@ -159,7 +163,8 @@ void H5mdTrajectory::append_pdos(const PdosSnapshot& p) {
   }
   auto value = [&](pdos::Value v) -> h5::Dataset& { return pdos_[kPdosFirstValue + v]; };
   if (value(pdos::kWeights).shape() != h5::Shape{value(pdos::kWeights).rows(), nb, natoms_, L})
-    value(pdos::kWeights).fail("a PDOS snapshot of step " + std::to_string(p.step) + " has other bands or l channels than the first");
+    value(pdos::kWeights)
+        .fail("a PDOS snapshot of step " + std::to_string(p.step) + " has other bands or l channels than the first");
   const long before = pdos_snapshots();
   try {
     const double ev = units::hartree_in_ev;
@@ -247,8 +252,10 @@ void H5mdTrajectory::check_shapes(long frames) const {
     if (d.rows() < needed)
       d.fail("holds " + std::to_string(d.rows()) + " frames, the checkpoint records " + std::to_string(frames));
     if (needed == 0) return;
-    if (integer) d.read_rows<std::int64_t>(needed - 1, 1);
-    else d.read_rows<double>(needed - 1, 1);
+    if (integer)
+      d.read_rows<std::int64_t>(needed - 1, 1);
+    else
+      d.read_rows<double>(needed - 1, 1);
   };
   check(*step_, {}, true);
   check(*time_, {}, false);
@@ -259,14 +266,17 @@ void H5mdTrajectory::check_shapes(long frames) const {
 void H5mdTrajectory::append(const Frame& frame) {
   if (frame.structure.positions.size() != natoms_ || frame.velocities.size() != natoms_ ||
       frame.forces.size() != natoms_)
-    file_.fail("a frame of step " + std::to_string(frame.step) + " does not have " + std::to_string(natoms_) + " atoms");
+    file_.fail("a frame of step " + std::to_string(frame.step) + " does not have " + std::to_string(natoms_) +
+               " atoms");
   step_->append_row(std::vector<std::int64_t>{frame.step});
   time_->append_row(std::vector<double>{frame.time * ps_per_au});
   const auto table = h5md::series(natoms_);
   for (std::size_t i = 0; i < table.size(); ++i) {
     const std::vector<double> row = table[i].values(frame);
-    if (table[i].integer) values_[i].append_row(std::vector<std::int64_t>(row.begin(), row.end()));
-    else values_[i].append_row(row);
+    if (table[i].integer)
+      values_[i].append_row(std::vector<std::int64_t>(row.begin(), row.end()));
+    else
+      values_[i].append_row(row);
   }
 }
 

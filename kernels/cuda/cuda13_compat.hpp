@@ -13,8 +13,7 @@
 #if defined(CUDART_VERSION) && CUDART_VERSION >= 13000
 #ifndef MEGABAR_CUDA13_COMPAT_PREFETCH
 #define MEGABAR_CUDA13_COMPAT_PREFETCH 1
-inline cudaError_t cudaMemPrefetchAsync(const void* devPtr, size_t count, int dstDevice,
-                                        cudaStream_t stream = 0) {
+inline cudaError_t cudaMemPrefetchAsync(const void* devPtr, size_t count, int dstDevice, cudaStream_t stream = 0) {
   cudaMemLocation location{};
   if (dstDevice == cudaCpuDeviceId) {
     location.type = cudaMemLocationTypeHost;

@@ -41,7 +41,8 @@ TEST(Forces, EwaldIsMinusTheEnergyGradient) {
   for (int a = 0; a < 4; ++a)
     for (int d = 0; d < 3; ++d) {
       const auto ap = atoms_at(displaced(a, d, h)), am = atoms_at(displaced(a, d, -h));
-      const double fd = -(ewald::energy(ap.structure, charges(ap)) - ewald::energy(am.structure, charges(am))) / (2 * h);
+      const double fd =
+          -(ewald::energy(ap.structure, charges(ap)) - ewald::energy(am.structure, charges(am))) / (2 * h);
       EXPECT_NEAR(F[a][d], fd, 1e-8) << "atom " << a << " dir " << d;
       sum[d] += F[a][d];
     }

@@ -57,8 +57,8 @@ Atoms make_atoms(const std::vector<std::string>& symbols, const std::vector<Vec3
   for (const auto& el : symbols) {
     if (!index.count(el)) {
       index[el] = static_cast<int>(atoms.species.size());
-      atoms.species.push_back(
-          read_species(std::string(MEGABAR_SOURCE_DIR) + "/inputs/pseudopotentials/" + el + "-GTH-" + flavour + ".gth", el));
+      atoms.species.push_back(read_species(
+          std::string(MEGABAR_SOURCE_DIR) + "/inputs/pseudopotentials/" + el + "-GTH-" + flavour + ".gth", el));
     }
     atoms.species_of_atom.push_back(index[el]);
   }
@@ -76,7 +76,8 @@ HostMat to_host(const View2<double>& v) { return Kokkos::create_mirror_view_and_
 std::array<int, 3> miller(const Cell& cell, const double g[3]) {
   std::array<int, 3> m;
   for (int i = 0; i < 3; ++i)
-    m[i] = int(std::lround((g[0] * cell.lattice[i][0] + g[1] * cell.lattice[i][1] + g[2] * cell.lattice[i][2]) / (2 * pi)));
+    m[i] = int(
+        std::lround((g[0] * cell.lattice[i][0] + g[1] * cell.lattice[i][1] + g[2] * cell.lattice[i][2]) / (2 * pi)));
   return m;
 }
 
@@ -434,16 +435,18 @@ TEST_F(HamiltonianTinyCell, OneElectronEnergiesAreExpectationValuesOfTheOperator
 
 // Free functions for the device loops (CUDA lambdas may not sit in lambdas or private TestBody()).
 void sum_potentials(const View1<double>& a, const View1<double>& b, const View1<double>& c, View1<double> out) {
-  Kokkos::parallel_for("test::hamiltonian::v_eff", megabar::kernels::RangePolicy(0, out.extent(0)),
-                       KOKKOS_LAMBDA(long i) { out(i) = a(i) + b(i) + c(i); });
+  Kokkos::parallel_for(
+      "test::hamiltonian::v_eff", megabar::kernels::RangePolicy(0, out.extent(0)),
+      KOKKOS_LAMBDA(long i) { out(i) = a(i) + b(i) + c(i); });
 }
 
 View2<double> bands_axpy(const View2<double>& X, double t, const View2<double>& D) {
   View2<double> out("Xt", X.extent(0), X.extent(1));
-  Kokkos::parallel_for("test::hamiltonian::axpy",
-                       Kokkos::MDRangePolicy<megabar::kernels::ExecSpace, Kokkos::Rank<2>>(
-                           {0, 0}, {long(X.extent(0)), long(X.extent(1))}),
-                       KOKKOS_LAMBDA(long k, long b) { out(k, b) = X(k, b) + t * D(k, b); });
+  Kokkos::parallel_for(
+      "test::hamiltonian::axpy",
+      Kokkos::MDRangePolicy<megabar::kernels::ExecSpace, Kokkos::Rank<2>>({0, 0},
+                                                                          {long(X.extent(0)), long(X.extent(1))}),
+      KOKKOS_LAMBDA(long k, long b) { out(k, b) = X(k, b) + t * D(k, b); });
   return out;
 }
 

@@ -89,10 +89,11 @@ void check_prediction(const dft::Atoms& atoms, double ecut, const std::string& x
   // workspaces. Those are shared by all runs of this process (they only grow), so they are checked end to end,
   // per process, by tests/cli/test_cli.sh against results.json's measured peak.
   const std::uint64_t predicted = estimate.total - estimate.outside_kokkos;
-  std::printf("  %s, ecut %.1f Ha, %d extra bands, fft batch %d: predicted %.3f MB (+ %.3f MB library workspaces), "
-              "measured %.3f MB (ratio %.3f)\n",
-              xc.c_str(), ecut, extra_bands, fft_batch, predicted / 1e6, estimate.outside_kokkos / 1e6, measured / 1e6,
-              double(predicted) / double(measured));
+  std::printf(
+      "  %s, ecut %.1f Ha, %d extra bands, fft batch %d: predicted %.3f MB (+ %.3f MB library workspaces), "
+      "measured %.3f MB (ratio %.3f)\n",
+      xc.c_str(), ecut, extra_bands, fft_batch, predicted / 1e6, estimate.outside_kokkos / 1e6, measured / 1e6,
+      double(predicted) / double(measured));
   EXPECT_GE(predicted, measured);
   EXPECT_LE(double(predicted), 1.3 * double(measured));
 }

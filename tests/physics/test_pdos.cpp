@@ -63,7 +63,12 @@ TEST(PdosOrbitals, PlaneWaveVectorsAreThePseudoAtomicOrbitalsInRealSpace) {
     EXPECT_NEAR(norm, 1.0, 1e-3) << "orbital " << i;  // the part beyond 60 Ha is missing
   }
   double worst = 0;
-  for (const Vec3& d : std::vector<Vec3>{{0.3, 0.1, -0.2}, {-0.8, 0.5, 0.4}, {1.2, -1.0, 0.7}, {0.2, 2.1, -1.5}, {-2.5, -0.4, 1.9}, {4.0, 2.5, -3.0}}) {
+  for (const Vec3& d : std::vector<Vec3>{{0.3, 0.1, -0.2},
+                                         {-0.8, 0.5, 0.4},
+                                         {1.2, -1.0, 0.7},
+                                         {0.2, 2.1, -1.5},
+                                         {-2.5, -0.4, 1.9},
+                                         {4.0, 2.5, -3.0}}) {
     const Vec3 r{R[0] + d[0], R[1] + d[1], R[2] + d[2]};
     for (int i = 0; i < orb.count(); ++i) {
       const auto& lab = orb.labels[i];
@@ -71,7 +76,8 @@ TEST(PdosOrbitals, PlaneWaveVectorsAreThePseudoAtomicOrbitalsInRealSpace) {
       for (int a = -1; a <= 1; ++a)
         for (int b = -1; b <= 1; ++b)
           for (int c = -1; c <= 1; ++c) {
-            const double x = d[0] + a * box, y = d[1] + b * box, z = d[2] + c * box, dist = std::sqrt(x * x + y * y + z * z);
+            const double x = d[0] + a * box, y = d[1] + b * box, z = d[2] + c * box,
+                         dist = std::sqrt(x * x + y * y + z * z);
             expected += pa.valence[lab.shell].value(dist) * real_ylm(lab.l, lab.m, x / dist, y / dist, z / dist);
           }
       const double got = value_at(basis, X, i, G, r);
@@ -79,7 +85,8 @@ TEST(PdosOrbitals, PlaneWaveVectorsAreThePseudoAtomicOrbitalsInRealSpace) {
       // Truncation at 60 Ha: ~1e-2 inside 1.5 bohr (the hard O core region), < 2e-3 beyond; a wrong phase,
       // (-i)^l or Y_lm orientation would give errors of the size of the orbital itself (~0.5).
       const double tol = std::sqrt(d[0] * d[0] + d[1] * d[1] + d[2] * d[2]) < 1.5 ? 1.5e-2 : 2e-3;
-      EXPECT_NEAR(got, expected, tol) << "orbital l=" << lab.l << " m=" << lab.m << " at d = " << d[0] << "," << d[1] << "," << d[2];
+      EXPECT_NEAR(got, expected, tol) << "orbital l=" << lab.l << " m=" << lab.m << " at d = " << d[0] << "," << d[1]
+                                      << "," << d[2];
     }
   }
   std::printf("max |phi_PW(r) - phi_atom(r)| = %.2e (orbital values up to ~0.7 bohr^-3/2)\n", worst);
@@ -191,11 +198,12 @@ TEST(PdosB2O3, SumRuleBoundsSpillingAndOxygenTopOfValenceBand) {
   EXPECT_GT(species_weight(0, 1, lumo), 0.2);
   EXPECT_LT(r.ec[0][1] - r.cbm, po.ec_window);
   EXPECT_GE(r.ec[1][1], r.cbm);
-  std::printf("B2O3-I 25 Ry: VBM %.4f eV CBM %.4f eV, spilling %.4f (occupied) %.4f (all %d bands), "
-              "HOMO O-p %.3f, LUMO B-p %.3f O-p %.3f, E_c(O p) %.3f eV E_c(B p) %.3f eV, min S eigenvalue %.3e\n",
-              r.vbm * 27.211386245988, r.cbm * 27.211386245988, r.spilling_occupied, r.spilling_all, scf.n_bands,
-              species_weight(1, 1, homo), species_weight(0, 1, lumo), species_weight(1, 1, lumo),
-              r.ec[1][1] * 27.211386245988, r.ec[0][1] * 27.211386245988, r.min_overlap_eigenvalue);
+  std::printf(
+      "B2O3-I 25 Ry: VBM %.4f eV CBM %.4f eV, spilling %.4f (occupied) %.4f (all %d bands), "
+      "HOMO O-p %.3f, LUMO B-p %.3f O-p %.3f, E_c(O p) %.3f eV E_c(B p) %.3f eV, min S eigenvalue %.3e\n",
+      r.vbm * 27.211386245988, r.cbm * 27.211386245988, r.spilling_occupied, r.spilling_all, scf.n_bands,
+      species_weight(1, 1, homo), species_weight(0, 1, lumo), species_weight(1, 1, lumo), r.ec[1][1] * 27.211386245988,
+      r.ec[0][1] * 27.211386245988, r.min_overlap_eigenvalue);
 }
 
 }  // namespace

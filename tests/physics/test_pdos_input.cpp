@@ -23,7 +23,8 @@ std::string write_input(const std::string& name, const std::string& task, const 
   std::ofstream out(dir / name);
   out << "task = \"" << task << "\"\n[structure]\nfile = \"" << MEGABAR_SOURCE_DIR << "/inputs/b2o3-I/cell.extxyz\"\n"
       << "[dft]\necut = \"25 Ry\"\n"
-      << "[dft.pseudopotentials]\nB = \"" << pp << "B-GTH-PBE.gth\"\nO = \"" << pp << "O-GTH-PBE.gth\"\n" << extra;
+      << "[dft.pseudopotentials]\nB = \"" << pp << "B-GTH-PBE.gth\"\nO = \"" << pp << "O-GTH-PBE.gth\"\n"
+      << extra;
   return (dir / name).string();
 }
 
@@ -89,20 +90,27 @@ TEST(PdosInput, EmptyBandsAndExtraBandsTakeTheLarger) {
 }
 
 TEST(PdosInput, ErrorsNameTheKey) {
-  EXPECT_NE(error_of(write_input("e1.toml", "scf", "[pdos]\nbroadening = \"0.2 eV\"\n")).find("pdos.empty_bands"), std::string::npos);
-  EXPECT_NE(error_of(write_input("e2.toml", "scf", "[pdos]\nempty_bands = 0\n")).find("pdos.empty_bands"), std::string::npos);
-  EXPECT_NE(error_of(write_input("e3.toml", "scf", "[pdos]\nempty_bands = 4\nbroadening = 0.2\n")).find("pdos.broadening"),
+  EXPECT_NE(error_of(write_input("e1.toml", "scf", "[pdos]\nbroadening = \"0.2 eV\"\n")).find("pdos.empty_bands"),
             std::string::npos);
-  EXPECT_NE(error_of(write_input("e4.toml", "scf", "[pdos]\nempty_bands = 4\nbroadening = \"0.2 K\"\n")).find("pdos.broadening"),
+  EXPECT_NE(error_of(write_input("e2.toml", "scf", "[pdos]\nempty_bands = 0\n")).find("pdos.empty_bands"),
             std::string::npos);
-  EXPECT_NE(error_of(write_input("e5.toml", "scf", "[pdos]\nempty_bands = 4\nbroadening = \"-0.2 eV\"\n")).find("must be positive"),
+  EXPECT_NE(
+      error_of(write_input("e3.toml", "scf", "[pdos]\nempty_bands = 4\nbroadening = 0.2\n")).find("pdos.broadening"),
+      std::string::npos);
+  EXPECT_NE(error_of(write_input("e4.toml", "scf", "[pdos]\nempty_bands = 4\nbroadening = \"0.2 K\"\n"))
+                .find("pdos.broadening"),
+            std::string::npos);
+  EXPECT_NE(error_of(write_input("e5.toml", "scf", "[pdos]\nempty_bands = 4\nbroadening = \"-0.2 eV\"\n"))
+                .find("must be positive"),
             std::string::npos);
   EXPECT_NE(error_of(write_input("e6.toml", "scf", "[pdos]\nempty_bands = 4\nsigma = \"0.2 eV\"\n")).find("pdos.sigma"),
             std::string::npos);
-  EXPECT_NE(error_of(write_input("e7.toml", "scf", "[pdos]\nempty_bands = 4\nenergy_min = \"5 eV\"\nenergy_max = \"1 eV\"\n"))
-                .find("pdos.energy_max"),
-            std::string::npos);
-  EXPECT_NE(error_of(write_input("e8.toml", "relax", "[pdos]\nempty_bands = 4\n")).find("[pdos] is only used with task = \"scf\""),
+  EXPECT_NE(
+      error_of(write_input("e7.toml", "scf", "[pdos]\nempty_bands = 4\nenergy_min = \"5 eV\"\nenergy_max = \"1 eV\"\n"))
+          .find("pdos.energy_max"),
+      std::string::npos);
+  EXPECT_NE(error_of(write_input("e8.toml", "relax", "[pdos]\nempty_bands = 4\n"))
+                .find("[pdos] is only used with task = \"scf\""),
             std::string::npos);
 }
 
@@ -116,29 +124,34 @@ TEST(PdosInput, MdPdosEveryNeedsPdosAndSetsTheEmptyBands) {
   const auto off = read_input(write_input("m0.toml", "md", kMd));
   EXPECT_EQ(off.md.pdos_every, 0);
   EXPECT_FALSE(off.pdos.has_value());
-  const auto on = read_input(write_input("m1.toml", "md", std::string(kMd) + "pdos_every = 5\n[pdos]\nempty_bands = 12\nbroadening = \"0.1 eV\"\n"));
+  const auto on = read_input(write_input(
+      "m1.toml", "md", std::string(kMd) + "pdos_every = 5\n[pdos]\nempty_bands = 12\nbroadening = \"0.1 eV\"\n"));
   EXPECT_EQ(on.md.pdos_every, 5);
   ASSERT_TRUE(on.pdos.has_value());
   EXPECT_EQ(on.scf.extra_bands, 12);  // converged at every MD step
   EXPECT_NEAR(on.pdos->broadening, 0.1 * megabar::units::ev, 1e-15);
 
-  auto has = [](const std::string& error, const std::string& what) {
-    return error.find(what) != std::string::npos;
-  };
+  auto has = [](const std::string& error, const std::string& what) { return error.find(what) != std::string::npos; };
   // [pdos] without pdos_every (e.g. a campaign's base input): read and checked, but unused, and no
   // empty bands are added to the MD's SCF.
   const auto idle = read_input(write_input("m2.toml", "md", std::string(kMd) + "[pdos]\nempty_bands = 12\n"));
   EXPECT_FALSE(idle.pdos.has_value());
   EXPECT_EQ(idle.scf.extra_bands, 0);
-  EXPECT_TRUE(has(error_of(write_input("m2b.toml", "md", std::string(kMd) + "[pdos]\nempty_bands = -3\n")), "pdos.empty_bands"));
+  EXPECT_TRUE(has(error_of(write_input("m2b.toml", "md", std::string(kMd) + "[pdos]\nempty_bands = -3\n")),
+                  "pdos.empty_bands"));
   EXPECT_TRUE(has(error_of(write_input("m3.toml", "md", std::string(kMd) + "pdos_every = 5\n")),
                   "md.pdos_every needs a [pdos] table"));
-  EXPECT_TRUE(has(error_of(write_input("m4.toml", "md", std::string(kMd) + "trajectory_every = 2\npdos_every = 5\n[pdos]\nempty_bands = 4\n")),
-                  "md.pdos_every"));
-  EXPECT_TRUE(has(error_of(write_input("m5.toml", "md", std::string(kMd) + "pdos_every = 2\n[pdos]\nempty_bands = 4\nenergy_min = \"-5 eV\"\n")),
-                  "pdos.energy_min"));
-  EXPECT_TRUE(has(error_of(write_input("m6.toml", "md", std::string(kMd) + "pdos_every = -1\n[pdos]\nempty_bands = 4\n")),
-                  "md.pdos_every"));
+  EXPECT_TRUE(
+      has(error_of(write_input("m4.toml", "md",
+                               std::string(kMd) + "trajectory_every = 2\npdos_every = 5\n[pdos]\nempty_bands = 4\n")),
+          "md.pdos_every"));
+  EXPECT_TRUE(
+      has(error_of(write_input("m5.toml", "md",
+                               std::string(kMd) + "pdos_every = 2\n[pdos]\nempty_bands = 4\nenergy_min = \"-5 eV\"\n")),
+          "pdos.energy_min"));
+  EXPECT_TRUE(
+      has(error_of(write_input("m6.toml", "md", std::string(kMd) + "pdos_every = -1\n[pdos]\nempty_bands = 4\n")),
+          "md.pdos_every"));
 }
 
 }  // namespace

@@ -77,7 +77,8 @@ View1<complex> scaled_density(const Basis& b) {
   const double f = ref().basis.cell().volume / b.cell().volume;
   View1<complex> r("rho_scaled", ref().rho_G.extent(0));
   auto src = ref().rho_G;
-  Kokkos::parallel_for("test::scale", src.extent(0), KOKKOS_LAMBDA(int k) { r(k) = f * src(k); });
+  Kokkos::parallel_for(
+      "test::scale", src.extent(0), KOKKOS_LAMBDA(int k) { r(k) = f * src(k); });
   return r;
 }
 
@@ -94,28 +95,31 @@ void expect_stress(const Mat3& analytic, const std::function<double(const Atoms&
 
 TEST_F(StrainDerivatives, KineticTermIsTheStrainDerivative) {
   const auto& r = ref();
-  expect_stress(kinetic::stress(r.basis, r.X, r.occ, 4),
-                [&](const Atoms&, const Basis& b) { return kinetic::energy(b, r.X, r.occ, 4); }, 1e-9, "kinetic");
+  expect_stress(
+      kinetic::stress(r.basis, r.X, r.occ, 4),
+      [&](const Atoms&, const Basis& b) { return kinetic::energy(b, r.X, r.occ, 4); }, 1e-9, "kinetic");
 }
 
 TEST_F(StrainDerivatives, HartreeTermIsTheStrainDerivative) {
   const auto& r = ref();
-  expect_stress(hartree::stress(r.basis, r.rho_G),
-                [&](const Atoms&, const Basis& b) { return hartree::energy(b, scaled_density(b)); }, 1e-9, "hartree");
+  expect_stress(
+      hartree::stress(r.basis, r.rho_G),
+      [&](const Atoms&, const Basis& b) { return hartree::energy(b, scaled_density(b)); }, 1e-9, "hartree");
 }
 
 TEST_F(StrainDerivatives, LocalTermIsTheStrainDerivative) {
   const auto& r = ref();
-  expect_stress(local::stress(r.basis, r.atoms, local::potential(r.basis, r.atoms), r.rho_G),
-                [&](const Atoms& at, const Basis& b) { return local::energy(b, local::potential(b, at), scaled_density(b)); },
-                1e-9, "local");
+  expect_stress(
+      local::stress(r.basis, r.atoms, local::potential(r.basis, r.atoms), r.rho_G),
+      [&](const Atoms& at, const Basis& b) { return local::energy(b, local::potential(b, at), scaled_density(b)); },
+      1e-9, "local");
 }
 
 TEST_F(StrainDerivatives, NonlocalTermIsTheStrainDerivative) {
   const auto& r = ref();
-  expect_stress(NonlocalTerm(r.basis, r.atoms).stress(r.X, r.occ, 4),
-                [&](const Atoms& at, const Basis& b) { return NonlocalTerm(b, at).energy(r.X, r.occ, 4); }, 1e-9,
-                "nonlocal");
+  expect_stress(
+      NonlocalTerm(r.basis, r.atoms).stress(r.X, r.occ, 4),
+      [&](const Atoms& at, const Basis& b) { return NonlocalTerm(b, at).energy(r.X, r.occ, 4); }, 1e-9, "nonlocal");
 }
 
 TEST_F(StrainDerivatives, XcTermsAreTheStrainDerivativeForPbeAndLda) {
@@ -133,7 +137,8 @@ TEST_F(StrainDerivatives, XcTermsAreTheStrainDerivativeForPbeAndLda) {
     XcTerm xc(name, fields);
     View1<double> rho_r("rho_r", r.basis.grid_size());
     fields.to_real(r.rho_G, rho_r);
-    expect_stress(xc.stress(rho_r, r.rho_G), [&](const Atoms&, const Basis& b) { return xc_energy(b); }, 1e-8, name);
+    expect_stress(
+        xc.stress(rho_r, r.rho_G), [&](const Atoms&, const Basis& b) { return xc_energy(b); }, 1e-8, name);
   }
 }
 
@@ -141,7 +146,8 @@ TEST_F(StrainDerivatives, EwaldTermIsTheStrainDerivativeAndIndependentOfEta) {
   const auto& r = ref();
   const auto z = charges(r.atoms);
   const Mat3 s = ewald::stress(r.atoms.structure, z);
-  expect_stress(s, [&](const Atoms& at, const Basis&) { return ewald::energy(at.structure, z); }, 1e-9, "ewald");
+  expect_stress(
+      s, [&](const Atoms& at, const Basis&) { return ewald::energy(at.structure, z); }, 1e-9, "ewald");
   const Mat3 s2 = ewald::stress(r.atoms.structure, z, 0.8);
   for (int a = 0; a < 3; ++a)
     for (int b = 0; b < 3; ++b) EXPECT_NEAR(s[a][b], s2[a][b], 1e-10);
@@ -190,22 +196,26 @@ Atoms with_pd_projectors(Atoms at) {
 TEST_F(StrainDerivatives, NonlocalTermWithPAndDProjectorsIsTheStrainDerivative) {
   const auto& r = ref();
   const Atoms at0 = with_pd_projectors(r.atoms);
-  expect_stress(NonlocalTerm(r.basis, at0).stress(r.X, r.occ, 4),
-                [&](const Atoms& at, const Basis& b) { return NonlocalTerm(b, with_pd_projectors(at)).energy(r.X, r.occ, 4); },
-                1e-9, "nonlocal p,d");
+  expect_stress(
+      NonlocalTerm(r.basis, at0).stress(r.X, r.occ, 4),
+      [&](const Atoms& at, const Basis& b) { return NonlocalTerm(b, with_pd_projectors(at)).energy(r.X, r.occ, 4); },
+      1e-9, "nonlocal p,d");
 }
 
 TEST_F(StrainDerivatives, NonlocalForcesWithPAndDProjectorsAreMinusTheEnergyGradient) {
   const auto& r = ref();
   const Atoms at0 = with_pd_projectors(r.atoms);
-  const auto F = Kokkos::create_mirror_view_and_copy(Kokkos::HostSpace(), NonlocalTerm(r.basis, at0).forces(r.X, r.occ, 4, 4));
+  const auto F =
+      Kokkos::create_mirror_view_and_copy(Kokkos::HostSpace(), NonlocalTerm(r.basis, at0).forces(r.X, r.occ, 4, 4));
   const double h = 1e-4;
   for (int a = 0; a < 4; ++a)
     for (int d = 0; d < 3; ++d) {
       Atoms ap = at0, am = at0;
       ap.structure.positions[a][d] += h;
       am.structure.positions[a][d] -= h;
-      const double fd = -(NonlocalTerm(r.basis, ap).energy(r.X, r.occ, 4) - NonlocalTerm(r.basis, am).energy(r.X, r.occ, 4)) / (2 * h);
+      const double fd =
+          -(NonlocalTerm(r.basis, ap).energy(r.X, r.occ, 4) - NonlocalTerm(r.basis, am).energy(r.X, r.occ, 4)) /
+          (2 * h);
       EXPECT_NEAR(F(a, d), fd, 1e-8 + 1e-7 * std::fabs(fd)) << "atom " << a << " dir " << d;
     }
 }

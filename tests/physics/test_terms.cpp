@@ -85,7 +85,9 @@ TEST(Terms, HartreeAndKineticStressEqualTheirPerComponentSums) {
     for (int b = 0; b < 3; ++b) {
       double s = 0;
       for (int k = 0; k < basis.dense().count; ++k)
-        if (G2(k) > 0) s += 4 * megabar::units::pi * std::norm(std::complex<double>(rho(k).real(), rho(k).imag())) * G(k, a) * G(k, b) / (G2(k) * G2(k));
+        if (G2(k) > 0)
+          s += 4 * megabar::units::pi * std::norm(std::complex<double>(rho(k).real(), rho(k).imag())) * G(k, a) *
+               G(k, b) / (G2(k) * G2(k));
       const double expected = (a == b ? eh / omega : 0.0) - s;
       EXPECT_NEAR(sh[a][b], expected, 1e-12 * (1 + std::fabs(expected))) << "hartree " << a << b;
     }

@@ -27,7 +27,8 @@ inline Atoms tiny_atoms(const Mat3& lattice, const std::vector<Vec3>& positions,
   st.symbols = kSymbols;
   st.positions = positions;
   const std::string dir = std::string(MEGABAR_SOURCE_DIR) + "/inputs/pseudopotentials/";
-  return make_atoms(st, {{"B", {dir + "B-GTH-" + flavour + ".gth", ""}}, {"O", {dir + "O-GTH-" + flavour + ".gth", ""}}});
+  return make_atoms(st,
+                    {{"B", {dir + "B-GTH-" + flavour + ".gth", ""}}, {"O", {dir + "O-GTH-" + flavour + ".gth", ""}}});
 }
 
 // kLattice's rows and kPositions under the symmetric strain eps (eps_ab = eps_ba = h/2, or eps_aa = h):
@@ -81,7 +82,8 @@ inline View1<complex> smooth_density(const Basis& basis, double background, doub
       for (int i2 = 0; i2 < n[2]; ++i2) {
         Vec3 r{0, 0, 0};
         for (int k = 0; k < 3; ++k)
-          r[k] = double(i0) / n[0] * kLattice[0][k] + double(i1) / n[1] * kLattice[1][k] + double(i2) / n[2] * kLattice[2][k];
+          r[k] = double(i0) / n[0] * kLattice[0][k] + double(i1) / n[1] * kLattice[1][k] +
+                 double(i2) / n[2] * kLattice[2][k];
         const double x = r[0] - 3.0, y = r[1] - 3.5, z = r[2] - 4.0;
         rh((long(i0) * n[1] + i1) * n[2] + i2) = background + amplitude * std::exp(-(x * x + y * y + z * z) / 3.0);
       }

@@ -18,7 +18,8 @@
 namespace megabar::test {
 
 // Folders of `dir` holding every file of `required`, sorted by name.
-inline std::vector<std::string> case_folders(const std::filesystem::path& dir, const std::vector<std::string>& required) {
+inline std::vector<std::string> case_folders(const std::filesystem::path& dir,
+                                             const std::vector<std::string>& required) {
   std::vector<std::string> names;
   std::error_code ec;
   for (const auto& entry : std::filesystem::directory_iterator(dir, ec)) {

@@ -41,7 +41,6 @@ std::string pseudo_dir() { return dft::pseudodojo_dir(MEGABAR_PSEUDODOJO_DIR_DEF
 
 std::vector<std::string> case_names() { return test::case_folders(kCasesDir, {"case.json", "cell.extxyz"}); }
 
-
 struct Tolerances {
   double energy = 5e-5, force = 5e-5, stress = 0.05;
 };
@@ -62,11 +61,13 @@ void compare(const std::string& name, const std::string& code, const dft::ScfRes
   double worst_s = 0;
   for (int a = 0; a < 3; ++a)
     for (int b = 0; b < 3; ++b)
-      worst_s = std::max(worst_s, std::abs(r.stress[a][b] * units::ha_per_bohr3_in_gpa - ref["stress_GPa"][a][b].get<double>()));
+      worst_s = std::max(worst_s,
+                         std::abs(r.stress[a][b] * units::ha_per_bohr3_in_gpa - ref["stress_GPa"][a][b].get<double>()));
   EXPECT_LE(worst_s, tol.stress) << name << " vs " << code << ": stress";
   const double p = (r.stress[0][0] + r.stress[1][1] + r.stress[2][2]) / 3 * units::ha_per_bohr3_in_gpa;
-  std::printf("[oncv-reference]   max |dF| %.2e Ha/bohr (tol %.1e), max |d sigma| %.3e GPa (tol %.2f), P %.3f GPa (ref %.3f)\n",
-              worst_f, tol.force, worst_s, tol.stress, p, ref.value("pressure_GPa", 0.0));
+  std::printf(
+      "[oncv-reference]   max |dF| %.2e Ha/bohr (tol %.1e), max |d sigma| %.3e GPa (tol %.2f), P %.3f GPa (ref %.3f)\n",
+      worst_f, tol.force, worst_s, tol.stress, p, ref.value("pressure_GPa", 0.0));
   std::fflush(stdout);
 }
 

@@ -42,8 +42,9 @@ using namespace megabar;
 
 const fs::path kCasesDir = fs::path(MEGABAR_SOURCE_DIR) / "tests" / "regression" / "qe";
 
-std::vector<std::string> case_names() { return test::case_folders(kCasesDir, {"case.json", "megabar.toml", "tolerances.json"}); }
-
+std::vector<std::string> case_names() {
+  return test::case_folders(kCasesDir, {"case.json", "megabar.toml", "tolerances.json"});
+}
 
 dft::Atoms build_atoms(const app::RunInput& in) {
   std::map<std::string, dft::PseudoSource> sources;
@@ -61,7 +62,8 @@ void check_case(const std::string& name) {
 
   const dft::Atoms atoms = build_atoms(in);
   if (ref.contains("fft_grid")) {
-    for (int i = 0; i < 3; ++i) EXPECT_EQ(grid[i], ref["fft_grid"][i].get<int>()) << "megabar.toml's fft_grid is not QE's";
+    for (int i = 0; i < 3; ++i)
+      EXPECT_EQ(grid[i], ref["fft_grid"][i].get<int>()) << "megabar.toml's fft_grid is not QE's";
   }
   const dft::Basis basis(atoms.structure.cell, in.ecut, grid);
 
@@ -72,15 +74,14 @@ void check_case(const std::string& name) {
 
   const auto& e = r.energies;
   const std::vector<std::pair<std::string, double>> got = {
-      {"total_energy_Ha", e.total()},
-      {"one_electron_Ha", e.kinetic + e.local + e.nonlocal},
-      {"hartree_Ha", e.hartree},
-      {"xc_Ha", e.xc},
+      {"total_energy_Ha", e.total()}, {"one_electron_Ha", e.kinetic + e.local + e.nonlocal},
+      {"hartree_Ha", e.hartree},      {"xc_Ha", e.xc},
       {"ewald_Ha", e.ewald},
   };
-  std::printf("[qe-reference] %s: %s, ecut %.1f Ry, grid %dx%dx%d, %d SCF iterations\n", name.c_str(),
-              opt.xc.c_str(), in.ecut / units::rydberg, grid[0], grid[1], grid[2], r.iterations);
-  std::printf("[qe-reference]   %-16s %20s %20s %12s %10s\n", "quantity", "megabar (Ha)", "QE (Ha)", "diff (Ha)", "tol (Ha)");
+  std::printf("[qe-reference] %s: %s, ecut %.1f Ry, grid %dx%dx%d, %d SCF iterations\n", name.c_str(), opt.xc.c_str(),
+              in.ecut / units::rydberg, grid[0], grid[1], grid[2], r.iterations);
+  std::printf("[qe-reference]   %-16s %20s %20s %12s %10s\n", "quantity", "megabar (Ha)", "QE (Ha)", "diff (Ha)",
+              "tol (Ha)");
   for (const auto& [key, value] : got) {
     ASSERT_TRUE(ref.contains(key)) << "case.json lacks " << key;
     const double qe = ref[key].get<double>();
@@ -117,8 +118,8 @@ void check_case(const std::string& name) {
         worst = std::max(worst, std::abs(diff));
         EXPECT_LE(std::abs(diff), t) << name << ": stress component " << a << b;
       }
-    std::printf("[qe-reference]   %-16s max |megabar - QE| = %.3e GPa (tol %.2f); pressure %.3f GPa (QE %.3f)\n", "stress",
-                worst, t, (r.stress[0][0] + r.stress[1][1] + r.stress[2][2]) / 3 * units::ha_per_bohr3_in_gpa,
+    std::printf("[qe-reference]   %-16s max |megabar - QE| = %.3e GPa (tol %.2f); pressure %.3f GPa (QE %.3f)\n",
+                "stress", worst, t, (r.stress[0][0] + r.stress[1][1] + r.stress[2][2]) / 3 * units::ha_per_bohr3_in_gpa,
                 ref.value("pressure_GPa", 0.0));
   }
   if (ref.contains("n_electrons")) EXPECT_DOUBLE_EQ(r.n_electrons, ref["n_electrons"].get<double>());
@@ -128,7 +129,8 @@ void check_case(const std::string& name) {
 [[maybe_unused]] const bool registered = test::register_cases("QeReference", case_names(), check_case);
 
 TEST(QeReferenceCases, AtLeastOneCaseFolder) {
-  EXPECT_FALSE(case_names().empty()) << "no case folder with case.json, megabar.toml and tolerances.json in " << kCasesDir;
+  EXPECT_FALSE(case_names().empty()) << "no case folder with case.json, megabar.toml and tolerances.json in "
+                                     << kCasesDir;
 }
 
 }  // namespace

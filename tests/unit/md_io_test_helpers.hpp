@@ -60,7 +60,8 @@ inline std::string slurp(const std::string& path) {
   return s.str();
 }
 
-template <class F> inline std::string error_of(F&& f) {
+template <class F>
+inline std::string error_of(F&& f) {
   try {
     f();
   } catch (const std::exception& e) {

@@ -186,8 +186,9 @@ TEST(AnalysisCrystals, BodyCentredCubeAnglesAndEdges) {
 // O-O within 3.0 A: 8 at 1.98 A and the O's own 6 images at 2.8 A.
 TEST(AnalysisCrystals, CornerSharingOctahedra) {
   const double L = 2.8;
-  const Trajectory t = trajectory({"B", "O", "O", "O"}, {snapshot({{{L, 0, 0}, {0, L, 0}, {0, 0, L}}},
-                                                                  {{0, 0, 0}, {L / 2, 0, 0}, {0, L / 2, 0}, {0, 0, L / 2}})});
+  const Trajectory t = trajectory(
+      {"B", "O", "O", "O"},
+      {snapshot({{{L, 0, 0}, {0, L, 0}, {0, 0, L}}}, {{0, 0, 0}, {L / 2, 0, 0}, {0, L / 2, 0}, {0, 0, L / 2}})});
   Options options;
   options.bo_cutoff = 1.9 * A;
   const Result r = analyze(t, options);

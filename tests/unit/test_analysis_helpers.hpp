@@ -61,7 +61,8 @@ inline std::vector<int> kinds(const std::vector<std::string>& symbols) {
 
 // Coordination numbers (B: O neighbours, O: B neighbours) closer than `cutoff` (bohr), counting the images
 // n in [-reach, reach]^3 of every atom, positions as given (not wrapped): the slow, obvious way.
-inline std::vector<int> brute_force_coordination(const Snapshot& s, const std::vector<int>& kind, double cutoff, int reach) {
+inline std::vector<int> brute_force_coordination(const Snapshot& s, const std::vector<int>& kind, double cutoff,
+                                                 int reach) {
   std::vector<int> n(s.positions.size(), 0);
   const auto& a = s.cell.lattice;
   for (std::size_t i = 0; i < n.size(); ++i)
@@ -103,7 +104,8 @@ class TempDir {
   std::filesystem::path path_;
 };
 
-template <class F> std::string error_of(F&& f) {
+template <class F>
+std::string error_of(F&& f) {
   try {
     f();
   } catch (const std::exception& e) {

@@ -76,7 +76,8 @@ TEST(AnalysisIo, H5mdAndExtxyzGiveTheSameFrames) {
   EXPECT_EQ(steps_of(xyz), steps_of(h5));
   const auto reference = md_frames();
   for (std::size_t f = 0; f < h5.frames.size(); ++f) {
-    EXPECT_NEAR(h5.frames[f].cell.volume, reference[f].structure.cell.volume, 1e-10 * reference[f].structure.cell.volume);
+    EXPECT_NEAR(h5.frames[f].cell.volume, reference[f].structure.cell.volume,
+                1e-10 * reference[f].structure.cell.volume);
     for (std::size_t a = 0; a < h5.symbols.size(); ++a)
       for (int k = 0; k < 3; ++k) {
         EXPECT_NEAR(h5.frames[f].positions[a][k], reference[f].structure.positions[a][k], 1e-12);

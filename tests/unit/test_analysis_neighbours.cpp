@@ -71,8 +71,8 @@ TEST(AnalysisNeighbours, ReO3CellCountsEveryImageAndOwnImages) {
     EXPECT_EQ(coordination_of(s, symbols, 1.9 * A), (std::vector<int>{6, 2, 2, 2}));
     const auto with_own = pairs_within(s.cell, s.positions, {1, 2, 3}, 3.0 * A, true);
     const auto without = pairs_within(s.cell, s.positions, {1, 2, 3}, 3.0 * A, false);
-    EXPECT_EQ(without.size(), 3u * 8 / 2);      // 8 O neighbours per O, each pair once
-    EXPECT_EQ(with_own.size(), 3u * 14 / 2);   // + 6 own images per O (+-a, +-b, +-c), each pair once
+    EXPECT_EQ(without.size(), 3u * 8 / 2);    // 8 O neighbours per O, each pair once
+    EXPECT_EQ(with_own.size(), 3u * 14 / 2);  // + 6 own images per O (+-a, +-b, +-c), each pair once
     const auto r_own = sorted_lengths(with_own);
     EXPECT_NEAR(r_own.front() / A, L / std::sqrt(2.0), 1e-12);
     EXPECT_NEAR(r_own.back() / A, L, 1e-12);
@@ -104,9 +104,8 @@ TEST(AnalysisNeighbours, RandomTriclinicCellsMatchBruteForce) {
   long bonds_seen = 0;
   for (int trial = 0; trial < 40; ++trial) {
     const double la = 1.5 + 4.5 * unit(rng), lb = 1.5 + 4.5 * unit(rng), lc = 1.5 + 4.5 * unit(rng);
-    const core::Mat3 rows{{{la, 0, 0},
-                          {(4 * unit(rng) - 2) * la, lb, 0},
-                          {(4 * unit(rng) - 2) * la, (4 * unit(rng) - 2) * lb, lc}}};
+    const core::Mat3 rows{
+        {{la, 0, 0}, {(4 * unit(rng) - 2) * la, lb, 0}, {(4 * unit(rng) - 2) * la, (4 * unit(rng) - 2) * lb, lc}}};
     const int nb = 1 + trial % 4, no = 1 + (trial * 7) % 6;
     std::vector<std::string> symbols;
     std::vector<core::Vec3> r;

@@ -44,7 +44,8 @@ PdosFrame synthetic(long step, int natoms, int nb, int nocc, int L, double shift
   f.weights.resize(static_cast<std::size_t>(nb) * natoms * L);
   for (int n = 0; n < nb; ++n)
     for (int a = 0; a < natoms; ++a)
-      for (int l = 0; l < L; ++l) f.weights[(n * natoms + a) * L + l] = static_cast<float>(0.9 / (natoms * L) * hash01(step, n, a, l));
+      for (int l = 0; l < L; ++l)
+        f.weights[(n * natoms + a) * L + l] = static_cast<float>(0.9 / (natoms * L) * hash01(step, n, a, l));
   f.spilling_occupied = 0.01 * (1 + step % 3);
   f.spilling_all = 0.1;
   return f;
@@ -112,7 +113,8 @@ TEST(PdosAverage, EnvironmentsWeightedByCountsAddUpToTheSpecies) {
             count += env.atom_snapshots;
           }
         ASSERT_EQ(count, sp.atom_snapshots);
-        ASSERT_NEAR(sum, sp.atom_snapshots * sp.dos[l][k], 1e-12 * peak * sp.atom_snapshots) << sp.element << " l=" << l << " k=" << k;
+        ASSERT_NEAR(sum, sp.atom_snapshots * sp.dos[l][k], 1e-12 * peak * sp.atom_snapshots)
+            << sp.element << " l=" << l << " k=" << k;
       }
     }
 }

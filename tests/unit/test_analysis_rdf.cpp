@@ -112,9 +112,8 @@ TEST(AnalysisRdf, CutoffRuleOnSyntheticCurves) {
   EXPECT_LT(c.cutoff / A, 2.2);
 
   // A shallow dip inside the first shell (a [4]B sub-peak at 1.52 A) is not the end of the shell.
-  const auto split = sampled(w, 200, [](double r) {
-    return 20 * gauss(r, 1.38, 0.04) + 14 * gauss(r, 1.56, 0.04) + 2 * gauss(r, 2.6, 0.15);
-  });
+  const auto split = sampled(
+      w, 200, [](double r) { return 20 * gauss(r, 1.38, 0.04) + 14 * gauss(r, 1.56, 0.04) + 2 * gauss(r, 2.6, 0.15); });
   const CutoffChoice s = bo_cutoff_from_rdf(split, w);
   EXPECT_EQ(s.rule, "first minimum of g_BO");
   EXPECT_GT(s.cutoff / A, 1.75);

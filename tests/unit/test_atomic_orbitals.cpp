@@ -60,7 +60,9 @@ TEST(PseudoAtom, HydrogenLikeLimitGivesCoulombLevelsAndOrbitals) {
     EXPECT_NEAR(atom.states[2][0].eigenvalue, e3, 1e-8 * z * z);  // 3d
     // Hydrogenic radial functions (sign: the largest lobe of r R positive, so 2s is negative near 0).
     const auto r1s = [z](double r) { return 2 * std::pow(z, 1.5) * std::exp(-z * r); };
-    const auto r2s = [z](double r) { return std::pow(z, 1.5) / (2 * std::sqrt(2.0)) * (z * r - 2) * std::exp(-z * r / 2); };
+    const auto r2s = [z](double r) {
+      return std::pow(z, 1.5) / (2 * std::sqrt(2.0)) * (z * r - 2) * std::exp(-z * r / 2);
+    };
     const auto r2p = [z](double r) { return std::pow(z, 1.5) / (2 * std::sqrt(6.0)) * z * r * std::exp(-z * r / 2); };
     double max1s = 0, max2s = 0, max2p = 0;
     for (double r = 0.05 / z; r < 20 / z; r += 0.01 / z) {
@@ -85,7 +87,8 @@ TEST(PseudoAtom, StandardConfigurationsAndTheirLimits) {
   pp.element = "X";
   pp.name = "test";
   pp.source = "none";
-  const std::vector<std::pair<double, std::vector<double>>> cases{{1, {1}}, {2, {2}}, {3, {2, 1}}, {6, {2, 4}}, {8, {2, 6}}};
+  const std::vector<std::pair<double, std::vector<double>>> cases{
+      {1, {1}}, {2, {2}}, {3, {2, 1}}, {6, {2, 4}}, {8, {2, 6}}};
   for (const auto& [z, occ] : cases) {
     pp.zion = z;
     const auto c = standard_configuration(pp);

@@ -18,12 +18,12 @@
 
 namespace {
 
-using megabar::dft::Basis;
 using megabar::core::Cell;
+using megabar::core::Mat3;
+using megabar::dft::Basis;
 using megabar::dft::complex;
 using megabar::dft::default_fft_grid;
 using megabar::dft::good_fft_order;
-using megabar::core::Mat3;
 using megabar::dft::View1;
 using megabar::dft::View2;
 namespace units = megabar::units;
@@ -31,7 +31,8 @@ namespace units = megabar::units;
 using megabar::units::pi;
 
 Cell qe_cell(const std::string& dir) {
-  return megabar::io::read_extxyz(std::string(MEGABAR_SOURCE_DIR) + "/tests/regression/qe/" + dir + "/cell.extxyz").cell;
+  return megabar::io::read_extxyz(std::string(MEGABAR_SOURCE_DIR) + "/tests/regression/qe/" + dir + "/cell.extxyz")
+      .cell;
 }
 
 // Integer coordinates m of every G = m.b with |G|^2/2 <= ecut, by brute force over a generous box.
@@ -92,7 +93,8 @@ TEST(Basis, PlaneWaveCountsMatchQuantumEspressoAndBruteForce) {
 std::array<int, 3> miller(const Cell& cell, const double g[3]) {
   std::array<int, 3> m;
   for (int i = 0; i < 3; ++i)
-    m[i] = int(std::lround((g[0] * cell.lattice[i][0] + g[1] * cell.lattice[i][1] + g[2] * cell.lattice[i][2]) / (2 * pi)));
+    m[i] = int(
+        std::lround((g[0] * cell.lattice[i][0] + g[1] * cell.lattice[i][1] + g[2] * cell.lattice[i][2]) / (2 * pi)));
   return m;
 }
 

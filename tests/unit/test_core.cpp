@@ -58,7 +58,8 @@ TEST(CoreGeometry, ImageRangeCoversEveryImageWithinReach) {
       for (int n1 = -12; n1 <= 12; ++n1)
         for (int n2 = -12; n2 <= 12; ++n2) {
           Vec3 v;
-          for (int c = 0; c < 3; ++c) v[c] = d[c] + n0 * cell.lattice[0][c] + n1 * cell.lattice[1][c] + n2 * cell.lattice[2][c];
+          for (int c = 0; c < 3; ++c)
+            v[c] = d[c] + n0 * cell.lattice[0][c] + n1 * cell.lattice[1][c] + n2 * cell.lattice[2][c];
           if (norm(v) >= reach) continue;
           EXPECT_LE(std::abs(n0), range[0]);
           EXPECT_LE(std::abs(n1), range[1]);

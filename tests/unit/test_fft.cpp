@@ -36,8 +36,7 @@ void fill_plane_wave(View1<complex>::HostMirror h, long offset, const std::array
 }
 
 // Checks that grid at `offset` equals the Kronecker delta at the wrapped Miller index m.
-void expect_delta(View1<complex>::HostMirror h, long offset, const std::array<int, 3>& n,
-                  const std::array<int, 3>& m) {
+void expect_delta(View1<complex>::HostMirror h, long offset, const std::array<int, 3>& n, const std::array<int, 3>& m) {
   const long peak = flat(n, wrap(m[0], n[0]), wrap(m[1], n[1]), wrap(m[2], n[2]));
   const long N = long(n[0]) * n[1] * n[2];
   for (long i = 0; i < N; ++i) {
@@ -107,8 +106,7 @@ TEST(FFT3D, BatchOfThreeWithCountTwoLeavesThirdGridUntouched) {
   expect_delta(h, N, n, m[1]);
   for (int i0 = 0; i0 < n[0]; ++i0)  // third grid still the plane wave
     for (int i1 = 0; i1 < n[1]; ++i1)
-      for (int i2 = 0; i2 < n[2]; ++i2)
-        ASSERT_EQ(h(2 * N + flat(n, i0, i1, i2)), plane_wave(n, m[2], i0, i1, i2));
+      for (int i2 = 0; i2 < n[2]; ++i2) ASSERT_EQ(h(2 * N + flat(n, i0, i1, i2)), plane_wave(n, m[2], i0, i1, i2));
 
   fft.forward(data);  // full batch, then back: grids 0,1 return to their deltas, grid 2 to its wave
   fft.backward(data, 3);
@@ -165,7 +163,10 @@ TEST(FFT3D, BoxTransformsMatchFullTransforms) {
   auto ah = Kokkos::create_mirror_view(a);
   auto in_box = [&](int i, int d) { return i <= box[d] || i >= n[d] - box[d]; };
   unsigned seed = 7;
-  auto rnd = [&] { seed = seed * 1103515245u + 12345u; return double(seed % 1000) / 500.0 - 1.0; };
+  auto rnd = [&] {
+    seed = seed * 1103515245u + 12345u;
+    return double(seed % 1000) / 500.0 - 1.0;
+  };
   for (int g = 0; g < batch; ++g)
     for (int i0 = 0; i0 < n[0]; ++i0)
       for (int i1 = 0; i1 < n[1]; ++i1)

@@ -283,8 +283,9 @@ TEST(GthFormFactors, LocalPartMatchesRadialQuadrature) {
                                       read_gth(pp_dir() + "B-GTH-PADE.gth", "B")};
   for (const auto& pp : pps)
     for (double q : {0.05, 0.4, 1.0, 2.5, 5.0, 8.0}) {
-      const double num =
-          4 * pi * rule.integrate([&](double r) { return r * r * std::sph_bessel(0u, q * r) * local_short_range(pp, r); });
+      const double num = 4 * pi * rule.integrate([&](double r) {
+        return r * r * std::sph_bessel(0u, q * r) * local_short_range(pp, r);
+      });
       const double ana = pp.local_form_factor(q) + 4 * pi * pp.zion / (q * q);
       EXPECT_NEAR(ana, num, 1e-10 * std::max(1.0, std::fabs(num))) << pp.element << " q=" << q;
     }

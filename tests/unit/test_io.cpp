@@ -35,7 +35,8 @@ core::Structure structure() {
 
 // What megabar's structure writer printed before io/ existed (std::ostream, fixed, 10 decimals, double
 // arithmetic): the format write_extxyz keeps.
-std::string earlier_structure_text(const core::Structure& s, const std::vector<core::Vec3>* forces, const double* energy) {
+std::string earlier_structure_text(const core::Structure& s, const std::vector<core::Vec3>* forces,
+                                   const double* energy) {
   std::ostringstream out;
   out.precision(10);
   out << std::fixed;
@@ -102,10 +103,12 @@ TEST(IoExtxyz, MdFramesKeepTheir21Digits) {
   for (int i = 0; i < 9; ++i) expected += (i ? " " : "") + earlier_number(f.structure.cell.lattice[i / 3][i % 3], A);
   expected += "\" Properties=species:S:1:pos:R:3:vel:R:3:forces:R:3 step=120 time_fs=" +
               earlier_number(f.time, 1.0L / units::femtosecond) + " energy=" + earlier_number(f.potential_energy, ev) +
-              " kinetic_energy_eV=" + earlier_number(f.kinetic_energy, ev) + " total_energy_eV=" +
-              earlier_number(f.total_energy, ev) + " conserved_energy_eV=" + earlier_number(f.conserved_energy, ev) +
+              " kinetic_energy_eV=" + earlier_number(f.kinetic_energy, ev) +
+              " total_energy_eV=" + earlier_number(f.total_energy, ev) +
+              " conserved_energy_eV=" + earlier_number(f.conserved_energy, ev) +
               " temperature_K=" + earlier_number(f.temperature, 1.0L) +
-              " pressure_GPa=" + earlier_number(f.pressure, units::ha_per_bohr3_in_gpa) + " scf_iterations=9 pbc=\"T T T\"\n";
+              " pressure_GPa=" + earlier_number(f.pressure, units::ha_per_bohr3_in_gpa) +
+              " scf_iterations=9 pbc=\"T T T\"\n";
   for (int a = 0; a < 3; ++a) {
     expected += kSymbols[a];
     for (int k = 0; k < 3; ++k) expected += " " + earlier_number(f.structure.positions[a][k], A);
@@ -119,8 +122,9 @@ TEST(IoExtxyz, MdFramesKeepTheir21Digits) {
 TEST(IoExtxyz, KeysMatchWhateverTheirCase) {
   TempDir dir;
   const std::string path = dir.file("mixed.extxyz");
-  std::ofstream(path) << "1\nlattice=\"5 0 0 0 5 0 0 0 5\" PROPERTIES=pos:R:3:species:S:1 Step=7 TIME_FS=2.5 Energy=-1\n"
-                      << "0.5 0 0 Si\n";
+  std::ofstream(path)
+      << "1\nlattice=\"5 0 0 0 5 0 0 0 5\" PROPERTIES=pos:R:3:species:S:1 Step=7 TIME_FS=2.5 Energy=-1\n"
+      << "0.5 0 0 Si\n";
   EXPECT_EQ(io::read_extxyz(path).symbols, std::vector<std::string>{"Si"});  // columns found by name
   const io::Frame f = io::read_extxyz_frames(path).at(0);
   EXPECT_EQ(f.step, 7);

@@ -77,7 +77,8 @@ TEST(Linalg, GemmMatchesNaiveLoopForAllTransposeCombinations) {
       for (int i = 0; i < m; ++i)
         for (int j = 0; j < n; ++j) {
           double s = 0;
-          for (int l = 0; l < k; ++l) s += (ta ? A[l + i * lda] : A[i + l * lda]) * (tb ? B[j + l * ldb] : B[l + j * ldb]);
+          for (int l = 0; l < k; ++l)
+            s += (ta ? A[l + i * lda] : A[i + l * lda]) * (tb ? B[j + l * ldb] : B[l + j * ldb]);
           ref[i + j * m] = alpha * s + beta * ref[i + j * m];
         }
       {

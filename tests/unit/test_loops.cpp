@@ -12,7 +12,8 @@ namespace {
 // Each (i, j) adds its own number; returns how many entries differ from it (0 when each was visited once).
 long wrong_visits(int n0, int n1) {
   Kokkos::View<int**, Kokkos::LayoutRight, MemSpace> hits("hits", n0, n1);
-  for_2d("test::for_2d", n0, n1, KOKKOS_LAMBDA(int i, int j) { Kokkos::atomic_add(&hits(i, j), i * n1 + j + 1); });
+  for_2d(
+      "test::for_2d", n0, n1, KOKKOS_LAMBDA(int i, int j) { Kokkos::atomic_add(&hits(i, j), i * n1 + j + 1); });
   auto h = Kokkos::create_mirror_view_and_copy(Kokkos::HostSpace(), hits);
   long wrong = 0;
   for (int i = 0; i < n0; ++i)
@@ -22,7 +23,8 @@ long wrong_visits(int n0, int n1) {
 
 int calls(int n0, int n1) {
   Kokkos::View<int*, MemSpace> count("count", 1);
-  for_2d("test::for_2d_count", n0, n1, KOKKOS_LAMBDA(int, int) { Kokkos::atomic_add(&count(0), 1); });
+  for_2d(
+      "test::for_2d_count", n0, n1, KOKKOS_LAMBDA(int, int) { Kokkos::atomic_add(&count(0), 1); });
   auto h = Kokkos::create_mirror_view_and_copy(Kokkos::HostSpace(), count);
   return h(0);
 }

@@ -144,7 +144,8 @@ TEST(MdMtk, IsotropicCsvrMeanPressureIsTheTarget) {
 TEST(MdMtk, IsotropicVolumeFluctuationsMatchTheCompressibility) {
   const double p0 = 0.1, dp = 0.05;
   const auto opt = [&](double p) { return npt(MdOptions::Thermostat::nose_hoover, MdOptions::CellMode::isotropic, p); };
-  const auto lo = sample_npt(opt(p0 - dp), 6000, 6), mid = sample_npt(opt(p0), 6000, 7), hi = sample_npt(opt(p0 + dp), 6000, 8);
+  const auto lo = sample_npt(opt(p0 - dp), 6000, 6), mid = sample_npt(opt(p0), 6000, 7),
+             hi = sample_npt(opt(p0 + dp), 6000, 8);
   expect_target_pressure(mid, p0, "npt-nose-hoover-isotropic");
   const double dV = hi.volume.mean - lo.volume.mean;
   const double dV_error = std::hypot(hi.volume.mean_error, lo.volume.mean_error);
@@ -155,8 +156,9 @@ TEST(MdMtk, IsotropicVolumeFluctuationsMatchTheCompressibility) {
   EXPECT_NEAR(mid.volume.variance, expected, 4 * error);
   EXPECT_LT(error, 0.15 * expected);
   ::testing::Test::RecordProperty("volume_variance", "<dV^2> = " + std::to_string(mid.volume.variance) + " +- " +
-                                                         std::to_string(mid.volume.variance_error) + " bohr^6, kT<V>/B = " +
-                                                         std::to_string(expected) + " (B = " + std::to_string(B * gpa) + " GPa)");
+                                                         std::to_string(mid.volume.variance_error) +
+                                                         " bohr^6, kT<V>/B = " + std::to_string(expected) +
+                                                         " (B = " + std::to_string(B * gpa) + " GPa)");
 }
 
 // Full cell: the mean pressure tensor is P0 I (diagonal P0, off-diagonal 0) within its errors.
@@ -191,7 +193,8 @@ TEST(MdMtk, ConservedEnergyStaysWhileTheEnthalpyChanges) {
       }
       EXPECT_GT(de, 50 * units::boltzmann * o.temperature) << ensemble_name(o);
       EXPECT_LT(dh, 0.01 * de) << ensemble_name(o);
-      ::testing::Test::RecordProperty(ensemble_name(o), "max|dH| = " + std::to_string(dh) + " Ha, max|d(E+PV)| = " + std::to_string(de) + " Ha");
+      ::testing::Test::RecordProperty(
+          ensemble_name(o), "max|dH| = " + std::to_string(dh) + " Ha, max|d(E+PV)| = " + std::to_string(de) + " Ha");
     }
 }
 

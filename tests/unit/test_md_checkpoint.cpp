@@ -33,11 +33,16 @@ void expect_same_state(const StateArrays& a, const StateArrays& b) {
 // the extreme words, empty arrays and empty texts.
 CheckpointData awkward_checkpoint() {
   CheckpointData data;
-  data.md.reals["special"] = {from_bits(0x7ff8000000000123ull), from_bits(0x7ff0000000000001ull),
-                              std::numeric_limits<double>::denorm_min(), -0.0,
-                              std::numeric_limits<double>::infinity(), -std::numeric_limits<double>::infinity(),
-                              std::numeric_limits<double>::max(), std::numeric_limits<double>::lowest(),
-                              1.0 / 3.0, -2.2250738585072014e-308 / 3};
+  data.md.reals["special"] = {from_bits(0x7ff8000000000123ull),
+                              from_bits(0x7ff0000000000001ull),
+                              std::numeric_limits<double>::denorm_min(),
+                              -0.0,
+                              std::numeric_limits<double>::infinity(),
+                              -std::numeric_limits<double>::infinity(),
+                              std::numeric_limits<double>::max(),
+                              std::numeric_limits<double>::lowest(),
+                              1.0 / 3.0,
+                              -2.2250738585072014e-308 / 3};
   data.md.reals["empty"] = {};
   data.md.words["rng"] = {0, 1, 0xffffffffffffffffull, 0x8000000000000000ull, 0x0123456789abcdefull};
   data.md.words["none"] = {};

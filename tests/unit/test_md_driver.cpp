@@ -72,7 +72,8 @@ TEST(MdDriver, ObserversHearEachEventInTheOrderTheyWereAdded) {
                                           "b.step:1",  "a.step:2",  "b.step:2",    "a.finish:2",  "b.finish:2"};
   EXPECT_EQ(log, expected);
   EXPECT_EQ(run.record.steps_counted, 2);
-  EXPECT_DOUBLE_EQ(run.record.conserved_start, 0.5 * (0.3 * 0.09 + 0.5 * 0.04 + 0.8 * 0.01) + 0.5 * 2.0 * (0.0025 + 0.01 + 0.0004));
+  EXPECT_DOUBLE_EQ(run.record.conserved_start,
+                   0.5 * (0.3 * 0.09 + 0.5 * 0.04 + 0.8 * 0.01) + 0.5 * 2.0 * (0.0025 + 0.01 + 0.0004));
 }
 
 TEST(MdDriver, ContinuesARestoredStateWithoutStarting) {

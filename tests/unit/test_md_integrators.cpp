@@ -75,12 +75,14 @@ void expect_reversible(const MdOptions& o, double tolerance) {
   reverse(s);
   double moved = 0;
   for (std::size_t a = 0; a < s.structure.size(); ++a)
-    for (int d = 0; d < 3; ++d) moved = std::max(moved, std::fabs(s.structure.positions[a][d] - start_structure.positions[a][d]));
+    for (int d = 0; d < 3; ++d)
+      moved = std::max(moved, std::fabs(s.structure.positions[a][d] - start_structure.positions[a][d]));
   EXPECT_GT(moved, 0.05);  // the run went somewhere
   for (int i = 0; i < n; ++i) step(s, lj, o);
   double err = 0;
   for (std::size_t a = 0; a < s.structure.size(); ++a)
-    for (int d = 0; d < 3; ++d) err = std::max(err, std::fabs(s.structure.positions[a][d] - start_structure.positions[a][d]));
+    for (int d = 0; d < 3; ++d)
+      err = std::max(err, std::fabs(s.structure.positions[a][d] - start_structure.positions[a][d]));
   for (int k = 0; k < 3; ++k)
     for (int d = 0; d < 3; ++d)
       err = std::max(err, std::fabs(s.structure.cell.lattice[k][d] - start_structure.cell.lattice[k][d]));

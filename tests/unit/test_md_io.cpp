@@ -90,12 +90,10 @@ void expect_same_frame(const md::Frame& a, const md::Frame& b) {
 }
 
 const std::vector<std::string> kFloatDatasets{
-    "particles/all/position/time",          "particles/all/position/value",
-    "particles/all/velocity/value",         "particles/all/force/value",
-    "particles/all/box/edges/value",        "observables/potential_energy/value",
-    "observables/kinetic_energy/value",     "observables/total_energy/value",
-    "observables/conserved_energy/value",   "observables/temperature/value",
-    "observables/pressure/value"};
+    "particles/all/position/time",      "particles/all/position/value",   "particles/all/velocity/value",
+    "particles/all/force/value",        "particles/all/box/edges/value",  "observables/potential_energy/value",
+    "observables/kinetic_energy/value", "observables/total_energy/value", "observables/conserved_energy/value",
+    "observables/temperature/value",    "observables/pressure/value"};
 const std::vector<std::string> kIntDatasets{"particles/all/position/step", "particles/all/species",
                                             "observables/scf_iterations/value"};
 
@@ -177,7 +175,8 @@ TEST(MdIoTrajectory, H5mdLayoutUnitsAndValues) {
       {"particles/all/velocity/value", "nm ps-1"}, {"particles/all/force/value", "kJ mol-1 nm-1"},
       {"particles/all/box/edges/value", "nm"},     {"observables/potential_energy/value", "eV"},
       {"observables/temperature/value", "K"},      {"observables/pressure/value", "GPa"}};
-  for (const auto& [name, unit] : units_of) EXPECT_EQ(file.open_dataset(name).read_string_attribute("unit"), unit) << name;
+  for (const auto& [name, unit] : units_of)
+    EXPECT_EQ(file.open_dataset(name).read_string_attribute("unit"), unit) << name;
 
   EXPECT_EQ(file.open_dataset("observables/scf_iterations/step").read<std::int64_t>(),
             (std::vector<std::int64_t>{0, 10, 20, 30}));  // hard link to position/step

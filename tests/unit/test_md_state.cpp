@@ -22,9 +22,12 @@ std::vector<MdOptions> every_ensemble() {
   using T = MdOptions::Thermostat;
   using C = MdOptions::CellMode;
   std::vector<MdOptions> all;
-  for (auto [e, t, c] : {std::tuple{E::nve, T::csvr, C::isotropic}, {E::nvt, T::csvr, C::isotropic},
-                         {E::nvt, T::nose_hoover, C::isotropic}, {E::npt, T::csvr, C::isotropic},
-                         {E::npt, T::csvr, C::full}, {E::npt, T::nose_hoover, C::isotropic},
+  for (auto [e, t, c] : {std::tuple{E::nve, T::csvr, C::isotropic},
+                         {E::nvt, T::csvr, C::isotropic},
+                         {E::nvt, T::nose_hoover, C::isotropic},
+                         {E::npt, T::csvr, C::isotropic},
+                         {E::npt, T::csvr, C::full},
+                         {E::npt, T::nose_hoover, C::isotropic},
                          {E::npt, T::nose_hoover, C::full}}) {
     MdOptions o;
     o.ensemble = e;

@@ -146,7 +146,8 @@ void expect_conserved(const MdOptions& o) {
   const double kT = units::boltzmann * o.temperature;
   EXPECT_GT(de, 50 * kT) << ensemble_name(o);  // the thermostat did work
   EXPECT_LT(dh, 0.01 * de) << ensemble_name(o);
-  ::testing::Test::RecordProperty(ensemble_name(o), "max|dH| = " + std::to_string(dh) + " Ha, max|dE| = " + std::to_string(de) + " Ha");
+  ::testing::Test::RecordProperty(ensemble_name(o),
+                                  "max|dH| = " + std::to_string(dh) + " Ha, max|dE| = " + std::to_string(de) + " Ha");
 }
 
 TEST(MdCsvr, ConservedEnergyStaysWhileTheEnergyChanges) {

@@ -29,9 +29,10 @@ const double pi = 3.14159265358979323846;
 
 std::string dojo() { return pseudodojo_dir(MEGABAR_PSEUDODOJO_DIR_DEFAULT); }
 
-#define REQUIRE_DOJO()                                                                                 \
-  if (dojo().empty()) GTEST_SKIP() << "abinit-data's PseudoDojo folder not found (scripts/setup installs " \
-                                      "abinit-data; or set MEGABAR_PSEUDODOJO_DIR)"
+#define REQUIRE_DOJO()                                                                 \
+  if (dojo().empty())                                                                  \
+  GTEST_SKIP() << "abinit-data's PseudoDojo folder not found (scripts/setup installs " \
+                  "abinit-data; or set MEGABAR_PSEUDODOJO_DIR)"
 
 std::string slurp(const std::string& path) {
   std::ifstream in(path);
@@ -195,18 +196,18 @@ TEST(PseudoNc, ReadsUpfV2Conventions) {
   EXPECT_DOUBLE_EQ(u.vloc[3], -2.0);  // Ry -> Ha
   ASSERT_EQ(u.projectors.size(), 2u);
   EXPECT_EQ(u.projectors[1].l, 1);
-  EXPECT_DOUBLE_EQ(u.projectors[0].beta[3], 2.0);    // (r beta) / r
-  EXPECT_DOUBLE_EQ(u.projectors[0].beta[0], 2.0);    // s: extrapolated to r = 0
+  EXPECT_DOUBLE_EQ(u.projectors[0].beta[3], 2.0);  // (r beta) / r
+  EXPECT_DOUBLE_EQ(u.projectors[0].beta[0], 2.0);  // s: extrapolated to r = 0
   EXPECT_DOUBLE_EQ(u.projectors[1].beta[2], 0.2);
-  EXPECT_DOUBLE_EQ(u.projectors[1].beta[4], 0.0);    // past cutoff_radius_index = 4
-  EXPECT_DOUBLE_EQ(u.D[0][0], 1.5);                  // Ry -> Ha
+  EXPECT_DOUBLE_EQ(u.projectors[1].beta[4], 0.0);  // past cutoff_radius_index = 4
+  EXPECT_DOUBLE_EQ(u.D[0][0], 1.5);                // Ry -> Ha
   EXPECT_DOUBLE_EQ(u.D[1][1], -0.5);
-  EXPECT_DOUBLE_EQ(u.rho_core[2], 0.8);              // plain density
+  EXPECT_DOUBLE_EQ(u.rho_core[2], 0.8);                  // plain density
   EXPECT_NEAR(u.rho_valence[3], 1.0 / (4 * pi), 1e-15);  // 4 pi r^2 rho / (4 pi r^2)
   ASSERT_EQ(u.orbitals.size(), 1u);
   EXPECT_EQ(u.orbitals[0].label, "1S");
   EXPECT_DOUBLE_EQ(u.orbitals[0].occupation, 2.0);
-  EXPECT_DOUBLE_EQ(u.orbitals[0].R[5], 1.0);         // (r R) / r
+  EXPECT_DOUBLE_EQ(u.orbitals[0].R[5], 1.0);  // (r R) / r
 }
 
 TEST(PseudoNc, UpfRejectsWhatItDoesNotSupport) {
@@ -264,8 +265,8 @@ TEST(PseudoNc, Psp8ToUpfRoundTrip) {
   REQUIRE_DOJO();
   for (const std::string el : {"O", "B"}) {
     const std::string upf = ::testing::TempDir() + "megabar_pseudo_nc_" + el + ".upf";
-    const std::string cmd = "/usr/bin/python3 " + std::string(MEGABAR_SOURCE_DIR) + "/scripts/psp8-to-upf " +
-                            dojo() + "/" + el + ".psp8 " + upf;
+    const std::string cmd = "/usr/bin/python3 " + std::string(MEGABAR_SOURCE_DIR) + "/scripts/psp8-to-upf " + dojo() +
+                            "/" + el + ".psp8 " + upf;
     ASSERT_EQ(std::system(cmd.c_str()), 0) << cmd;
     const NcPseudo a = read_psp8(dojo() + "/" + el + ".psp8"), b = read_nc_pseudo(upf);
     EXPECT_EQ(b.format, "upf");

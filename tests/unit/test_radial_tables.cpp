@@ -17,8 +17,8 @@
 namespace {
 
 using megabar::dft::NcPseudo;
-using megabar::dft::RadialTable;
 using megabar::dft::radial_transform;
+using megabar::dft::RadialTable;
 using megabar::dft::spherical_bessel;
 using megabar::dft::spherical_bessel_derivative;
 const double pi = 3.14159265358979323846;
@@ -121,7 +121,8 @@ TEST(RadialTables, LocalPotentialSplitAndAlphaZ) {
   const auto ff = megabar::dft::tabulate_form_factors(p, 15.0, 0.005, 1.0);
   EXPECT_NEAR(ff.alpha, pi * Z * s * s + A * std::pow(pi * b * b, 1.5), 1e-10);
   for (double q : {0.05, 0.3, 1.0, 2.5, 7.3, 14.9}) {
-    const double exact = -4 * pi * Z * std::exp(-q * q * s * s / 4) / (q * q) + A * std::pow(pi * b * b, 1.5) * std::exp(-q * q * b * b / 4);
+    const double exact = -4 * pi * Z * std::exp(-q * q * s * s / 4) / (q * q) +
+                         A * std::pow(pi * b * b, 1.5) * std::exp(-q * q * b * b / 4);
     const double dexact = 4 * pi * Z * std::exp(-q * q * s * s / 4) * (2 / (q * q * q) + s * s / (2 * q)) -
                           A * std::pow(pi * b * b, 1.5) * std::exp(-q * q * b * b / 4) * q * b * b / 2;
     EXPECT_NEAR(ff.local(q), exact, 1e-10 * std::max(1.0, std::fabs(exact))) << q;
@@ -152,11 +153,15 @@ TEST(RadialTables, PseudoDojoOxygenLimitsAndSumRules) {
     const auto& pr = o.projectors[i];
     const auto& t = ff.projectors[i];
     for (size_t k = 0; k < n.size(); ++k) n[k] = o.r[k] * o.r[k] * pr.beta[k];
-    if (pr.l == 0) EXPECT_NEAR(t.f[0], 4 * pi * o.integrate(n), 1e-12 * std::fabs(t.f[0]));
-    else EXPECT_EQ(t.f[0], 0.0);
+    if (pr.l == 0)
+      EXPECT_NEAR(t.f[0], 4 * pi * o.integrate(n), 1e-12 * std::fabs(t.f[0]));
+    else
+      EXPECT_EQ(t.f[0], 0.0);
     for (size_t k = 0; k < n.size(); ++k) n[k] = o.r[k] * o.r[k] * o.r[k] * pr.beta[k];
-    if (pr.l == 1) EXPECT_NEAR(t.df[0], 4 * pi / 3 * o.integrate(n), 1e-12 * std::fabs(t.df[0]));
-    else EXPECT_NEAR(t.df[0], 0.0, 1e-14);
+    if (pr.l == 1)
+      EXPECT_NEAR(t.df[0], 4 * pi / 3 * o.integrate(n), 1e-12 * std::fabs(t.df[0]));
+    else
+      EXPECT_NEAR(t.df[0], 0.0, 1e-14);
     for (size_t k = 0; k < n.size(); ++k) n[k] = o.r[k] * o.r[k] * pr.beta[k] * pr.beta[k];
     double qsum = 0;
     for (int k = 0; k < t.size(); ++k) {
@@ -190,9 +195,8 @@ double device_max_error(const megabar::dft::DeviceRadialTables& t, const std::ve
   const int n = t.n;
   const double dq = t.dq;
   Kokkos::parallel_for(
-      "test::radial_interp", megabar::kernels::RangePolicy(0, nq), KOKKOS_LAMBDA(int i) {
-        out(i) = megabar::dft::interpolate_radial(&f(0, 1), &df(0, 1), n, dq, q(i));
-      });
+      "test::radial_interp", megabar::kernels::RangePolicy(0, nq),
+      KOKKOS_LAMBDA(int i) { out(i) = megabar::dft::interpolate_radial(&f(0, 1), &df(0, 1), n, dq, q(i)); });
   auto ho = Kokkos::create_mirror_view_and_copy(Kokkos::HostSpace(), out);
   double worst = 0;
   for (int i = 0; i < nq; ++i) worst = std::max(worst, std::fabs(ho(i) - expected[i]));

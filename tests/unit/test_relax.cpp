@@ -100,7 +100,8 @@ TEST(Relax, MaxStepLimitsEveryMove) {
   opt.max_steps = 1;
   opt.max_step = 0.1;
   std::vector<double> xs;
-  md::relax(start, h, opt, [&](const md::RelaxStep&, const Structure& s, const md::ForceResult&) { xs.push_back(s.positions[0][0]); });
+  md::relax(start, h, opt,
+            [&](const md::RelaxStep&, const Structure& s, const md::ForceResult&) { xs.push_back(s.positions[0][0]); });
   ASSERT_EQ(xs.size(), 2u);
   EXPECT_NEAR(xs[0] - xs[1], 0.1, 1e-12);
 }
@@ -108,21 +109,21 @@ TEST(Relax, MaxStepLimitsEveryMove) {
 TEST(Relax, CellRelaxationReachesTheTargetPressure) {
   LogSolid solid;
   for (auto optimizer : {md::Optimizer::bfgs, md::Optimizer::fire})
-  for (double p_gpa : {0.0, 50.0}) {
-    const double p = p_gpa / 29421.015696767;
-    md::RelaxOptions opt;
-    opt.optimizer = optimizer;
-    opt.relax_cell = true;
-    opt.pressure = p;
-    opt.stress_tolerance = 1e-4 / 29421.015696767;  // 1e-4 GPa
-    opt.max_steps = 2000;
-    const Structure start = cubic(std::cbrt(1.15 * solid.V0), {{0, 0, 0}, {5, 5, 5}});
-    auto r = md::relax(start, solid, opt);
-    ASSERT_TRUE(r.converged) << p_gpa << " GPa";
-    EXPECT_NEAR(r.structure.cell.volume, solid.V0 * std::exp(-p / solid.B0), 1e-3) << p_gpa << " GPa";
-    // atoms move affinely with the cell: fractional coordinates are kept
-    EXPECT_NEAR(r.structure.positions[1][0] / r.structure.cell.lattice[0][0], 5.0 / start.cell.lattice[0][0], 1e-9);
-  }
+    for (double p_gpa : {0.0, 50.0}) {
+      const double p = p_gpa / 29421.015696767;
+      md::RelaxOptions opt;
+      opt.optimizer = optimizer;
+      opt.relax_cell = true;
+      opt.pressure = p;
+      opt.stress_tolerance = 1e-4 / 29421.015696767;  // 1e-4 GPa
+      opt.max_steps = 2000;
+      const Structure start = cubic(std::cbrt(1.15 * solid.V0), {{0, 0, 0}, {5, 5, 5}});
+      auto r = md::relax(start, solid, opt);
+      ASSERT_TRUE(r.converged) << p_gpa << " GPa";
+      EXPECT_NEAR(r.structure.cell.volume, solid.V0 * std::exp(-p / solid.B0), 1e-3) << p_gpa << " GPa";
+      // atoms move affinely with the cell: fractional coordinates are kept
+      EXPECT_NEAR(r.structure.positions[1][0] / r.structure.cell.lattice[0][0], 5.0 / start.cell.lattice[0][0], 1e-9);
+    }
 }
 
 }  // namespace

@@ -20,11 +20,11 @@
 namespace {
 
 namespace xc_pbe = megabar::dft::xc_pbe;
-using megabar::dft::Basis;
 using megabar::core::Cell;
+using megabar::core::Mat3;
+using megabar::dft::Basis;
 using megabar::dft::complex;
 using megabar::dft::FieldTransform;
-using megabar::core::Mat3;
 using megabar::dft::View1;
 using megabar::dft::XcTerm;
 
@@ -120,7 +120,8 @@ TEST(XcPbe, PotentialsAreDerivativesOfTheEnergyDensity) {
       };
       const double hr = 1e-4 * rho;
       const double dr = (8 * (e_at(rho + hr, sigma) - e_at(rho - hr, sigma)) -
-                         (e_at(rho + 2 * hr, sigma) - e_at(rho - 2 * hr, sigma))) / (12 * hr);
+                         (e_at(rho + 2 * hr, sigma) - e_at(rho - 2 * hr, sigma))) /
+                        (12 * hr);
       const std::string at = name + " rho=" + std::to_string(rho) + " sigma=" + std::to_string(sigma);
       EXPECT_NEAR(vr, dr, 1e-8 * std::fabs(vr)) << "vrho " << at;
       if (sigma > 0) {
@@ -275,8 +276,9 @@ TEST(XcTerm, PbeEnergyMatchesPointwisePbeWithAnalyticGradient) {
 // out = a + eps b on the density sphere (a free function: CUDA lambdas may not sit in private TestBody()).
 View1<complex> sphere_axpy(const View1<complex>& a, double eps, const View1<complex>& b) {
   View1<complex> out("rho_eps_G", a.extent(0));
-  Kokkos::parallel_for("test::xc::axpy", megabar::kernels::RangePolicy(0, a.extent(0)),
-                       KOKKOS_LAMBDA(int k) { out(k) = a(k) + eps * b(k); });
+  Kokkos::parallel_for(
+      "test::xc::axpy", megabar::kernels::RangePolicy(0, a.extent(0)),
+      KOKKOS_LAMBDA(int k) { out(k) = a(k) + eps * b(k); });
   return out;
 }
 

@@ -22,10 +22,10 @@
 namespace {
 
 namespace xc_lda = megabar::dft::xc_lda;
-using megabar::dft::Basis;
 using megabar::core::Cell;
-using megabar::dft::FieldTransform;
 using megabar::core::Mat3;
+using megabar::dft::Basis;
+using megabar::dft::FieldTransform;
 using megabar::dft::View1;
 using megabar::dft::XcTerm;
 
