@@ -8,7 +8,7 @@
 #include <toml++/toml.h>
 
 #include "core/units.hpp"
-#include "dft/species.hpp"
+#include "dft/pseudo_nc.hpp"
 
 namespace megabar::app {
 

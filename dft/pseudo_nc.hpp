@@ -72,6 +72,9 @@ struct NcPseudo {
 // word of line 3 must be pspcod 8). Throws core::InputError naming the file (and line/tag) otherwise.
 NcPseudo read_nc_pseudo(const std::string& path);
 NcPseudo read_psp8(const std::string& path);
+// Whether the file's content is a psp8 or UPF v2 pseudopotential (not a GTH one): "<UPF" in its first lines,
+// or pspcod 8 as the first number of its third line.
+bool is_nc_pseudo_file(const std::string& path);
 NcPseudo read_upf(const std::string& path);
 
 // megabar's dft.xc name of a file's functional, or throws core::InputError naming the label:

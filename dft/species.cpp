@@ -25,22 +25,6 @@ const NcFormFactors& Species::form_factors(double qmax) const {
   return *cache_->tables;
 }
 
-bool is_nc_pseudo_file(const std::string& path) {
-  std::ifstream in(path);
-  if (!in) return false;
-  std::string line;
-  std::vector<std::string> lines;
-  for (int i = 0; i < 8 && std::getline(in, line); ++i) {
-    if (line.find("<UPF") != std::string::npos) return true;
-    lines.push_back(line);
-  }
-  // psp8: line 3 is "pspcod pspxc lmax lloc mmax r2well" with pspcod = 8.
-  if (lines.size() < 3) return false;
-  std::istringstream third(lines[2]);
-  double pspcod = 0;
-  return static_cast<bool>(third >> pspcod) && pspcod == 8.0;
-}
-
 Species read_species(const std::string& path, const std::string& element, const std::string& name) {
   Species s;
   s.element = element;

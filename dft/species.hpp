@@ -47,7 +47,4 @@ struct Species {
 // element differs from `element` is refused, naming both.
 Species read_species(const std::string& path, const std::string& element, const std::string& name = "");
 
-// Whether the file's content is a psp8 or UPF v2 pseudopotential (not a GTH one).
-bool is_nc_pseudo_file(const std::string& path);
-
 }  // namespace megabar::dft
