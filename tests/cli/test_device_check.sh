@@ -57,12 +57,14 @@ t = ph["tests"]
 assert t["tests"] > 0 and t["failures"] == 0 and t["passed_count"] + t["skipped_count"] == t["tests"], t
 assert len(t["shards"]) == 2 and not t["unfinished"] and t["not_started"] == 0, t
 cases = ph["compare"]["cases"]
-assert len(cases) == 5 and all(c["passed"] for c in cases), cases
+# four QE cases, the ONCV cell (abinit-data's psp8 files, which scripts/setup installs) and the MD
+assert len(cases) == 6 and all(c["passed"] for c in cases), cases
+assert sum(c["case"].startswith("oncv-") for c in cases) == 1, [c["case"] for c in cases]
 assert all(c["dE_Ha"] <= 1e-8 and c["max_dF_Ha_per_bohr"] <= 1e-7 for c in cases)
 assert ph["cli"] == {"skipped": "--skip"} and ph["profile"] == {"skipped": "--skip"}, (ph["cli"], ph["profile"])
 b = ph["bench"]["cases"]
 assert b and b[0]["ok"] and b[0]["md_step_s"] > 0 and b[0]["predicted_peak_bytes"] >= b[0]["measured_peak_bytes"] > 0, b
-print(f"ok   rehearsal: {t['tests']} tests in 2 shards, 5 comparisons (max |dE| {max(c['dE_Ha'] for c in cases):.1e} Ha), "
+print(f"ok   rehearsal: {t['tests']} tests in 2 shards, 6 comparisons (max |dE| {max(c['dE_Ha'] for c in cases):.1e} Ha), "
       f"bench 15 atoms {b[0]['md_step_s']:.2f} s/step")
 PY
 

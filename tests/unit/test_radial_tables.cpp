@@ -220,7 +220,8 @@ TEST(RadialTables, DeviceInterpolationMatchesHost) {
     qs.push_back(q);
     expected.push_back(t1(q));
   }
-  EXPECT_LT(device_max_error(dev, qs, expected), 1e-15);
+  // the same arithmetic, to a few ulps of the table's scale (~1): GPUs contract multiply-adds into FMAs
+  EXPECT_LT(device_max_error(dev, qs, expected), 1e-14);
 }
 
 }  // namespace
