@@ -48,6 +48,13 @@ TEST(XcInput, TakenFromPsp8FilesWhenOmitted) {
             "LDA-PW92");
 }
 
+TEST(XcInput, TheOncvExampleInputReadsWithTheFilesFunctional) {
+  ASSERT_FALSE(dojo().empty());
+  const auto in = read_input(std::string(MEGABAR_SOURCE_DIR) + "/inputs/b2o3-I/scf-oncv.toml");
+  EXPECT_EQ(in.scf.xc, "LDA-PW92");
+  EXPECT_EQ(in.pseudopotentials.size(), 2u);
+}
+
 TEST(XcInput, GthFilesNameNoneSoTheDefaultStaysPbe) {
   EXPECT_EQ(read_input(write_input("c.toml", kGth + "B-GTH-PBE.gth", kGth + "O-GTH-PBE.gth", "")).scf.xc, "PBE");
   EXPECT_EQ(
