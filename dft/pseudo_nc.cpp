@@ -1,5 +1,6 @@
 // Readers of norm-conserving pseudopotentials: ABINIT psp8 and QE UPF v2 (formats and their conventions
 // at the top of dft/pseudo_nc.hpp). Every stored array is converted to the plain radial function in Ha.
+#include "core/units.hpp"
 #include "dft/pseudo_nc.hpp"
 
 #include <algorithm>
@@ -18,7 +19,7 @@ using core::InputError;
 
 namespace {
 
-constexpr double four_pi = 4.0 * 3.14159265358979323846;
+constexpr double four_pi = 4.0 * units::pi;
 
 std::string read_all(const std::string& path) {
   std::ifstream in(path, std::ios::binary);

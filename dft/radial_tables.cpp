@@ -1,4 +1,5 @@
 // Radial form factors of numerical pseudopotentials (formulas at the top of dft/radial_tables.hpp).
+#include "core/units.hpp"
 #include "dft/radial_tables.hpp"
 
 #include <algorithm>
@@ -9,7 +10,7 @@
 namespace megabar::dft {
 
 namespace {
-constexpr double pi = 3.14159265358979323846;
+using units::pi;
 }
 
 double spherical_bessel(int l, double x) {

@@ -14,6 +14,7 @@
 #include <string>
 
 #include "core/errors.hpp"
+#include "core/units.hpp"
 #include "dft/pseudo_nc.hpp"
 
 namespace {
@@ -25,14 +26,14 @@ using megabar::dft::read_psp8;
 using megabar::dft::read_upf;
 using megabar::dft::xc_name_from_psp8;
 using megabar::dft::xc_name_from_upf;
-const double pi = 3.14159265358979323846;
+using megabar::units::pi;
 
 std::string dojo() { return pseudodojo_dir(MEGABAR_PSEUDODOJO_DIR_DEFAULT); }
 
-#define REQUIRE_DOJO()                                                                 \
-  if (dojo().empty())                                                                  \
-  GTEST_SKIP() << "abinit-data's PseudoDojo folder not found (scripts/setup installs " \
-                  "abinit-data; or set MEGABAR_PSEUDODOJO_DIR)"
+// scripts/setup installs abinit-data, so a missing folder is a failure (not a skip that would hide it).
+#define REQUIRE_DOJO()                                                                                              \
+  ASSERT_FALSE(dojo().empty()) << "abinit-data's PseudoDojo folder not found (scripts/setup installs abinit-data; " \
+                                  "or set MEGABAR_PSEUDODOJO_DIR)"
 
 std::string slurp(const std::string& path) {
   std::ifstream in(path);

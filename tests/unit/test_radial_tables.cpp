@@ -11,6 +11,7 @@
 #include <string>
 #include <vector>
 
+#include "core/units.hpp"
 #include "dft/pseudo_nc.hpp"
 #include "dft/radial_tables.hpp"
 
@@ -21,7 +22,7 @@ using megabar::dft::radial_transform;
 using megabar::dft::RadialTable;
 using megabar::dft::spherical_bessel;
 using megabar::dft::spherical_bessel_derivative;
-const double pi = 3.14159265358979323846;
+using megabar::units::pi;
 
 // A pseudo on a uniform grid 0..rmax (Simpson weights as the readers make them): read back through a
 // synthetic UPF so that the weights come from the library.
@@ -132,7 +133,7 @@ TEST(RadialTables, LocalPotentialSplitAndAlphaZ) {
 
 TEST(RadialTables, PseudoDojoOxygenLimitsAndSumRules) {
   const std::string dir = megabar::dft::pseudodojo_dir(MEGABAR_PSEUDODOJO_DIR_DEFAULT);
-  if (dir.empty()) GTEST_SKIP() << "abinit-data's PseudoDojo folder not found";
+  ASSERT_FALSE(dir.empty()) << "abinit-data's PseudoDojo folder not found (scripts/setup installs it)";
   const NcPseudo o = megabar::dft::read_psp8(dir + "/O.psp8");
   const auto ff = megabar::dft::tabulate_form_factors(o, 40.0, 0.005);
   // rho_c(0) = 4 pi int r^2 rho_core = the psp8 column integral int (4 pi rho_c) r^2 dr.
