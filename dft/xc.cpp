@@ -36,9 +36,11 @@ void XcTerm::total_density(const TermState& s, View1<double>& n_r, View1<complex
     n_G = s.rho_G;
     return;
   }
-  n_r = View1<double>("xc::rho_plus_core_r", s.rho_r.extent(0));
-  n_G = View1<complex>("xc::rho_plus_core_G", s.rho_G.extent(0));
-  core_->add_to(s.rho_r, s.rho_G, n_r, n_G);
+  if (total_r_.extent(0) != s.rho_r.extent(0)) total_r_ = View1<double>("xc::rho_plus_core_r", s.rho_r.extent(0));
+  if (total_G_.extent(0) != s.rho_G.extent(0)) total_G_ = View1<complex>("xc::rho_plus_core_G", s.rho_G.extent(0));
+  core_->add_to(s.rho_r, s.rho_G, total_r_, total_G_);
+  n_r = total_r_;
+  n_G = total_G_;
 }
 
 View1<complex> XcTerm::potential_G(const View1<double>& n_r, const View1<complex>& n_G) const {

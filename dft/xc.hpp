@@ -55,6 +55,9 @@ class XcTerm : public Term {
   const FieldTransform& fields_;
   View1<double> v_r_;
   std::shared_ptr<const CoreCharge> core_;  // null when there is no model core
+  // rho + rho_c (grid, sphere), allocated once with the core: every SCF iteration forms it.
+  mutable View1<double> total_r_;
+  mutable View1<complex> total_G_;
   // The density the functional sees: (s.rho_r, s.rho_G), plus the model core when there is one.
   void total_density(const TermState& s, View1<double>& n_r, View1<complex>& n_G) const;
   // v_xc of that density on the sphere.
