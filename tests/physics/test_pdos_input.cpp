@@ -9,6 +9,7 @@
 #include <string>
 
 #include "app/input.hpp"
+#include "input_error.hpp"
 #include "core/units.hpp"
 
 namespace {
@@ -28,14 +29,7 @@ std::string write_input(const std::string& name, const std::string& task, const 
   return (dir / name).string();
 }
 
-std::string error_of(const std::string& path) {
-  try {
-    read_input(path);
-  } catch (const std::invalid_argument& e) {
-    return e.what();
-  }
-  return "";
-}
+std::string error_of(const std::string& path) { return megabar::test::input_error(path); }
 
 TEST(PdosInput, DefaultsAndUnits) {
   const auto in = read_input(write_input("a.toml", "scf", "[pdos]\nempty_bands = 24\n"));

@@ -10,6 +10,7 @@
 #include <string>
 
 #include "app/input.hpp"
+#include "input_error.hpp"
 #include "dft/pseudo_nc.hpp"
 
 namespace {
@@ -30,14 +31,7 @@ std::string write_input(const std::string& name, const std::string& b_file, cons
   return (dir / name).string();
 }
 
-std::string error_of(const std::string& path) {
-  try {
-    read_input(path);
-  } catch (const std::invalid_argument& e) {
-    return e.what();
-  }
-  return "";
-}
+std::string error_of(const std::string& path) { return megabar::test::input_error(path); }
 
 const std::string kGth = std::string(MEGABAR_SOURCE_DIR) + "/inputs/pseudopotentials/";
 
