@@ -209,7 +209,9 @@ nlohmann::ordered_json pdos_json(const dft::Atoms& atoms, const dft::PdosResult&
          {"xc", pa.xc},
          {"configuration", config},
          {"eigenvalues_eV", eps},
-         {"total_energy_Ha", pa.total_energy}};
+         {"total_energy_Ha", pa.total_energy},
+         {"orbitals", pa.orbital_source}};
+    if (pa.orbital_source == "file") o["file_orbital_deviation"] = pa.file_orbital_deviation;
     orbitals[pa.element] = o;
   }
   j["pseudo_atoms"] = orbitals;

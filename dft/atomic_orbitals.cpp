@@ -1,8 +1,10 @@
-// The spherical GTH pseudo-atom in a Gaussian basis (formulas in dft/atomic_orbitals.hpp).
+// The spherical pseudo-atom (GTH or numerical norm-conserving) in a Gaussian basis (formulas in
+// dft/atomic_orbitals.hpp).
 #include "dft/atomic_orbitals.hpp"
 
 #include <algorithm>
 #include <cmath>
+#include <functional>
 #include <stdexcept>
 
 #include "core/units.hpp"
@@ -55,12 +57,15 @@ std::string RadialOrbital::label() const {
   return std::string(1, l < 4 ? names[l] : '?');
 }
 
-std::vector<AtomShell> standard_configuration(const GthPseudopotential& pp) {
-  const double z = pp.zion;
+std::vector<AtomShell> standard_configuration(double z, const std::string& what) {
   if (z > 0 && z <= 2) return {{0, 0, z}};
   if (z > 2 && z <= 8) return {{0, 0, 2.0}, {1, 0, z - 2.0}};
-  throw std::invalid_argument(pp.source + " (" + pp.element + " " + pp.name + "): valence charge " + std::to_string(z) +
+  throw std::invalid_argument(what + ": valence charge " + std::to_string(z) +
                               " has no default atomic configuration (s^2 p^n covers 1..8); pass one explicitly");
+}
+
+std::vector<AtomShell> standard_configuration(const GthPseudopotential& pp) {
+  return standard_configuration(pp.zion, pp.source + " (" + pp.element + " " + pp.name + ")");
 }
 
 namespace {
@@ -151,19 +156,30 @@ Density density_of(const std::vector<ChannelBasis>& basis, const RadialGrid& gri
 
 namespace {
 
+// What the SCF needs of a potential, on the solver's grid.
+struct AtomSource {
+  std::string element, name;
+  double zion = 0;
+  int lmax = -1;                                   // highest projector channel
+  std::vector<double> v_loc, rho_core, drho_core;  // on the grid; the core ones empty without a model core
+  std::function<void(ChannelBasis&)> add_projectors;
+};
+
 // Everything that stays fixed during the pseudo-atom's SCF.
 struct AtomProblem {
   const AtomOptions& opt;
+  const AtomSource& src;
   std::vector<AtomShell> configuration;
-  RadialGrid grid;
+  const RadialGrid& grid;
   std::vector<ChannelBasis> basis;
-  std::vector<double> v_loc;
   atomic_radial::XcEvaluator xc;
-  AtomProblem(const GthPseudopotential& pp, const AtomOptions& o, const std::vector<AtomShell>& config, int lmax)
-      : opt(o), configuration(config), grid(atomic_radial::make_grid()), xc(o.interacting ? o.xc : "none") {
-    for (int l = 0; l <= lmax; ++l)
-      basis.push_back(atomic_radial::make_channel(pp, l, o.a_min, o.a_max, o.ratio, grid));
-    for (double r : grid.r) v_loc.push_back(gth_local_potential(pp, r));
+  AtomProblem(const AtomSource& s, const AtomOptions& o, const std::vector<AtomShell>& config, int lmax,
+              const RadialGrid& g)
+      : opt(o), src(s), configuration(config), grid(g), xc(o.interacting ? o.xc : "none") {
+    for (int l = 0; l <= lmax; ++l) {
+      basis.push_back(atomic_radial::make_channel(l, o.a_min, o.a_max, o.ratio, grid));
+      s.add_projectors(basis.back());
+    }
   }
 };
 
@@ -178,9 +194,10 @@ struct Iteration {
 Iteration iterate(const AtomProblem& a, const std::vector<std::vector<double>>& P) {
   Iteration it;
   const Density in = density_of(a.basis, a.grid, P);
-  std::vector<double> v = a.v_loc, w(a.grid.size(), 0.0);
+  std::vector<double> v = a.src.v_loc, w(a.grid.size(), 0.0);
   atomic_radial::EnergyParts parts;
-  if (a.opt.interacting) parts = atomic_radial::add_hartree_xc(a.grid, a.xc, in.rho, in.drho, v, w);
+  if (a.opt.interacting)
+    parts = atomic_radial::add_hartree_xc(a.grid, a.xc, in.rho, in.drho, a.src.rho_core, a.src.drho_core, v, w);
   for (const auto& cb : a.basis) it.states.push_back(channel_states(cb, a.grid, v, w, a.opt.states_per_l));
   for (const auto& cb : a.basis) it.P_out.emplace_back(cb.n * cb.n, 0.0);
   double band = 0;
@@ -201,23 +218,27 @@ Iteration iterate(const AtomProblem& a, const std::vector<std::vector<double>>& 
 
 }  // namespace
 
-PseudoAtom solve_pseudo_atom(const GthPseudopotential& pp, const AtomOptions& opt) {
+namespace {
+
+// The SCF of the pseudo-atom of `src` in the configuration `config`.
+PseudoAtom solve(const AtomSource& src, const RadialGrid& grid, const AtomOptions& opt,
+                 const std::vector<AtomShell>& config, std::vector<ChannelBasis>* basis_out = nullptr) {
   PseudoAtom atom;
-  atom.element = pp.element;
-  atom.potential = pp.name;
+  atom.element = src.element;
+  atom.potential = src.name;
   atom.xc = opt.interacting ? opt.xc : "none";
-  atom.zion = pp.zion;
-  atom.configuration = opt.configuration.empty() ? standard_configuration(pp) : opt.configuration;
+  atom.zion = src.zion;
+  atom.configuration = config;
   int lmax = opt.lmax;
   if (lmax < 0) {
-    lmax = pp.lmax();
+    lmax = src.lmax;
     for (const auto& s : atom.configuration) lmax = std::max(lmax, s.l);
   }
   for (const auto& s : atom.configuration)
     if (s.l > lmax || s.index >= opt.states_per_l || s.occupation < 0)
-      throw std::invalid_argument("pseudo-atom " + pp.element + ": shell l=" + std::to_string(s.l) + " index " +
+      throw std::invalid_argument("pseudo-atom " + src.element + ": shell l=" + std::to_string(s.l) + " index " +
                                   std::to_string(s.index) + " outside the solved channels or with negative occupation");
-  const AtomProblem problem(pp, opt, atom.configuration, lmax);
+  const AtomProblem problem(src, opt, atom.configuration, lmax, grid);
   std::vector<std::vector<double>> P;  // input density matrices per channel; the bare pseudo-ion first
   for (const auto& cb : problem.basis) P.emplace_back(cb.n * cb.n, 0.0);
   PulayMixer mixer(opt.mixing, 6);
@@ -235,7 +256,7 @@ PseudoAtom solve_pseudo_atom(const GthPseudopotential& pp, const AtomOptions& op
     mixer.mix(P, it.P_out);
   }
   if (!atom.converged)
-    throw std::runtime_error("pseudo-atom " + pp.element + " (" + pp.name + "): SCF not converged in " +
+    throw std::runtime_error("pseudo-atom " + src.element + " (" + src.name + "): SCF not converged in " +
                              std::to_string(opt.max_iterations) + " iterations");
   atom.total_energy = it.energy;
   atom.states = it.states;
@@ -243,6 +264,115 @@ PseudoAtom solve_pseudo_atom(const GthPseudopotential& pp, const AtomOptions& op
     for (auto& orb : per_l) orb.occupation = 0;
   for (const auto& s : atom.configuration) atom.states[s.l][s.index].occupation = s.occupation;
   for (const auto& s : atom.configuration) atom.valence.push_back(atom.states[s.l][s.index]);
+  if (basis_out) *basis_out = problem.basis;
+  return atom;
+}
+
+// Cubic Lagrange interpolation of y(x) on an increasing grid x (at least 4 points); the end stencils
+// extrapolate.
+double interpolate_cubic(const std::vector<double>& x, const std::vector<double>& y, double t) {
+  const long n = static_cast<long>(x.size());
+  long i = static_cast<long>(std::upper_bound(x.begin(), x.end(), t) - x.begin()) - 2;
+  i = std::clamp(i, 0L, n - 4);
+  double s = 0;
+  for (int a = 0; a < 4; ++a) {
+    double L = 1;
+    for (int b = 0; b < 4; ++b)
+      if (b != a) L *= (t - x[i + b]) / (x[i + a] - x[i + b]);
+    s += L * y[i + a];
+  }
+  return s;
+}
+
+// c^T S c' for primitive-normalised coefficient vectors (RadialOrbital::coef) of one channel.
+double overlap(const ChannelBasis& cb, const std::vector<double>& a, const std::vector<double>& b) {
+  double s = 0;
+  for (int k = 0; k < cb.n; ++k)
+    for (int j = 0; j < cb.n; ++j) s += (a[k] / cb.norm[k]) * cb.S[k * cb.n + j] * (b[j] / cb.norm[j]);
+  return s;
+}
+
+// Replaces the valence orbitals by the file's (fitted to the basis, normalised, signed as the solved ones).
+// The file's R_l(r) is interpolated (cubic) onto the solver's logarithmic grid, zero beyond the file's grid, and
+// projected there: the file's own grid (e.g. psp8's linear 0.01 bohr) cannot integrate the tightest Gaussians.
+void use_file_orbitals(const NcPseudo& pp, const RadialGrid& grid, const std::vector<ChannelBasis>& basis,
+                       PseudoAtom& atom) {
+  std::vector<std::vector<double>> fitted;
+  for (const auto& s : atom.configuration) {
+    const NcOrbital* f = nullptr;
+    int rank = 0;
+    for (const auto& o : pp.orbitals)
+      if (o.l == s.l && o.occupation > 0 && rank++ == s.index) {
+        f = &o;
+        break;
+      }
+    if (!f) return;  // the file does not cover the configuration: keep the solved orbitals
+    std::vector<double> R;
+    for (double r : grid.r) R.push_back(r <= pp.r.back() ? interpolate_cubic(pp.r, f->R, r) : 0.0);
+    fitted.push_back(atomic_radial::fit_to_channel(basis[s.l], grid.r, grid.w, R));
+  }
+  atom.orbital_source = "file";
+  atom.file_orbital_deviation = 0;
+  for (std::size_t i = 0; i < atom.configuration.size(); ++i) {
+    const auto& s = atom.configuration[i];
+    const auto& cb = basis[s.l];
+    auto& c = fitted[i];
+    const double norm = std::sqrt(overlap(cb, c, c));
+    const double sign = overlap(cb, c, atom.valence[i].coef) < 0 ? -1.0 : 1.0;
+    for (auto& x : c) x *= sign / norm;
+    const double d2 = 2.0 - 2.0 * overlap(cb, c, atom.valence[i].coef);
+    atom.file_orbital_deviation = std::max(atom.file_orbital_deviation, std::sqrt(std::max(d2, 0.0)));
+    atom.valence[i].coef = c;
+    atom.states[s.l][s.index].coef = c;
+  }
+}
+
+}  // namespace
+
+PseudoAtom solve_pseudo_atom(const GthPseudopotential& pp, const AtomOptions& opt) {
+  const RadialGrid grid = atomic_radial::make_grid();
+  AtomSource src;
+  src.element = pp.element;
+  src.name = pp.name;
+  src.zion = pp.zion;
+  src.lmax = pp.lmax();
+  for (double r : grid.r) src.v_loc.push_back(gth_local_potential(pp, r));
+  src.add_projectors = [&pp](ChannelBasis& cb) { atomic_radial::add_gth_projectors(pp, cb); };
+  return solve(src, grid, opt, opt.configuration.empty() ? standard_configuration(pp) : opt.configuration);
+}
+
+PseudoAtom solve_pseudo_atom(const NcPseudo& pp, const AtomOptions& opt) {
+  if (pp.r.size() < 4) throw std::invalid_argument(pp.source + ": radial grid too short for the pseudo-atom");
+  const RadialGrid grid = atomic_radial::make_grid();
+  AtomSource src;
+  src.element = pp.element;
+  src.name = pp.format + " " + pp.source;
+  src.zion = pp.zion;
+  src.lmax = pp.lmax();
+  const double r_end = pp.r.back();
+  for (double r : grid.r) src.v_loc.push_back(r <= r_end ? interpolate_cubic(pp.r, pp.vloc, r) : -pp.zion / r);
+  if (pp.has_core()) {
+    for (double r : grid.r) src.rho_core.push_back(r <= r_end ? interpolate_cubic(pp.r, pp.rho_core, r) : 0.0);
+    // d rho_c / dr = (d rho_c / dx) / r on the logarithmic grid (central differences, one-sided at the ends)
+    const std::size_t n = grid.size();
+    for (std::size_t i = 0; i < n; ++i) {
+      const std::size_t a = i == 0 ? 0 : i - 1, b = i + 1 == n ? i : i + 1;
+      src.drho_core.push_back((src.rho_core[b] - src.rho_core[a]) / ((b - a) * grid.h * grid.r[i]));
+    }
+  }
+  src.add_projectors = [&pp](ChannelBasis& cb) { atomic_radial::add_nc_projectors(pp, cb); };
+  std::vector<AtomShell> config = opt.configuration;
+  if (config.empty() && !pp.valence.empty()) {
+    for (std::size_t i = 0; i < pp.valence.size(); ++i) {
+      int rank = 0;
+      for (std::size_t j = 0; j < i; ++j) rank += pp.valence[j].l == pp.valence[i].l;
+      config.push_back({pp.valence[i].l, rank, pp.valence[i].occupation});
+    }
+  }
+  if (config.empty()) config = standard_configuration(pp.zion, pp.source + " (" + pp.element + ")");
+  std::vector<ChannelBasis> basis;
+  PseudoAtom atom = solve(src, grid, opt, config, &basis);
+  if (opt.orbitals_from_file && !pp.orbitals.empty()) use_file_orbitals(pp, grid, basis, atom);
   return atom;
 }
 

@@ -50,8 +50,7 @@ RadialGrid make_grid(double r_min, double r_max, double h) {
   return g;
 }
 
-ChannelBasis make_channel(const GthPseudopotential& pp, int l, double a_min, double a_max, double ratio,
-                          const RadialGrid& grid) {
+ChannelBasis make_channel(int l, double a_min, double a_max, double ratio, const RadialGrid& grid) {
   ChannelBasis cb;
   cb.l = l;
   for (double a = a_min; a <= a_max * (1 + 1e-12); a *= ratio) cb.alpha.push_back(a);
@@ -69,21 +68,6 @@ ChannelBasis make_channel(const GthPseudopotential& pp, int l, double a_min, dou
                         ((l > 0 ? (2.0 * l * l + l) * gauss_moment(2 * l, p) : 0.0) -
                          2.0 * l * p * gauss_moment(2 * l + 2, p) + 4.0 * a * b * gauss_moment(2 * l + 4, p));
     }
-  if (l <= pp.lmax() && pp.channels[l].nproj > 0) {
-    const auto& ch = pp.channels[l];
-    // <g_k|p_i>, p_i(r) = sqrt2 r^(l+2(i-1)) exp(-r^2/(2 r_l^2)) / (r_l^(l+(4i-1)/2) sqrt(Gamma(l+(4i-1)/2)))
-    std::vector<std::vector<double>> gp(ch.nproj, std::vector<double>(n));
-    for (int i = 1; i <= ch.nproj; ++i) {
-      const double e = l + (4.0 * i - 1.0) / 2.0;
-      const double pn = std::sqrt(2.0) / (std::pow(ch.r, e) * std::sqrt(std::tgamma(e)));
-      for (int k = 0; k < n; ++k)
-        gp[i - 1][k] = cb.norm[k] * pn * gauss_moment(2 * l + 2 * i, cb.alpha[k] + 0.5 / (ch.r * ch.r));
-    }
-    for (int k = 0; k < n; ++k)
-      for (int j = 0; j < n; ++j)
-        for (int a = 0; a < ch.nproj; ++a)
-          for (int b = 0; b < ch.nproj; ++b) cb.NL[k * n + j] += gp[a][k] * ch.h[a][b] * gp[b][j];
-  }
   // Canonical orthogonalisation: X = U s^{-1/2} over the eigenvalues s > 1e-12 max(s).
   std::vector<double> U = cb.S, s;
   symmetric_eigen(n, U, s);
@@ -104,6 +88,73 @@ ChannelBasis make_channel(const GthPseudopotential& pp, int l, double a_min, dou
     }
   }
   return cb;
+}
+
+namespace {
+
+// NL += sum_ab gp_a D_ab gp_b^T, gp_a[k] = <g_k|p_a>.
+void add_separable(const std::vector<std::vector<double>>& gp, const std::vector<std::vector<double>>& D,
+                   ChannelBasis& cb) {
+  const int n = cb.n;
+  for (int k = 0; k < n; ++k)
+    for (int j = 0; j < n; ++j)
+      for (std::size_t a = 0; a < gp.size(); ++a)
+        for (std::size_t b = 0; b < gp.size(); ++b) cb.NL[k * n + j] += gp[a][k] * D[a][b] * gp[b][j];
+}
+
+}  // namespace
+
+void add_gth_projectors(const GthPseudopotential& pp, ChannelBasis& cb) {
+  const int l = cb.l, n = cb.n;
+  if (l > pp.lmax() || pp.channels[l].nproj == 0) return;
+  const auto& ch = pp.channels[l];
+  // <g_k|p_i>, p_i(r) = sqrt2 r^(l+2(i-1)) exp(-r^2/(2 r_l^2)) / (r_l^(l+(4i-1)/2) sqrt(Gamma(l+(4i-1)/2)))
+  std::vector<std::vector<double>> gp(ch.nproj, std::vector<double>(n)), h(ch.nproj, std::vector<double>(ch.nproj));
+  for (int i = 1; i <= ch.nproj; ++i) {
+    const double e = l + (4.0 * i - 1.0) / 2.0;
+    const double pn = std::sqrt(2.0) / (std::pow(ch.r, e) * std::sqrt(std::tgamma(e)));
+    for (int k = 0; k < n; ++k)
+      gp[i - 1][k] = cb.norm[k] * pn * gauss_moment(2 * l + 2 * i, cb.alpha[k] + 0.5 / (ch.r * ch.r));
+    for (int j = 0; j < ch.nproj; ++j) h[i - 1][j] = ch.h[i - 1][j];
+  }
+  add_separable(gp, h, cb);
+}
+
+void add_nc_projectors(const NcPseudo& pp, ChannelBasis& cb) {
+  const int l = cb.l, n = cb.n;
+  std::vector<std::size_t> idx;
+  for (std::size_t i = 0; i < pp.projectors.size(); ++i)
+    if (pp.projectors[i].l == l) idx.push_back(i);
+  if (idx.empty()) return;
+  std::vector<std::vector<double>> gp(idx.size(), std::vector<double>(n, 0.0)), D(idx.size());
+  for (std::size_t a = 0; a < idx.size(); ++a) {
+    for (std::size_t b = 0; b < idx.size(); ++b) D[a].push_back(pp.D[idx[a]][idx[b]]);
+    const auto& beta = pp.projectors[idx[a]].beta;
+    for (std::size_t q = 0; q < pp.r.size(); ++q) {
+      const double r = pp.r[q], f = pp.weights[q] * r * r * beta[q] * std::pow(r, l);
+      if (f == 0.0) continue;
+      for (int k = 0; k < n; ++k) gp[a][k] += f * cb.norm[k] * std::exp(-cb.alpha[k] * r * r);
+    }
+  }
+  add_separable(gp, D, cb);
+}
+
+std::vector<double> fit_to_channel(const ChannelBasis& cb, const std::vector<double>& r, const std::vector<double>& w,
+                                   const std::vector<double>& R) {
+  const int n = cb.n, l = cb.l;
+  std::vector<double> b(n, 0.0), c(n, 0.0), y(cb.m, 0.0);
+  for (std::size_t q = 0; q < r.size(); ++q) {
+    const double f = w[q] * r[q] * r[q] * R[q] * std::pow(r[q], l);
+    if (f == 0.0) continue;
+    for (int k = 0; k < n; ++k) b[k] += f * cb.norm[k] * std::exp(-cb.alpha[k] * r[q] * r[q]);
+  }
+  for (int d = 0; d < cb.m; ++d)
+    for (int k = 0; k < n; ++k) y[d] += cb.X[k + n * d] * b[k];
+  for (int k = 0; k < n; ++k) {
+    for (int d = 0; d < cb.m; ++d) c[k] += cb.X[k + n * d] * y[d];
+    c[k] *= cb.norm[k];
+  }
+  return c;
 }
 
 void add_potential_matrix(const ChannelBasis& cb, const RadialGrid& grid, const std::vector<double>& v,
@@ -277,17 +328,24 @@ std::vector<double> hartree_potential(const RadialGrid& grid, const std::vector<
 }
 
 EnergyParts add_hartree_xc(const RadialGrid& grid, const XcEvaluator& xc, const std::vector<double>& rho,
-                           const std::vector<double>& drho, std::vector<double>& v, std::vector<double>& w) {
+                           const std::vector<double>& drho, const std::vector<double>& rho_core,
+                           const std::vector<double>& drho_core, std::vector<double>& v, std::vector<double>& w) {
   const std::size_t n = grid.size();
+  const bool core = !rho_core.empty();
   const auto vh = hartree_potential(grid, rho);
-  std::vector<double> sigma(n), e, vrho, vsigma;
-  for (std::size_t i = 0; i < n; ++i) sigma[i] = xc.gga() ? drho[i] * drho[i] : 0.0;
-  xc.evaluate(rho, sigma, e, vrho, vsigma);
+  std::vector<double> total = rho, dtotal = drho, sigma(n), e, vrho, vsigma;
+  if (core)
+    for (std::size_t i = 0; i < n; ++i) {
+      total[i] += rho_core[i];
+      dtotal[i] += drho_core[i];
+    }
+  for (std::size_t i = 0; i < n; ++i) sigma[i] = xc.gga() ? dtotal[i] * dtotal[i] : 0.0;
+  xc.evaluate(total, sigma, e, vrho, vsigma);
   EnergyParts parts;
   for (std::size_t i = 0; i < n; ++i) {
     const double dv = 4 * pi * grid.r[i] * grid.r[i] * grid.w[i];  // d^3r
     v[i] += vh[i] + vrho[i];
-    const double wi = xc.gga() ? 2.0 * vsigma[i] * drho[i] : 0.0;
+    const double wi = xc.gga() ? 2.0 * vsigma[i] * dtotal[i] : 0.0;
     w[i] += wi;
     parts.hartree += 0.5 * dv * rho[i] * vh[i];
     parts.xc += dv * e[i];

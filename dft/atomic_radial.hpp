@@ -9,6 +9,7 @@
 
 #include "dft/atomic_orbitals.hpp"
 #include "dft/gth.hpp"
+#include "dft/pseudo_nc.hpp"
 
 namespace megabar::dft::atomic_radial {
 
@@ -22,16 +23,28 @@ struct RadialGrid {
 RadialGrid make_grid(double r_min = 1e-8, double r_max = 80.0, double h = 0.01);
 
 // The even-tempered Gaussians of channel l, tabulated on the grid, with their analytic matrices
-// (row-major n x n): overlap S, kinetic T, projector term NL = sum_ij <g|p_i> h_ij <p_j|g>, and the
-// canonical orthogonalisation X = U s^{-1/2} of S (n x m, m <= n: near-dependent directions dropped).
+// (row-major n x n): overlap S, kinetic T, projector term NL = sum_ij <g|p_i> h_ij <p_j|g> (zero until
+// add_gth_projectors / add_nc_projectors), and the canonical orthogonalisation X = U s^{-1/2} of S
+// (n x m, m <= n: near-dependent directions dropped).
 struct ChannelBasis {
   int l = 0, n = 0, m = 0;
   std::vector<double> alpha, norm;  // exponents and primitive normalisations N_k
   std::vector<double> S, T, NL, X;
   std::vector<double> g, dg;  // g_k(r_i), g_k'(r_i): grid-major, index i * n + k
 };
-ChannelBasis make_channel(const GthPseudopotential& pp, int l, double a_min, double a_max, double ratio,
-                          const RadialGrid& grid);
+ChannelBasis make_channel(int l, double a_min, double a_max, double ratio, const RadialGrid& grid);
+
+// NL += the GTH projectors of channel cb.l (HGH 1998 eq. 3), analytic overlaps <g_k|p_i>.
+void add_gth_projectors(const GthPseudopotential& pp, ChannelBasis& cb);
+// NL += sum_ij <g_k|beta_i> D_ij <beta_j|g_j> over the numerical projectors of channel cb.l, the overlaps
+// int r^2 g_k beta_i dr by the file's own radial quadrature (the projectors are not interpolated).
+void add_nc_projectors(const NcPseudo& pp, ChannelBasis& cb);
+
+// Least-squares coefficients (in the primitive normalisation of RadialOrbital::coef) of a radial function R
+// given at points r with quadrature weights w: c = S^+ <g|R>, S^+ = X X^T. The quadrature must resolve the
+// tightest Gaussian (the solver's logarithmic grid does).
+std::vector<double> fit_to_channel(const ChannelBasis& cb, const std::vector<double>& r, const std::vector<double>& w,
+                                   const std::vector<double>& R);
 
 // H += int r^2 [v g_k g_j + w (g_k' g_j + g_k g_j')] dr (w: the GGA weak-form term 2 vsigma rho').
 void add_potential_matrix(const ChannelBasis& cb, const RadialGrid& grid, const std::vector<double>& v,
@@ -75,8 +88,11 @@ struct EnergyParts {
 // V_H(r) = 4 pi [ (1/r) int_0^r rho r'^2 dr' + int_r^inf rho r' dr' ] (4th-order cumulative quadrature).
 std::vector<double> hartree_potential(const RadialGrid& grid, const std::vector<double>& rho);
 
-// v += V_H + vrho, w += 2 vsigma rho'; returns E_H, E_xc and the double-counting integral.
+// v += V_H[rho] + vrho[rho + rho_c], w += 2 vsigma (rho + rho_c)'; returns E_H[rho], E_xc[rho + rho_c] and
+// the double-counting integral int rho (V_H + vrho) + w rho'. rho_c, rho_c': a model core (nonlinear core
+// correction), or empty vectors for none.
 EnergyParts add_hartree_xc(const RadialGrid& grid, const XcEvaluator& xc, const std::vector<double>& rho,
-                           const std::vector<double>& drho, std::vector<double>& v, std::vector<double>& w);
+                           const std::vector<double>& drho, const std::vector<double>& rho_core,
+                           const std::vector<double>& drho_core, std::vector<double>& v, std::vector<double>& w);
 
 }  // namespace megabar::dft::atomic_radial

@@ -125,13 +125,9 @@ PdosResult accumulate_pdos(const Atoms& atoms, const std::vector<PseudoAtom>& ps
 std::vector<PseudoAtom> solve_pseudo_atoms(const Atoms& atoms, const std::string& xc) {
   std::vector<PseudoAtom> pseudo_atoms;
   for (const auto& sp : atoms.species) {
-    if (!sp.gth)
-      throw std::invalid_argument(sp.source +
-                                  ": PDOS needs pseudo-atomic orbitals, which megabar solves for GTH "
-                                  "pseudopotentials only so far; run the PDOS with GTH files");
     AtomOptions ao;
     ao.xc = xc;
-    pseudo_atoms.push_back(solve_pseudo_atom(*sp.gth, ao));
+    pseudo_atoms.push_back(sp.is_nc() ? solve_pseudo_atom(*sp.nc, ao) : solve_pseudo_atom(*sp.gth, ao));
   }
   return pseudo_atoms;
 }

@@ -57,8 +57,8 @@ PdosResult accumulate_pdos(const Atoms& atoms, const std::vector<PseudoAtom>& ps
                            const std::vector<double>& eigenvalues, int n_occupied, const BandProjections& projections,
                            const PdosOptions& options);
 
-// The pseudo-atom of every species, solved with functional xc (dft/atomic_orbitals.hpp). GTH species only:
-// std::invalid_argument naming the file for a numerical (psp8/UPF) one.
+// The pseudo-atom of every species, solved with functional xc (dft/atomic_orbitals.hpp): GTH or numerical
+// (psp8/UPF, with the file's orbitals where a UPF carries them).
 std::vector<PseudoAtom> solve_pseudo_atoms(const Atoms& atoms, const std::string& xc);
 
 // The whole chain after an SCF: pseudo-atoms of each species with the run's functional `xc`, their

@@ -152,6 +152,37 @@ std::vector<std::vector<double>> read_table(LineReader& in, long mmax, int ncol,
   return cols;
 }
 
+// The valence rows of the ONCVPSP input that PseudoDojo psp8 files echo between <INPUT> and </INPUT>:
+// after comments, "atsym z nc nv iexc psfile", then nc core and nv valence rows "n l f". Empty when the block
+// is absent or not in this form (it is commentary for ABINIT, so it never makes the file unreadable).
+std::vector<NcShell> oncvpsp_input_valence(const std::vector<std::string>& lines) {
+  std::size_t i = 0;
+  while (i < lines.size() && lines[i].find("<INPUT>") == std::string::npos) ++i;
+  std::vector<std::vector<std::string>> rows;
+  for (++i; i < lines.size() && lines[i].find("</INPUT>") == std::string::npos; ++i) {
+    const auto w = split(lines[i]);
+    if (!w.empty() && w[0][0] != '#') rows.push_back(w);
+  }
+  std::vector<NcShell> out;
+  try {
+    if (rows.empty() || rows[0].size() < 4) return {};
+    const int nc = std::stoi(rows[0][2]), nv = std::stoi(rows[0][3]);
+    if (nc < 0 || nv < 1 || int(rows.size()) < 1 + nc + nv) return {};
+    for (int k = 1 + nc; k < 1 + nc + nv; ++k) {
+      if (rows[k].size() < 3) return {};
+      NcShell s;
+      s.n = std::stoi(rows[k][0]);
+      s.l = std::stoi(rows[k][1]);
+      s.occupation = std::stod(rows[k][2]);
+      if (s.l < 0 || s.l > 3 || s.occupation < 0) return {};
+      out.push_back(s);
+    }
+  } catch (const std::exception&) {
+    return {};
+  }
+  return out;
+}
+
 NcPseudo parse_psp8(const std::string& path, const std::string& text) {
   LineReader in{path, {}, 0};
   {
@@ -237,6 +268,7 @@ NcPseudo parse_psp8(const std::string& path, const std::string& text) {
   for (long k = 1; k < mmax; ++k)
     if (std::fabs(pp.r[k] - pp.r[k - 1] - h) > 1e-8) throw InputError(path + ": the psp8 radial grid is not linear");
   pp.rab.assign(mmax, h);
+  pp.valence = oncvpsp_input_valence(in.lines);
   const size_t np = pp.projectors.size();
   pp.D.assign(np, std::vector<double>(np, 0.0));
   for (size_t i = 0; i < np; ++i) pp.D[i][i] = ekb[i];
@@ -423,6 +455,7 @@ NcPseudo parse_upf(const std::string& path, const std::string& text) {
     if (UpfText::attr(t, "n", v)) o.n = int(u.attr_number(t, name, "n"));
     if (UpfText::attr(t, "occupation", v)) o.occupation = u.attr_number(t, name, "occupation");
     o.R = divide_by_rpow(pp.r, u.numbers(t, name, size_t(mesh)), 1, o.l == 0);
+    if (o.occupation > 0) pp.valence.push_back({o.n, o.l, o.occupation});
     pp.orbitals.push_back(std::move(o));
   }
   finish(pp);

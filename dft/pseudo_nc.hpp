@@ -44,6 +44,12 @@ struct NcOrbital {
   std::vector<double> R;  // radial part R_l(r_k): int R^2 r^2 dr = 1 for a bound orbital; NOT r R
 };
 
+// One shell of the reference valence configuration the potential was generated for.
+struct NcShell {
+  int n = 0, l = 0;
+  double occupation = 0;  // electrons
+};
+
 struct NcPseudo {
   std::string source;    // the file it was read from
   std::string format;    // "psp8" or "upf"
@@ -61,6 +67,10 @@ struct NcPseudo {
   std::vector<double> rho_core;         // model core density rho_c(r_k) (electrons/bohr^3); empty if none
   std::vector<double> rho_valence;      // atomic valence density rho_v(r_k) (electrons/bohr^3); empty if none
   std::vector<NcOrbital> orbitals;      // pseudo-atomic orbitals (UPF PP_PSWFC); empty if none
+  // Reference valence configuration: psp8, the valence rows of ONCVPSP's input echoed in the <INPUT> block
+  // ("atsym z nc nv iexc psfile", then nc + nv rows "n l f"); UPF, the PP_CHI with occupation > 0.
+  // Empty when the file states none (then the pseudo-atom uses dft::standard_configuration).
+  std::vector<NcShell> valence;
 
   int lmax() const;                 // largest projector l (-1 without projectors)
   int projectors_per_atom() const;  // sum over projectors of 2l+1

@@ -66,6 +66,14 @@ TEST(PdosInput, TheB2O3ExampleParses) {
   EXPECT_NEAR(in.pdos->broadening, 0.2 * megabar::units::ev, 1e-15);
 }
 
+TEST(PdosInput, TheOncvExampleParsesWithTheFilesFunctional) {
+  const auto in = read_input(std::string(MEGABAR_SOURCE_DIR) + "/inputs/b2o3-I/pdos-oncv.toml");
+  ASSERT_TRUE(in.pdos.has_value());
+  EXPECT_EQ(in.scf.xc, "LDA-PW92");  // no dft.xc: the psp8 files' pspxc -1012
+  EXPECT_EQ(in.scf.extra_bands, 24);
+  EXPECT_NEAR(in.ecut, 40.0, 1e-12);
+}
+
 TEST(PdosInput, EmptyBandsAndExtraBandsTakeTheLarger) {
   const std::string pp = std::string(MEGABAR_SOURCE_DIR) + "/inputs/pseudopotentials/";
   auto with_extra = [&](int extra, int empty) {
