@@ -88,8 +88,12 @@ Campaign read_campaign(const std::string& path) {
     const auto* s = stages->get(i)->as_table();
     if (!s) fail(path, stages->get(i)->source(), "each [[stage]] must be a table");
     for (auto&& [k, v] : *s)
-      if (k.str() != "name" && k.str() != "md")
-        fail(path, v.source(), "unknown key 'stage." + std::string(k.str()) + "'; allowed here: name, md");
+      if (k.str() != "name" && k.str() != "md" && k.str() != "pdos")
+        fail(path, v.source(), "unknown key 'stage." + std::string(k.str()) + "'; allowed here: name, md, pdos");
+    for (const char* table : {"md", "pdos"})
+      if (s->contains(table) && !(*s)[table].as_table())
+        fail(path, (*s)[table].node()->source(),
+             std::string("'stage.") + table + "' must be a table ([stage." + table + "] with its keys)");
     const auto name = (*s)["name"].value<std::string>();
     if (!name || name->empty() || name->find_first_of("/\\ \t") != std::string::npos)
       fail(path, s->source(),
@@ -109,6 +113,11 @@ Campaign read_campaign(const std::string& path) {
       }
     }
     input.insert_or_assign("md", md);
+    if (const auto* over = (*s)["pdos"].as_table()) {  // [stage.pdos]: keys replacing (or adding to) the base's [pdos]
+      toml::table pdos = base["pdos"].as_table() ? *base["pdos"].as_table() : toml::table{};
+      for (auto&& [k, v] : *over) pdos.insert_or_assign(k, v);
+      input.insert_or_assign("pdos", pdos);
+    }
     toml::table output = input["output"].as_table() ? *input["output"].as_table() : toml::table{};
     output.insert_or_assign("directory", ".");
     input.insert_or_assign("output", output);
