@@ -25,6 +25,12 @@ std::string fmt(double angstrom) {
   return b;
 }
 
+std::string fmt_general(double x) {
+  char b[32];
+  std::snprintf(b, sizeof b, "%.3g", x);
+  return b;
+}
+
 struct Atoms {
   std::vector<int> kind, b, o, bo;  // kind per atom; indices of B, of O, of both
   double mass = 0;                  // amu, all atoms
@@ -160,11 +166,27 @@ Result analyze(const Trajectory& t, const Options& opt) {
   double limit = 1e300;
   for (const Snapshot& s : t.frames) limit = std::min(limit, half_width(s.cell));
   const double r_max = opt.r_max ? *opt.r_max : limit;
+  // The periodic images to visit grow as (range / width)^3: refuse ranges far beyond the cell (g(r) there only
+  // repeats it) rather than run for hours; small primitive cells with the default cutoffs stay well inside.
+  constexpr double kMaxHalfWidths = 100.0;
+  constexpr double kMaxBins = 1e6;
+  if (opt.r_max && *opt.r_max > kMaxHalfWidths * limit)
+    throw std::invalid_argument("--rmax " + fmt(*opt.r_max / A) + " A is more than " + fmt_general(kMaxHalfWidths) +
+                                " times half the smallest cell width (" + fmt(limit / A) + " A); use at most " +
+                                fmt(kMaxHalfWidths * limit / A) + " A");
+  if (opt.oo_cutoff > kMaxHalfWidths * limit)
+    throw std::invalid_argument("the O-O cutoff " + fmt(opt.oo_cutoff / A) + " A is more than " +
+                                fmt_general(kMaxHalfWidths) + " times half the smallest cell width (" + fmt(limit / A) +
+                                " A)");
   if (opt.r_max && *opt.r_max > limit * (1 + 1e-12))
     r.warnings.push_back("g(r) is reported beyond half the smallest cell width (" + fmt(limit / A) +
                          " A): there it shows the periodicity of the cell");
   const double smoothing_reach = 4 * kSmoothingSigmaAngstrom * A;
   const double range = std::max({r_max, kCutoffSearchAngstrom * A + smoothing_reach, opt.oo_cutoff + smoothing_reach});
+  if (range / opt.bin_width > kMaxBins)
+    throw std::invalid_argument("g(r) up to " + fmt(range / A) + " A in bins of " + fmt_general(opt.bin_width / A) +
+                                " A would need more than 1e6 bins; use a --bin-width of at least " +
+                                fmt_general(range / A / kMaxBins * 1.001) + " A");
   Rdf rdf(opt.bin_width, range, static_cast<long>(atoms.b.size()), static_cast<long>(atoms.o.size()));
   std::vector<double> oo_cutoffs{opt.oo_cutoff};
   for (double c : kOoScanAngstrom) oo_cutoffs.push_back(c * A);

@@ -1,6 +1,9 @@
 #include "analysis/reader.hpp"
 
+#include <algorithm>
 #include <cctype>
+#include <cmath>
+#include <cstdio>
 #include <fstream>
 #include <sstream>
 #include <stdexcept>
@@ -89,6 +92,32 @@ Format detect_format(const std::string& path) {
                               "extended XYZ file (first line: the number of atoms)");
 }
 
+namespace {
+
+std::string general(double x) {
+  char buf[32];
+  std::snprintf(buf, sizeof buf, "%.6g", x);
+  return buf;
+}
+
+// A frame the analysis can use: finite positions within a million cell lengths of the cell (unwrapped MD
+// coordinates drift far less; beyond that, wrapping into the cell loses every digit).
+void check_snapshot(const std::string& path, const Snapshot& s) {
+  double size = 0;
+  for (const auto& row : s.cell.lattice)
+    size = std::max(size, std::sqrt(row[0] * row[0] + row[1] * row[1] + row[2] * row[2]));
+  for (std::size_t a = 0; a < s.positions.size(); ++a) {
+    const auto& p = s.positions[a];
+    for (double x : p)
+      if (!std::isfinite(x) || std::fabs(x) > 1e6 * size)
+        throw std::invalid_argument(path + ": frame at step " + std::to_string(s.step) + ": atom " +
+                                    std::to_string(a + 1) + " has a coordinate of " + general(x) +
+                                    " bohr, not finite or more than a million cell lengths away: a damaged frame");
+  }
+}
+
+}  // namespace
+
 Trajectory read_trajectories(const std::vector<std::string>& paths, const FrameSelection& selection) {
   if (paths.empty()) throw std::invalid_argument("no trajectory files given");
   if (selection.every < 1)
@@ -103,7 +132,10 @@ Trajectory read_trajectories(const std::vector<std::string>& paths, const FrameS
     InputFile in{path, "", 0, 0, false};
     std::vector<std::string> symbols;
     std::vector<Snapshot> kept;
-    auto keep = [&](Snapshot&& s) { kept.push_back(std::move(s)); };
+    auto keep = [&](Snapshot&& s) {
+      check_snapshot(path, s);
+      kept.push_back(std::move(s));
+    };
     if (detect_format(path) == Format::h5md) {
       in.format = "h5md";
       in.frames_read = read_h5md_frames(path, symbols, wanted, keep);

@@ -95,11 +95,20 @@ RunSetup resume_run(const RunInput& in, const dft::Atoms& atoms, const std::stri
                                 "' (start a new run, or restore md.ensemble/thermostat/cell)");
   if (r.state.structure.symbols != atoms.structure.symbols)
     throw std::invalid_argument(checkpoint_path.string() + " holds other atoms than " + in.structure_file);
+  if (r.state.step > in.md.steps)
+    throw std::invalid_argument("--restart: " + checkpoint_path.string() + " is at step " +
+                                std::to_string(r.state.step) + ", beyond md.steps = " + std::to_string(in.md.steps) +
+                                " of " + in.path + "; set md.steps to at least " + std::to_string(r.state.step) +
+                                " (a restart continues a run, it cannot shorten it)");
   provider.restore_state(ck.provider);
   r.record = md::unpack_record(ck.run);
   md::ResumeInfo resume{r.record.frames, r.record.extxyz_bytes, r.record.pdos_snapshots};
   r.trajectory = std::make_unique<md::TrajectoryWriter>(out.string(), atoms.structure.symbols, &resume);
-  fmt::print("megabar md: continuing from step {} ({}) to {}\n", r.state.step, checkpoint_path.string(), in.md.steps);
+  if (r.state.step == in.md.steps)
+    fmt::print("megabar md: {} is at the last step ({}): one SCF there, then the final results again\n",
+               checkpoint_path.string(), r.state.step);
+  else
+    fmt::print("megabar md: continuing from step {} ({}) to {}\n", r.state.step, checkpoint_path.string(), in.md.steps);
   return r;
 }
 

@@ -39,6 +39,12 @@ MdDriver::MdDriver(MdState& state, RunRecord& record, ForceProvider& provider, c
 
 MdDriver::Outcome MdDriver::run(bool new_run) {
   if (new_run && !start()) return Outcome::start_not_converged;
+  if (!new_run && state_.step >= steps_) {
+    // A restart with no step left (the run had finished, or was stopped between its last checkpoint and its
+    // final results): one SCF at the final state gives the provider the result the final outputs report.
+    md::start(state_, provider_);
+    if (!state_.last.converged) return Outcome::start_not_converged;
+  }
   for (MdObserver* o : observers_) o->on_session_begin(state_);
   while (state_.step < steps_) {
     if (stop_requested_ && stop_requested_()) {

@@ -119,5 +119,15 @@ printf '3\nLattice="5 0 0 0 5 0 0 0 5" Properties=species:S:1:pos:R:3\nSi 0 0 0\
 analyze bad-no-boron "$work/silica.extxyz"
 expect_failure bad-no-boron "silica.extxyz"
 
+# sizes that would run for hours or exhaust memory are refused before any work (they used to hang or crash)
+analyze bad-rmax "$crystal_1" --rmax 1e6
+expect_failure bad-rmax "--rmax"
+analyze bad-bins "$crystal_1" --bin-width 1e-12
+expect_failure bad-bins "--bin-width"
+# a frame with an absurd coordinate (a damaged file) is named, not analysed into NaNs or a crash
+printf '2\nLattice="5 0 0 0 5 0 0 0 5" Properties=species:S:1:pos:R:3\nB 0 0 0\nO 1e300 0 0\n' >"$work/huge.extxyz"
+analyze bad-huge "$work/huge.extxyz"
+expect_failure bad-huge "atom 2 has a coordinate"
+
 echo "test_analyze: $passed checks passed, $failures failed"
 [[ $failures -eq 0 ]]

@@ -15,7 +15,8 @@
 #      (compared through `megabar analyze`'s "pdos" section).
 # Each continued run must reproduce the reference trajectory.extxyz byte for byte (positions, velocities,
 # forces and energies printed to round-trip precision), and trajectory.h5 must hold the same frames.
-# Also: --restart without a checkpoint, and with another ensemble, fail with a clear message.
+# Also: --restart without a checkpoint, with another ensemble, or with md.steps below the checkpoint's step
+# fails with a clear message; --restart of a finished run (results.json lost) writes its results again.
 set -uo pipefail
 
 source "$(dirname "${BASH_SOURCE[0]}")/common.sh"
@@ -208,6 +209,26 @@ cp -r "$work/ref/out" "$work/none/out"
 input "$work/none" $N nvt
 (cd "$work/none" && "$megabar" run md.toml --restart > run.log 2>&1)
 [[ $? -ne 0 ]] && grep -q "was written by" "$work/none/run.log" || fail "--restart with another ensemble must fail clearly"
+
+# A finished run whose results.json is gone (killed between its last checkpoint and its results): --restart
+# runs no step, one SCF at the final state, and writes the results again (it used to crash); the trajectory
+# stays that of the uninterrupted run. A restart asked to stop before the checkpoint's step is refused.
+rm -rf "$work/again" && mkdir -p "$work/again" && cp -r "$work/ref/out" "$work/again/out"
+input "$work/again" $N
+rm -f "$work/again/out/results.json"
+(cd "$work/again" && "$megabar" run md.toml --restart > run.log 2>&1)
+rc=$?
+if [[ $rc -ne 0 ]] || ! grep -q '"completed": true' "$work/again/out/results.json" 2>/dev/null; then
+  fail "--restart of a finished run without results.json: exit $rc, no completed results.json"
+  tail -5 "$work/again/run.log" >&2
+else
+  same_trajectory "$work/again" "--restart at the last step rewrites the results"
+fi
+input "$work/again" $((N - 2))
+(cd "$work/again" && "$megabar" run md.toml --restart > run.log 2>&1)
+rc=$?
+[[ $rc -eq 1 ]] && grep -q "beyond md.steps = $((N - 2))" "$work/again/run.log" ||
+  fail "--restart with md.steps below the checkpoint's step must fail clearly (exit $rc)"
 
 if [[ $failures -gt 0 ]]; then
   echo "$failures failure(s)" >&2
