@@ -67,7 +67,13 @@ int main(int argc, char** argv) {
   analyze->add_option("--rmax", analyze_args.r_max, "g(r) range in angstrom (default: half the smallest cell width)");
   analyze->add_option("--oo-cutoff", analyze_args.oo_cutoff,
                       "cutoff of the mean O-O distance in angstrom (default 3.0)");
-  CLI11_PARSE(cli, argc, argv);
+  try {
+    cli.parse(argc, argv);
+  } catch (const CLI::ParseError& e) {
+    // --help and --version exit 0; every usage error exits 1, as docs/input.md says (not CLI11's own codes)
+    const int printed = cli.exit(e);
+    return printed == 0 ? 0 : 1;
+  }
 
   if (*analyze) {  // reads files only: no compute backend needed
     try {

@@ -359,7 +359,14 @@ expect_failure md_restart_scf "--restart"
 # ---- usage errors ---------------------------------------------------------------------------------------
 d="$work/usage"
 mkdir -p "$d"
-if (cd "$d" && "$megabar") >"$d/log" 2>&1; then fail "usage: no subcommand exited 0"; else passed=$((passed + 1)); echo "ok   usage (no subcommand)"; fi
+# Every command-line error exits 1 (the documented status), help exits 0.
+for args in "" "bogus" "run" "analyze --every x t.h5 -o out" "run a.toml --no-such-option"; do
+  # shellcheck disable=SC2086
+  (cd "$d" && "$megabar" $args) >"$d/log" 2>&1
+  rc=$?
+  if [[ $rc -ne 1 ]]; then fail "usage error 'megabar $args': exit $rc, expected 1"; else passed=$((passed + 1)); echo "ok   usage error '$args' (exit 1)"; fi
+done
+if ! (cd "$d" && "$megabar" --help && "$megabar" run --help) >"$d/log" 2>&1; then fail "--help did not exit 0"; else passed=$((passed + 1)); echo "ok   --help (exit 0)"; fi
 if (cd "$d" && "$megabar" run does-not-exist.toml) >"$d/log" 2>&1; then
   fail "missing input file: exited 0"
 elif ! grep -q "does-not-exist.toml" "$d/log"; then
