@@ -303,8 +303,10 @@ void read_frames(const std::string& path, Mode mode, const std::function<bool(Fr
   if (!in) throw core::InputError(path + ": cannot open the extended XYZ file");
   Reader r{path, mode};
   std::string line;
-  while (std::getline(in, line)) {
-    ++r.line_number;
+  bool have_line = false;  // `line` already holds the next line (read to check the previous frame's end)
+  while (have_line || std::getline(in, line)) {
+    if (!have_line) ++r.line_number;
+    have_line = false;
     if (tokens(line).empty()) continue;  // blank lines between or after frames
     const long natoms = r.integer(tokens(line)[0], "atom count");
     if (natoms <= 0) r.fail("expected a positive number of atoms, got '" + line + "'");
@@ -317,6 +319,20 @@ void read_frames(const std::string& path, Mode mode, const std::function<bool(Fr
         r.fail("the file ends after " + std::to_string(a) + " of " + std::to_string(natoms) + " atoms");
       ++r.line_number;
       read_atom(r, line, columns, f);
+    }
+    // The frame must end where its count line says: the next non-blank line is another count line or the end
+    // (a count line that says 14 for 15 atoms must not give a 14-atom structure).
+    while (std::getline(in, line)) {
+      ++r.line_number;
+      if (tokens(line).empty()) continue;
+      const auto t = tokens(line);
+      char* end = nullptr;
+      std::strtol(t[0].c_str(), &end, 10);
+      if (*end != '\0')
+        r.fail("expected the atom count of a next frame or the end of the file after the " + std::to_string(natoms) +
+               " atoms of the count line, got '" + line + "' (does the count line give the right number of atoms?)");
+      have_line = true;
+      break;
     }
     if (!visit(std::move(f))) return;
   }

@@ -157,6 +157,20 @@ TEST(IoExtxyz, StructureReaderTakesTheFirstFrameInDouble) {
   EXPECT_THROW(io::read_extxyz(dir.file("missing.extxyz")), std::invalid_argument);
 }
 
+TEST(IoExtxyz, ACountLineThatSaysTooFewAtomsIsAnError) {
+  TempDir dir;
+  const std::string path = dir.file("short.extxyz");
+  std::ofstream(path) << "1\nLattice=\"5 0 0 0 5 0 0 0 5\"\nB 0 0 0\nO 1.4 0 0\n";  // 2 atoms, count 1
+  const std::string message = error_of([&] { io::read_extxyz(path); });
+  EXPECT_NE(message.find("short.extxyz:4:"), std::string::npos) << message;
+  EXPECT_NE(message.find("after the 1 atoms of the count line"), std::string::npos) << message;
+  // A next frame, or blank lines, after the counted atoms are fine.
+  const std::string two = dir.file("fine.extxyz");
+  std::ofstream(two) << "1\nLattice=\"5 0 0 0 5 0 0 0 5\"\nB 0 0 0\n\n1\nLattice=\"5 0 0 0 5 0 0 0 5\"\nB 1 0 0\n\n";
+  EXPECT_EQ(io::read_extxyz(two).size(), 1u);
+  EXPECT_EQ(io::read_extxyz_frames(two).size(), 2u);
+}
+
 TEST(IoAtomicFile, FailuresKeepTheOldFilesAndLeaveNoTemporary) {
   TempDir dir;
   const std::string a = dir.file("a.txt"), b = dir.file("b.txt");
