@@ -250,17 +250,6 @@ void read_pdos(const Ctx& c, const toml::table& p, PdosInput& pd) {
 
 }  // namespace
 
-std::string output_directory_of(const std::string& path) {
-  const std::string dir = fs::path(path).parent_path().string().empty() ? "." : fs::path(path).parent_path().string();
-  std::string out = "out";
-  try {
-    const toml::table root = toml::parse_file(path);
-    if (auto o = root["output"]["directory"].value<std::string>()) out = *o;
-  } catch (const std::exception&) {  // unreadable input: the default folder
-  }
-  return resolve(dir, out);
-}
-
 RunInput read_input(const std::string& path) {
   Ctx c{path};
   if (!fs::is_regular_file(path))

@@ -74,8 +74,4 @@ struct RunInput {
 // Parses and validates; throws std::invalid_argument naming the file, key and line.
 RunInput read_input(const std::string& path);
 
-// The output folder an input names (or the default), read leniently: used to remove an older run's
-// results before anything can fail.
-std::string output_directory_of(const std::string& path);
-
 }  // namespace megabar::app

@@ -107,10 +107,8 @@ int main(int argc, char** argv) {
       megabar::kernels::set_host_threads(default_threads());
       code = megabar::app::run_campaign(campaign_path, campaign_options);
     } else {
-      // A failed run, even on bad input, must not leave an older run's results behind.
-      std::error_code ignored;
-      std::filesystem::remove(std::filesystem::path(megabar::app::output_directory_of(input_path)) / "results.json",
-                              ignored);
+      // An older run's results.json stays until this run replaces it with a complete one (an earlier good result
+      // is never lost; the exit status says whether this run succeeded).
       auto input = megabar::app::read_input(input_path);
       if (restart && input.task != "md")
         throw std::invalid_argument("--restart continues MD runs; " + input_path + " has task = \"" + input.task +

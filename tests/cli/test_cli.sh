@@ -293,11 +293,16 @@ else
   echo "ok   not_converged (exit $rc): results.json has converged false"
 fi
 
-# ---- a bad input removes an older run's results.json (no stale numbers for a pipeline to pick up) ---------
-d=$(new_case stale_results)
+# ---- a bad input leaves an older run's results.json as it was (an earlier good result is never lost; the
+# exit status says this run failed) ---------------------------------------------------------------------------
+d=$(new_case earlier_results)
 mkdir -p "$d/out" && echo '{"total_energy_Ha": -1}' >"$d/out/results.json"
+cp "$d/out/results.json" "$d/earlier.json"
 sed -i 's/^ecut = "20 Ry"$/ecut = "-20 Ry"/' "$d/scf.toml"
-run_case "$d"; expect_failure stale_results "dft.ecut"
+run_case "$d"
+mv "$d/out/results.json" "$d/kept.json" 2>/dev/null
+expect_failure earlier_results "dft.ecut"
+if ! cmp -s "$d/earlier.json" "$d/kept.json"; then fail "earlier_results: the earlier results.json was removed or changed"; fi
 
 # ---- relax: a few steps of an atoms-only relaxation write the documented files -----------------------------
 d=$(new_case relax)
