@@ -7,6 +7,7 @@
 #include <stdexcept>
 #include <string>
 
+#include "core/units.hpp"
 #include "dft/memory_estimate.hpp"
 #include "kernels/linalg.hpp"
 #include "kernels/memory.hpp"
@@ -58,6 +59,23 @@ void check_device_memory(const RunInput& in, const dft::Atoms& atoms, const dft:
       "Lower dft.ecut or the number of atoms, lower parallel.fft_batch{}, or use a device with more memory",
       in.path, human(p.estimate.total), kernels::device_is_host() ? "host" : "device", human(p.available), where, parts,
       extrapolation_order >= 0 ? ", lower md.extrapolation_order" : ""));
+}
+
+void check_grid_fits(const RunInput& in, const std::array<int, 3>& grid) {
+  const double points = double(grid[0]) * double(grid[1]) * double(grid[2]);
+  // Fields (8 real + 2 complex grids), the batched FFT work (fft_batch complex grids) and the Pulay history
+  // (2 mixing_history complex vectors on the density sphere, whose volume is pi/6 of the grid's box).
+  const double sphere = units::pi / 6.0 * points;
+  const double lower_bound =
+      (96.0 + 16.0 * std::max(1, in.scf.fft_batch)) * points + 32.0 * std::max(1, in.scf.mixing_history) * sphere;
+  const double available = in.device_memory > 0 ? in.device_memory : double(kernels::device_memory().free);
+  if (lower_bound <= 0.95 * available) return;
+  throw std::invalid_argument(
+      fmt::format("{}: dft.ecut = {:g} Ry needs an FFT grid of {} x {} x {} points for this cell, whose fields, FFT "
+                  "batch and mixing history alone take more "
+                  "than {}, above 95 % of the {} {}; lower dft.ecut (production B2O3 runs use 80-100 Ry)",
+                  in.path, 2.0 * in.ecut, grid[0], grid[1], grid[2], human(lower_bound), human(available),
+                  in.device_memory > 0 ? "allowed by parallel.device_memory" : "available"));
 }
 
 nlohmann::ordered_json memory_json() {

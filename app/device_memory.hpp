@@ -4,6 +4,8 @@
 #pragma once
 #include <nlohmann/json.hpp>
 
+#include <array>
+
 #include "app/input.hpp"
 #include "dft/atoms.hpp"
 #include "dft/basis.hpp"
@@ -15,6 +17,12 @@ namespace megabar::app {
 // available: parallel.device_memory if set, else the device's free memory.
 void check_device_memory(const RunInput& in, const dft::Atoms& atoms, const dft::Basis& basis,
                          int extrapolation_order = -2);
+
+// Before the basis is built (its G vectors alone can take minutes and gigabytes at an absurd cutoff): the
+// density grid `grid` of dft.ecut must fit. A lower bound of the memory from the grid alone (fields, the batched
+// FFT work, the Pulay history on the density sphere); throws std::invalid_argument naming dft.ecut when it
+// exceeds 95 % of the available memory (as check_device_memory counts it).
+void check_grid_fits(const RunInput& in, const std::array<int, 3>& grid);
 
 // results.json's "memory" section: device, prediction, measured Kokkos peak plus FFT/solver work areas,
 // host<->device transfers since start.

@@ -1,5 +1,7 @@
 #include "app/dft_provider.hpp"
 
+#include "app/device_memory.hpp"
+
 #include <algorithm>
 #include <cmath>
 #include <stdexcept>
@@ -18,6 +20,7 @@ void DftForceProvider::make_reference(const core::Cell& cell) {
   auto grid = dft::default_fft_grid(cell, 4.0 * in_.ecut);
   if (in_.fft_grid)
     for (int i = 0; i < 3; ++i) grid[i] = std::max(grid[i], (*in_.fft_grid)[i]);
+  check_grid_fits(in_, grid);
   reference_ = std::make_unique<dft::Basis>(cell, in_.ecut, grid);
 }
 

@@ -71,7 +71,13 @@ void check_output_directory(const RunInput& in) {
 }
 
 dft::Basis make_basis(const RunInput& in, const core::Cell& cell) {
-  const auto grid = in.fft_grid ? *in.fft_grid : dft::default_fft_grid(cell, 4.0 * in.ecut);
+  std::array<int, 3> grid{};
+  try {
+    grid = in.fft_grid ? *in.fft_grid : dft::default_fft_grid(cell, 4.0 * in.ecut);
+  } catch (const std::invalid_argument& e) {
+    throw std::invalid_argument(in.path + ": " + e.what());
+  }
+  check_grid_fits(in, grid);  // names the input itself
   try {
     return dft::Basis(cell, in.ecut, grid);
   } catch (const std::invalid_argument& e) {

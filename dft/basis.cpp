@@ -3,7 +3,9 @@
 #include <algorithm>
 #include <cmath>
 #include <cstdlib>
+#include <cstdio>
 #include <stdexcept>
+#include <string>
 #include <vector>
 
 #include "core/units.hpp"
@@ -25,7 +27,17 @@ std::array<int, 3> default_fft_grid(const Cell& cell, double ecut_rho) {
   std::array<int, 3> n{};
   for (int i = 0; i < 3; ++i) {
     const double a = std::sqrt(dot(cell.lattice[i], cell.lattice[i]));
-    const int mmax = static_cast<int>(std::floor(gmax * a / (2.0 * units::pi) + 1e-12));
+    const double m = std::floor(gmax * a / (2.0 * units::pi) + 1e-12);
+    if (!(m < 1 << 15))  // a grid of 65537 points along one vector: beyond any memory (and int arithmetic)
+    {
+      char what[200];
+      std::snprintf(what, sizeof what,
+                    "the density cutoff (4 x dft.ecut) of %.3g Ha would need an FFT grid of %.3g points along lattice "
+                    "vector %d: far beyond any machine; lower the cutoff",
+                    ecut_rho, 2 * m + 1, i + 1);
+      throw std::invalid_argument(what);
+    }
+    const int mmax = static_cast<int>(m);
     n[i] = good_fft_order(2 * mmax + 1);
   }
   return n;

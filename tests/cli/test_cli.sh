@@ -304,6 +304,19 @@ mv "$d/out/results.json" "$d/kept.json" 2>/dev/null
 expect_failure earlier_results "dft.ecut"
 if ! cmp -s "$d/earlier.json" "$d/kept.json"; then fail "earlier_results: the earlier results.json was removed or changed"; fi
 
+# ---- absurd cutoffs are refused from the cell and cutoff alone, within seconds (they used to take minutes and
+# gigabytes building G vectors, end in bad_alloc, or overflow an int) -------------------------------------------
+for e in 4000 1e6 1e20; do
+  d=$(new_case "ecut_$e")
+  sed -i "s/^ecut = \"20 Ry\"$/ecut = \"$e Ry\"/" "$d/scf.toml"
+  echo 'device_memory = "16 GiB"' >>"$d/scf.toml"  # [parallel]: the same limit on any machine
+  t0=$SECONDS
+  (cd "$d" && timeout 60 "$megabar" run scf.toml) >"$d/log" 2>&1
+  rc=$?
+  expect_failure "ecut_$e" "dft.ecut"
+  if ((SECONDS - t0 > 10)); then fail "ecut_$e: refused only after $((SECONDS - t0)) s"; fi
+done
+
 # ---- relax: a few steps of an atoms-only relaxation write the documented files -----------------------------
 d=$(new_case relax)
 sed -i 's/^task = "scf"$/task = "relax"/' "$d/scf.toml"
