@@ -1,11 +1,16 @@
 #include "app/campaign_input.hpp"
 
+#include <unistd.h>
+
 #include <cstdio>
 #include <filesystem>
+#include <fstream>
 #include <set>
 #include <sstream>
 #include <stdexcept>
 #include <toml++/toml.h>
+
+#include "app/input.hpp"
 
 namespace megabar::app {
 
@@ -113,6 +118,7 @@ Campaign read_campaign(const std::string& path) {
       }
     }
     input.insert_or_assign("md", md);
+    stage.structure = input["structure"]["file"].value_or(std::string());
     if (const auto* over = (*s)["pdos"].as_table()) {  // [stage.pdos]: keys replacing (or adding to) the base's [pdos]
       toml::table pdos = base["pdos"].as_table() ? *base["pdos"].as_table() : toml::table{};
       for (auto&& [k, v] : *over) pdos.insert_or_assign(k, v);
@@ -126,9 +132,42 @@ Campaign read_campaign(const std::string& path) {
          << " (generated; edit the campaign)\n"
          << input << "\n";
     stage.input_text = text.str();
+    toml::table check = input;  // the base structure, which exists now (see CampaignStage::check_text)
+    if (base.contains("structure")) check.insert_or_assign("structure", *base["structure"].as_table());
+    if (auto* md_check = check["md"].as_table(); md_check && i > 0 && !(*s)["md"]["initial_velocities"])
+      md_check->insert_or_assign("initial_velocities", "maxwell-boltzmann");
+    std::ostringstream check_text;
+    check_text << check << "\n";
+    stage.check_text = check_text.str();
     camp.stages.push_back(stage);
   }
   return camp;
+}
+
+void check_campaign(const Campaign& camp) {
+  const fs::path dir = fs::temp_directory_path() / ("megabar-campaign-check-" + std::to_string(::getpid()));
+  fs::create_directories(dir);
+  struct Cleanup {
+    fs::path d;
+    ~Cleanup() {
+      std::error_code ignored;
+      fs::remove_all(d, ignored);
+    }
+  } cleanup{dir};
+  for (std::size_t i = 0; i < camp.stages.size(); ++i) {
+    const auto& st = camp.stages[i];
+    const fs::path file = dir / (stage_folder(i, st.name) + ".toml");
+    std::ofstream(file) << st.check_text;
+    try {
+      read_input(file.string());
+    } catch (const std::invalid_argument& e) {
+      std::string what = e.what();
+      for (std::size_t at; (at = what.find(file.string())) != std::string::npos;)
+        what.replace(at, file.string().size(), "stage.toml");
+      throw std::invalid_argument(camp.path + ": stage " + std::to_string(i + 1) + " '" + st.name +
+                                  "' (its generated input): " + what + " (nothing has run)");
+    }
+  }
 }
 
 }  // namespace megabar::app

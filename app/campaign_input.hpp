@@ -12,6 +12,11 @@ struct CampaignStage {
   std::string name;
   std::string directory;   // absolute: campaign directory / NN-name
   std::string input_text;  // the stage's run input (TOML), paths absolute
+  std::string structure;   // the structure file it starts from (absolute; a later stage's: the previous final.extxyz)
+  // The same input with the base input's structure file in place of the previous stage's final.extxyz (which
+  // does not exist before that stage has run) and without "structure" velocities: what check_campaign reads
+  // to validate every key and value of the stage before the campaign starts.
+  std::string check_text;
 };
 
 struct Campaign {
@@ -24,5 +29,10 @@ struct Campaign {
 // The first stage starts from the base input's structure (Maxwell-Boltzmann velocities unless its [md]
 // says otherwise); every later one from the previous stage's final.extxyz with its velocities.
 Campaign read_campaign(const std::string& path);
+
+// Reads every stage's check_text as a run input (app/input.hpp: keys, units, values, files), so that a
+// mistake in stage 5 is found before stage 1 runs. Throws std::invalid_argument naming the campaign file and
+// the stage. Kokkos-free, like read_campaign.
+void check_campaign(const Campaign& campaign);
 
 }  // namespace megabar::app

@@ -87,6 +87,7 @@ int run_campaign(const std::string& path, const CampaignOptions& opt) {
   if (first > 0 && state_of(camp.stages[first - 1]) != StageState::finished)
     throw std::invalid_argument("stage '" + camp.stages[first].name + "' needs stage '" + camp.stages[first - 1].name +
                                 "' to be finished first");
+  check_campaign(camp);  // every stage's keys and values, before the first one runs
   fmt::print("megabar campaign {}: {} stages in {}\n", path, camp.stages.size(), camp.directory);
   for (std::size_t i = first; i < last; ++i) {
     const auto& s = camp.stages[i];
@@ -95,6 +96,10 @@ int run_campaign(const std::string& path, const CampaignOptions& opt) {
       fmt::print("  stage {} '{}': finished, skipped\n", i + 1, s.name);
       continue;
     }
+    if (state == StageState::pending && !fs::exists(s.structure))
+      throw std::invalid_argument(path + ": stage " + std::to_string(i + 1) + " '" + s.name + "' starts from " +
+                                  s.structure + ", which does not exist" +
+                                  (i == 0 ? " (the base input's structure.file)" : " (has the previous stage run?)"));
     const int code = run_stage(s, state);
     if (code != 0) {
       fmt::print(stderr, "campaign: stage '{}' did not finish (exit status {}); run the campaign again to resume it\n",

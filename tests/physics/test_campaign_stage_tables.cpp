@@ -1,7 +1,8 @@
 // Campaign files (app/campaign_input.hpp, docs/input.md "Campaign files"): a stage's [stage.pdos] keys replace
 // or add to the base input's [pdos] in that stage only, so the projected DOS (and its empty bands) can be
 // limited to the sampling stages; stage tables that are not tables, and unknown stage keys, are refused
-// with the campaign file's name before anything runs.
+// with the campaign file's name before anything runs; check_campaign reads every stage's generated input, so
+// that a mistake in a late stage is found before the first runs.
 #include <gtest/gtest.h>
 
 #include <filesystem>
@@ -21,10 +22,11 @@ fs::path folder() {
   const fs::path dir = fs::temp_directory_path() / "megabar-test-campaign-stage-tables";
   fs::create_directories(dir);
   const std::string pp = std::string(MEGABAR_SOURCE_DIR) + "/inputs/pseudopotentials/";
-  std::ofstream(dir / "base.toml") << "task = \"md\"\n[structure]\nfile = \"" << MEGABAR_SOURCE_DIR
-                                   << "/inputs/b2o3-I/cell.extxyz\"\n[dft]\necut = \"20 Ry\"\nxc = \"PBE\"\n"
-                                   << "[dft.pseudopotentials]\nB = \"" << pp << "B-GTH-PBE.gth\"\nO = \"" << pp
-                                   << "O-GTH-PBE.gth\"\n[md]\nensemble = \"nvt\"\ntemperature = \"300 K\"\ntimestep = \"1 fs\"\nsteps = 4\n";
+  std::ofstream(dir / "base.toml")
+      << "task = \"md\"\n[structure]\nfile = \"" << MEGABAR_SOURCE_DIR
+      << "/inputs/b2o3-I/cell.extxyz\"\n[dft]\necut = \"20 Ry\"\nxc = \"PBE\"\n"
+      << "[dft.pseudopotentials]\nB = \"" << pp << "B-GTH-PBE.gth\"\nO = \"" << pp
+      << "O-GTH-PBE.gth\"\n[md]\nensemble = \"nvt\"\ntemperature = \"300 K\"\ntimestep = \"1 fs\"\nsteps = 4\n";
   return dir;
 }
 
@@ -69,6 +71,29 @@ TEST(CampaignStageTables, StageKeysAndTablesAreChecked) {
   EXPECT_NE(e.find("'stage.pdos' must be a table"), std::string::npos) << e;
   e = error_of(campaign("bad3.toml", "[[stage]]\nname = \"a\"\n[stage.dft]\necut = \"30 Ry\"\n"));
   EXPECT_NE(e.find("unknown key 'stage.dft'; allowed here: name, md, pdos"), std::string::npos) << e;
+}
+
+TEST(CampaignStageTables, EveryStageIsCheckedBeforeAnyRuns) {
+  const auto good = read_campaign(campaign("good.toml",
+                                           "[[stage]]\nname = \"a\"\n[[stage]]\nname = \"b\"\n"
+                                           "[stage.md]\ntemperature = \"600 K\"\n"));
+  EXPECT_NO_THROW(megabar::app::check_campaign(good));
+  const auto bad = read_campaign(campaign("late.toml",
+                                          "[[stage]]\nname = \"a\"\n[[stage]]\nname = \"b\"\n"
+                                          "[[stage]]\nname = \"c\"\n[stage.md]\ntemprature = \"600 K\"\n"));
+  std::string e;
+  try {
+    megabar::app::check_campaign(bad);
+  } catch (const std::invalid_argument& x) {
+    e = x.what();
+  }
+  EXPECT_NE(e.find("late.toml: stage 3 'c'"), std::string::npos) << e;
+  EXPECT_NE(e.find("md.temprature"), std::string::npos) << e;
+  EXPECT_FALSE(fs::exists(folder() / "late")) << "nothing may be created";
+  const auto bad_value = read_campaign(campaign("value.toml",
+                                                "[[stage]]\nname = \"a\"\n[[stage]]\nname = \"b\"\n"
+                                                "[stage.md]\ntimestep = \"1 K\"\n"));
+  EXPECT_THROW(megabar::app::check_campaign(bad_value), std::invalid_argument);
 }
 
 }  // namespace
