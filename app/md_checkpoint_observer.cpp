@@ -45,6 +45,7 @@ void CheckpointObserver::save(const md::MdState& state, md::RunRecord record) {
   record.extxyz_bytes = trajectory_.extxyz_bytes();
   record.pdos_snapshots = trajectory_.pdos_snapshots();
   ck.run = md::pack_record(record);
+  for (const auto& [key, value] : physics_) ck.run.texts["physics: " + key] = value;
   ck.created_by_input = input_path_;
   md::write_checkpoint(checkpoint_path_, ck);
   add_difference(traffic_, before, kernels::transfers());

@@ -3,6 +3,8 @@
 // step, and when a stop is requested (a signal from the batch system). It counts the host <-> device
 // copies that checkpoints make (the band history), so that results.json can report the steps' own.
 #pragma once
+#include <map>
+#include <string>
 #include <filesystem>
 #include <string>
 
@@ -23,6 +25,10 @@ class CheckpointObserver : public md::MdObserver {
   void on_step(const md::MdEvent& e) override;
   void on_stop(const md::MdState& state, const md::RunRecord& record) override { save(state, record); }
 
+  // What a restart must find unchanged (key -> value, e.g. "xc" -> "PBE"): stored in every checkpoint's run
+  // record as texts "physics: KEY" and compared by --restart (app/md_task.cpp).
+  void set_physics(std::map<std::string, std::string> physics) { physics_ = std::move(physics); }
+
   // Host <-> device copies made by the checkpoints of this process, and how many were written.
   const kernels::TransferCounts& traffic() const { return traffic_; }
   long written() const { return written_; }
@@ -36,6 +42,7 @@ class CheckpointObserver : public md::MdObserver {
   const md::ForceProvider& provider_;
   kernels::TransferCounts traffic_;
   long written_ = 0;
+  std::map<std::string, std::string> physics_;
 };
 
 }  // namespace megabar::app

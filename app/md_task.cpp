@@ -6,7 +6,9 @@
 #include <cmath>
 #include <cstdlib>
 #include <filesystem>
+#include <fstream>
 #include <initializer_list>
+#include <map>
 #include <memory>
 
 #include "app/device_memory.hpp"
@@ -76,6 +78,32 @@ struct RunSetup {
   std::unique_ptr<md::TrajectoryWriter> trajectory;
 };
 
+// FNV-1a, 64 bit: a fingerprint of a file's content (not for security; it notices a different file).
+std::string content_fingerprint(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  std::uint64_t h = 1469598103934665603ULL;
+  char c;
+  while (in.get(c)) h = (h ^ static_cast<unsigned char>(c)) * 1099511628211ULL;
+  return fmt::format("{:016x}", h);
+}
+
+// What a continued run must share with the run that wrote the checkpoint: the functional, the cutoff, the
+// pseudopotentials (by content: the files may move), the time step and the masses. Anything else (more steps,
+// output cadence, thermostat target) may change on --restart.
+std::map<std::string, std::string> physics_of(const RunInput& in, const dft::Atoms& atoms) {
+  std::map<std::string, std::string> p;
+  p["dft.xc"] = in.scf.xc;
+  p["dft.ecut"] = fmt::format("{:.12g} Ry", 2.0 * in.ecut);
+  p["md.timestep"] = fmt::format("{:.12g} fs", in.md.timestep / units::femtosecond);
+  const auto masses = masses_of(in, atoms.structure);
+  std::map<std::string, double> by_element;
+  for (std::size_t a = 0; a < masses.size(); ++a) by_element[atoms.structure.symbols[a]] = masses[a];
+  for (const auto& [el, m] : by_element) p["md.masses." + el] = fmt::format("{:.12g} amu", m / units::amu);
+  for (const auto& sp : atoms.species)
+    p["dft.pseudopotentials." + sp.element] = "content " + content_fingerprint(sp.source);
+  return p;
+}
+
 // --restart: the state, the provider's history and the bookkeeping of output.directory/checkpoint.h5, the
 // FFT algorithms of the run that wrote it (fft_plans, so it continues bit-identically), and the
 // trajectory files cut back to where the checkpoint left them.
@@ -100,6 +128,16 @@ RunSetup resume_run(const RunInput& in, const dft::Atoms& atoms, const std::stri
                                 std::to_string(r.state.step) + ", beyond md.steps = " + std::to_string(in.md.steps) +
                                 " of " + in.path + "; set md.steps to at least " + std::to_string(r.state.step) +
                                 " (a restart continues a run, it cannot shorten it)");
+  std::string changed;
+  for (const auto& [key, value] : physics_of(in, atoms)) {
+    auto it = ck.run.texts.find("physics: " + key);
+    if (it != ck.run.texts.end() && it->second != value)
+      changed += fmt::format("{}{} (checkpoint: {}; input: {})", changed.empty() ? "" : ", ", key, it->second, value);
+  }
+  if (!changed.empty())
+    throw std::invalid_argument("--restart: " + in.path + " changes the physics of the run that wrote " +
+                                checkpoint_path.string() + ": " + changed +
+                                ". Restore these keys to continue, or start a new run without --restart");
   provider.restore_state(ck.provider);
   r.record = md::unpack_record(ck.run);
   md::ResumeInfo resume{r.record.frames, r.record.extxyz_bytes, r.record.pdos_snapshots};
@@ -217,6 +255,7 @@ int run_md_task(const RunInput& in, bool restart) {
   MdLogObserver log(out, md::ensemble_name(opt), restart, run.state, static_cast<int>(atoms.structure.size()),
                     in.md.steps);
   CheckpointObserver checkpoints(out, in.path, in.md.checkpoint_every, in.md.steps, *run.trajectory, provider);
+  checkpoints.set_physics(physics_of(in, atoms));
   ResultsObserver results(in, opt, atoms.structure.symbols, {provider, *run.trajectory, pdos, checkpoints}, t_start);
 
   md::MdDriver driver(run.state, run.record, provider, opt, in.md.steps);

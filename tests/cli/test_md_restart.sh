@@ -16,7 +16,8 @@
 # Each continued run must reproduce the reference trajectory.extxyz byte for byte (positions, velocities,
 # forces and energies printed to round-trip precision), and trajectory.h5 must hold the same frames.
 # Also: --restart without a checkpoint, with another ensemble, or with md.steps below the checkpoint's step
-# fails with a clear message; --restart of a finished run (results.json lost) writes its results again.
+# fails with a clear message, as does one that changes the time step or the cutoff; --restart of a finished run
+# (results.json lost) writes its results again.
 set -uo pipefail
 
 source "$(dirname "${BASH_SOURCE[0]}")/common.sh"
@@ -229,6 +230,21 @@ input "$work/again" $((N - 2))
 rc=$?
 [[ $rc -eq 1 ]] && grep -q "beyond md.steps = $((N - 2))" "$work/again/run.log" ||
   fail "--restart with md.steps below the checkpoint's step must fail clearly (exit $rc)"
+
+# --restart with another time step or cutoff would continue a different trajectory: refused, naming the key.
+for change in 's/^timestep = .*/timestep = "0.8 fs"/:md.timestep' 's/^ecut = .*/ecut = "26 Ry"/:dft.ecut'; do
+  rm -rf "$work/physics" && mkdir -p "$work/physics" && cp -r "$work/ref/out" "$work/physics/out"
+  input "$work/physics" $((N + 2))
+  sed -i "${change%%:*}" "$work/physics/md.toml"
+  (cd "$work/physics" && "$megabar" run md.toml --restart > run.log 2>&1)
+  rc=$?
+  if [[ $rc -eq 1 ]] && grep -q "changes the physics.*${change##*:}" "$work/physics/run.log"; then
+    echo "ok: --restart refuses a changed ${change##*:}"
+  else
+    fail "--restart with a changed ${change##*:}: exit $rc, expected 1 naming the key"
+    tail -3 "$work/physics/run.log" >&2
+  fi
+done
 
 if [[ $failures -gt 0 ]]; then
   echo "$failures failure(s)" >&2
