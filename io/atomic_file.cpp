@@ -1,11 +1,13 @@
 #include "io/atomic_file.hpp"
 
 #include <fcntl.h>
+#include <signal.h>
 #include <unistd.h>
 
 #include <cerrno>
 #include <cstdio>
 #include <cstring>
+#include <filesystem>
 #include <fstream>
 
 #include "core/errors.hpp"
@@ -24,11 +26,30 @@ void fsync_opened(const std::string& path, int flags, const char* what) {
 
 std::string temporary_for(const std::string& path) { return path + ".tmp." + std::to_string(::getpid()); }
 
+// Temporaries of `path` left by processes that no longer run (killed between writing and renaming):
+// PATH.tmp.<pid> with no process <pid>. Removed before a new temporary is written, so none piles up.
+void remove_stale_temporaries(const std::string& path) {
+  namespace fs = std::filesystem;
+  const std::string prefix = fs::path(path).filename().string() + ".tmp.";
+  std::error_code ec;
+  for (const auto& entry : fs::directory_iterator(parent_directory(path), ec)) {
+    const std::string name = entry.path().filename().string();
+    if (name.size() <= prefix.size() || name.compare(0, prefix.size(), prefix) != 0) continue;
+    const std::string digits = name.substr(prefix.size());
+    if (digits.find_first_not_of("0123456789") != std::string::npos || digits.size() > 9) continue;
+    const pid_t pid = static_cast<pid_t>(std::stol(digits));
+    if (pid == ::getpid() || ::kill(pid, 0) == 0 || errno != ESRCH) continue;  // alive (or not ours to judge)
+    fs::remove(entry.path(), ec);
+  }
+}
+
 void write_text(const std::string& path, const std::string& temporary, const std::string& text) {
   std::ofstream out(temporary, std::ios::binary);
   out << text;
   out.close();
-  if (!out) throw core::FileError(path + ": cannot write " + temporary);
+  if (!out)
+    throw core::FileError(path + ": cannot write " + temporary + ": " + std::strerror(errno) +
+                          " (the file is left as it was)");
 }
 
 // fsync of the temporary, rename over `path`. The directory is synced by the caller.
@@ -41,6 +62,7 @@ void commit(const std::string& path, const std::string& temporary) {
 }  // namespace
 
 void replace_file(const std::string& path, const std::function<void(const std::string& temporary)>& write) {
+  remove_stale_temporaries(path);
   const std::string temporary = temporary_for(path);
   try {
     write(temporary);

@@ -4,8 +4,9 @@
 //
 // A file is written into NAME.tmp.<pid> in the same directory, fsync'ed, renamed over NAME, and the
 // directory fsync'ed: a crash at any moment leaves either the old file or the new one, never a mixture, and
-// a failure removes the temporary file and leaves NAME as it was. Errors are core::FileError (a
-// std::runtime_error) naming the path and the operating system's reason.
+// a failure removes the temporary file and leaves NAME as it was. Temporaries of NAME left by processes that
+// no longer run (killed before their rename) are removed before a new one is written. Errors are
+// core::FileError (a std::runtime_error) naming the path and the operating system's reason.
 #pragma once
 #include <functional>
 #include <string>

@@ -1,6 +1,8 @@
 // io/: the one extended XYZ reader and writer (both number formats byte for byte as earlier versions wrote
 // them, tolerant reading) and atomic file replacement.
 #include <gtest/gtest.h>
+#include <sys/wait.h>
+#include <unistd.h>
 
 #include <cmath>
 #include <cstdio>
@@ -169,6 +171,22 @@ TEST(IoExtxyz, ACountLineThatSaysTooFewAtomsIsAnError) {
   std::ofstream(two) << "1\nLattice=\"5 0 0 0 5 0 0 0 5\"\nB 0 0 0\n\n1\nLattice=\"5 0 0 0 5 0 0 0 5\"\nB 1 0 0\n\n";
   EXPECT_EQ(io::read_extxyz(two).size(), 1u);
   EXPECT_EQ(io::read_extxyz_frames(two).size(), 2u);
+}
+
+TEST(IoAtomicFile, TemporariesOfDeadProcessesAreRemoved) {
+  TempDir dir;
+  const std::string path = dir.file("results.json");
+  const pid_t child = ::fork();
+  if (child == 0) ::_exit(0);
+  ASSERT_GT(child, 0);
+  ::waitpid(child, nullptr, 0);  // now a pid without a process
+  const std::string dead = path + ".tmp." + std::to_string(child), alive = path + ".tmp.1";
+  std::ofstream(dead) << "partial";
+  std::ofstream(alive) << "another process's";
+  io::replace_file(path, "{}\n");
+  EXPECT_FALSE(std::filesystem::exists(dead));
+  EXPECT_TRUE(std::filesystem::exists(alive));  // pid 1 runs: not ours to remove
+  EXPECT_TRUE(std::filesystem::exists(path));
 }
 
 TEST(IoAtomicFile, FailuresKeepTheOldFilesAndLeaveNoTemporary) {
