@@ -59,6 +59,30 @@ std::string get_string(const Ctx& c, const toml::table& t, const std::string& ke
   return node->as_string()->get();
 }
 
+// An example value of each dimension, for messages.
+const char* example_of(Dimension dim) {
+  switch (dim) {
+    case Dimension::energy:
+      return "\"80 Ry\"";
+    case Dimension::length:
+      return "\"1.9 angstrom\"";
+    case Dimension::pressure:
+      return "\"20 GPa\"";
+    case Dimension::wavevector:
+      return "\"1.5 1/angstrom\"";
+    case Dimension::force:
+      return "\"1e-3 Ha/bohr\"";
+    case Dimension::time:
+      return "\"1 fs\"";
+    case Dimension::temperature:
+      return "\"300 K\"";
+    case Dimension::memory:
+      return "\"40 GiB\"";
+    default:
+      return "\"1\"";
+  }
+}
+
 double get_quantity(const Ctx& c, const toml::table& t, const std::string& key, const std::string& full, Dimension dim,
                     std::optional<double> fallback = std::nullopt) {
   auto node = t.get(key);
@@ -67,13 +91,25 @@ double get_quantity(const Ctx& c, const toml::table& t, const std::string& key, 
     c.fail("missing required key '" + full + "'");
   }
   if (!node->is_string())
-    c.fail(full, node->source(),
-           std::string("expected ") + units::dimension_name(dim) + " with its unit as a string, e.g. \"80 Ry\"");
+    c.fail(
+        full, node->source(),
+        std::string("expected ") + units::dimension_name(dim) + " with its unit as a string, e.g. " + example_of(dim));
   try {
     return units::parse_quantity(node->as_string()->get(), dim, full);
   } catch (const std::invalid_argument& e) {
     c.fail(full, node->source(), e.what());
   }
+}
+
+// Barostat and relaxation targets: beyond a few thousand GPa no B2O3-like solid holds its electrons in a
+// plane-wave cell of sensible size, and the SCF or the cell update fails with messages that do not point here.
+void check_pressure_range(const Ctx& c, const toml::table& t, const std::string& key, const std::string& full,
+                          double pressure) {
+  const double gpa = pressure * units::ha_per_bohr3_in_gpa;
+  if (gpa < -500.0 || gpa > 5000.0)
+    c.fail(full, t.get(key)->source(),
+           "target " + std::to_string(gpa) + " GPa outside -500 ... 5000 GPa (5000 GPa = 50 Mbar, far beyond the " +
+               "compressions megabar is checked for); is the unit right?");
 }
 
 long get_int(const Ctx& c, const toml::table& t, const std::string& key, const std::string& full, long fallback,
@@ -203,6 +239,7 @@ void read_md(const Ctx& c, const toml::table& m, MdInput& md) {
   if (md.ensemble != "npt" && m.get("pressure"))
     c.fail("md.pressure", m.get("pressure")->source(), "only used with ensemble = \"npt\"");
   md.pressure = get_quantity(c, m, "pressure", "md.pressure", Dimension::pressure, 0.0);
+  check_pressure_range(c, m, "pressure", "md.pressure", md.pressure);
   md.cell = get_string(c, m, "cell", "md.cell", md.cell);
   fail_unless_one_of(c, m, "cell", md.cell, {"isotropic", "full"});
   md.seed = static_cast<unsigned long>(get_int(c, m, "seed", "md.seed", 7, 0, 1L << 62));
@@ -302,6 +339,7 @@ RunInput read_input(const std::string& path) {
       in.relax_cell = cell->as_boolean()->get();
     }
     in.relax_pressure = get_quantity(c, *r, "pressure", "relax.pressure", Dimension::pressure, 0.0);
+    check_pressure_range(c, *r, "pressure", "relax.pressure", in.relax_pressure);
     in.relax_force_tolerance =
         get_quantity(c, *r, "force_tolerance", "relax.force_tolerance", Dimension::force, in.relax_force_tolerance);
     in.relax_stress_tolerance = get_quantity(c, *r, "stress_tolerance", "relax.stress_tolerance", Dimension::pressure,

@@ -81,9 +81,9 @@ std::vector<double> numbers(LineReader& r, const std::string& line, const std::s
     try {
       std::size_t used = 0;
       v.push_back(std::stod(tok, &used));
-      if (used != tok.size()) throw std::invalid_argument("");
+      if (used != tok.size() || !std::isfinite(v.back())) throw std::invalid_argument("");
     } catch (const std::exception&) {
-      r.fail("expected " + what + ", found '" + tok + "'");
+      r.fail("expected " + what + " (finite numbers), found '" + tok + "'");
     }
   }
   return v;

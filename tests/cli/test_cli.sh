@@ -368,6 +368,8 @@ md_case md_nve_target 'timestep = "1 fs"\nsteps = 2\ninitial_temperature = "300 
 md_case md_npt_no_p 'ensemble = "npt"\ntimestep = "1 fs"\nsteps = 2\ntemperature = "300 K"'; expect_failure md_npt_no_p "md.pressure"
 md_case md_temp_unit 'ensemble = "nvt"\ntimestep = "1 fs"\nsteps = 2\ntemperature = "300 C"'; expect_failure md_temp_unit "md.temperature"
 md_case md_mass_unit 'timestep = "1 fs"\nsteps = 2\ninitial_temperature = "300 K"\n[md.masses]\nB = "11 g"'; expect_failure md_mass_unit "md.masses.B"
+md_case md_pressure_range 'ensemble = "npt"\ntimestep = "1 fs"\nsteps = 2\ntemperature = "300 K"\npressure = "1e4 GPa"'; expect_failure md_pressure_range "md.pressure"
+md_case md_time_hint 'timestep = 1\nsteps = 2'; expect_failure md_time_hint 'e.g. "1 fs"'
 md_case md_no_velocities 'timestep = "1 fs"\nsteps = 2\ninitial_velocities = "structure"'; expect_failure md_no_velocities "no velocities"
 d=$(new_case md_restart_scf)
 (cd "$d" && "$megabar" run scf.toml --restart) >"$d/log" 2>&1
