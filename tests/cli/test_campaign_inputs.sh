@@ -46,7 +46,8 @@ stage_states() {
 # ---- 1. the campaigns list their stages, all pending -----------------------------------------------
 copy_inputs "$work/list"
 cpu_stages="melt quench-1500 quench-300 compress-0 compress-5 compress-20 compress-50 compress-100 compress-150 compress-220 anneal sample"
-gpu_stages="melt quench-2000 quench-1500 quench-1000 quench-300 compress-0 compress-5 compress-20 compress-50 compress-100 compress-150 compress-220 anneal-220 cool-220 sample-220"
+gpu_stages="melt quench-2000 quench-1000 quench-300"
+for p in 0 20 60 100 150 220; do gpu_stages="$gpu_stages anneal-$p sample-$p pdos-$p"; done
 for c in cpu gpu; do
   file="$work/list/inputs/a-b2o3-ramp-$c/campaign.toml"
   expected=$([[ $c == cpu ]] && echo "$cpu_stages" || echo "$gpu_stages")
@@ -139,21 +140,21 @@ else
   ok "submit-campaign refuses --time for an unknown stage"
 fi
 
-# pressure-array.sbatch: index 2 of the GPU list -> p20GPa/npt.toml; a checkpoint -> --restart.
+# pressure-array.sbatch: index 1 of the GPU list -> p20GPa/npt.toml; a checkpoint -> --restart.
 pa="$work/list/inputs/a-b2o3-ramp-gpu"
-mkdir -p "$pa/out/08-compress-20" && : >"$pa/out/08-compress-20/final.extxyz"
+mkdir -p "$pa/out/09-sample-20" && : >"$pa/out/09-sample-20/final.extxyz"
 echo '# made from @TEMPLATE_DIR@' >>"$pa/npt-sample.toml.in"  # the shipped template no longer uses it
 rm -f "$fake/megabar.log"
 run_array() { (cd "$work" && SLURM_ARRAY_TASK_ID=$1 MEGABAR="$fake/fake-megabar" bash "$slurm/pressure-array.sbatch" \
                  "$pa/npt-sample.toml.in" "$pa/pressures.txt") >"$work/array.log" 2>&1; }
-run_array 2
+run_array 1
 rc=$?
 input="$pa/out-pressures/p20GPa/npt.toml"
 if [[ $rc -ne 0 || ! -f $input ]]; then
-  fail "pressure-array index 2: exit $rc, input $input missing"
+  fail "pressure-array index 1: exit $rc, input $input missing"
   cat "$work/array.log" >&2
 elif grep -q '@[A-Z_]*@' "$input" || ! grep -q '^pressure = "20 GPa"$' "$input" ||
-     ! grep -q "^file = \"$pa/out/08-compress-20/final.extxyz\"$" "$input" ||
+     ! grep -q "^file = \"$pa/out/09-sample-20/final.extxyz\"$" "$input" ||
      ! grep -q '^O = "/usr/share/abinit/psp/Pseudodojo_nc_sr_04_pw_standard_psp8/O.psp8"$' "$input" ||
      ! grep -q "^# made from $pa\$" "$input"; then
   fail "pressure-array: wrong input:"
@@ -163,7 +164,7 @@ elif [[ "$(cat "$fake/megabar.log")" != "$pa/out-pressures/p20GPa: run npt.toml"
 else
   : >"$pa/out-pressures/p20GPa/checkpoint.h5"
   rm -f "$fake/megabar.log"
-  run_array 2
+  run_array 1
   if [[ "$(cat "$fake/megabar.log" 2>/dev/null)" != "$pa/out-pressures/p20GPa: run npt.toml --restart" ]]; then
     fail "pressure-array with a checkpoint: megabar called as '$(cat "$fake/megabar.log" 2>/dev/null)'"
   elif run_array 3; then
@@ -175,7 +176,7 @@ else
   fi
 fi
 # a third column is the barostat target; RUN_ROOT as third argument
-printf '# P START TARGET\n20 out/08-compress-20/final.extxyz -21.5\n' >"$pa/corrected.txt"
+printf '# P START TARGET\n20 out/09-sample-20/final.extxyz -21.5\n' >"$pa/corrected.txt"
 if ! (cd "$work" && SLURM_ARRAY_TASK_ID=0 MEGABAR="$fake/fake-megabar" bash "$slurm/pressure-array.sbatch" \
         "$pa/npt-sample.toml.in" "$pa/corrected.txt" "$work/corrected") >"$work/array.log" 2>&1; then
   fail "pressure-array with a TARGET column failed:"
