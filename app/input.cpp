@@ -59,30 +59,6 @@ std::string get_string(const Ctx& c, const toml::table& t, const std::string& ke
   return node->as_string()->get();
 }
 
-// An example value of each dimension, for messages.
-const char* example_of(Dimension dim) {
-  switch (dim) {
-    case Dimension::energy:
-      return "\"80 Ry\"";
-    case Dimension::length:
-      return "\"1.9 angstrom\"";
-    case Dimension::pressure:
-      return "\"20 GPa\"";
-    case Dimension::wavevector:
-      return "\"1.5 1/angstrom\"";
-    case Dimension::force:
-      return "\"1e-3 Ha/bohr\"";
-    case Dimension::time:
-      return "\"1 fs\"";
-    case Dimension::temperature:
-      return "\"300 K\"";
-    case Dimension::memory:
-      return "\"40 GiB\"";
-    default:
-      return "\"1\"";
-  }
-}
-
 double get_quantity(const Ctx& c, const toml::table& t, const std::string& key, const std::string& full, Dimension dim,
                     std::optional<double> fallback = std::nullopt) {
   auto node = t.get(key);
@@ -91,9 +67,9 @@ double get_quantity(const Ctx& c, const toml::table& t, const std::string& key, 
     c.fail("missing required key '" + full + "'");
   }
   if (!node->is_string())
-    c.fail(
-        full, node->source(),
-        std::string("expected ") + units::dimension_name(dim) + " with its unit as a string, e.g. " + example_of(dim));
+    c.fail(full, node->source(),
+           std::string("expected ") + units::dimension_name(dim) + " with its unit as a string, e.g. " +
+               units::dimension_example(dim));
   try {
     return units::parse_quantity(node->as_string()->get(), dim, full);
   } catch (const std::invalid_argument& e) {

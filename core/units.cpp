@@ -62,36 +62,48 @@ std::string accepted(Dimension dim) {
 
 }  // namespace
 
-const char* dimension_name(Dimension dim) {
+namespace {
+
+struct DimensionText {
+  const char* name;     // "an energy"
+  const char* example;  // "\"80 Ry\""
+};
+
+DimensionText text_of(Dimension dim) {
   switch (dim) {
     case Dimension::energy:
-      return "an energy";
+      return {"an energy", "\"80 Ry\""};
     case Dimension::length:
-      return "a length";
+      return {"a length", "\"1.9 angstrom\""};
     case Dimension::pressure:
-      return "a pressure";
+      return {"a pressure", "\"20 GPa\""};
     case Dimension::wavevector:
-      return "a wave vector";
+      return {"a wave vector", "\"1.5 1/angstrom\""};
     case Dimension::force:
-      return "a force";
+      return {"a force", "\"1e-3 Ha/bohr\""};
     case Dimension::time:
-      return "a time";
+      return {"a time", "\"1 fs\""};
     case Dimension::temperature:
-      return "a temperature";
+      return {"a temperature", "\"300 K\""};
     case Dimension::memory:
-      return "an amount of memory";
+      return {"an amount of memory", "\"40 GiB\""};
     default:
-      return "a number";
+      return {"a number", "\"1\""};
   }
 }
+
+}  // namespace
+
+const char* dimension_name(Dimension dim) { return text_of(dim).name; }
+const char* dimension_example(Dimension dim) { return text_of(dim).example; }
 
 double parse_quantity(const std::string& text, Dimension dim, const std::string& what) {
   std::istringstream in(text);
   double value = 0;
   std::string unit, extra;
   if (!(in >> value)) {
-    throw core::InputError(what + ": expected " + dimension_name(dim) + " like \"80 Ry\" (units: " + accepted(dim) +
-                           "), got \"" + text + "\"");
+    throw core::InputError(what + ": expected " + dimension_name(dim) + " like " + dimension_example(dim) +
+                           " (units: " + accepted(dim) + "), got \"" + text + "\"");
   }
   in >> unit;
   if (in >> extra) {

@@ -30,5 +30,7 @@ enum class Dimension { energy, length, pressure, wavevector, force, time, temper
 double parse_quantity(const std::string& text, Dimension dim, const std::string& what);
 
 const char* dimension_name(Dimension dim);
+// An example value with its unit, quoted as in an input: "80 Ry", "1 fs", "300 K", ...
+const char* dimension_example(Dimension dim);
 
 }  // namespace megabar::units
