@@ -197,7 +197,24 @@ struct PdosFile {
   PdosSettings settings;
 };
 
-std::optional<PdosFile> open_pdos(const std::string& path, const FrameSelection& selection) {
+// /pdos snapshots complete in every dataset (a writer killed while flushing can leave some a row longer);
+// the rest are named in `warnings` and left out.
+hsize_t complete_snapshots(const h5::File& file, const std::string& path, std::vector<std::string>& warnings) {
+  hsize_t least = file.open_dataset(pdos::step).rows(), most = least;
+  for (int v = 0; v < pdos::kValueCount; ++v) {
+    const hsize_t n = file.open_dataset(pdos::value(static_cast<pdos::Value>(v))).rows();
+    least = std::min(least, n);
+    most = std::max(most, n);
+  }
+  if (least < most)
+    warnings.push_back(path + ": " + std::to_string(most - least) +
+                       " /pdos snapshot(s) at the end are not complete in every dataset: left out (" +
+                       std::to_string(least) + " read)");
+  return least;
+}
+
+std::optional<PdosFile> open_pdos(const std::string& path, const FrameSelection& selection,
+                                  std::vector<std::string>& warnings) {
   if (detect_format(path) != Format::h5md) return std::nullopt;
   const auto file = h5::File::open(path, false);
   if (!file.contains(pdos::value(pdos::kEigenvalues))) return std::nullopt;
@@ -205,11 +222,13 @@ std::optional<PdosFile> open_pdos(const std::string& path, const FrameSelection&
   p.path = path;
   const auto w = file.open_dataset(pdos::value(pdos::kWeights));
   const auto eig = file.open_dataset(pdos::value(pdos::kEigenvalues));
-  const auto steps = file.open_dataset(pdos::step).read<std::int64_t>();
+  const hsize_t snapshots = complete_snapshots(file, path, warnings);
+  const auto steps =
+      snapshots ? file.open_dataset(pdos::step).read_rows<std::int64_t>(0, snapshots) : std::vector<std::int64_t>{};
   const auto vbm = file.open_dataset(pdos::value(pdos::kVbm)).read<double>();
   const h5::Shape ws = w.shape(), es = eig.shape();
-  if (ws.size() != 4 || es.size() != 2 || ws[0] != steps.size() || es[0] != steps.size() || ws[1] != es[1] ||
-      vbm.size() != steps.size())
+  if (ws.size() != 4 || es.size() != 2 || ws[0] < steps.size() || es[0] < steps.size() || ws[1] != es[1] ||
+      vbm.size() < steps.size())
     w.fail("the /pdos datasets do not have the layout of docs/trajectory.md");
   if (eig.has_attribute("unit") && eig.read_string_attribute("unit") != pdos::energy_unit)
     eig.fail("eigenvalues not in eV");
@@ -235,7 +254,7 @@ std::optional<PdosAverage> analyze_pdos(const std::vector<std::string>& paths, c
                                         double bo_cutoff, std::vector<std::string>& warnings) {
   std::vector<PdosFile> files;
   for (const auto& path : paths)
-    if (auto p = open_pdos(path, selection)) files.push_back(std::move(*p));
+    if (auto p = open_pdos(path, selection, warnings)) files.push_back(std::move(*p));
   if (files.empty()) return std::nullopt;
   std::vector<std::vector<double>> all_eig;
   std::vector<double> all_vbm;
@@ -263,9 +282,10 @@ std::optional<PdosAverage> analyze_pdos(const std::vector<std::string>& paths, c
     // Positions of the frames at the snapshots' steps.
     const std::set<long> wanted(f.steps.begin(), f.steps.end());
     std::map<long, Snapshot> frames;
+    std::vector<std::string> frame_warnings;  // incomplete frames: already reported by the trajectory reader
     read_h5md_frames(
         f.path, f.symbols, [&](long step) { return wanted.count(step) > 0 && !frames.count(step); },
-        [&](Snapshot&& s) { frames.emplace(s.step, std::move(s)); });
+        [&](Snapshot&& s) { frames.emplace(s.step, std::move(s)); }, frame_warnings);
     if (!averager) {
       symbols0 = f.symbols;
       averager.emplace(f.symbols, f.n_bands, f.n_l, lo, hi, settings);

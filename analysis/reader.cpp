@@ -138,7 +138,7 @@ Trajectory read_trajectories(const std::vector<std::string>& paths, const FrameS
     };
     if (detect_format(path) == Format::h5md) {
       in.format = "h5md";
-      in.frames_read = read_h5md_frames(path, symbols, wanted, keep);
+      in.frames_read = read_h5md_frames(path, symbols, wanted, keep, t.warnings);
     } else {
       in.format = "extxyz";
       auto frames = read_extxyz_file(path, symbols, in.steps_from_index, t.warnings);

@@ -56,8 +56,12 @@ Format detect_format(const std::string& path);
 Trajectory read_trajectories(const std::vector<std::string>& paths, const FrameSelection& selection);
 
 // The frames of one H5MD file (reader_h5md.cpp). `wanted(step)` is asked once per frame, in order, before
-// the frame is read; `visit` receives the frames it wanted. Returns the number of frames in the file.
+// the frame is read; `visit` receives the frames it wanted. Only frames complete in every time series of the
+// file (step, time, position, box, velocity, force, observables) are read: a writer killed while flushing can
+// leave some datasets a row longer than others. Those dropped are named in `warnings`. Returns the number
+// of complete frames.
 long read_h5md_frames(const std::string& path, std::vector<std::string>& symbols,
-                      const std::function<bool(long)>& wanted, const std::function<void(Snapshot&&)>& visit);
+                      const std::function<bool(long)>& wanted, const std::function<void(Snapshot&&)>& visit,
+                      std::vector<std::string>& warnings);
 
 }  // namespace megabar::analysis

@@ -1,6 +1,7 @@
 // H5MD trajectories as megabar writes them (io/h5md_layout.hpp, docs/trajectory.md): particles/all/species
 // (atomic numbers), position/step, position/value [frames][N][3] and box/edges/value [frames][3][3] (rows
 // are lattice vectors), lengths in nm (or angstrom, when the unit attribute says so).
+#include <algorithm>
 #include <cstdint>
 #include <stdexcept>
 
@@ -37,10 +38,35 @@ h5::File open_for_reading(const std::string& path) {
   }
 }
 
+// The number of frames complete in every time series the file holds (the first dimension of each value
+// dataset, and step and time), with a warning in `warnings` naming the longer ones when they differ.
+std::size_t complete_frames(const h5::File& file, const std::string& path, std::size_t natoms,
+                            std::vector<std::string>& warnings) {
+  std::vector<std::pair<std::string, std::size_t>> rows;
+  for (const std::string name : {std::string(h5md::step), std::string(h5md::time)})
+    if (file.contains(name)) rows.emplace_back(name, file.open_dataset(name).rows());
+  for (const auto& series : h5md::series(natoms)) {
+    const std::string name = h5md::value(series.group);
+    if (file.contains(name)) rows.emplace_back(name, file.open_dataset(name).rows());
+  }
+  std::size_t least = rows.front().second, most = least;
+  for (const auto& [name, n] : rows) least = std::min(least, n), most = std::max(most, n);
+  if (least < most) {
+    std::string longer;
+    for (const auto& [name, n] : rows)
+      if (n > least) longer += (longer.empty() ? "" : ", ") + name + " (" + std::to_string(n) + ")";
+    warnings.push_back(path + ": " + std::to_string(most - least) + " frame(s) at the end are not complete in every " +
+                       "dataset (a writer stopped while flushing?): " + std::to_string(least) +
+                       " complete frames read, left out the rest of " + longer);
+  }
+  return least;
+}
+
 }  // namespace
 
 long read_h5md_frames(const std::string& path, std::vector<std::string>& symbols,
-                      const std::function<bool(long)>& wanted, const std::function<void(Snapshot&&)>& visit) {
+                      const std::function<bool(long)>& wanted, const std::function<void(Snapshot&&)>& visit,
+                      std::vector<std::string>& warnings) {
   const auto file = open_for_reading(path);
   if (!file.contains(h5md::metadata) || !file.contains(h5md::value(h5md::position)))
     throw std::invalid_argument(path +
@@ -54,14 +80,16 @@ long read_h5md_frames(const std::string& path, std::vector<std::string>& symbols
   }
   const auto position = file.open_dataset(h5md::value(h5md::position));
   const auto edges = file.open_dataset(h5md::value(h5md::box_edges));
-  const auto steps = file.open_dataset(h5md::step).read<std::int64_t>();
   const std::size_t natoms = symbols.size();
-  if (position.shape() != h5::Shape{steps.size(), natoms, 3})
-    position.fail("expected shape [" + std::to_string(steps.size()) + "][" + std::to_string(natoms) + "][3]");
-  if (edges.shape() != h5::Shape{steps.size(), 3, 3})
+  const std::size_t frames = complete_frames(file, path, natoms, warnings);
+  const auto steps =
+      frames ? file.open_dataset(h5md::step).read_rows<std::int64_t>(0, frames) : std::vector<std::int64_t>{};
+  if (position.shape() != h5::Shape{position.rows(), natoms, 3})
+    position.fail("expected shape [" + std::to_string(position.rows()) + "][" + std::to_string(natoms) + "][3]");
+  if (edges.shape() != h5::Shape{edges.rows(), 3, 3})
     edges.fail("expected one 3 x 3 cell per frame (rows are lattice vectors), as megabar writes it");
   const double r_unit = length_unit(position), cell_unit = length_unit(edges);
-  for (std::size_t f = 0; f < steps.size(); ++f) {
+  for (std::size_t f = 0; f < frames; ++f) {
     if (!wanted(static_cast<long>(steps[f]))) continue;
     Snapshot s;
     s.step = static_cast<long>(steps[f]);
@@ -79,7 +107,7 @@ long read_h5md_frames(const std::string& path, std::vector<std::string>& symbols
       for (int k = 0; k < 3; ++k) s.positions[a][k] = r[3 * a + k] * r_unit;
     visit(std::move(s));
   }
-  return static_cast<long>(steps.size());
+  return static_cast<long>(frames);
 }
 
 }  // namespace megabar::analysis

@@ -4,7 +4,10 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstdint>
 #include <stdexcept>
+#include <string>
+#include <vector>
 
 namespace megabar::app {
 
@@ -38,6 +41,7 @@ md::ForceResult DftForceProvider::compute(const core::Structure& s) {
   dft::ScfOptions opt = in_.scf;
   opt.compute_forces = true;  // integrators and optimisers need them whatever [output] says
   opt.compute_stress = stress_;
+  if (!have_state_) opt.stop_requested = first_scf_stop_;
   if (extrapolator_) {
     dft::ScfState start;
     const bool extrapolate = extrapolator_->size() > 0;
@@ -48,6 +52,7 @@ md::ForceResult DftForceProvider::compute(const core::Structure& s) {
     last_ = dft::run_scf(atoms, *basis_, opt, scf_log_, have_state_ ? &last_.state : nullptr);
   }
   have_state_ = true;
+  restored_result_ = false;
   md::ForceResult r;
   r.energy = last_.energies.total();
   r.forces = last_.forces;
@@ -56,8 +61,92 @@ md::ForceResult DftForceProvider::compute(const core::Structure& s) {
   return r;
 }
 
-// Saved: the cell that defines the plane-wave set, and the extrapolation history (bands, newest first).
+namespace {
+
+// What results.json reports of an SCF result, with the cell it was computed in ("last_..." entries), so
+// that a run restarted at its last step reports exactly what the uninterrupted run would have.
+constexpr const char* stress_term_prefix = "last_stress_term_";
+
+std::vector<double> flat(const std::vector<core::Vec3>& v) {
+  std::vector<double> out;
+  for (const auto& x : v) out.insert(out.end(), x.begin(), x.end());
+  return out;
+}
+
+std::vector<double> flat(const core::Mat3& m) {
+  std::vector<double> out;
+  for (const auto& row : m) out.insert(out.end(), row.begin(), row.end());
+  return out;
+}
+
+std::vector<core::Vec3> vectors(const std::vector<double>& v) {
+  if (v.size() % 3) throw std::runtime_error("checkpoint: malformed last SCF result (vectors)");
+  std::vector<core::Vec3> out(v.size() / 3);
+  for (std::size_t i = 0; i < out.size(); ++i) out[i] = {v[3 * i], v[3 * i + 1], v[3 * i + 2]};
+  return out;
+}
+
+core::Mat3 matrix(const std::vector<double>& v) {
+  if (v.size() != 9) throw std::runtime_error("checkpoint: malformed last SCF result (3 x 3 matrix)");
+  return {{{v[0], v[1], v[2]}, {v[3], v[4], v[5]}, {v[6], v[7], v[8]}}};
+}
+
+void pack_result(const dft::ScfResult& r, const core::Cell& cell, md::StateArrays& out) {
+  const auto& e = r.energies;
+  out.reals["last_energies"] = {e.kinetic, e.local, e.nonlocal, e.hartree, e.xc, e.ewald};
+  out.reals["last_eigenvalues"] = r.eigenvalues;
+  out.reals["last_forces"] = flat(r.forces);
+  out.reals["last_forces_local"] = flat(r.forces_local);
+  out.reals["last_forces_nonlocal"] = flat(r.forces_nonlocal);
+  out.reals["last_forces_ewald"] = flat(r.forces_ewald);
+  out.reals["last_net_force"] = {r.net_force[0], r.net_force[1], r.net_force[2]};
+  out.reals["last_stress"] = flat(r.stress);
+  for (const auto& [name, m] : r.stress_terms) out.reals[stress_term_prefix + name] = flat(m);
+  const auto& h = r.history;
+  out.reals["last_scf_final"] = {r.n_electrons, h.empty() ? 0.0 : h.back().delta_energy,
+                                 h.empty() ? 0.0 : h.back().dr2};
+  out.reals["last_lattice"] = flat(cell.lattice);
+  out.words["last_scf"] = {std::uint64_t(r.iterations), std::uint64_t(r.n_bands), std::uint64_t(r.n_occupied),
+                           r.converged ? 1u : 0u, r.has_stress ? 1u : 0u};
+}
+
+dft::ScfResult unpack_result(const md::StateArrays& in) {
+  dft::ScfResult r;
+  const auto& w = in.word("last_scf");
+  const auto& e = in.real("last_energies");
+  const auto& f = in.real("last_scf_final");
+  if (w.size() != 5 || e.size() != 6 || f.size() != 3)
+    throw std::runtime_error("checkpoint: malformed last SCF result");
+  r.iterations = static_cast<int>(w[0]);
+  r.n_bands = static_cast<int>(w[1]);
+  r.n_occupied = static_cast<int>(w[2]);
+  r.converged = w[3] != 0;
+  r.has_stress = w[4] != 0;
+  r.energies.kinetic = e[0], r.energies.local = e[1], r.energies.nonlocal = e[2];
+  r.energies.hartree = e[3], r.energies.xc = e[4], r.energies.ewald = e[5];
+  r.n_electrons = f[0];
+  r.history.push_back(dft::ScfIterationInfo{r.iterations, r.energies.total(), f[1], f[2], 0.0, 0, 0});
+  r.eigenvalues = in.real("last_eigenvalues");
+  r.forces = vectors(in.real("last_forces"));
+  r.forces_local = vectors(in.real("last_forces_local"));
+  r.forces_nonlocal = vectors(in.real("last_forces_nonlocal"));
+  r.forces_ewald = vectors(in.real("last_forces_ewald"));
+  const auto net = vectors(in.real("last_net_force"));
+  if (net.size() != 1) throw std::runtime_error("checkpoint: malformed last SCF result (net force)");
+  r.net_force = net[0];
+  r.stress = matrix(in.real("last_stress"));
+  const std::string prefix = stress_term_prefix;
+  for (const auto& [name, values] : in.reals)
+    if (name.rfind(prefix, 0) == 0) r.stress_terms[name.substr(prefix.size())] = matrix(values);
+  return r;
+}
+
+}  // namespace
+
+// Saved: the cell that defines the plane-wave set, the extrapolation history (bands, newest first), and
+// the reportable part of the last SCF result with its cell.
 void DftForceProvider::save_state(md::StateArrays& out) const {
+  if (basis_ && last_.iterations > 0) pack_result(last_, basis_->cell(), out);
   if (reference_) {
     std::vector<double> lattice;
     for (const auto& row : reference_->cell().lattice) lattice.insert(lattice.end(), row.begin(), row.end());
@@ -83,6 +172,11 @@ void DftForceProvider::restore_state(const md::StateArrays& in) {
     core::Mat3 rows{{{l[0], l[1], l[2]}, {l[3], l[4], l[5]}, {l[6], l[7], l[8]}}};
     reference_ = std::make_unique<dft::Basis>(core::Cell::from_lattice(rows), in_.ecut,
                                               std::array<int, 3>{int(g[0]), int(g[1]), int(g[2])});
+  }
+  if (reference_ && in.words.count("last_scf")) {
+    last_ = unpack_result(in);
+    basis_ = std::make_unique<dft::Basis>(core::Cell::from_lattice(matrix(in.real("last_lattice"))), *reference_);
+    restored_result_ = true;
   }
   if (!extrapolator_ || !in.words.count("extrapolation_history")) return;
   const auto& shape = in.word("extrapolation_history");

@@ -8,6 +8,7 @@
 //  - MD (extrapolation_order >= -1; -1 reuses the last bands): from the ASPC-extrapolated occupied subspace (dft/extrapolation.hpp)
 //    and its density. The history is part of the saved state, so a restarted run continues exactly.
 #pragma once
+#include <functional>
 #include <memory>
 
 #include "app/input.hpp"
@@ -27,6 +28,7 @@ class DftForceProvider : public md::ForceProvider {
   void save_state(md::StateArrays& out) const override;
   void restore_state(const md::StateArrays& in) override;
   int last_iterations() const override { return last_.iterations; }
+  bool has_restored_result() const override { return restored_result_; }
 
   const dft::ScfResult& last() const { return last_; }
   const dft::Basis& basis() const { return *basis_; }
@@ -35,6 +37,9 @@ class DftForceProvider : public md::ForceProvider {
   void reset_basis();
   // Per-iteration SCF log of the next computations (none by default).
   void set_scf_logger(dft::ScfLogger log) { scf_log_ = std::move(log); }
+  // Polled by the first SCF of this provider (a new run's start, which may be long and has nothing to save
+  // yet): a stop request ends it unconverged. Later SCFs (steps) always finish, so a checkpoint is consistent.
+  void set_first_scf_stop_request(std::function<bool()> stop) { first_scf_stop_ = std::move(stop); }
 
  private:
   const RunInput& in_;
@@ -43,8 +48,10 @@ class DftForceProvider : public md::ForceProvider {
   std::unique_ptr<dft::Basis> reference_, basis_;
   dft::ScfResult last_;
   bool have_state_ = false;
+  bool restored_result_ = false;  // last_ (and basis_) from a checkpoint, not yet recomputed
   std::unique_ptr<dft::WavefunctionExtrapolator> extrapolator_;
   dft::ScfLogger scf_log_;
+  std::function<bool()> first_scf_stop_;
   void make_reference(const core::Cell& cell);
 };
 

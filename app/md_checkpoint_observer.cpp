@@ -1,5 +1,8 @@
 #include "app/md_checkpoint_observer.hpp"
 
+#include <fstream>
+#include <sstream>
+
 #include "app/fft_plan_files.hpp"
 #include "md/checkpoint.hpp"
 
@@ -16,13 +19,21 @@ void add_difference(kernels::TransferCounts& a, const kernels::TransferCounts& b
   a.to_device_copies += after.to_device_copies - before.to_device_copies;
 }
 
+// "# megabar input: PATH" and the file's text, or only the first line when it cannot be read now.
+std::string input_record(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  std::ostringstream text;
+  text << in.rdbuf();
+  return "# megabar input: " + path + "\n" + (in.is_open() ? text.str() : std::string());
+}
+
 }  // namespace
 
 CheckpointObserver::CheckpointObserver(const std::filesystem::path& directory, std::string input_path, long every,
                                        long steps, md::TrajectoryWriter& trajectory, const md::ForceProvider& provider)
     : checkpoint_path_((directory / "checkpoint.h5").string()),
       plans_path_((directory / "fft_plans").string()),
-      input_path_(std::move(input_path)),
+      input_record_(input_record(input_path)),
       every_(every),
       steps_(steps),
       trajectory_(trajectory),
@@ -46,7 +57,7 @@ void CheckpointObserver::save(const md::MdState& state, md::RunRecord record) {
   record.pdos_snapshots = trajectory_.pdos_snapshots();
   ck.run = md::pack_record(record);
   for (const auto& [key, value] : physics_) ck.run.texts["physics: " + key] = value;
-  ck.created_by_input = input_path_;
+  ck.created_by_input = input_record_;
   md::write_checkpoint(checkpoint_path_, ck);
   add_difference(traffic_, before, kernels::transfers());
   ++written_;

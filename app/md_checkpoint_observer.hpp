@@ -3,9 +3,8 @@
 // step, and when a stop is requested (a signal from the batch system). It counts the host <-> device
 // copies that checkpoints make (the band history), so that results.json can report the steps' own.
 #pragma once
-#include <map>
-#include <string>
 #include <filesystem>
+#include <map>
 #include <string>
 
 #include "kernels/memory.hpp"
@@ -17,7 +16,7 @@ namespace megabar::app {
 
 class CheckpointObserver : public md::MdObserver {
  public:
-  // `input_path`: recorded in the checkpoint as the input that started the run.
+  // `input_path`: recorded in the checkpoint with its full text (read here), as the input of the run.
   CheckpointObserver(const std::filesystem::path& directory, std::string input_path, long every, long steps,
                      md::TrajectoryWriter& trajectory, const md::ForceProvider& provider);
 
@@ -36,7 +35,7 @@ class CheckpointObserver : public md::MdObserver {
  private:
   void save(const md::MdState& state, md::RunRecord record);
 
-  std::string checkpoint_path_, plans_path_, input_path_;
+  std::string checkpoint_path_, plans_path_, input_record_;
   long every_, steps_;
   md::TrajectoryWriter& trajectory_;
   const md::ForceProvider& provider_;

@@ -9,6 +9,16 @@
 
 namespace megabar::app {
 
+namespace {
+
+std::string column_header() {
+  return fmt::format("{:>8} {:>10} {:>18} {:>14} {:>18} {:>11} {:>9} {:>9} {:>10} {:>4} {:>7} {:>8}", "step", "time_fs",
+                     "E_pot_Ha", "E_kin_Ha", "E_conserved_Ha", "drift_Ha/at", "T_K", "P_GPa", "V_A^3", "scf", "s/step",
+                     "ETA");
+}
+
+}  // namespace
+
 std::string eta_text(double seconds) {
   if (!(seconds >= 0) || !std::isfinite(seconds)) return "-";
   const long s = std::lround(seconds);
@@ -19,15 +29,22 @@ std::string eta_text(double seconds) {
 
 MdLogObserver::MdLogObserver(const std::filesystem::path& directory, const std::string& ensemble, bool restart,
                              const md::MdState& state, int natoms, long steps)
-    : log_(directory / "md.log", std::ios::app), natoms_(natoms), steps_(steps) {
-  const std::string header = fmt::format(
-      "{:>8} {:>10} {:>18} {:>14} {:>18} {:>11} {:>9} {:>9} {:>10} {:>4} {:>7} {:>8}", "step", "time_fs", "E_pot_Ha",
-      "E_kin_Ha", "E_conserved_Ha", "drift_Ha/at", "T_K", "P_GPa", "V_A^3", "scf", "s/step", "ETA");
-  if (!restart)
-    log_ << "# megabar md log (" << ensemble << "); drift = (E_conserved - E_conserved(0)) / atoms\n" << header << "\n";
+    : path_(directory / "md.log"),
+      ensemble_(ensemble),
+      restart_(restart),
+      first_step_(state.step),
+      natoms_(natoms),
+      steps_(steps) {
+  fmt::print("{}\n", column_header());
+}
+
+void MdLogObserver::open_log() {
+  log_.open(path_, restart_ ? std::ios::app : std::ios::trunc);
+  if (!restart_)
+    log_ << "# megabar md log (" << ensemble_ << "); drift = (E_conserved - E_conserved(0)) / atoms\n"
+         << column_header() << "\n";
   else
-    log_ << "# continued from the checkpoint at step " << state.step << "\n";
-  fmt::print("{}\n", header);
+    log_ << "# continued from the checkpoint at step " << first_step_ << "\n";
 }
 
 void MdLogObserver::on_start(const md::MdEvent& e) { write_line(e, NAN); }
@@ -47,6 +64,7 @@ void MdLogObserver::write_line(const md::MdEvent& e, double eta) {
       f.structure.cell.volume / std::pow(units::angstrom, 3), f.scf_iterations, e.step_seconds, eta_text(eta));
   fmt::print("{}\n", line);
   std::fflush(stdout);
+  if (!log_.is_open()) open_log();
   log_ << line << "\n" << std::flush;
 }
 

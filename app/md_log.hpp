@@ -15,8 +15,9 @@ std::string eta_text(double seconds);
 
 class MdLogObserver : public md::MdObserver {
  public:
-  // Opens `directory`/md.log for appending and writes its header (a new run) or a "continued" line (a
-  // restart from `state`), then prints the column header to stdout.
+  // Prints the column header to stdout. md.log is opened with the first line written (the first SCF has
+  // then converged): a new run replaces an earlier md.log and writes its header, a restart from `state`
+  // appends a "continued" line.
   MdLogObserver(const std::filesystem::path& directory, const std::string& ensemble, bool restart,
                 const md::MdState& state, int natoms, long steps);
 
@@ -26,6 +27,12 @@ class MdLogObserver : public md::MdObserver {
  private:
   void write_line(const md::MdEvent& e, double eta);
 
+  void open_log();
+
+  std::filesystem::path path_;
+  std::string ensemble_;
+  bool restart_;
+  long first_step_;
   std::ofstream log_;
   int natoms_;
   long steps_;

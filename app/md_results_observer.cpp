@@ -5,6 +5,7 @@
 #include <cmath>
 
 #include "app/scf_task.hpp"
+#include "core/fault.hpp"
 #include "core/units.hpp"
 #include "io/extxyz.hpp"
 
@@ -27,6 +28,7 @@ void ResultsObserver::on_session_begin(const md::MdState& /*state*/) {
 }
 
 void ResultsObserver::on_finish(const md::MdEvent& e) {
+  core::fault_point("md-before-results");
   const fs::path out = in_.output_directory;
   const double wall = std::chrono::duration<double>(std::chrono::steady_clock::now() - t_start_).count();
   io::write_extxyz_frame((out / "final.extxyz").string(), e.frame, symbols_);

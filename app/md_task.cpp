@@ -4,6 +4,7 @@
 
 #include <chrono>
 #include <cmath>
+#include <cstdio>
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
@@ -159,13 +160,27 @@ std::vector<core::Vec3> structure_velocities(const RunInput& in, std::size_t nat
   return frames.front().velocities;
 }
 
-// A new run: the files of an earlier one removed, the first state, new trajectory files, and this
+// A new run in a directory holding an earlier run's outputs leaves them untouched until its first SCF has
+// converged (a typo or a failing start loses nothing). Then this observer, the first to hear of the start,
+// removes the ones that would describe the old run beside the new one; the trajectory files and md.log are
+// replaced by their writers with their first line.
+class EarlierRunOutputs : public md::MdObserver {
+ public:
+  explicit EarlierRunOutputs(fs::path directory) : directory_(std::move(directory)) {}
+  void on_start(const md::MdEvent&) override {
+    for (const char* f : {"checkpoint.h5", "fft_plans", "final.extxyz", "results.json", "trajectory.h5.damaged"})
+      fs::remove(directory_ / f);
+  }
+
+ private:
+  fs::path directory_;
+};
+
+// A new run: the first state, a trajectory writer that replaces old files with its first frame, and this
 // machine's earlier FFT plans when there are any (`plan_cache`), so that runs of the same input agree bit
 // for bit.
 RunSetup new_run(const RunInput& in, const dft::Atoms& atoms, const md::MdOptions& opt, const std::string& plan_cache) {
   const fs::path out = in.output_directory;
-  for (const char* f : {"checkpoint.h5", "fft_plans", "md.log", "final.extxyz", "trajectory.h5", "trajectory.extxyz"})
-    fs::remove(out / f);
   const auto masses = masses_of(in, atoms.structure);
   RunSetup r;
   if (in.md.initial_velocities == "structure") {
@@ -205,6 +220,7 @@ void set_scf_log_from_environment(DftForceProvider& provider) {
   provider.set_scf_logger([](const dft::ScfIterationInfo& i) {
     fmt::print("      scf {:>3} E {:.10f} dE {:.2e} drho {:.2e} david {} Hpsi {} {:.2f}s\n", i.iteration, i.energy,
                i.delta_energy, i.dr2, i.davidson_iterations, i.h_applications, i.seconds);
+    std::fflush(stdout);
   });
 }
 
@@ -216,6 +232,12 @@ int exit_status(md::MdDriver::Outcome outcome, const md::MdState& state, const R
     case md::MdDriver::Outcome::stopped:
       fmt::print("\n  stopped by signal {} at step {}: checkpoint written; continue with `megabar run {} --restart`\n",
                  stop_signal(), state.step, in.path);
+      return kExitStopped;
+    case md::MdDriver::Outcome::stopped_before_start:
+      fmt::print(
+          "\n  stopped by signal {} before the first step: no checkpoint yet, an earlier run's outputs are "
+          "untouched; run `megabar run {}` again\n",
+          stop_signal(), in.path);
       return kExitStopped;
     case md::MdDriver::Outcome::start_not_converged:
       fmt::print(stderr, "error: the SCF of the starting structure did not converge; nothing was integrated\n");
@@ -243,12 +265,14 @@ int run_md_task(const RunInput& in, bool restart) {
 
   DftForceProvider provider(in, atoms, /*compute_stress=*/true, in.md.extrapolation_order);  // >= -1
   set_scf_log_from_environment(provider);
+  if (!restart) provider.set_first_scf_stop_request(stop_requested);  // a new run's start has nothing to save
   const std::string plan_cache = in.fft_planning == "measure" ? fft_plan_cache_path() : std::string();
   RunSetup run =
       restart ? resume_run(in, atoms, md::ensemble_name(opt), provider) : new_run(in, atoms, opt, plan_cache);
   print_banner(in, atoms, opt);
 
   // The observers, in the order they hear of each step.
+  EarlierRunOutputs earlier_outputs(out);  // on_start only comes with a new run
   FftPlanCacheObserver plan_cache_saver(plan_cache);
   md::TrajectoryObserver trajectory(*run.trajectory, in.md.trajectory_every);
   PdosObserver pdos(in, atoms, provider, *run.trajectory);
@@ -259,8 +283,8 @@ int run_md_task(const RunInput& in, bool restart) {
   ResultsObserver results(in, opt, atoms.structure.symbols, {provider, *run.trajectory, pdos, checkpoints}, t_start);
 
   md::MdDriver driver(run.state, run.record, provider, opt, in.md.steps);
-  for (md::MdObserver* o :
-       std::initializer_list<md::MdObserver*>{&plan_cache_saver, &trajectory, &pdos, &log, &checkpoints, &results})
+  for (md::MdObserver* o : std::initializer_list<md::MdObserver*>{&earlier_outputs, &plan_cache_saver, &trajectory,
+                                                                  &pdos, &log, &checkpoints, &results})
     driver.add(*o);
   driver.set_stop_request(stop_requested);
   return exit_status(driver.run(/*new_run=*/!restart), run.state, in);

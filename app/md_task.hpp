@@ -1,12 +1,9 @@
 // task = "md": Born-Oppenheimer molecular dynamics (docs/md.md, docs/input.md [md]).
 #pragma once
 #include "app/input.hpp"
+#include "app/signals.hpp"
 
 namespace megabar::app {
-
-// Exit status of a run stopped by SIGTERM/SIGUSR1/SIGINT after writing its checkpoint (EX_TEMPFAIL):
-// continue it with --restart.
-constexpr int kExitStopped = 75;
 
 // Runs (or with `restart`, continues from output.directory/checkpoint.h5) to md.steps. Returns the exit
 // status: 0 finished, kExitStopped stopped by a signal, 2 SCF failure (the last checkpoint stays valid).

@@ -12,6 +12,7 @@
 #include <stdexcept>
 
 #include "app/device_memory.hpp"
+#include "app/signals.hpp"
 #include "core/units.hpp"
 #include "dft/atoms.hpp"
 #include "dft/basis.hpp"
@@ -298,8 +299,10 @@ int run_scf_task(const RunInput& in) {
              "david", "H*psi", "time (s)");
 
   dft::ScfResult result;
+  dft::ScfOptions options = in.scf;
+  options.stop_requested = stop_requested;  // SIGTERM/SIGUSR1/SIGINT end the SCF between iterations
   try {
-    result = dft::run_scf(atoms, basis, in.scf, [&](const dft::ScfIterationInfo& i) {
+    result = dft::run_scf(atoms, basis, options, [&](const dft::ScfIterationInfo& i) {
       fmt::print("  {:>4} {:>22.12f} {:>12.3e} {:>11.3e} {:>6} {:>7} {:>8.2f}\n", i.iteration, i.energy, i.delta_energy,
                  i.dr2, i.davidson_iterations, i.h_applications, i.seconds);
       std::fflush(stdout);
@@ -308,6 +311,13 @@ int run_scf_task(const RunInput& in) {
     throw std::invalid_argument(in.path + ": " + e.what());
   }
   const double wall = std::chrono::duration<double>(std::chrono::steady_clock::now() - t_start).count();
+  if (result.stopped) {
+    fmt::print(stderr,
+               "stopped by signal {} after {} SCF iterations: no results written (an earlier results.json "
+               "is untouched)\n",
+               stop_signal(), result.iterations);
+    return kExitStopped;
+  }
 
   auto j = results_json(in, basis, result, wall);
   write_atomically(fs::path(in.output_directory) / "results.json", j.dump(1) + "\n");

@@ -5,6 +5,10 @@
 
 namespace megabar::app {
 
+// Exit status of a run stopped by SIGTERM/SIGUSR1/SIGINT (EX_TEMPFAIL): an MD run has written its
+// checkpoint (continue it with --restart); a run stopped before its first step or an SCF task wrote nothing.
+constexpr int kExitStopped = 75;
+
 // SIGTERM, SIGUSR1 and SIGINT set a flag instead of killing the process. A second SIGINT (Ctrl-C
 // twice) terminates at once.
 void install_stop_handlers();

@@ -9,6 +9,7 @@
 #include <random>
 #include <stdexcept>
 
+#include "core/fault.hpp"
 #include "dft/core_charge.hpp"
 #include "dft/davidson.hpp"
 #include "dft/density.hpp"
@@ -286,6 +287,11 @@ ScfResult run_scf(const Atoms& atoms, const Basis& basis, const ScfOptions& opt,
   double e_prev = 0, ethr = first_davidson_threshold(restart, bands_only), dr2 = 0;
 
   for (int it = 1; it <= opt.max_iterations; ++it) {
+    if (opt.stop_requested && opt.stop_requested()) {
+      result.stopped = true;
+      result.eigenvalues.resize(std::min<std::size_t>(result.eigenvalues.size(), result.n_bands));
+      return result;  // nothing converged to report: no state, forces or stress
+    }
     const auto t0 = clock::now();
     set_effective_potential(w, rho_in_G);
     if (it > 1) ethr = next_davidson_threshold(ethr, dr2, bands.n_electrons);
@@ -298,6 +304,7 @@ ScfResult run_scf(const Atoms& atoms, const Basis& basis, const ScfOptions& opt,
     const double de = it == 1 ? etot : etot - e_prev;
     e_prev = etot;
     result.iterations = it;
+    core::fault_point("scf-iteration");
     ScfIterationInfo info{
         it, etot, de, dr2, std::chrono::duration<double>(clock::now() - t0).count(), ds.iterations, ds.h_applications};
     result.history.push_back(info);

@@ -39,6 +39,7 @@ struct ScfState {
 struct ScfResult {
   EnergyTerms energies;
   bool converged = false;
+  bool stopped = false;  // ended by ScfOptions::stop_requested before converging
   int iterations = 0;
   int n_bands = 0;
   int n_occupied = 0;

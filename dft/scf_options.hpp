@@ -2,6 +2,7 @@
 // host compiler only in CUDA builds) can use them. The SCF's fixed control constants (Davidson
 // thresholds and iteration limits, convergence test, start) are in dft/scf_control.hpp.
 #pragma once
+#include <functional>
 #include <string>
 #include <vector>
 
@@ -22,6 +23,9 @@ struct ScfOptions {
   int fft_batch = 8;              // band pairs per batched FFT
   bool compute_forces = true;     // Hellmann-Feynman forces after the SCF
   bool compute_stress = true;     // stress tensor after the SCF
+  // Polled before each iteration (e.g. app::stop_requested: SIGTERM from the batch system); when it returns
+  // true the SCF ends at once, not converged, with ScfResult::stopped set and no forces or stress.
+  std::function<bool()> stop_requested;
 };
 
 // Exchange-correlation functionals dft::XcTerm implements (see dft/xc.hpp).

@@ -11,6 +11,7 @@
 #include <fstream>
 
 #include "core/errors.hpp"
+#include "core/fault.hpp"
 
 namespace megabar::io {
 namespace {
@@ -66,6 +67,7 @@ void replace_file(const std::string& path, const std::function<void(const std::s
   const std::string temporary = temporary_for(path);
   try {
     write(temporary);
+    core::fault_point("before-rename:" + std::filesystem::path(path).filename().string());
     commit(path, temporary);
   } catch (...) {
     std::remove(temporary.c_str());

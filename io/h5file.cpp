@@ -358,6 +358,27 @@ File File::create(const std::string& path) {
               path, "/");
 }
 
+File File::create_in_memory(const std::string& name) {
+  detail::silence_hdf5_errors();
+  // The default (earliest) file format: with the 1.8 format's version-2 superblock, HDF5 1.10's file image of
+  // an open file carries a superblock checksum that its own reader then rejects. The checkpoint's data carry
+  // their own checksum (md/checkpoint.hpp).
+  Id access(H5Pcreate(H5P_FILE_ACCESS), H5Pclose);
+  H5Pset_fapl_core(access.get(), 1 << 20, /*backing_store=*/0);
+  return File(checked_file(H5Fcreate(name.c_str(), H5F_ACC_TRUNC, H5P_DEFAULT, access.get()), name,
+                           "cannot create the HDF5 file in memory"),
+              name, "/");
+}
+
+std::string File::image() {
+  flush();
+  const ssize_t size = H5Fget_file_image(id(), nullptr, 0);
+  if (size < 0) fail("cannot size the file image");
+  std::string bytes(static_cast<std::size_t>(size), '\0');
+  if (H5Fget_file_image(id(), bytes.data(), bytes.size()) != size) fail("cannot copy the file image");
+  return bytes;
+}
+
 File File::open(const std::string& path, bool writable) {
   detail::silence_hdf5_errors();
   return File(checked_file(H5Fopen(path.c_str(), writable ? H5F_ACC_RDWR : H5F_ACC_RDONLY, H5P_DEFAULT), path,

@@ -126,9 +126,14 @@ class Group : public Object {
 class File : public Group {
  public:
   static File create(const std::string& path);  // replaces an existing file
+  // A file that lives in memory only (HDF5's core driver without a backing store); `name` is for messages.
+  // Its bytes, once written, come from image(): the caller puts them on disk itself, so a full disk is an
+  // error of that write (with errno), never an HDF5 file left half-flushed and open.
+  static File create_in_memory(const std::string& name);
   static File open(const std::string& path, bool writable);
-  void flush();  // HDF5's buffers to the operating system (not to the disk: that is fsync's job)
-  void close();  // closes now and reports failure; the destructor closes silently
+  std::string image();  // the whole file as bytes (flushed first)
+  void flush();         // HDF5's buffers to the operating system (not to the disk: that is fsync's job)
+  void close();         // closes now and reports failure; the destructor closes silently
 
  private:
   using Group::Group;

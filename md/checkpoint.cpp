@@ -1,5 +1,6 @@
 #include "md/checkpoint.hpp"
 
+#include <cstdio>
 #include <filesystem>
 #include <stdexcept>
 
@@ -12,6 +13,49 @@ namespace {
 namespace h5 = io::h5;
 
 constexpr const char* checkpoint_file_type = "megabar checkpoint";
+constexpr const char* version_without_checksum = "1";
+
+// 64-bit FNV-1a over a stream of bytes.
+class Fnv1a {
+ public:
+  void bytes(const void* data, std::size_t n) {
+    const auto* p = static_cast<const unsigned char*>(data);
+    for (std::size_t i = 0; i < n; ++i) h_ = (h_ ^ p[i]) * 1099511628211ULL;
+  }
+  void size(std::size_t n) {
+    const std::uint64_t v = n;
+    bytes(&v, sizeof v);
+  }
+  void text(const std::string& s) {
+    size(s.size());
+    bytes(s.data(), s.size());
+  }
+  std::uint64_t value() const { return h_; }
+
+ private:
+  std::uint64_t h_ = 1469598103934665603ULL;
+};
+
+void hash_state(Fnv1a& h, const std::string& part, const StateArrays& state) {
+  h.text(part);
+  h.size(state.reals.size());
+  for (const auto& [name, values] : state.reals) {
+    h.text(name);
+    h.size(values.size());
+    h.bytes(values.data(), values.size() * sizeof(double));
+  }
+  h.size(state.words.size());
+  for (const auto& [name, values] : state.words) {
+    h.text(name);
+    h.size(values.size());
+    h.bytes(values.data(), values.size() * sizeof(std::uint64_t));
+  }
+  h.size(state.texts.size());
+  for (const auto& [name, text] : state.texts) {
+    h.text(name);
+    h.text(text);
+  }
+}
 
 [[noreturn]] void reject(const std::string& path, const std::string& what) {
   throw std::runtime_error("checkpoint " + path + ": " + what);
@@ -60,27 +104,43 @@ StateArrays read_state(const h5::Group& parent, const std::string& part) {
   return state;
 }
 
-void write_contents(const std::string& path, const CheckpointData& data) {
-  h5::File file = h5::File::create(path);
+// The checkpoint as the bytes of an HDF5 file built in memory.
+std::string checkpoint_image(const std::string& path, const CheckpointData& data) {
+  h5::File file = h5::File::create_in_memory(path);
   file.write_string_attribute("file_type", checkpoint_file_type);
   file.write_string_attribute("format_version", data.format_version);
   file.write_string_attribute("creator", "megabar");
+  file.write_string_attribute("checksum", checkpoint_checksum(data));
   file.create_string_dataset("created_by_input", data.created_by_input);
   write_state(file, "md", data.md);
   write_state(file, "provider", data.provider);
   write_state(file, "run", data.run);
-  file.flush();
+  std::string bytes = file.image();
   file.close();
+  return bytes;
 }
 
 }  // namespace
+
+std::string checkpoint_checksum(const CheckpointData& data) {
+  Fnv1a h;
+  h.text(data.created_by_input);
+  hash_state(h, "md", data.md);
+  hash_state(h, "provider", data.provider);
+  hash_state(h, "run", data.run);
+  char hex[17];
+  std::snprintf(hex, sizeof hex, "%016llx", static_cast<unsigned long long>(h.value()));
+  return std::string("fnv1a64:") + hex;
+}
 
 void write_checkpoint(const std::string& path, const CheckpointData& data) {
   if (data.format_version != checkpoint_format_version)
     throw std::invalid_argument("checkpoint " + path + ": cannot write format version '" + data.format_version +
                                 "'; this megabar writes version '" + checkpoint_format_version + "'");
   try {
-    io::replace_file(path, [&](const std::string& temporary) { write_contents(temporary, data); });
+    // Built in memory, then written by plain writes: a full disk is an error of those writes (with its
+    // reason), and HDF5 never holds a half-flushed file open.
+    io::replace_file(path, checkpoint_image(path, data));
   } catch (const std::exception& e) {
     throw std::runtime_error("checkpoint " + path + " not written: " + e.what());
   }
@@ -101,9 +161,9 @@ CheckpointData read_checkpoint(const std::string& path) {
     fail("is not a megabar checkpoint (no attribute file_type = \"" + std::string(checkpoint_file_type) + "\")");
   const std::string version =
       file.has_attribute("format_version") ? file.read_string_attribute("format_version") : "(none)";
-  if (version != checkpoint_format_version)
-    fail("has checkpoint format version '" + version + "'; this megabar reads version '" + checkpoint_format_version +
-         "'");
+  if (version != checkpoint_format_version && version != version_without_checksum)
+    fail("has checkpoint format version '" + version + "'; this megabar reads versions '" + version_without_checksum +
+         "' and '" + checkpoint_format_version + "'");
   CheckpointData data;
   try {
     data.format_version = version;
@@ -113,6 +173,15 @@ CheckpointData read_checkpoint(const std::string& path) {
     data.run = read_state(file, "run");
   } catch (const std::runtime_error& e) {
     fail(std::string("is incomplete or damaged: ") + e.what());
+  }
+  if (version != version_without_checksum) {
+    if (!file.has_attribute("checksum")) fail("is damaged: it has no checksum attribute");
+    const std::string stored = file.read_string_attribute("checksum");
+    const std::string actual = checkpoint_checksum(data);
+    if (stored != actual)
+      fail("is damaged: its data do not match the checksum stored when it was written (stored " + stored +
+           ", computed " + actual + "); continue from an intact copy, or start a new run without --restart");
+    data.verified = true;
   }
   return data;
 }

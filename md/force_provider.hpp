@@ -31,6 +31,9 @@ class ForceProvider {
   virtual void restore_state(const StateArrays& /*in*/) {}
   // Iterations of the last compute() (SCF iterations; 0 for analytic providers).
   virtual int last_iterations() const { return 0; }
+  // Whether restore_state() brought back the full result of the last compute(), so that a restart at the
+  // run's last step can report it as it was (bit for bit) instead of computing it again.
+  virtual bool has_restored_result() const { return false; }
 };
 
 }  // namespace megabar::md

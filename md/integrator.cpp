@@ -154,6 +154,7 @@ MdState initial_state(const Structure& structure, const std::vector<double>& mas
 
 void start(MdState& s, ForceProvider& provider) {
   s.last = provider.compute(s.structure);
+  if (!s.last.converged) return;  // no usable forces (the caller reports it); has_forces stays as it was
   check_forces(s);
   s.has_forces = true;
 }

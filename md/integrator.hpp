@@ -24,7 +24,8 @@ namespace megabar::md {
 MdState initial_state(const Structure& structure, const std::vector<double>& masses, double temperature_K,
                       std::uint64_t seed, const MdOptions& options);
 
-// Forces, energy and stress at the current positions (state.last): once before the first step.
+// Forces, energy and stress at the current positions (state.last): once before the first step. When the
+// provider did not converge, state.last says so and nothing else changes.
 void start(MdState& state, ForceProvider& provider);
 
 // One time step. Requires start() (or a restored state with forces). Throws std::invalid_argument if

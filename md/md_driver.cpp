@@ -38,10 +38,14 @@ MdDriver::MdDriver(MdState& state, RunRecord& record, ForceProvider& provider, c
     : state_(state), record_(record), provider_(provider), options_(options), steps_(steps) {}
 
 MdDriver::Outcome MdDriver::run(bool new_run) {
-  if (new_run && !start()) return Outcome::start_not_converged;
-  if (!new_run && state_.step >= steps_) {
+  if (new_run && stop_requested_ && stop_requested_()) return Outcome::stopped_before_start;
+  // The provider may end the first SCF early on a stop request (nothing to checkpoint yet).
+  if (new_run && !start())
+    return stop_requested_ && stop_requested_() ? Outcome::stopped_before_start : Outcome::start_not_converged;
+  if (!new_run && state_.step >= steps_ && !provider_.has_restored_result()) {
     // A restart with no step left (the run had finished, or was stopped between its last checkpoint and its
-    // final results): one SCF at the final state gives the provider the result the final outputs report.
+    // final results) whose checkpoint did not keep the provider's last result (older checkpoints): one SCF
+    // at the final state gives the provider the result the final outputs report.
     md::start(state_, provider_);
     if (!state_.last.converged) return Outcome::start_not_converged;
   }

@@ -46,7 +46,7 @@ class MdObserver {
 
 class MdDriver {
  public:
-  enum class Outcome { finished, stopped, start_not_converged, step_not_converged };
+  enum class Outcome { finished, stopped, stopped_before_start, start_not_converged, step_not_converged };
 
   // `state`, `record`: the run's, restored from a checkpoint or new; both are updated as the run goes.
   MdDriver(MdState& state, RunRecord& record, ForceProvider& provider, const MdOptions& options, long steps);

@@ -1,5 +1,6 @@
 #include "md/md_state.hpp"
 
+#include <cmath>
 #include <sstream>
 #include <stdexcept>
 
@@ -101,6 +102,11 @@ StateArrays pack(const MdState& s) {
 }
 
 MdState unpack(const StateArrays& a) {
+  for (const auto& [name, values] : a.reals)
+    for (std::size_t i = 0; i < values.size(); ++i)
+      if (!std::isfinite(values[i]))
+        throw std::runtime_error("checkpoint: '" + name + "' holds a non-finite number (entry " + std::to_string(i) +
+                                 "): the state cannot be continued");
   MdState s;
   s.ensemble = a.text("md_ensemble");
   s.structure.symbols = split(a.text("md_symbols"));

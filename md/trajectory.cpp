@@ -70,15 +70,16 @@ TrajectoryWriter::TrajectoryWriter(const std::string& directory, const std::vect
       symbols_(symbols) {
   if (symbols_.empty()) throw std::invalid_argument("trajectory in " + directory + ": no atoms");
   for (const auto& s : symbols_) core::element(s);  // an unknown symbol fails here, named
-  if (resume)
-    resume_from(*resume);
-  else
-    start_new();
+  if (resume) resume_from(*resume);
 }
 
 TrajectoryWriter::~TrajectoryWriter() = default;
 
-std::uint64_t TrajectoryWriter::extxyz_bytes() const { return extxyz_->bytes(); }
+std::uint64_t TrajectoryWriter::extxyz_bytes() const { return extxyz_ ? extxyz_->bytes() : 0; }
+
+void TrajectoryWriter::start_if_new() {
+  if (!h5_) start_new();
+}
 
 void TrajectoryWriter::start_new() {
   fs::create_directories(directory_);
@@ -167,6 +168,7 @@ void TrajectoryWriter::rebuild_h5(const ResumeInfo& resume) {
 
 void TrajectoryWriter::append(const Frame& frame) {
   const std::string text = io::format_extxyz_frame(frame, symbols_);  // checks the frame before anything is written
+  start_if_new();
   const std::uint64_t bytes_before = extxyz_->bytes();
   try {
     extxyz_->append(text);
@@ -185,14 +187,16 @@ void TrajectoryWriter::append(const Frame& frame) {
   ++frames_;
 }
 
-long TrajectoryWriter::pdos_snapshots() const { return h5_->pdos_snapshots(); }
+long TrajectoryWriter::pdos_snapshots() const { return h5_ ? h5_->pdos_snapshots() : 0; }
 
 void TrajectoryWriter::append_pdos(const PdosSnapshot& snapshot) {
+  start_if_new();
   h5_->append_pdos(snapshot);  // cuts /pdos back itself on failure
   h5_->flush();
 }
 
 void TrajectoryWriter::sync() {
+  start_if_new();
   h5_->flush();
   io::fsync_file(h5_path_);
   extxyz_->sync();

@@ -41,8 +41,9 @@ class ExtxyzAppender;  // md/trajectory.cpp
 
 class TrajectoryWriter {
  public:
-  // `symbols`: the atoms, in order. Without `resume`, new files replace old ones (the directory is created
-  // when missing). With `resume`, trajectory.extxyz is cut back to resume->extxyz_bytes and
+  // `symbols`: the atoms, in order. Without `resume`, new files replace old ones when the first frame or
+  // PDOS snapshot is appended or sync() is called (the directory is created when missing); until then an
+  // earlier run's files stay as they were, so a run that fails before its first frame leaves them intact. With `resume`, trajectory.extxyz is cut back to resume->extxyz_bytes and
   // trajectory.h5 to resume->frames frames and resume->pdos_snapshots PDOS snapshots; a trajectory.h5 that
   // cannot be opened or does not fit is moved
   // to trajectory.h5.damaged and rebuilt from trajectory.extxyz. Throws std::runtime_error naming the file
@@ -65,12 +66,13 @@ class TrajectoryWriter {
   void sync();
 
   long frames() const { return frames_; }
-  long pdos_snapshots() const;
+  long pdos_snapshots() const;  // 0 before the files are started
   std::uint64_t extxyz_bytes() const;
   bool rebuilt_h5() const { return rebuilt_h5_; }  // whether the constructor rebuilt trajectory.h5
 
  private:
   void start_new();
+  void start_if_new();  // start_new() unless the files are open
   void resume_from(const ResumeInfo& resume);
   void cut_extxyz(const ResumeInfo& resume);
   void rebuild_h5(const ResumeInfo& resume);

@@ -4,6 +4,7 @@
 #include <gtest/gtest.h>
 
 #include <cmath>
+#include <cstdint>
 #include <fstream>
 #include <nlohmann/json.hpp>
 
@@ -63,6 +64,33 @@ std::string slurp(const std::string& path) {
 }
 
 }  // namespace
+
+// A writer killed while flushing can leave position a row longer than the observables (or the other way):
+// only frames complete in every dataset are read, and the warning says how many were left out and where.
+TEST(AnalysisIo, H5mdFramesIncompleteInSomeDatasetAreLeftOutWithAWarning) {
+  TempDir dir;
+  write_md_trajectory(dir.path().string());
+  const std::string path = dir.file("trajectory.h5");
+  {
+    auto file = io::h5::File::open(path, true);
+    auto position = file.open_dataset("particles/all/position/value");
+    position.append_row(std::vector<double>(3 * md_frames()[0].structure.size(), 0.0));
+    auto step = file.open_dataset("particles/all/position/step");
+    step.append_row(std::vector<std::int64_t>{60});
+  }
+  const Trajectory t = read_trajectories({path}, {});
+  EXPECT_EQ(steps_of(t), (std::vector<long>{0, 10, 20, 30, 40, 50}));
+  EXPECT_EQ(t.inputs.at(0).frames_read, 6);
+  ASSERT_EQ(t.warnings.size(), 1u);
+  EXPECT_NE(t.warnings[0].find("1 frame(s) at the end are not complete"), std::string::npos) << t.warnings[0];
+  EXPECT_NE(t.warnings[0].find("particles/all/position/value (7)"), std::string::npos) << t.warnings[0];
+
+  {  // one more row in the observables, but not in the box: still six
+    auto file = io::h5::File::open(path, true);
+    file.open_dataset("observables/temperature/value").append_row(std::vector<double>{300.0});
+  }
+  EXPECT_EQ(read_trajectories({path}, {}).frames.size(), 6u);
+}
 
 TEST(AnalysisIo, H5mdAndExtxyzGiveTheSameFrames) {
   TempDir dir;

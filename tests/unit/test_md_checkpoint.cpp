@@ -165,8 +165,72 @@ TEST(MdIoCheckpoint, RejectsAnotherFormatVersionAndMissingParts) {
   EXPECT_NE(incomplete.find("provider"), std::string::npos) << incomplete;
 
   CheckpointData future = awkward_checkpoint();
-  future.format_version = "2";
+  future.format_version = "999";
   EXPECT_THROW(md::write_checkpoint(path, future), std::invalid_argument);
+}
+
+// A value altered on disk after the write (one bit of a position, a text) is refused, naming the checksum.
+TEST(MdIoCheckpoint, RefusesDataThatNoLongerMatchTheChecksum) {
+  TempDir dir;
+  const std::string path = dir.file("c.h5");
+  CheckpointData data = awkward_checkpoint();
+  data.md.reals["md_positions"] = {1.0, 2.0, 3.0};
+  md::write_checkpoint(path, data);
+  EXPECT_TRUE(md::read_checkpoint(path).verified);
+  EXPECT_EQ(md::checkpoint_checksum(md::read_checkpoint(path)), md::checkpoint_checksum(data));
+
+  {  // an exponent bit of one position flipped
+    auto file = io::h5::File::open(path, true);
+    auto positions = file.open_group("md").open_group("reals").open_dataset("md_positions");
+    positions.write(std::vector<double>{1.0, from_bits(0x7fe0000000000000ull), 3.0});
+  }
+  const std::string flipped = error_of([&] { md::read_checkpoint(path); });
+  EXPECT_NE(flipped.find("c.h5"), std::string::npos) << flipped;
+  EXPECT_NE(flipped.find("checksum"), std::string::npos) << flipped;
+
+  md::write_checkpoint(path, data);
+  {
+    auto file = io::h5::File::open(path, true);
+    auto texts = file.open_group("md").open_group("texts");
+    H5Ldelete(texts.id(), "ensemble", H5P_DEFAULT);
+    texts.create_string_dataset("ensemble", "NVT");
+  }
+  EXPECT_NE(error_of([&] { md::read_checkpoint(path); }).find("checksum"), std::string::npos);
+
+  md::write_checkpoint(path, data);
+  {  // a checksum removed
+    auto file = io::h5::File::open(path, true);
+    ASSERT_GE(H5Adelete(file.id(), "checksum"), 0);
+  }
+  EXPECT_NE(error_of([&] { md::read_checkpoint(path); }).find("no checksum"), std::string::npos);
+
+  // Every single changed byte of the hashed data changes the checksum.
+  const std::string reference = md::checkpoint_checksum(data);
+  for (std::size_t i = 0; i < data.created_by_input.size(); ++i) {
+    CheckpointData changed = data;
+    changed.created_by_input[i] ^= 0x01;
+    EXPECT_NE(md::checkpoint_checksum(changed), reference) << i;
+  }
+  CheckpointData renamed = data;
+  renamed.run.words["trajectory_frameS"] = renamed.run.words.at("trajectory_frames");
+  renamed.run.words.erase("trajectory_frames");
+  EXPECT_NE(md::checkpoint_checksum(renamed), reference);
+}
+
+// Checkpoints of format version 1 (before checksums) are still read, flagged as not verified.
+TEST(MdIoCheckpoint, ReadsVersionOneWithoutChecksum) {
+  TempDir dir;
+  const std::string path = dir.file("c.h5");
+  md::write_checkpoint(path, awkward_checkpoint());
+  {
+    auto file = io::h5::File::open(path, true);
+    ASSERT_GE(H5Adelete(file.id(), "checksum"), 0);
+    file.write_string_attribute("format_version", "1");
+  }
+  const CheckpointData read = md::read_checkpoint(path);
+  EXPECT_FALSE(read.verified);
+  EXPECT_EQ(read.format_version, "1");
+  expect_same_state(awkward_checkpoint().md, read.md);
 }
 
 TEST(MdIoCheckpoint, FailedWriteKeepsThePreviousCheckpointAndLeavesNoTemporary) {

@@ -95,10 +95,24 @@ TEST(MdDriver, StopsBeforeTheNextStepWhenAsked) {
   Recorder a(log, "a");
   MdDriver driver(run.state, run.record, well, run.options, 5);
   driver.add(a);
-  int polls = 0;
-  driver.set_stop_request([&polls] { return ++polls > 1; });
+  int polls = 0;  // asked before the start, before step 1 and before step 2
+  driver.set_stop_request([&polls] { return ++polls > 2; });
   EXPECT_EQ(driver.run(true), MdDriver::Outcome::stopped);
   EXPECT_EQ(log, (std::vector<std::string>{"a.start:0", "a.session:0", "a.step:1", "a.stop:1"}));
+}
+
+// A stop asked for before a new run has its first forces: nothing to save, no observer hears of anything.
+TEST(MdDriver, StopBeforeTheStartEndsTheRunUnheard) {
+  OneParticle run;
+  FailingWell well(1000);
+  std::vector<std::string> log;
+  Recorder a(log, "a");
+  MdDriver driver(run.state, run.record, well, run.options, 5);
+  driver.add(a);
+  driver.set_stop_request([] { return true; });
+  EXPECT_EQ(driver.run(true), MdDriver::Outcome::stopped_before_start);
+  EXPECT_TRUE(log.empty());
+  EXPECT_FALSE(run.state.has_forces);
 }
 
 TEST(MdDriver, AnUnconvergedProviderEndsTheRunUnheard) {

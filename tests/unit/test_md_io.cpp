@@ -331,10 +331,13 @@ TEST(MdIoTrajectory, NewWriterReplacesOldFilesAndChecksFrames) {
     write_frames(w, 0, 3);
   }
   std::ofstream(dir.file("trajectory.h5.damaged")) << "old";
+  const std::string old_extxyz = slurp(dir.file("trajectory.extxyz"));
   md::TrajectoryWriter w(dir.path().string(), kSymbols, nullptr);
   EXPECT_EQ(w.frames(), 0);
   EXPECT_EQ(w.extxyz_bytes(), 0u);
-  EXPECT_EQ(dir.listing(), (std::vector<std::string>{"trajectory.extxyz", "trajectory.h5"}));
+  // Nothing replaced yet: a run that fails before its first frame leaves the earlier files as they were.
+  EXPECT_EQ(dir.listing(), (std::vector<std::string>{"trajectory.extxyz", "trajectory.h5", "trajectory.h5.damaged"}));
+  EXPECT_EQ(slurp(dir.file("trajectory.extxyz")), old_extxyz);
   md::Frame wrong = make_frame(0);
   wrong.forces.pop_back();
   EXPECT_THROW(w.append(wrong), std::invalid_argument);
@@ -343,6 +346,11 @@ TEST(MdIoTrajectory, NewWriterReplacesOldFilesAndChecksFrames) {
   EXPECT_THROW(w.append(wrong), std::invalid_argument);
   EXPECT_EQ(w.frames(), 0);
   EXPECT_EQ(w.extxyz_bytes(), 0u);
+  EXPECT_EQ(slurp(dir.file("trajectory.extxyz")), old_extxyz);  // a refused frame replaces nothing either
+  write_frames(w, 0, 1);                                        // the first frame replaces both files
+  EXPECT_EQ(w.frames(), 1);
+  EXPECT_EQ(dir.listing(), (std::vector<std::string>{"trajectory.extxyz", "trajectory.h5"}));
+  EXPECT_EQ(md::TrajectoryWriter(dir.path().string(), kSymbols, nullptr).frames(), 0);
   EXPECT_THROW(md::TrajectoryWriter(dir.path().string(), {"B", "Xx"}, nullptr), std::invalid_argument);
 }
 
