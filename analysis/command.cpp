@@ -30,6 +30,10 @@ double parse_bo_cutoff(const std::string& text) {
     throw bad("'" + value + "' is not a number");
   }
   if (used != value.size() || !std::isfinite(d) || d <= 0) throw bad("'" + value + "' is not a positive distance");
+  // B-O bonds are 1.3-1.7 A at any pressure studied here and g_BO's first minimum lies near 1.9-2.3 A; far
+  // larger cutoffs count second neighbours and periodic images and make the neighbour search very slow.
+  if (d > kMaxBoCutoffAngstrom)
+    throw bad(value + " A is no B-O bond length; use at most " + std::to_string(int(kMaxBoCutoffAngstrom)) + " A");
   return d;
 }
 

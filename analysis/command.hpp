@@ -19,6 +19,8 @@ struct AnalyzeArguments {
 };
 
 // Parses "B-O=1.9" (or "O-B=1.9"); returns the distance in angstrom. Throws std::invalid_argument.
+// The largest B-O bond cutoff --cutoff accepts (angstrom).
+inline constexpr double kMaxBoCutoffAngstrom = 3.0;
 double parse_bo_cutoff(const std::string& text);
 
 // Runs the analysis; returns the exit status (0). Throws on bad input, naming the file; then nothing is written.

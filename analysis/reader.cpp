@@ -8,6 +8,7 @@
 #include <sstream>
 #include <stdexcept>
 
+#include "io/atomic_file.hpp"
 #include "io/extxyz.hpp"
 
 namespace megabar::analysis {
@@ -74,6 +75,7 @@ std::string describe(const std::vector<std::string>& symbols) { return std::to_s
 }  // namespace
 
 Format detect_format(const std::string& path) {
+  io::check_regular_file(path, "a trajectory (H5MD or extended XYZ)");
   std::ifstream in(path, std::ios::binary);
   if (!in) throw std::invalid_argument(path + ": cannot open the file (missing or unreadable)");
   char head[8] = {};
@@ -100,16 +102,12 @@ std::string general(double x) {
   return buf;
 }
 
-// A frame the analysis can use: finite positions within a million cell lengths of the cell (unwrapped MD
-// coordinates drift far less; beyond that, wrapping into the cell loses every digit).
+// A frame the analysis can use: positions within reach of the cell (core::coordinate_in_reach).
 void check_snapshot(const std::string& path, const Snapshot& s) {
-  double size = 0;
-  for (const auto& row : s.cell.lattice)
-    size = std::max(size, std::sqrt(row[0] * row[0] + row[1] * row[1] + row[2] * row[2]));
   for (std::size_t a = 0; a < s.positions.size(); ++a) {
     const auto& p = s.positions[a];
     for (double x : p)
-      if (!std::isfinite(x) || std::fabs(x) > 1e6 * size)
+      if (!core::coordinate_in_reach(x, s.cell))
         throw std::invalid_argument(path + ": frame at step " + std::to_string(s.step) + ": atom " +
                                     std::to_string(a + 1) + " has a coordinate of " + general(x) +
                                     " bohr, not finite or more than a million cell lengths away: a damaged frame");

@@ -100,9 +100,16 @@ Campaign read_campaign(const std::string& path) {
         fail(path, (*s)[table].node()->source(),
              std::string("'stage.") + table + "' must be a table ([stage." + table + "] with its keys)");
     const auto name = (*s)["name"].value<std::string>();
-    if (!name || name->empty() || name->find_first_of("/\\ \t") != std::string::npos)
+    // It names the stage folder (NN-name) and the Slurm job: 1-64 letters, digits, '.', '_', '+', '-'.
+    const bool word = name && !name->empty() && name->size() <= 64 &&
+                      name->find_first_not_of("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789._+-") ==
+                          std::string::npos &&
+                      name->front() != '.';
+    if (!word)
       fail(path, s->source(),
-           "stage " + std::to_string(i + 1) + ": 'name' must be a non-empty word (it names the stage folder)");
+           "stage " + std::to_string(i + 1) +
+               ": 'name' must be a word of 1-64 letters, digits, '.', '_', '+' or '-' not starting with '.' (it "
+               "names the stage folder)");
     if (!names.insert(*name).second) fail(path, s->source(), "two stages are named '" + *name + "'");
     toml::table input = base;
     toml::table md = base["md"].as_table() ? *base["md"].as_table() : toml::table{};

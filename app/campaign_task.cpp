@@ -78,6 +78,7 @@ int run_campaign(const std::string& path, const CampaignOptions& opt) {
     last = first + 1;
   }
   if (opt.list) {
+    check_campaign(camp);  // a campaign that could not run is not listed as if it could
     for (std::size_t i = 0; i < camp.stages.size(); ++i)
       fmt::print("{:>3}  {:<16} {:<26} {}\n", i + 1, camp.stages[i].name, name_of(state_of(camp.stages[i])),
                  camp.stages[i].directory);

@@ -56,7 +56,10 @@ std::string get_string(const Ctx& c, const toml::table& t, const std::string& ke
     c.fail("missing required key '" + full + "'");
   }
   if (!node->is_string()) c.fail(full, node->source(), "expected a string");
-  return node->as_string()->get();
+  const std::string& value = node->as_string()->get();
+  // No key of megabar's means anything by an empty string; "" is usually a value left out by a script.
+  if (value.empty()) c.fail(full, node->source(), "is empty: give a value or omit the key (docs/input.md)");
+  return value;
 }
 
 double get_quantity(const Ctx& c, const toml::table& t, const std::string& key, const std::string& full, Dimension dim,
@@ -86,6 +89,17 @@ void check_pressure_range(const Ctx& c, const toml::table& t, const std::string&
     c.fail(full, t.get(key)->source(),
            "target " + std::to_string(gpa) + " GPa outside -500 ... 5000 GPa (5000 GPa = 50 Mbar, far beyond the " +
                "compressions megabar is checked for); is the unit right?");
+}
+
+// Temperatures: Born-Oppenheimer MD on the ground-state surface means little beyond ~1e5 K (k_B T ~ 10 eV,
+// electrons excited across any gap); 1e6 K leaves room and still catches a unit or exponent mistake.
+void check_temperature_range(const Ctx& c, const toml::table& t, const std::string& key, const std::string& full,
+                             double kelvin) {
+  if (kelvin > 1e6)
+    c.fail(full, t.get(key)->source(),
+           std::to_string(kelvin) +
+               " K is above 1e6 K, far beyond what ground-state (Born-Oppenheimer) MD "
+               "describes; is the unit or exponent right?");
 }
 
 long get_int(const Ctx& c, const toml::table& t, const std::string& key, const std::string& full, long fallback,
@@ -186,6 +200,7 @@ void read_md(const Ctx& c, const toml::table& m, MdInput& md) {
     c.fail("missing required key 'md.temperature' (the thermostat target of ensemble \"" + md.ensemble + "\")");
   if (thermostatted && !(md.temperature > 0))
     c.fail("md.temperature", m.get("temperature")->source(), "must be positive");
+  if (thermostatted) check_temperature_range(c, m, "temperature", "md.temperature", md.temperature);
   if (!thermostatted && m.get("temperature"))
     c.fail("md.temperature", m.get("temperature")->source(),
            "is the thermostat target: not used with ensemble = \"nve\" (use initial_temperature)");
@@ -197,6 +212,8 @@ void read_md(const Ctx& c, const toml::table& m, MdInput& md) {
       c.fail(m.get("initial_temperature")
                  ? "md.initial_temperature: must not be negative"
                  : "missing required key 'md.initial_temperature' (Maxwell-Boltzmann start of an NVE run)");
+    if (m.get("initial_temperature"))
+      check_temperature_range(c, m, "initial_temperature", "md.initial_temperature", md.initial_temperature);
   } else if (m.get("initial_temperature")) {
     c.fail("md.initial_temperature", m.get("initial_temperature")->source(),
            "not used with initial_velocities = \"structure\"");

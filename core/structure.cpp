@@ -8,6 +8,13 @@
 
 namespace megabar::core {
 
+bool coordinate_in_reach(double x, const Cell& cell) {
+  double size = 0;
+  for (const auto& row : cell.lattice)
+    size = std::max(size, std::sqrt(row[0] * row[0] + row[1] * row[1] + row[2] * row[2]));
+  return std::isfinite(x) && std::fabs(x) <= 1e6 * size;
+}
+
 Cell Cell::from_lattice(const Mat3& rows) {
   Cell c;
   c.lattice = rows;

@@ -19,6 +19,11 @@ struct Cell {
   static Cell from_lattice(const Mat3& rows);
 };
 
+// Whether a Cartesian coordinate is finite and within a million cell lengths (the longest lattice vector) of the
+// origin: unwrapped MD coordinates drift far less, and beyond that wrapping into the cell loses every digit.
+// Input structures and trajectory frames are refused otherwise.
+bool coordinate_in_reach(double x, const Cell& cell);
+
 struct Structure {
   Cell cell;
   std::vector<std::string> symbols;  // chemical symbol per atom, input order

@@ -62,6 +62,14 @@ void commit(const std::string& path, const std::string& temporary) {
 
 }  // namespace
 
+void check_regular_file(const std::string& path, const std::string& expected) {
+  std::error_code ec;
+  if (!std::filesystem::exists(path, ec) || std::filesystem::is_regular_file(path, ec)) return;
+  throw core::InputError(path + ": not a regular file (" +
+                         (std::filesystem::is_directory(path, ec) ? "a directory" : "a device, pipe or socket") +
+                         "); expected " + expected);
+}
+
 void replace_file(const std::string& path, const std::function<void(const std::string& temporary)>& write) {
   remove_stale_temporaries(path);
   const std::string temporary = temporary_for(path);

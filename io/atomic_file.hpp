@@ -31,6 +31,11 @@ struct FileText {
 // temporaries are removed.
 void replace_files(const std::vector<FileText>& files);
 
+// Throws core::InputError "PATH: not a regular file (a directory | a device, pipe or socket); expected
+// EXPECTED" when `path` exists and is not a regular file (a reader would otherwise block on a FIFO or read
+// /dev/zero without end). A missing path passes: the reader's own open names it.
+void check_regular_file(const std::string& path, const std::string& expected);
+
 // fsync(2) of a file's contents (the file is opened read-write, synced, closed).
 void fsync_file(const std::string& path);
 

@@ -293,12 +293,16 @@ void read_atom(const Reader& r, const std::string& line, const Columns& c, Frame
   f.structure.symbols.push_back(t[c.species]);
   f.structure.positions.push_back(
       {r.length(t[c.pos], "position"), r.length(t[c.pos + 1], "position"), r.length(t[c.pos + 2], "position")});
+  for (int k = 0; k < 3; ++k)
+    if (!core::coordinate_in_reach(f.structure.positions.back()[k], f.structure.cell))
+      r.fail("position '" + t[c.pos + k] + "' is more than a million cell lengths from the cell: a damaged line?");
   if (c.vel >= 0) f.velocities.push_back(vec(c.vel, angstrom_per_fs_per_au, "velocity"));
   if (c.forces >= 0) f.forces.push_back(vec(c.forces, ev_per_angstrom_per_au, "force"));
 }
 
 // Reads frames until the file ends or `visit` returns false.
 void read_frames(const std::string& path, Mode mode, const std::function<bool(Frame&&)>& visit) {
+  check_regular_file(path, "an extended XYZ file");
   std::ifstream in(path);
   if (!in) throw core::InputError(path + ": cannot open the extended XYZ file");
   Reader r{path, mode};
