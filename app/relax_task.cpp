@@ -11,6 +11,7 @@
 #include "app/device_memory.hpp"
 #include "app/dft_provider.hpp"
 #include "app/scf_task.hpp"
+#include "app/signals.hpp"
 #include "core/units.hpp"
 #include "io/extxyz.hpp"
 #include "md/relax.hpp"
@@ -28,7 +29,6 @@ int run_relax_task(const RunInput& in) {
   // The provider keeps the last step's bands and density to start the next SCF: counted like MD without
   // extrapolation (order -1).
   check_device_memory(in, atoms, make_basis(in, atoms.structure.cell), -1);
-  for (const char* f : {"relax.log", "relax_trajectory.extxyz", "final.extxyz"}) fs::remove(out / f);
 
   md::RelaxOptions opt;
   opt.optimizer = in.relax_optimizer == "fire" ? md::Optimizer::fire : md::Optimizer::bfgs;
@@ -37,6 +37,7 @@ int run_relax_task(const RunInput& in) {
   opt.force_tolerance = in.relax_force_tolerance;
   opt.stress_tolerance = in.relax_stress_tolerance;
   opt.max_steps = in.relax_max_steps;
+  opt.stop_requested = stop_requested;
 
   const double gpa = units::ha_per_bohr3_in_gpa;
   fmt::print("megabar relax ({}): {} atoms, {}{}; force tolerance {:.2e} Ha/bohr{}\n", in.relax_optimizer,
@@ -46,10 +47,17 @@ int run_relax_task(const RunInput& in) {
   const std::string header = fmt::format("{:>5} {:>20} {:>20} {:>12} {:>12} {:>12} {:>14} {:>8}", "step", "energy_Ha",
                                          "enthalpy_Ha", "fmax_Ha/bohr", "dstress_GPa", "P_GPa", "volume_A^3", "time_s");
   fmt::print("{}\n", header);
-  std::ofstream log(out / "relax.log");
-  log << "# megabar relax log; dstress = max |sigma_ab - P_target delta_ab| (QE's sign, fixed plane-wave set)\n"
-      << header << "\n";
+  // An earlier relaxation's files stay until the first structure's SCF has converged (a failing or stopped
+  // start loses nothing); the first logged step replaces them.
+  std::ofstream log;
+  auto start_files = [&] {
+    for (const char* f : {"relax_trajectory.extxyz", "final.extxyz", "results.json"}) fs::remove(out / f);
+    log.open(out / "relax.log", std::ios::trunc);
+    log << "# megabar relax log; dstress = max |sigma_ab - P_target delta_ab| (QE's sign, fixed plane-wave set)\n"
+        << header << "\n";
+  };
   DftForceProvider provider(in, atoms, in.relax_cell);
+  provider.set_first_scf_stop_request(stop_requested);
   auto t_step = std::chrono::steady_clock::now();
   int step_offset = 0;
   auto logger = [&](const md::RelaxStep& s, const core::Structure& st, const md::ForceResult& r) {
@@ -61,6 +69,10 @@ int run_relax_task(const RunInput& in) {
         s.volume / std::pow(units::angstrom, 3), secs, s.provider_converged ? "" : "  (SCF not converged)");
     fmt::print("{}\n", line);
     std::fflush(stdout);
+    if (!log.is_open()) {
+      if (!r.converged && stop_requested()) return;  // the first SCF was stopped: nothing to log or replace
+      start_files();
+    }
     log << line << "\n" << std::flush;
     io::write_extxyz((out / "relax_trajectory.extxyz").string(), st, &r.forces, &r.energy, true);
   };
@@ -72,7 +84,7 @@ int run_relax_task(const RunInput& in) {
   for (int round = 0;; ++round) {
     result = md::relax(round == 0 ? atoms.structure : result.structure, provider, opt, logger);
     step_offset += result.steps + 1;
-    if (!in.relax_cell || !result.converged || round == 5) break;
+    if (!in.relax_cell || !result.converged || round == 5 || stop_requested()) break;
     provider.reset_basis();
     const md::ForceResult fresh = provider.compute(result.structure);
     double sdev = 0, fmax = 0;
@@ -88,6 +100,11 @@ int run_relax_task(const RunInput& in) {
     result.converged = false;
   }
   const double wall = std::chrono::duration<double>(std::chrono::steady_clock::now() - t_start).count();
+  if (stop_requested() && !log.is_open()) {  // stopped in the first SCF: nothing computed, nothing replaced
+    fmt::print(stderr, "stopped by signal {} in the first SCF: nothing written (earlier outputs untouched)\n",
+               stop_signal());
+    return kExitStopped;
+  }
   io::write_extxyz((out / "final.extxyz").string(), result.structure, &result.final_result.forces,
                    &result.final_result.energy);
   auto j = results_json(in, provider.basis(), provider.last(), wall);
@@ -96,12 +113,19 @@ int run_relax_task(const RunInput& in) {
                 {"cell", in.relax_cell},
                 {"optimizer", in.relax_optimizer},
                 {"stopped_by_scf_failure", !result.final_result.converged},
+                {"stopped_by_signal", result.stopped},
                 {"target_pressure_GPa", in.relax_pressure * gpa},
                 {"final_structure", "final.extxyz"},
                 {"volume_A3", result.structure.cell.volume / std::pow(units::angstrom, 3)}};
   write_atomically(out / "results.json", j.dump(1) + "\n");
   fmt::print("\n  relaxation {} after {} steps in {:.1f} s; final structure in {}\n",
              result.converged ? "converged" : "NOT CONVERGED", step_offset - 1, wall, (out / "final.extxyz").string());
+  if (result.stopped) {
+    fmt::print(stderr,
+               "stopped by signal {} after {} steps: the last structure is in final.extxyz (relax again from it)\n",
+               stop_signal(), step_offset - 1);
+    return kExitStopped;
+  }
   if (!result.final_result.converged) {
     fmt::print(stderr,
                "error: the SCF did not converge at the last structure (see scf.* in results.json); the "

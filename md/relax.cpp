@@ -209,6 +209,10 @@ RelaxResult relax(const Structure& start, ForceProvider& provider, const RelaxOp
     }
     if (step >= opt.max_steps) break;
     if (!r.converged) break;  // never move on forces the provider could not converge
+    if (opt.stop_requested && opt.stop_requested()) {
+      result.stopped = true;
+      break;
+    }
     const std::vector<double> f = filter.forces(x, s, r);
     if (opt.optimizer == Optimizer::bfgs) {
       std::vector<double> dx = bfgs.step(x, f);

@@ -24,6 +24,9 @@ struct RelaxOptions {
   double max_step = 0.2 * 1.8897261246257702;  // bohr, largest move of any coordinate in one step
   double dt_start = 1.0, dt_max = 10.0;        // FIRE time steps (atomic units, unit masses)
   double hessian_start = 0.7;                  // BFGS initial Hessian (Ha/bohr^2, ~70 eV/A^2 as ASE)
+  // Polled after each structure's forces (e.g. a batch system's SIGTERM): true ends the relaxation there,
+  // unconverged, with RelaxResult::stopped set.
+  std::function<bool()> stop_requested;
 };
 
 struct RelaxStep {
@@ -34,6 +37,7 @@ struct RelaxStep {
 
 struct RelaxResult {
   bool converged = false;  // false also when the provider failed (final_result.converged == false)
+  bool stopped = false;    // ended by RelaxOptions::stop_requested
   int steps = 0;
   Structure structure;       // final
   ForceResult final_result;  // at the final structure

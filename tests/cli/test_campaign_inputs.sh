@@ -271,7 +271,8 @@ EOF
   # a) SIGUSR1 during the first stage: exit 75, checkpoint, state "interrupted".
   "$megabar" campaign "$camp" >"$work/run1.log" 2>&1 &
   mpid=$!
-  for _ in $(seq 1 600); do [[ -f $dir/out/01-melt/stage.toml ]] && break; sleep 0.05; done
+  # after the first checkpoint (a stop during a stage's first SCF leaves nothing to continue: still pending)
+  for _ in $(seq 1 3000); do [[ -f $dir/out/01-melt/checkpoint.h5 ]] && break; sleep 0.05; done
   kill -USR1 "$mpid"
   wait "$mpid"
   rc=$?
@@ -293,7 +294,7 @@ EOF
   (cd "$work" && MEGABAR="$megabar" MEGABAR_REQUEUE=0 exec bash "$slurm/campaign-stage.sbatch" "$camp" quench-1500) \
     >"$work/run3.log" 2>&1 &
   bpid=$!
-  for _ in $(seq 1 600); do [[ -f $dir/out/02-quench-1500/stage.toml ]] && break; sleep 0.05; done
+  for _ in $(seq 1 3000); do [[ -f $dir/out/02-quench-1500/checkpoint.h5 ]] && break; sleep 0.05; done
   kill -USR1 "$bpid"
   wait "$bpid"
   rc=$?

@@ -15,7 +15,8 @@
 #      temporary file may be left behind.
 #   2. A new run in the directory of a finished one, killed (-9) or stopped (SIGTERM, exit 75) during its
 #      first SCF: the earlier run's results.json, checkpoint and trajectory are untouched.
-#   3. An SCF task stopped by SIGTERM: exit 75, no results.json, the earlier one untouched.
+#   3. An SCF task stopped by SIGTERM: exit 75, no results.json, the earlier one untouched; a relaxation
+#      stopped by SIGTERM: exit 75, its last structure in final.extxyz.
 #   4. A full disk while a continued run writes (a 'file too large' limit, and a small tmpfs when this
 #      machine lets the test mount one; skipped with the reason otherwise): exit 1 naming the file and the
 #      reason, the last good checkpoint intact, no temporary left, and a later --restart with room again
@@ -177,6 +178,28 @@ if [[ $rc -eq 75 ]] && grep -q "no results written" "$d/run.log" && grep -q earl
   passed=$((passed + 1))
 else
   fail "SCF task stopped by SIGTERM: exit status $rc (expected 75)"
+  tail -3 "$d/run.log" >&2
+fi
+
+# 3b. A relaxation stopped by SIGTERM after its first steps: exit 75, the last structure in final.extxyz and
+# results.json saying so.
+d="$work/relax-stopped"
+mkdir -p "$d"
+sed -e 's/^task = "md"/task = "relax"/' -e '/^\[md\]/,/^checkpoint_every/d' "$work/ref/md.toml" > "$d/relax.toml"
+printf '[relax]\nforce_tolerance = "1e-9 Ha/bohr"\nmax_steps = 50\n' >> "$d/relax.toml"
+(cd "$d" && exec "$megabar" run relax.toml > run.log 2>&1) &
+pid=$!
+wait_for "$d/out/relax.log" "^ *1 " $pid  # step 1 logged
+kill -TERM $pid
+wait $pid
+rc=$?
+if [[ $rc -eq 75 ]] && [[ -s "$d/out/final.extxyz" ]] &&
+  python3 -c 'import json,sys; r=json.load(open(sys.argv[1]))["relax"]; sys.exit(0 if r["stopped_by_signal"] and not r["converged"] else 1)' "$d/out/results.json" &&
+  no_temporaries "$d" "relaxation stopped by SIGTERM"; then
+  echo "ok: a relaxation stopped by SIGTERM exits 75 with its last structure in final.extxyz"
+  passed=$((passed + 1))
+else
+  fail "relaxation stopped by SIGTERM: exit status $rc (expected 75) or final.extxyz/results.json missing"
   tail -3 "$d/run.log" >&2
 fi
 

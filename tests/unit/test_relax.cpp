@@ -76,6 +76,24 @@ TEST(Relax, BfgsFindsTheHarmonicMinimumInFewSteps) {
   EXPECT_LT(r.steps, 10);  // a quadratic surface: the secant updates find the curvature at once
 }
 
+// A stop request (a batch system's signal) ends the relaxation after the structure whose forces were just
+// computed: unconverged, stopped, that structure returned.
+TEST(Relax, StopsAfterTheCurrentStructureWhenAsked) {
+  const std::vector<Vec3> centres{{1.0, 2.0, 3.0}, {4.0, 4.5, 5.0}};
+  Harmonic h(centres);
+  const Structure start = cubic(10.0, {{1.8, 1.5, 3.6}, {3.1, 5.2, 4.4}});
+  md::RelaxOptions opt;
+  opt.force_tolerance = 1e-8;
+  int polls = 0;
+  opt.stop_requested = [&polls] { return ++polls >= 3; };
+  auto r = md::relax(start, h, opt);
+  EXPECT_TRUE(r.stopped);
+  EXPECT_FALSE(r.converged);
+  EXPECT_EQ(r.steps, 2);  // forces of steps 0, 1, 2 computed; asked after each
+  EXPECT_EQ(polls, 3);
+  EXPECT_NE(r.structure.positions[0][0], start.positions[0][0]);
+}
+
 TEST(Relax, FireFindsTheHarmonicMinimum) {
   const std::vector<Vec3> centres{{1.0, 2.0, 3.0}, {4.0, 4.5, 5.0}};
   Harmonic h(centres);
