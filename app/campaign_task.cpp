@@ -1,5 +1,7 @@
 #include "app/campaign_task.hpp"
 
+#include "app/provenance.hpp"
+
 #include <fmt/core.h>
 
 #include <algorithm>
@@ -58,6 +60,7 @@ int run_stage(const CampaignStage& s, StageState state) {
   write_atomically(input, s.input_text);
   const RunInput in = read_input(input.string());
   if (in.threads > 0) kernels::set_host_threads(in.threads);
+  record_run(input.string(), in.threads);  // 0: the campaign's thread count stays
   kernels::set_fft_planning(in.fft_planning == "measure");
   fmt::print("\n=== campaign stage '{}' ({}) in {}\n", s.name,
              state == StageState::interrupted ? "resuming" : "starting", dir.string());

@@ -1,7 +1,9 @@
 #include "app/input.hpp"
 
 #include <algorithm>
+#include <cctype>
 #include <filesystem>
+#include <initializer_list>
 #include <set>
 #include <sstream>
 #include <stdexcept>
@@ -27,13 +29,34 @@ struct Ctx {
   [[noreturn]] void fail(const std::string& what) const { throw std::invalid_argument(file + ": " + what); }
 };
 
+// What megabar does instead of a feature other codes have, for keys that users of QE, VASP, CP2K or ABINIT
+// write out of habit (empty: no hint).
+std::string hint_for_other_codes_key(std::string key) {
+  for (char& ch : key) ch = static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
+  auto any = [&](std::initializer_list<const char*> names) {
+    for (const char* n : names)
+      if (key == n) return true;
+    return false;
+  };
+  if (any({"kpoints", "k_points", "kpts", "kgrid", "k_grid", "kpoint_grid", "ngkpt", "kspacing", "monkhorst_pack"}))
+    return " (megabar samples the Brillouin zone at the Gamma point only: use a supercell large enough for "
+           "that, as for liquids and glasses)";
+  if (any({"smearing", "occupations", "degauss", "ismear", "sigma", "electronic_temperature", "occopt", "tsmear"}))
+    return " (megabar has fixed occupations for insulators: every band below the gap doubly occupied, no "
+           "smearing; empty bands for the PDOS come from dft.extra_bands)";
+  if (any({"nspin", "spin", "ispin", "lsda", "spin_polarized", "magnetization", "starting_magnetization", "magmom",
+           "nsppol", "tot_magnetization"}))
+    return " (megabar is spin-unpolarised: closed-shell Kohn-Sham, no magnetic moments)";
+  return "";
+}
+
 void check_keys(const Ctx& c, const toml::table& t, const std::string& prefix, const std::set<std::string>& allowed) {
   for (auto&& [k, v] : t) {
     const std::string key(k.str());
     if (!allowed.count(key)) {
       std::string list;
       for (auto& a : allowed) list += (list.empty() ? "" : ", ") + a;
-      c.fail(prefix + key, v.source(), "unknown key; allowed here: " + list);
+      c.fail(prefix + key, v.source(), "unknown key" + hint_for_other_codes_key(key) + "; allowed here: " + list);
     }
   }
 }

@@ -13,9 +13,11 @@
 #include "app/campaign_task.hpp"
 #include "app/input.hpp"
 #include "app/md_task.hpp"
+#include "app/provenance.hpp"
 #include "app/relax_task.hpp"
 #include "app/scf_task.hpp"
 #include "app/signals.hpp"
+#include "core/version.hpp"
 #include "kernels/fft.hpp"
 #include "kernels/linalg.hpp"
 #include "kernels/memory.hpp"
@@ -38,6 +40,8 @@ int default_threads() {
 int main(int argc, char** argv) {
   megabar::kernels::tune_host_blas(argv);  // may re-execute the program once with a BLAS kernel hint
   CLI::App cli{"megabar: plane-wave Kohn-Sham DFT and Born-Oppenheimer MD for matter under compression"};
+  cli.set_version_flag("--version", megabar::core::version_line(),
+                       "print the version, git commit, compute backend, CUDA architectures and build type");
   cli.require_subcommand(1);
   std::string input_path;
   auto* run = cli.add_subcommand("run", "run the task described by an input file");
@@ -105,6 +109,8 @@ int main(int argc, char** argv) {
     megabar::app::install_stop_handlers();  // MD and campaigns stop cleanly (checkpoint) on SIGTERM/SIGUSR1
     if (*campaign) {
       megabar::kernels::set_host_threads(default_threads());
+      megabar::app::record_run(campaign_path, default_threads());  // each stage records its own input
+      std::printf("%s\n", megabar::app::provenance_line().c_str());
       code = megabar::app::run_campaign(campaign_path, campaign_options);
     } else {
       // An older run's results.json stays until this run replaces it with a complete one (an earlier good result
@@ -113,7 +119,10 @@ int main(int argc, char** argv) {
       if (restart && input.task != "md")
         throw std::invalid_argument("--restart continues MD runs; " + input_path + " has task = \"" + input.task +
                                     "\"");
-      megabar::kernels::set_host_threads(input.threads > 0 ? input.threads : default_threads());
+      const int threads = input.threads > 0 ? input.threads : default_threads();
+      megabar::kernels::set_host_threads(threads);
+      megabar::app::record_run(input_path, threads);
+      std::printf("%s\n", megabar::app::provenance_line().c_str());
       megabar::kernels::set_fft_planning(input.fft_planning == "measure");
       if (input.task == "md")
         code = megabar::app::run_md_task(input, restart);

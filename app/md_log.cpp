@@ -5,6 +5,7 @@
 #include <cmath>
 #include <cstdio>
 
+#include "app/provenance.hpp"
 #include "core/units.hpp"
 
 namespace megabar::app {
@@ -42,9 +43,10 @@ void MdLogObserver::open_log() {
   log_.open(path_, restart_ ? std::ios::app : std::ios::trunc);
   if (!restart_)
     log_ << "# megabar md log (" << ensemble_ << "); drift = (E_conserved - E_conserved(0)) / atoms\n"
+         << "# " << provenance_line() << "\n"
          << column_header() << "\n";
   else
-    log_ << "# continued from the checkpoint at step " << first_step_ << "\n";
+    log_ << "# continued from the checkpoint at step " << first_step_ << "; " << provenance_line() << "\n";
 }
 
 void MdLogObserver::on_start(const md::MdEvent& e) { write_line(e, NAN); }

@@ -22,6 +22,7 @@
 #include "app/scf_task.hpp"
 #include "app/signals.hpp"
 #include "core/elements.hpp"
+#include "core/fingerprint.hpp"
 #include "core/units.hpp"
 #include "io/extxyz.hpp"
 #include "kernels/fft.hpp"
@@ -79,15 +80,6 @@ struct RunSetup {
   std::unique_ptr<md::TrajectoryWriter> trajectory;
 };
 
-// FNV-1a, 64 bit: a fingerprint of a file's content (not for security; it notices a different file).
-std::string content_fingerprint(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  std::uint64_t h = 1469598103934665603ULL;
-  char c;
-  while (in.get(c)) h = (h ^ static_cast<unsigned char>(c)) * 1099511628211ULL;
-  return fmt::format("{:016x}", h);
-}
-
 // What a continued run must share with the run that wrote the checkpoint: the functional, the cutoff, the
 // pseudopotentials (by content: the files may move), the time step and the masses. Anything else (more steps,
 // output cadence, thermostat target) may change on --restart.
@@ -101,7 +93,7 @@ std::map<std::string, std::string> physics_of(const RunInput& in, const dft::Ato
   for (std::size_t a = 0; a < masses.size(); ++a) by_element[atoms.structure.symbols[a]] = masses[a];
   for (const auto& [el, m] : by_element) p["md.masses." + el] = fmt::format("{:.12g} amu", m / units::amu);
   for (const auto& sp : atoms.species)
-    p["dft.pseudopotentials." + sp.element] = "content " + content_fingerprint(sp.source);
+    p["dft.pseudopotentials." + sp.element] = "content " + core::file_fingerprint(sp.source);
   return p;
 }
 

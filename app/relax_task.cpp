@@ -10,6 +10,7 @@
 
 #include "app/device_memory.hpp"
 #include "app/dft_provider.hpp"
+#include "app/provenance.hpp"
 #include "app/scf_task.hpp"
 #include "app/signals.hpp"
 #include "core/units.hpp"
@@ -54,6 +55,7 @@ int run_relax_task(const RunInput& in) {
     for (const char* f : {"relax_trajectory.extxyz", "final.extxyz", "results.json"}) fs::remove(out / f);
     log.open(out / "relax.log", std::ios::trunc);
     log << "# megabar relax log; dstress = max |sigma_ab - P_target delta_ab| (QE's sign, fixed plane-wave set)\n"
+        << "# " << provenance_line() << "\n"
         << header << "\n";
   };
   DftForceProvider provider(in, atoms, in.relax_cell);

@@ -12,6 +12,7 @@
 #include <stdexcept>
 
 #include "app/device_memory.hpp"
+#include "app/provenance.hpp"
 #include "app/signals.hpp"
 #include "core/units.hpp"
 #include "dft/atoms.hpp"
@@ -97,6 +98,7 @@ nlohmann::ordered_json results_json(const RunInput& in, const dft::Basis& basis,
   const auto& e = result.energies;
   nlohmann::ordered_json j;
   j["program"] = "megabar";
+  j["provenance"] = provenance_json();
   j["task"] = in.task;
   j["total_energy_Ha"] = e.total();
   j["energy_terms_Ha"] = {{"kinetic", e.kinetic},

@@ -1,9 +1,9 @@
 #include "md/checkpoint.hpp"
 
-#include <cstdio>
 #include <filesystem>
 #include <stdexcept>
 
+#include "core/fingerprint.hpp"
 #include "io/atomic_file.hpp"
 #include "io/h5file.hpp"
 
@@ -15,28 +15,7 @@ namespace h5 = io::h5;
 constexpr const char* checkpoint_file_type = "megabar checkpoint";
 constexpr const char* version_without_checksum = "1";
 
-// 64-bit FNV-1a over a stream of bytes.
-class Fnv1a {
- public:
-  void bytes(const void* data, std::size_t n) {
-    const auto* p = static_cast<const unsigned char*>(data);
-    for (std::size_t i = 0; i < n; ++i) h_ = (h_ ^ p[i]) * 1099511628211ULL;
-  }
-  void size(std::size_t n) {
-    const std::uint64_t v = n;
-    bytes(&v, sizeof v);
-  }
-  void text(const std::string& s) {
-    size(s.size());
-    bytes(s.data(), s.size());
-  }
-  std::uint64_t value() const { return h_; }
-
- private:
-  std::uint64_t h_ = 1469598103934665603ULL;
-};
-
-void hash_state(Fnv1a& h, const std::string& part, const StateArrays& state) {
+void hash_state(core::Fnv1a& h, const std::string& part, const StateArrays& state) {
   h.text(part);
   h.size(state.reals.size());
   for (const auto& [name, values] : state.reals) {
@@ -123,14 +102,12 @@ std::string checkpoint_image(const std::string& path, const CheckpointData& data
 }  // namespace
 
 std::string checkpoint_checksum(const CheckpointData& data) {
-  Fnv1a h;
+  core::Fnv1a h;
   h.text(data.created_by_input);
   hash_state(h, "md", data.md);
   hash_state(h, "provider", data.provider);
   hash_state(h, "run", data.run);
-  char hex[17];
-  std::snprintf(hex, sizeof hex, "%016llx", static_cast<unsigned long long>(h.value()));
-  return std::string("fnv1a64:") + hex;
+  return "fnv1a64:" + h.hex();
 }
 
 void write_checkpoint(const std::string& path, const CheckpointData& data) {

@@ -4,6 +4,7 @@
 #include <cstdlib>
 #include <stdexcept>
 
+#include "core/version.hpp"
 #include "core/elements.hpp"
 #include "core/units.hpp"
 #include "io/h5md_layout.hpp"
@@ -15,8 +16,6 @@ namespace h5 = io::h5;
 namespace h5md = io::h5md;
 namespace pdos = io::h5md::pdos;
 using h5md::ps_per_au;
-
-const char* const creator_version = "development";
 
 std::vector<std::int64_t> atomic_numbers(const std::vector<std::string>& symbols) {
   std::vector<std::int64_t> z;
@@ -31,7 +30,8 @@ void write_metadata(h5::File& file) {
   metadata.create_group("author").write_string_attribute("name", user && *user ? user : "unknown");
   h5::Group creator = metadata.create_group("creator");
   creator.write_string_attribute("name", "megabar");
-  creator.write_string_attribute("version", creator_version);
+  // "0.1.0 (commit ..., host backend, Release build, GNU 12.2.0)": which megabar wrote the file
+  creator.write_string_attribute("version", core::version_line().substr(std::string("megabar ").size()));
   h5::Group units_module = metadata.create_group("modules").create_group("units");
   units_module.write_int_array_attribute("version", {1, 0});
   units_module.write_string_attribute("system", "SI", h5::StringKind::variable);

@@ -131,6 +131,14 @@ ne = need("n_electrons", "number")
 nb = need("n_bands", "int")
 nocc = need("n_occupied_bands", "int")
 need("timings_s", "dict")
+for k in ("megabar", "commit", "backend", "cuda_arch", "build_type", "compiler", "started_utc", "host", "input"):
+    v = need("provenance." + k, None)
+    if v is not None and not (isinstance(v, str) and v):
+        problems.append(f"provenance.{k} is not a non-empty string: {v!r}")
+need("provenance.host_threads", "int")
+fp = need("provenance.input_fnv1a64", None)
+if fp is not None and not (isinstance(fp, str) and len(fp) == 16 and all(c in "0123456789abcdef" for c in fp)):
+    problems.append(f"provenance.input_fnv1a64 is not 16 hex digits: {fp!r}")
 pred = need("memory.predicted_peak_bytes", "int")
 meas = need("memory.measured_peak_bytes", "int")
 need("memory.device", "str")
@@ -387,6 +395,15 @@ for args in "" "bogus" "run" "analyze --every x t.h5 -o out" "run a.toml --no-su
   if [[ $rc -ne 1 ]]; then fail "usage error 'megabar $args': exit $rc, expected 1"; else passed=$((passed + 1)); echo "ok   usage error '$args' (exit 1)"; fi
 done
 if ! (cd "$d" && "$megabar" --help && "$megabar" run --help) >"$d/log" 2>&1; then fail "--help did not exit 0"; else passed=$((passed + 1)); echo "ok   --help (exit 0)"; fi
+# --version: exit 0, version, commit, backend and build type on one line; the same build in every results.json.
+if ! (cd "$d" && "$megabar" --version) >"$d/log" 2>&1; then
+  fail "--version did not exit 0"
+elif ! grep -Eq '^megabar [0-9]+\.[0-9]+\.[0-9]+ \(commit [0-9a-f]{12}(-dirty)?, (host|cuda) backend.*, [A-Za-z]+ build, .+\)$' "$d/log"; then
+  fail "--version does not print version, commit, backend and build type: $(cat "$d/log")"
+else
+  passed=$((passed + 1))
+  echo "ok   --version: $(cat "$d/log")"
+fi
 if (cd "$d" && "$megabar" run does-not-exist.toml) >"$d/log" 2>&1; then
   fail "missing input file: exited 0"
 elif ! grep -q "does-not-exist.toml" "$d/log"; then

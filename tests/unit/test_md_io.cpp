@@ -16,6 +16,7 @@
 #include <string>
 #include <vector>
 
+#include "core/version.hpp"
 #include "core/units.hpp"
 #include "io/extxyz.hpp"
 #include "io/h5file.hpp"
@@ -163,6 +164,8 @@ TEST(MdIoTrajectory, H5mdLayoutUnitsAndValues) {
   auto file = io::h5::File::open(dir.file("trajectory.h5"), false);
   EXPECT_EQ(file.open_group("h5md").read_int_array_attribute("version"), (std::vector<std::int64_t>{1, 1}));
   EXPECT_EQ(file.open_group("h5md/creator").read_string_attribute("name"), "megabar");
+  // the build that wrote it: "0.1.0 (commit ..., host backend, ...)", as `megabar --version` without the name
+  EXPECT_EQ("megabar " + file.open_group("h5md/creator").read_string_attribute("version"), core::version_line());
   EXPECT_TRUE(file.open_group("h5md/author").has_attribute("name"));
   const auto box = file.open_group("particles/all/box");
   EXPECT_EQ(box.read_int_attribute("dimension"), 3);
