@@ -1,7 +1,5 @@
 #include "app/campaign_task.hpp"
 
-#include "app/provenance.hpp"
-
 #include <fmt/core.h>
 
 #include <algorithm>
@@ -12,7 +10,9 @@
 #include <stdexcept>
 
 #include "app/campaign_input.hpp"
+#include "app/campaign_lock.hpp"
 #include "app/md_task.hpp"
+#include "app/provenance.hpp"
 #include "app/scf_task.hpp"
 #include "kernels/fft.hpp"
 
@@ -22,7 +22,7 @@ namespace fs = std::filesystem;
 
 namespace {
 
-enum class StageState { pending, interrupted, finished };
+enum class StageState { pending, interrupted, running, finished };
 
 std::string read_text(const fs::path& p) {
   std::ifstream in(p);
@@ -31,7 +31,8 @@ std::string read_text(const fs::path& p) {
   return s.str();
 }
 
-// Finished: results.json says the MD completed. Interrupted: a checkpoint exists.
+// Finished: results.json says the MD completed. Running: a live process holds its lock (campaign_lock.hpp).
+// Interrupted: a checkpoint exists.
 StageState state_of(const CampaignStage& s) {
   const fs::path dir(s.directory);
   try {
@@ -41,11 +42,13 @@ StageState state_of(const CampaignStage& s) {
     }
   } catch (const std::exception&) {  // unreadable results: not finished
   }
+  if (const auto lock = read_stage_lock(dir); lock && lock_holder_may_run(*lock)) return StageState::running;
   return fs::exists(dir / "checkpoint.h5") ? StageState::interrupted : StageState::pending;
 }
 
 const char* name_of(StageState s) {
   return s == StageState::finished      ? "finished"
+         : s == StageState::running     ? "running"
          : s == StageState::interrupted ? "interrupted (will resume)"
                                         : "pending";
 }
@@ -53,6 +56,7 @@ const char* name_of(StageState s) {
 int run_stage(const CampaignStage& s, StageState state) {
   const fs::path dir(s.directory), input = dir / "stage.toml";
   fs::create_directories(dir);
+  const HeldStageLock lock(dir, s.name);  // refuses a stage another live job runs
   if (state == StageState::interrupted && fs::exists(input) && read_text(input) != s.input_text)
     throw std::invalid_argument("stage '" + s.name + "': the campaign file changed since the stage started (" +
                                 input.string() + " differs); restore it, or delete " + dir.string() +
@@ -82,9 +86,13 @@ int run_campaign(const std::string& path, const CampaignOptions& opt) {
   }
   if (opt.list) {
     check_campaign(camp);  // a campaign that could not run is not listed as if it could
-    for (std::size_t i = 0; i < camp.stages.size(); ++i)
-      fmt::print("{:>3}  {:<16} {:<26} {}\n", i + 1, camp.stages[i].name, name_of(state_of(camp.stages[i])),
-                 camp.stages[i].directory);
+    for (std::size_t i = 0; i < camp.stages.size(); ++i) {
+      const StageState state = state_of(camp.stages[i]);
+      std::string text = name_of(state);
+      if (state == StageState::running)
+        if (const auto lock = read_stage_lock(camp.stages[i].directory)) text += " (" + lock->describe() + ")";
+      fmt::print("{:>3}  {:<16} {:<26} {}\n", i + 1, camp.stages[i].name, text, camp.stages[i].directory);
+    }
     return 0;
   }
   // A stage starts from its predecessor's final state.

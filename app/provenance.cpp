@@ -22,15 +22,6 @@ RunRecord& run_record() {
   return r;
 }
 
-std::string utc_now() {
-  const std::time_t t = std::time(nullptr);
-  std::tm tm{};
-  gmtime_r(&t, &tm);
-  char text[32];
-  std::strftime(text, sizeof text, "%Y-%m-%dT%H:%M:%SZ", &tm);
-  return text;
-}
-
 std::string host_name() {
   char name[256] = {};
   if (gethostname(name, sizeof name - 1) != 0) return "unknown";
@@ -38,6 +29,15 @@ std::string host_name() {
 }
 
 }  // namespace
+
+std::string utc_timestamp() {
+  const std::time_t t = std::time(nullptr);
+  std::tm tm{};
+  gmtime_r(&t, &tm);
+  char text[32];
+  std::strftime(text, sizeof text, "%Y-%m-%dT%H:%M:%SZ", &tm);
+  return text;
+}
 
 void record_run(const std::string& input_path, int host_threads) {
   RunRecord& r = run_record();
@@ -47,7 +47,7 @@ void record_run(const std::string& input_path, int host_threads) {
   } catch (const std::exception&) {
     r.input_fingerprint = "unreadable";  // the input reader says why
   }
-  r.started = utc_now();
+  r.started = utc_timestamp();
   r.host = host_name();
   if (host_threads > 0) r.threads = host_threads;
 }

@@ -15,6 +15,9 @@ void record_run(const std::string& input_path, int host_threads);
 //  "host_threads", "input", "input_fnv1a64"}
 nlohmann::ordered_json provenance_json();
 
+// The current time, UTC, as 2026-12-05T01:02:03Z.
+std::string utc_timestamp();
+
 // "megabar 0.1.0 (commit ..., host backend, Release build, GNU 12.2.0); started 2026-12-05T01:02:03Z on HOST,
 // 2 host threads; input scf.toml (fnv1a64 0123456789abcdef)"
 std::string provenance_line();

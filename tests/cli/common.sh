@@ -31,3 +31,42 @@ fail() {
   echo "FAIL: $*" >&2
   failures=$((failures + 1))
 }
+
+# md_restart_input DIR STEPS [ENSEMBLE]: DIR/md.toml, the short MD of the restart tests (tests/cli/test_md_restart.sh,
+# tests/robustness/kill_points.sh): the 15-atom B2O3-I cell at 25 Ry, NPT (or NVT) with the stochastic CSVR
+# thermostat, 1 fs steps, a checkpoint every 2 steps, output in DIR/out.
+md_restart_input() {
+  mkdir -p "$1"
+  local ensemble="${3:-npt}"
+  local extra='temperature = "1200 K"
+thermostat = "csvr"
+thermostat_time = "20 fs"
+pressure = "-200 GPa"
+barostat_time = "100 fs"'
+  [[ "$ensemble" == nvt ]] && extra='temperature = "1200 K"
+thermostat = "csvr"'
+  cat > "$1/md.toml" <<EOT
+task = "md"
+[structure]
+file = "$root/inputs/b2o3-I/cell.extxyz"
+[dft]
+ecut = "25 Ry"
+[dft.pseudopotentials]
+B = "$root/inputs/pseudopotentials/B-GTH-PBE.gth"
+O = "$root/inputs/pseudopotentials/O-GTH-PBE.gth"
+[scf]
+energy_tolerance = "1e-9 Ha"
+[md]
+ensemble = "$ensemble"
+timestep = "1 fs"
+steps = $2
+initial_temperature = "1500 K"
+$extra
+seed = 11
+checkpoint_every = 2
+[parallel]
+threads = 1
+[output]
+directory = "out"
+EOT
+}

@@ -139,6 +139,26 @@ if PATH="$fake:$PATH" "$slurm/submit-campaign" --megabar "$megabar" --time nosuc
 else
   ok "submit-campaign refuses --time for an unknown stage"
 fi
+# A stage running in another job (its stage.lock held by a live process, here this shell as job 4242) is not
+# submitted again; the next stage waits for that job.
+list_out="$work/list/inputs/a-b2o3-ramp-cpu/out/01-melt"
+mkdir -p "$list_out"
+echo "pid=$$ host=$(uname -n) job=4242 started=2026-12-05T00:00:00Z" >"$list_out/stage.lock"
+rm -f "$fake/sbatch.log"
+if ! out=$(PATH="$fake:$PATH" "$slurm/submit-campaign" --megabar "$megabar" \
+              "$work/list/inputs/a-b2o3-ramp-cpu/campaign.toml" 2>&1); then
+  fail "submit-campaign with a running stage failed:"
+  echo "$out" >&2
+elif ! grep -q "melt: running in job 4242, not submitted" <<<"$out" ||
+  [[ $(wc -l <"$fake/sbatch.log") -ne $(($(wc -w <<<"$cpu_stages") - 1)) ]] ||
+  ! head -1 "$fake/sbatch.log" | grep -q -- "--dependency=afterok:4242"; then
+  fail "submit-campaign: a running stage was submitted again, or the next stage does not wait for its job:"
+  echo "$out" >&2
+  cat "$fake/sbatch.log" >&2
+else
+  ok "submit-campaign skips a stage running in another job and chains the next after it"
+fi
+rm -rf "$list_out"
 
 # pressure-array.sbatch: index 1 of the GPU list -> p20GPa/npt.toml; a checkpoint -> --restart.
 pa="$work/list/inputs/a-b2o3-ramp-gpu"
@@ -273,6 +293,19 @@ EOF
   mpid=$!
   # after the first checkpoint (a stop during a stage's first SCF leaves nothing to continue: still pending)
   for _ in $(seq 1 3000); do [[ -f $dir/out/01-melt/checkpoint.h5 ]] && break; sleep 0.05; done
+  # While it runs: --list says so (with the process), and a second process refuses the stage.
+  if ! "$megabar" campaign "$camp" --list 2>&1 | grep -Eq "melt +running \(pid $mpid on "; then
+    fail "campaign --list does not show stage melt as running in pid $mpid"
+    "$megabar" campaign "$camp" --list >&2
+  else
+    ok "campaign --list: a running stage is 'running (pid ... on HOST since ...)', from its stage.lock"
+  fi
+  if "$megabar" campaign "$camp" --stage melt >"$work/second.log" 2>&1 || ! grep -q "is running in pid $mpid" "$work/second.log"; then
+    fail "a second process did not refuse the running stage melt"
+    cat "$work/second.log" >&2
+  else
+    ok "a second process refuses a running stage (exit 1, naming the process and stage.lock)"
+  fi
   kill -USR1 "$mpid"
   wait "$mpid"
   rc=$?
@@ -284,8 +317,17 @@ EOF
   else
     ok "campaign: SIGUSR1 stops stage melt with a checkpoint (exit 75, interrupted)"
   fi
-  # b) --stage melt resumes it; quench-1500 through campaign-stage.sbatch, stopped by USR1 to the batch shell.
-  if ! "$megabar" campaign "$camp" --stage melt >"$work/run2.log" 2>&1 || ! grep -q "resuming" "$work/run2.log"; then
+  [[ -e $dir/out/01-melt/stage.lock ]] && fail "the stopped stage left its stage.lock behind"
+  # b) --stage melt resumes it (replacing the stale lock of a process that no longer exists, as after a
+  # kill -9); quench-1500 through campaign-stage.sbatch, stopped by USR1 to the batch shell.
+  sleep 1000 &
+  dead=$!
+  kill "$dead"
+  wait "$dead" 2>/dev/null
+  echo "pid=$dead host=$(uname -n) job=- started=2026-01-01T00:00:00Z" >"$dir/out/01-melt/stage.lock"
+  [[ "$(stage_states "$camp" | head -1)" == "melt interrupted" ]] || fail "a stale lock makes the stage look running"
+  if ! "$megabar" campaign "$camp" --stage melt >"$work/run2.log" 2>&1 || ! grep -q "resuming" "$work/run2.log" ||
+    ! grep -q "removing the stale lock" "$work/run2.log"; then
     fail "campaign --stage melt did not resume and finish melt"
     tail -20 "$work/run2.log" >&2
   else

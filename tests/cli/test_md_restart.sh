@@ -28,42 +28,6 @@ unset MEGABAR_FFTW_ESTIMATE  # measured FFT plans, carried over by fft_plans and
 export MEGABAR_FFT_PLAN_CACHE="$work/fft-plan-cache"  # the reference run fills it; the others re-use it
 
 N=8
-# input DIR STEPS [ENSEMBLE]
-input() {
-  mkdir -p "$1"
-  local ensemble="${3:-npt}"
-  local extra='temperature = "1200 K"
-thermostat = "csvr"
-thermostat_time = "20 fs"
-pressure = "-200 GPa"
-barostat_time = "100 fs"'
-  [[ "$ensemble" == nvt ]] && extra='temperature = "1200 K"
-thermostat = "csvr"'
-  cat > "$1/md.toml" <<EOT
-task = "md"
-[structure]
-file = "$root/inputs/b2o3-I/cell.extxyz"
-[dft]
-ecut = "25 Ry"
-[dft.pseudopotentials]
-B = "$root/inputs/pseudopotentials/B-GTH-PBE.gth"
-O = "$root/inputs/pseudopotentials/O-GTH-PBE.gth"
-[scf]
-energy_tolerance = "1e-9 Ha"
-[md]
-ensemble = "$ensemble"
-timestep = "1 fs"
-steps = $2
-initial_temperature = "1500 K"
-$extra
-seed = 11
-checkpoint_every = 2
-[parallel]
-threads = 1
-[output]
-directory = "out"
-EOT
-}
 
 same_trajectory() {  # DIR LABEL
   if ! cmp -s "$work/ref/out/trajectory.extxyz" "$1/out/trajectory.extxyz"; then
@@ -82,7 +46,7 @@ same_trajectory() {  # DIR LABEL
 }
 
 # 1. Reference.
-input "$work/ref" $N
+md_restart_input "$work/ref" $N
 (cd "$work/ref" && "$megabar" run md.toml > run.log 2>&1) || { cat "$work/ref/run.log" >&2; fail "reference run"; exit 1; }
 
 # The reference run's own results: the NPT conserved energy holds, few SCF iterations per step with the
@@ -114,14 +78,14 @@ with h5py.File(os.path.join(out, "trajectory.h5"), "r") as f:
 PYEOF
 
 # 2. Stopped by md.steps, then continued.
-input "$work/steps" 3
+md_restart_input "$work/steps" 3
 (cd "$work/steps" && "$megabar" run md.toml > run1.log 2>&1) || fail "first part of the split run"
-input "$work/steps" $N
+md_restart_input "$work/steps" $N
 (cd "$work/steps" && "$megabar" run md.toml --restart > run2.log 2>&1) || { cat "$work/steps/run2.log" >&2; fail "restart"; }
 same_trajectory "$work/steps" "stopped at step 3 by md.steps, continued"
 
 # 3. SIGTERM in the middle of a step: finishes the step, writes a checkpoint, exits 75.
-input "$work/term" $N
+md_restart_input "$work/term" $N
 (cd "$work/term" && exec "$megabar" run md.toml > run1.log 2>&1) &
 pid=$!
 for _ in $(seq 1 200); do  # wait until step 2 is under way
@@ -139,7 +103,7 @@ same_trajectory "$work/term" "SIGTERM, continued"
 # 4. SIGKILL at random moments (the checkpoint may be mid-write), then restarts until finished.
 for trial in 1 2 3; do
   d="$work/kill$trial"
-  input "$d" $N
+  md_restart_input "$d" $N
   (cd "$d" && exec "$megabar" run md.toml > run1.log 2>&1) &
   pid=$!
   sleep "$(python3 -c "import random; random.seed($trial * 7919 + $$); print(round(random.uniform(0.5, 3.0), 2))")"
@@ -156,7 +120,7 @@ done
 
 # 5. PDOS snapshots (md.pdos_every): cut back with the frames on resume, none lost or doubled.
 pdos_input() {  # DIR STEPS
-  input "$1" "$2" nvt
+  md_restart_input "$1" "$2" nvt
   sed -i 's/^checkpoint_every = 2$/checkpoint_every = 2\npdos_every = 1/' "$1/md.toml"
   printf '[pdos]\nempty_bands = 4\n' >> "$1/md.toml"
 }
@@ -202,12 +166,12 @@ PYEOF
 done
 
 # 6. Clear refusals.
-input "$work/none" $N
+md_restart_input "$work/none" $N
 (cd "$work/none" && "$megabar" run md.toml --restart > run.log 2>&1)
 [[ $? -ne 0 ]] && grep -q "no checkpoint" "$work/none/run.log" || fail "--restart without a checkpoint must fail clearly"
 rm -rf "$work/none/out"
 cp -r "$work/ref/out" "$work/none/out"
-input "$work/none" $N nvt
+md_restart_input "$work/none" $N nvt
 (cd "$work/none" && "$megabar" run md.toml --restart > run.log 2>&1)
 [[ $? -ne 0 ]] && grep -q "was written by" "$work/none/run.log" || fail "--restart with another ensemble must fail clearly"
 
@@ -215,7 +179,7 @@ input "$work/none" $N nvt
 # runs no step, one SCF at the final state, and writes the results again (it used to crash); the trajectory
 # stays that of the uninterrupted run. A restart asked to stop before the checkpoint's step is refused.
 rm -rf "$work/again" && mkdir -p "$work/again" && cp -r "$work/ref/out" "$work/again/out"
-input "$work/again" $N
+md_restart_input "$work/again" $N
 rm -f "$work/again/out/results.json"
 (cd "$work/again" && "$megabar" run md.toml --restart > run.log 2>&1)
 rc=$?
@@ -225,7 +189,7 @@ if [[ $rc -ne 0 ]] || ! grep -q '"completed": true' "$work/again/out/results.jso
 else
   same_trajectory "$work/again" "--restart at the last step rewrites the results"
 fi
-input "$work/again" $((N - 2))
+md_restart_input "$work/again" $((N - 2))
 (cd "$work/again" && "$megabar" run md.toml --restart > run.log 2>&1)
 rc=$?
 [[ $rc -eq 1 ]] && grep -q "beyond md.steps = $((N - 2))" "$work/again/run.log" ||
@@ -234,7 +198,7 @@ rc=$?
 # --restart with another time step or cutoff would continue a different trajectory: refused, naming the key.
 for change in 's/^timestep = .*/timestep = "0.8 fs"/:md.timestep' 's/^ecut = .*/ecut = "26 Ry"/:dft.ecut'; do
   rm -rf "$work/physics" && mkdir -p "$work/physics" && cp -r "$work/ref/out" "$work/physics/out"
-  input "$work/physics" $((N + 2))
+  md_restart_input "$work/physics" $((N + 2))
   sed -i "${change%%:*}" "$work/physics/md.toml"
   (cd "$work/physics" && "$megabar" run md.toml --restart > run.log 2>&1)
   rc=$?

@@ -30,38 +30,6 @@ export OMP_NUM_THREADS=1 MEGABAR_FFTW_ESTIMATE=1  # estimated FFT plans: the sam
 unset MEGABAR_FAULT
 
 N=6
-# input DIR STEPS
-input() {
-  mkdir -p "$1"
-  cat > "$1/md.toml" <<EOT
-task = "md"
-[structure]
-file = "$root/inputs/b2o3-I/cell.extxyz"
-[dft]
-ecut = "25 Ry"
-[dft.pseudopotentials]
-B = "$root/inputs/pseudopotentials/B-GTH-PBE.gth"
-O = "$root/inputs/pseudopotentials/O-GTH-PBE.gth"
-[scf]
-energy_tolerance = "1e-9 Ha"
-[md]
-ensemble = "npt"
-timestep = "1 fs"
-steps = $2
-initial_temperature = "1500 K"
-temperature = "1200 K"
-thermostat = "csvr"
-thermostat_time = "20 fs"
-pressure = "-200 GPa"
-barostat_time = "100 fs"
-seed = 11
-checkpoint_every = 2
-[parallel]
-threads = 1
-[output]
-directory = "out"
-EOT
-}
 
 # The final state results.json reports, for comparison across runs: its md section without this session's
 # timing, and the energies of the last structure.
@@ -93,7 +61,7 @@ same_as_reference() {  # DIR LABEL
 }
 
 # 0. The uninterrupted run.
-input "$work/ref" $N
+md_restart_input "$work/ref" $N
 (cd "$work/ref" && "$megabar" run md.toml > run.log 2>&1) || { cat "$work/ref/run.log" >&2; fail "reference run"; exit 1; }
 python3 -c 'import json,sys; md=json.load(open(sys.argv[1]))["md"]; assert md["completed"] and md["steps"] == int(sys.argv[2])' \
   "$work/ref/out/results.json" $N || { fail "reference run: results.json does not report $N completed steps"; exit 1; }
@@ -103,7 +71,7 @@ python3 -c 'import json,sys; md=json.load(open(sys.argv[1]))["md"]; assert md["c
 for fault in scf-iteration:20 scf-iteration:41 before-rename:checkpoint.h5:2 before-rename:checkpoint.h5:4 \
   md-before-results:1 before-rename:results.json:1 before-rename:final.extxyz:1; do
   d="$work/kill-${fault//[:.]/-}"
-  input "$d" $N
+  md_restart_input "$d" $N
   (cd "$d" && MEGABAR_FAULT="$fault" exec "$megabar" run md.toml > run1.log 2>&1)
   rc=$?
   if [[ $rc -ne 137 ]]; then
@@ -232,18 +200,18 @@ checkpoint_kb() {  # DIR: the checkpoint's size in KiB, rounded up
 }
 
 d="$work/fsize"
-input "$d" 2
+md_restart_input "$d" 2
 (cd "$d" && "$megabar" run md.toml > run1.log 2>&1) || fail "file-size limit: first part"
-input "$d" $N
+md_restart_input "$d" $N
 # No file may grow beyond half a checkpoint (SIGXFSZ ignored, so writes fail with EFBIG instead of killing).
 limit=$(( $(checkpoint_kb "$d") / 2 ))
 full_disk_case "$d" "file size limit (EFBIG)" \
   bash -c 'trap "" XFSZ; ulimit -f '"$limit"'; cd "$1" && exec "$2" run md.toml --restart' _ "$d" "$megabar"
 
 d="$work/tmpfs"
-input "$d" 2
+md_restart_input "$d" 2
 (cd "$d" && "$megabar" run md.toml > run1.log 2>&1) || fail "tmpfs: first part"
-input "$d" $N
+md_restart_input "$d" $N
 mnt="$work/tmpfs-mount"
 mkdir -p "$mnt"
 # Room for the outputs so far and a bit more, not for the temporary of the next checkpoint beside the old one.
