@@ -125,6 +125,7 @@ Campaign read_campaign(const std::string& path) {
       }
     }
     input.insert_or_assign("md", md);
+    stage.steps = md["steps"].value_or<long>(0);
     stage.structure = input["structure"]["file"].value_or(std::string());
     if (const auto* over = (*s)["pdos"].as_table()) {  // [stage.pdos]: keys replacing (or adding to) the base's [pdos]
       toml::table pdos = base["pdos"].as_table() ? *base["pdos"].as_table() : toml::table{};

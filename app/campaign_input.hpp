@@ -17,6 +17,7 @@ struct CampaignStage {
   // does not exist before that stage has run) and without "structure" velocities: what check_campaign reads
   // to validate every key and value of the stage before the campaign starts.
   std::string check_text;
+  long steps = 0;  // md.steps of the stage's input (0 when not an integer: check_campaign says why)
 };
 
 struct Campaign {

@@ -3,6 +3,7 @@
 #include <fmt/core.h>
 
 #include <algorithm>
+#include <chrono>
 #include <filesystem>
 #include <fstream>
 #include <nlohmann/json.hpp>
@@ -44,6 +45,20 @@ StageState state_of(const CampaignStage& s) {
   }
   if (const auto lock = read_stage_lock(dir); lock && lock_holder_may_run(*lock)) return StageState::running;
   return fs::exists(dir / "checkpoint.h5") ? StageState::interrupted : StageState::pending;
+}
+
+// Steps done: all of a finished stage; else the last step line of its md.log (0 before the first).
+long steps_done(const CampaignStage& s, StageState state) {
+  if (state == StageState::finished) return s.steps;
+  std::ifstream log(fs::path(s.directory) / "md.log");
+  long done = 0;
+  for (std::string line; std::getline(log, line);) {
+    std::istringstream fields(line);
+    long step = 0;
+    if (line.empty() || line[0] == '#' || !(fields >> step)) continue;
+    done = step;
+  }
+  return done;
 }
 
 const char* name_of(StageState s) {
@@ -91,7 +106,11 @@ int run_campaign(const std::string& path, const CampaignOptions& opt) {
       std::string text = name_of(state);
       if (state == StageState::running)
         if (const auto lock = read_stage_lock(camp.stages[i].directory)) text += " (" + lock->describe() + ")";
-      fmt::print("{:>3}  {:<16} {:<26} {}\n", i + 1, camp.stages[i].name, text, camp.stages[i].directory);
+      // "3  quench-1000  interrupted (will resume)  12 of 40 steps  /abs/out/03-quench-1000": the directory last
+      // and the only field with a '/' (scripts/slurm/submit-campaign reads it from the first '/')
+      fmt::print("{:>3}  {:<16} {:<26} {:>18}  {}\n", i + 1, camp.stages[i].name, text,
+                 fmt::format("{} of {} steps", steps_done(camp.stages[i], state), camp.stages[i].steps),
+                 camp.stages[i].directory);
     }
     return 0;
   }
@@ -101,11 +120,14 @@ int run_campaign(const std::string& path, const CampaignOptions& opt) {
                                 "' to be finished first");
   check_campaign(camp);  // every stage's keys and values, before the first one runs
   fmt::print("megabar campaign {}: {} stages in {}\n", path, camp.stages.size(), camp.directory);
+  const auto t0 = std::chrono::steady_clock::now();
+  int ran = 0, skipped = 0;
   for (std::size_t i = first; i < last; ++i) {
     const auto& s = camp.stages[i];
     const StageState state = state_of(s);
     if (state == StageState::finished) {
       fmt::print("  stage {} '{}': finished, skipped\n", i + 1, s.name);
+      ++skipped;
       continue;
     }
     if (state == StageState::pending && !fs::exists(s.structure))
@@ -118,7 +140,13 @@ int run_campaign(const std::string& path, const CampaignOptions& opt) {
                  s.name, code);
       return code;
     }
+    ++ran;
   }
+  const double hours = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count() / 3600;
+  fmt::print("\nmegabar campaign {}: {} finished ({} run now, {} finished before) in {:.2f} h; results in {}\n", path,
+             last - first == camp.stages.size() ? "all " + std::to_string(camp.stages.size()) + " stages"
+                                                : "stage " + camp.stages[first].name,
+             ran, skipped, hours, camp.directory);
   return 0;
 }
 

@@ -345,6 +345,9 @@ EOF
     tail -20 "$work/run3.log" >&2
   elif [[ "$(stage_states "$camp" | sed -n 2p)" != "quench-1500 interrupted" ]]; then
     fail "campaign-stage.sbatch: quench-1500 is '$(stage_states "$camp" | sed -n 2p)', expected interrupted"
+  elif ! "$megabar" campaign "$camp" --list | grep -Eq "quench-1500 +interrupted \(will resume\) +[1-5] of 6 steps"; then
+    fail "campaign --list does not give the steps done of an interrupted stage:"
+    "$megabar" campaign "$camp" --list >&2
   else
     ok "campaign-stage.sbatch: USR1 reaches megabar, stage checkpointed (exit 75)"
   fi
@@ -365,6 +368,8 @@ EOF
       cat "$dir/out/12-sample/stage.toml" >&2
     else
       ok "campaign: all 12 stages finished and chained ($((SECONDS - t0)) s)"
+      grep -Eq "campaign .*: all 12 stages finished \([0-9]+ run now, [0-9]+ finished before\) in [0-9.]+ h" \
+        "$work/run4.log" || fail "campaign: no final summary line"
     fi
     if out=$(PATH="$fake:$PATH" "$slurm/submit-campaign" --megabar "$megabar" "$camp" 2>&1) && grep -q "nothing submitted" <<<"$out"; then
       ok "submit-campaign: nothing to submit for a finished campaign"
