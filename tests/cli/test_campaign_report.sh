@@ -128,6 +128,19 @@ assert j['pressure_axis'] == 'target' and j['reference_stage'] == '01-low', j['p
 # --from-step changes the analysis options: analysed again
 "$py" "$script" "$camp" --output "$out" --megabar "$megabar" --from-step 0 > /dev/null 2> "$work/run3.err"
 check "changed options analyse again" test "$(grep -c 'not analysed again' "$work/run3.err")" -eq 0
+# The reference is named by its rule; a stage far from its target (01-low: 1.25 GPa against 0, tolerance
+# 0.5 GPa) is warned about, one within 10 % of its target (02-high: 48.5 against 50) is not; the default
+# B-O cutoff is megabar analyze's (first minimum of g_BO).
+"$py" "$script" "$camp" --output "$out" --megabar "$megabar" --pressure-tolerance 0.5 > /dev/null 2> "$work/run4.err"
+check "reference rule, pressure warnings, cutoff rule" "$py" -c "
+import json
+j = json.load(open('$out/summary.json'))
+assert j['reference_stage'] == '01-low' and j['reference_rule'] == 'lowest target pressure', j['reference_rule']
+w = [x for x in j['warnings'] if 'from its target' in x]
+assert len(w) == 1 and w[0].startswith('01-low: mean pressure 1.2') and 'target 0 GPa' in w[0], w
+assert j['options']['B-O_cutoff_A'] is None and 'first minimum of g_BO' in j['options']['B-O_cutoff_rule'], j['options']
+"
+check "the warning is on stderr too" grep -q "01-low: mean pressure" "$work/run4.err"
 
 # Errors
 expect_error() {  # expect_error NAME PATTERN ARGS...
