@@ -25,6 +25,7 @@
 #include "core/fingerprint.hpp"
 #include "core/units.hpp"
 #include "io/extxyz.hpp"
+#include "io/structure_file.hpp"
 #include "kernels/fft.hpp"
 #include "md/checkpoint.hpp"
 #include "md/integrator.hpp"
@@ -145,6 +146,11 @@ RunSetup resume_run(const RunInput& in, const dft::Atoms& atoms, const std::stri
 
 // Velocities of the first frame of the structure file (md.initial_velocities = "structure").
 std::vector<core::Vec3> structure_velocities(const RunInput& in, std::size_t natoms) {
+  if (io::structure_format(in.structure_file) != io::StructureFormat::extxyz)
+    throw std::invalid_argument(in.path +
+                                ": md.initial_velocities = \"structure\" needs an extended XYZ structure "
+                                "with velocities; " +
+                                in.structure_file + " is a POSCAR");
   const auto frames = io::read_extxyz_frames(in.structure_file);
   if (frames.empty() || frames.front().velocities.size() != natoms)
     throw std::invalid_argument(in.path + ": md.initial_velocities = \"structure\" but " + in.structure_file +

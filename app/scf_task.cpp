@@ -20,6 +20,7 @@
 #include "dft/scf.hpp"
 #include "io/atomic_file.hpp"
 #include "io/extxyz.hpp"
+#include "io/structure_file.hpp"
 #include "kernels/timer.hpp"
 
 namespace megabar::app {
@@ -31,7 +32,7 @@ dft::Atoms build_atoms(const RunInput& in) {
   for (const auto& [el, spec] : in.pseudopotentials) sources[el] = {spec.file, spec.name};
   core::Structure structure;
   try {
-    structure = io::read_extxyz(in.structure_file);
+    structure = io::read_structure(in.structure_file);
   } catch (const std::invalid_argument& e) {
     throw std::invalid_argument(in.path + ": key 'structure.file': " + e.what());
   }

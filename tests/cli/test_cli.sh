@@ -325,6 +325,29 @@ for e in 4000 1e6 1e20; do
   if ((SECONDS - t0 > 10)); then fail "ecut_$e: refused only after $((SECONDS - t0)) s"; fi
 done
 
+# ---- the same cell as a VASP POSCAR (written by ASE when it is installed): the same energy ------------------
+if /usr/bin/python3 -c "import ase.io" 2>/dev/null; then
+  d=$(new_case poscar)
+  /usr/bin/python3 -c "import ase.io, sys; ase.io.write(sys.argv[2], ase.io.read(sys.argv[1]), format='vasp', direct=True)" \
+    "$d/cell.extxyz" "$d/POSCAR"
+  sed -i 's|^file = "cell.extxyz"|file = "POSCAR"|' "$d/scf.toml"
+  run_case "$d"
+  if [[ $rc -ne 0 ]]; then
+    fail "POSCAR input: exit status $rc"
+    tail -5 "$d/log" >&2
+  elif ! python3 -c '
+import json, sys
+a, b = (json.load(open(p))["total_energy_Ha"] for p in sys.argv[1:])
+sys.exit(0 if abs(a - b) < 1e-8 else 1)' "$work/good/out/results.json" "$d/out/results.json"; then
+    fail "POSCAR input: the energy differs from the extended XYZ run's"
+  else
+    passed=$((passed + 1))
+    echo "ok   the same cell as a POSCAR written by ASE gives the extended XYZ energy"
+  fi
+else
+  echo "skip POSCAR written by ASE (no ase module in /usr/bin/python3)"
+fi
+
 # ---- relax: a few steps of an atoms-only relaxation write the documented files -----------------------------
 d=$(new_case relax)
 sed -i 's/^task = "scf"$/task = "relax"/' "$d/scf.toml"
