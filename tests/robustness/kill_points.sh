@@ -6,7 +6,7 @@
 #
 # The moments are exact, not timed: MEGABAR_FAULT="POINT:N" makes megabar kill itself with SIGKILL the N-th
 # time it passes POINT (core/fault.hpp). On the 15-atom B2O3-I cell at 25 Ry, NPT with the CSVR thermostat,
-# 6 steps, a checkpoint every 2:
+# 4 steps, a checkpoint every 2:
 #   1. kill -9 inside the SCF of a step (twice, at different iterations), inside the write of a checkpoint
 #      (its temporary written, before the rename; the 2nd and the last checkpoint), between the last
 #      checkpoint and results.json, and inside the write of results.json and of final.extxyz; then
@@ -29,7 +29,7 @@ cli_need_python
 export OMP_NUM_THREADS=1 MEGABAR_FFTW_ESTIMATE=1  # estimated FFT plans: the same in every process
 unset MEGABAR_FAULT
 
-N=6
+N=4
 
 # The final state results.json reports, for comparison across runs: its md section without this session's
 # timing, and the energies of the last structure.
@@ -68,7 +68,7 @@ python3 -c 'import json,sys; md=json.load(open(sys.argv[1]))["md"]; assert md["c
 
 # 1. kill -9 at exact moments, then continue.
 # With scf-iteration:K the K-th SCF iteration of the run (the start's first); the others count their own files.
-for fault in scf-iteration:20 scf-iteration:41 before-rename:checkpoint.h5:2 before-rename:checkpoint.h5:4 \
+for fault in scf-iteration:20 scf-iteration:33 before-rename:checkpoint.h5:2 before-rename:checkpoint.h5:3 \
   md-before-results:1 before-rename:results.json:1 before-rename:final.extxyz:1; do
   d="$work/kill-${fault//[:.]/-}"
   md_restart_input "$d" $N
