@@ -287,10 +287,6 @@ int run_scf_task(const RunInput& in) {
   const auto grid = basis.fft_grid();
   check_output_directory(in);
   check_device_memory(in, atoms, basis);
-  {
-    std::error_code ignored;  // an older run's PDOS must not outlive a failed or PDOS-less run
-    fs::remove(fs::path(in.output_directory) / "pdos.json", ignored);
-  }
 
   fmt::print("megabar scf: {} atoms, {} electrons, xc {}\n", atoms.structure.size(), atoms.n_electrons(), in.scf.xc);
   fmt::print("  cell volume {:.4f} bohr^3, ecut {:.4f} Ry (density {:.4f} Ry)\n", atoms.structure.cell.volume,
@@ -320,6 +316,10 @@ int run_scf_task(const RunInput& in) {
                "is untouched)\n",
                stop_signal(), result.iterations);
     return kExitStopped;
+  }
+  {
+    std::error_code ignored;  // this run's results replace an older run's: its PDOS must not outlive them
+    fs::remove(fs::path(in.output_directory) / "pdos.json", ignored);
   }
 
   auto j = results_json(in, basis, result, wall);
