@@ -22,12 +22,6 @@ namespace {
 
 constexpr const char* lock_name = "stage.lock";
 
-std::string this_host() {
-  char name[256] = {};
-  if (gethostname(name, sizeof name - 1) != 0) return "unknown";
-  return name;
-}
-
 std::string this_job() {
   const char* job = std::getenv("SLURM_JOB_ID");
   return job && *job ? job : "-";
@@ -60,7 +54,7 @@ std::optional<StageLock> read_stage_lock(const fs::path& directory) {
 
 bool lock_holder_may_run(const StageLock& lock) {
   if (lock.job != "-" && lock.job == this_job()) return false;  // our own job, requeued: its old process is gone
-  if (lock.host != this_host()) return true;                    // cannot be checked from here
+  if (lock.host != host_name()) return true;                    // cannot be checked from here
   return ::kill(static_cast<pid_t>(lock.pid), 0) == 0 || errno == EPERM;
 }
 
@@ -68,7 +62,7 @@ HeldStageLock::HeldStageLock(const fs::path& directory, const std::string& stage
   for (int attempt = 0; attempt < 2; ++attempt) {
     const int fd = ::open(path_.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
     if (fd >= 0) {
-      const std::string line = "pid=" + std::to_string(::getpid()) + " host=" + this_host() + " job=" + this_job() +
+      const std::string line = "pid=" + std::to_string(::getpid()) + " host=" + host_name() + " job=" + this_job() +
                                " started=" + utc_timestamp() + "\n";
       const bool written = ::write(fd, line.data(), line.size()) == static_cast<ssize_t>(line.size());
       ::close(fd);

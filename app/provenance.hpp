@@ -18,6 +18,9 @@ nlohmann::ordered_json provenance_json();
 // The current time, UTC, as 2026-12-05T01:02:03Z.
 std::string utc_timestamp();
 
+// This machine's host name ("unknown" when the system does not say).
+std::string host_name();
+
 // "megabar 0.1.0 (commit ..., host backend, Release build, GNU 12.2.0); started 2026-12-05T01:02:03Z on HOST,
 // 2 host threads; input scf.toml (fnv1a64 0123456789abcdef)"
 std::string provenance_line();
