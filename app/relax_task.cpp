@@ -76,7 +76,7 @@ int run_relax_task(const RunInput& in) {
       start_files();
     }
     log << line << "\n" << std::flush;
-    io::write_extxyz((out / "relax_trajectory.extxyz").string(), st, &r.forces, &r.energy, true);
+    io::write_extxyz((out / "relax_trajectory.extxyz").string(), st, &r.forces, &r.energy, true, &r.stress);
   };
   // With the cell free, the plane-wave set is held fixed during a relaxation (smooth energy, exact
   // stress) and renewed at its end: the structure is accepted only when a fresh basis at the final cell
@@ -108,7 +108,7 @@ int run_relax_task(const RunInput& in) {
     return kExitStopped;
   }
   io::write_extxyz((out / "final.extxyz").string(), result.structure, &result.final_result.forces,
-                   &result.final_result.energy);
+                   &result.final_result.energy, false, &result.final_result.stress);
   auto j = results_json(in, provider.basis(), provider.last(), wall);
   j["relax"] = {{"converged", result.converged},
                 {"steps", step_offset - 1},

@@ -18,6 +18,7 @@
 #include <sstream>
 #include <utility>
 
+#include "core/elements.hpp"
 #include "core/errors.hpp"
 #include "core/units.hpp"
 #include "io/atomic_file.hpp"
@@ -35,9 +36,14 @@ constexpr long double angstrom_per_fs_per_au = angstrom_per_bohr * units::femtos
 constexpr long double ev_per_angstrom_per_au = units::hartree_in_ev / angstrom_per_bohr;  // force
 constexpr long double ev_per_ha = units::hartree_in_ev;
 constexpr long double gpa_per_au = units::ha_per_bohr3_in_gpa;
+// ASE's units: masses in amu, momenta in amu * angstrom / (ASE's time unit, sqrt(amu angstrom^2 / eV)
+// = 10.18 fs), so that p (ASE) = p (a.u.) * sqrt(E_h/eV / (amu/m_e)); stress in eV/angstrom^3.
+constexpr long double amu_per_au = 1.0L / units::amu;  // mass
+const long double ase_momentum_per_au = std::sqrt(static_cast<long double>(units::hartree_in_ev) / units::amu);
+constexpr long double ev_per_angstrom3_per_au = ev_per_ha / (angstrom_per_bohr * angstrom_per_bohr * angstrom_per_bohr);
 
 // ---- writing ------------------------------------------------------------------------------------------
-enum class Quantity { length, time, velocity, force, energy, temperature, pressure };
+enum class Quantity { length, time, velocity, force, energy, temperature, pressure, mass, stress };
 
 constexpr long double per_au(Quantity q) {
   switch (q) {
@@ -53,6 +59,10 @@ constexpr long double per_au(Quantity q) {
       return ev_per_ha;
     case Quantity::pressure:
       return gpa_per_au;
+    case Quantity::mass:
+      return amu_per_au;
+    case Quantity::stress:  // ASE's sign: the file holds -x
+      return -ev_per_angstrom3_per_au;
     default:
       return 1.0L;
   }
@@ -84,6 +94,8 @@ std::string number(double x, Quantity q, Digits digits) {
     value = x * (units::hartree_in_ev * units::angstrom);
   else if (q == Quantity::energy)
     value = x * units::hartree_in_ev;
+  else if (q == Quantity::stress)
+    return printed("%.10g", static_cast<double>(x * per_au(q)));  // ~1e-2 eV/A^3: significant digits
   else
     value = static_cast<double>(x * per_au(q));
   return printed("%.10f", value);
@@ -91,7 +103,7 @@ std::string number(double x, Quantity q, Digits digits) {
 
 // What a frame's text holds besides species and positions.
 struct Content {
-  bool velocities = false, forces = false;
+  bool velocities = false, forces = false;                // velocities: as masses (amu) and momenta (ASE's units)
   std::vector<std::pair<std::string, std::string>> info;  // key=value after Properties, before pbc
   Digits digits = Digits::round_trip;
 };
@@ -101,15 +113,20 @@ std::string format_frame(const Frame& f, const std::vector<std::string>& symbols
   std::string out = std::to_string(symbols.size()) + "\nLattice=\"";
   for (int i = 0; i < 9; ++i) out += (i ? " " : "") + num(f.structure.cell.lattice[i / 3][i % 3], Quantity::length);
   out += "\" Properties=species:S:1:pos:R:3";
-  if (c.velocities) out += ":vel:R:3";
+  if (c.velocities) out += ":masses:R:1:momenta:R:3";
   if (c.forces) out += ":forces:R:3";
   for (const auto& [key, value] : c.info) out += " " + key + "=" + value;
   out += " pbc=\"T T T\"\n";
   for (std::size_t a = 0; a < symbols.size(); ++a) {
     out += symbols[a];
     for (int k = 0; k < 3; ++k) out += " " + num(f.structure.positions[a][k], Quantity::length);
-    if (c.velocities)
-      for (int k = 0; k < 3; ++k) out += " " + num(f.velocities[a][k], Quantity::velocity);
+    if (c.velocities) {
+      out += " " + num(f.masses[a], Quantity::mass);
+      // p = m v in long double, as every round-trip value (see the top of the file)
+      for (int k = 0; k < 3; ++k)
+        out +=
+            " " + printed("%.21Lg", static_cast<long double>(f.masses[a]) * f.velocities[a][k] * ase_momentum_per_au);
+    }
     if (c.forces)
       for (int k = 0; k < 3; ++k) out += " " + num(f.forces[a][k], Quantity::force);
     out += "\n";
@@ -122,11 +139,18 @@ void check_frame(const Frame& f, const std::vector<std::string>& symbols) {
   if (!f.structure.symbols.empty() && f.structure.symbols != symbols)
     throw std::invalid_argument("trajectory frame at step " + std::to_string(f.step) +
                                 ": its atoms are not the trajectory's");
-  if (f.structure.positions.size() != n || f.velocities.size() != n || f.forces.size() != n)
+  if (f.structure.positions.size() != n || f.masses.size() != n || f.velocities.size() != n || f.forces.size() != n)
     throw std::invalid_argument("trajectory frame at step " + std::to_string(f.step) + ": expected " +
-                                std::to_string(n) + " positions, velocities and forces, got " +
-                                std::to_string(f.structure.positions.size()) + ", " +
-                                std::to_string(f.velocities.size()) + ", " + std::to_string(f.forces.size()));
+                                std::to_string(n) + " positions, masses, velocities and forces, got " +
+                                std::to_string(f.structure.positions.size()) + ", " + std::to_string(f.masses.size()) +
+                                ", " + std::to_string(f.velocities.size()) + ", " + std::to_string(f.forces.size()));
+}
+
+// The 9 values of stress="..." (rows; eV/angstrom^3 with ASE's sign).
+std::string stress_text(const core::Mat3& stress, Digits digits) {
+  std::string out;
+  for (int i = 0; i < 9; ++i) out += (i ? " " : "") + number(stress[i / 3][i % 3], Quantity::stress, digits);
+  return out;
 }
 
 // ---- reading ------------------------------------------------------------------------------------------
@@ -176,7 +200,7 @@ std::vector<std::string> tokens(const std::string& line) {
 
 // Column offsets of the per-atom properties we read (-1: absent).
 struct Columns {
-  int species = -1, pos = -1, vel = -1, forces = -1, count = 0;
+  int species = -1, pos = -1, vel = -1, masses = -1, momenta = -1, forces = -1, count = 0;
 };
 
 // What is read: whole MD frames in long double (bit-exact round trips), or only the structure of a frame
@@ -235,11 +259,32 @@ Columns parse_properties(const Reader& r, const std::string& text) {
     if (f[k] == "species") take(c.species, 1);
     if (f[k] == "pos") take(c.pos, 3);
     if (f[k] == "vel" || f[k] == "velo" || f[k] == "velocities") take(c.vel, 3);
+    if (f[k] == "masses") take(c.masses, 1);
+    if (f[k] == "momenta") take(c.momenta, 3);
     if (f[k] == "forces" || f[k] == "force") take(c.forces, 3);
     c.count += n;
   }
   if (c.species < 0 || c.pos < 0) r.fail("Properties must contain species:S:1 and pos:R:3");
   return c;
+}
+
+// stress="..." (eV/angstrom^3, ASE's sign): 9 values (rows of the symmetric tensor) or Voigt's 6 (xx yy zz yz
+// xz xy), as ASE writes either.
+void read_stress(const Reader& r, const std::string& text, core::Mat3& stress) {
+  const auto t = tokens(text);
+  if (t.size() != 9 && t.size() != 6)
+    r.fail("stress must hold 9 numbers (a 3x3 tensor) or 6 (Voigt: xx yy zz yz xz xy), eV/angstrom^3; got '" + text +
+           "'");
+  std::vector<double> v;
+  for (const auto& token : t) {
+    v.push_back(r.number(token, -ev_per_angstrom3_per_au, "stress"));
+    if (!std::isfinite(v.back())) r.fail("stress value '" + token + "' is not a finite number");
+  }
+  if (v.size() == 9) {
+    for (int i = 0; i < 9; ++i) stress[i / 3][i % 3] = v[i];
+  } else {
+    stress = {{{v[0], v[5], v[4]}, {v[5], v[1], v[3]}, {v[4], v[3], v[2]}}};
+  }
 }
 
 // The comment line: cell, columns and (frames) the frame's scalars.
@@ -263,7 +308,7 @@ Columns read_comment(const Reader& r, const std::string& line, Frame& f) {
   const std::string* props = value("Properties");
   Columns columns = parse_properties(r, props ? *props : "species:S:1:pos:R:3");
   if (r.mode == Mode::structure) {
-    columns.vel = columns.forces = -1;  // a structure is read without them
+    columns.vel = columns.masses = columns.momenta = columns.forces = -1;  // a structure is read without them
     return columns;
   }
   auto real = [&](const char* key, long double per_au, double& out) {
@@ -279,6 +324,10 @@ Columns read_comment(const Reader& r, const std::string& line, Frame& f) {
   real("conserved_energy_eV", ev_per_ha, f.conserved_energy);
   real("temperature_K", 1.0L, f.temperature);
   real("pressure_GPa", gpa_per_au, f.pressure);
+  if (const std::string* v = value("stress"))
+    read_stress(r, *v, f.stress);
+  else  // earlier versions' frames: unknown
+    for (auto& row : f.stress) row.fill(std::numeric_limits<double>::quiet_NaN());
   return columns;
 }
 
@@ -296,7 +345,35 @@ void read_atom(const Reader& r, const std::string& line, const Columns& c, Frame
   for (int k = 0; k < 3; ++k)
     if (!core::coordinate_in_reach(f.structure.positions.back()[k], f.structure.cell))
       r.fail("position '" + t[c.pos + k] + "' is more than a million cell lengths from the cell: a damaged line?");
-  if (c.vel >= 0) f.velocities.push_back(vec(c.vel, angstrom_per_fs_per_au, "velocity"));
+  if (c.masses >= 0 || c.momenta >= 0) {
+    // The column, or (a file of ASE's without one) the element's conventional mass, which ASE uses too.
+    double m = 0;
+    if (c.masses >= 0) {
+      m = r.number(t[c.masses], amu_per_au, "mass");
+    } else {
+      try {
+        m = core::element(t[c.species]).mass * units::amu;
+      } catch (const std::invalid_argument& e) {
+        r.fail(std::string("momenta without a masses column: ") + e.what());
+      }
+    }
+    if (!(m > 0) || !std::isfinite(m)) r.fail("mass '" + t[c.masses] + "' must be a positive number (amu)");
+    f.masses.push_back(m);
+  }
+  if (c.vel >= 0) {
+    f.velocities.push_back(vec(c.vel, angstrom_per_fs_per_au, "velocity"));
+  } else if (c.momenta >= 0) {  // v = p / m, in long double (bit-exact round trips of megabar's frames)
+    core::Vec3 v{};
+    for (int k = 0; k < 3; ++k) {
+      const std::string& token = t[c.momenta + k];
+      char* end = nullptr;
+      const long double p = std::strtold(token.c_str(), &end);
+      if (token.empty() || *end != '\0') r.fail("momentum '" + token + "' is not a number");
+      v[k] = static_cast<double>(p / ase_momentum_per_au / f.masses.back());
+      if (!std::isfinite(v[k])) r.fail("momentum '" + token + "' is not a finite number");
+    }
+    f.velocities.push_back(v);
+  }
   if (c.forces >= 0) f.forces.push_back(vec(c.forces, ev_per_angstrom_per_au, "force"));
 }
 
@@ -357,7 +434,9 @@ std::string format_extxyz_frame(const Frame& f, const std::vector<std::string>& 
             {"conserved_energy_eV", num(f.conserved_energy, Quantity::energy)},
             {"temperature_K", num(f.temperature, Quantity::temperature)},
             {"pressure_GPa", num(f.pressure, Quantity::pressure)},
+            {"stress", "\"" + stress_text(f.stress, Digits::round_trip) + "\""},
             {"scf_iterations", std::to_string(f.scf_iterations)}};
+  if (!std::isfinite(f.stress[0][0])) c.info.erase(c.info.end() - 2);  // unknown (read from an earlier file)
   return format_frame(f, symbols, c);
 }
 
@@ -366,7 +445,7 @@ void write_extxyz_frame(const std::string& path, const Frame& frame, const std::
 }
 
 void write_extxyz(const std::string& path, const core::Structure& s, const std::vector<core::Vec3>* forces,
-                  const double* energy, bool append) {
+                  const double* energy, bool append, const core::Mat3* stress) {
   Frame f;
   f.structure = s;
   if (forces) f.forces = *forces;
@@ -374,6 +453,7 @@ void write_extxyz(const std::string& path, const core::Structure& s, const std::
   c.digits = Digits::fixed10;
   c.forces = forces != nullptr;
   if (energy) c.info.emplace_back("energy", number(*energy, Quantity::energy, Digits::fixed10));
+  if (stress) c.info.emplace_back("stress", "\"" + stress_text(*stress, Digits::fixed10) + "\"");
   const std::string text = format_frame(f, s.symbols, c);
   if (!append) return replace_file(path, text);
   std::ofstream out(path, std::ios::app);

@@ -4,14 +4,18 @@
 //
 // A frame is a count line, a comment line of key=value pairs (Lattice="ax ay az bx by bz cx cy cz",
 // Properties=species:S:1:pos:R:3[:...], then the frame's scalars and pbc="T T T") and one line per atom;
-// lengths in angstrom, velocities in angstrom/fs, forces in eV/angstrom, energies in eV.
+// ASE's units and names, so that ase.io.read gives atoms whose get_velocities(), get_kinetic_energy(),
+// get_forces(), get_potential_energy() and get_stress() are megabar's: lengths in angstrom, masses in amu,
+// momenta in amu angstrom / (ASE's time unit, 10.18 fs), forces in eV/angstrom, energies in eV, stress in
+// eV/angstrom^3 with ASE's sign (negative under compression; the potential-energy part, as a calculator's).
 //
 // Reading is tolerant: keys match whatever their case ("lattice=", "PROPERTIES="), columns are found by
-// their names in Properties (vel, velo or velocities; forces or force), blank lines between frames are
-// skipped. Errors are core::InputError (a std::invalid_argument) naming the file and line ("path:7: ...");
+// their names in Properties (velocities from vel, velo or velocities in angstrom/fs, as earlier versions
+// wrote, else from momenta and masses, or momenta and the elements' conventional masses as ASE assumes;
+// forces or force), stress as 9 values or Voigt's 6, blank lines between frames are skipped. Errors are core::InputError (a std::invalid_argument) naming the file and line ("path:7: ...");
 // a file that ends inside a frame says "the file ends ...".
 //
-// Writing has two number formats, each byte-identical to what earlier versions wrote:
+// Writing has two number formats:
 //   - MD frames (format_extxyz_frame): 21 significant digits of the value converted in long double, so
 //     that read_extxyz_frames gives back the written Frame bit for bit;
 //   - structures (write_extxyz): 10 decimals of the value converted in double.
@@ -40,18 +44,20 @@ std::vector<Frame> read_extxyz_frames(const std::string& path);
 core::Structure read_extxyz(const std::string& path);
 
 // ---- writing ------------------------------------------------------------------------------------------
-// One MD frame as text: Properties=species:S:1:pos:R:3:vel:R:3:forces:R:3 and the scalars step, time_fs,
+// One MD frame as text: Properties=species:S:1:pos:R:3:masses:R:1:momenta:R:3:forces:R:3 and step, time_fs,
 // energy (the potential energy), kinetic_energy_eV, total_energy_eV, conserved_energy_eV, temperature_K,
-// pressure_GPa, scf_iterations. `symbols` name the atoms; frame.structure.symbols must be empty or equal to
-// them, and the frame must hold one position, velocity and force per atom (else std::invalid_argument).
+// pressure_GPa, stress (9 values), scf_iterations. `symbols` name the atoms; frame.structure.symbols must be
+// empty or equal to them, and the frame must hold one position, mass, velocity and force per atom (else
+// std::invalid_argument).
 std::string format_extxyz_frame(const Frame& frame, const std::vector<std::string>& symbols);
 
 // Writes a single-frame file of format_extxyz_frame (e.g. an MD's final.extxyz), replaced atomically.
 void write_extxyz_frame(const std::string& path, const Frame& frame, const std::vector<std::string>& symbols);
 
-// Writes one structure frame (angstrom; forces in eV/angstrom and energy= in eV when given). `append` adds
+// Writes one structure frame (angstrom; forces in eV/angstrom, energy= in eV and stress= (QE's sign in
+// `stress`, ASE's in the file) when given). `append` adds
 // the frame to an existing file (a relaxation's trajectory); otherwise the file is replaced atomically.
 void write_extxyz(const std::string& path, const core::Structure& s, const std::vector<core::Vec3>* forces = nullptr,
-                  const double* energy = nullptr, bool append = false);
+                  const double* energy = nullptr, bool append = false, const core::Mat3* stress = nullptr);
 
 }  // namespace megabar::io

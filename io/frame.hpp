@@ -13,8 +13,12 @@ struct Frame {
   long step = 0;
   double time = 0;                     // a.u. of time
   core::Structure structure;           // cell and positions (bohr); symbols may be left empty
+  std::vector<double> masses;          // m_e (the run's masses; extxyz writes them for ASE's momenta)
   std::vector<core::Vec3> velocities;  // bohr per a.u. of time
   std::vector<core::Vec3> forces;      // Ha/bohr
+  // The potential-energy (virial) part of the pressure tensor, -(1/V) dE/d eps, as md::ForceResult::stress:
+  // Ha/bohr^3, QE's sign (positive under compression). The files store it with ASE's sign (docs/trajectory.md).
+  core::Mat3 stress{};
   double potential_energy = 0, kinetic_energy = 0, total_energy = 0, conserved_energy = 0;  // Ha
   double temperature = 0;                                                                   // K
   double pressure = 0;                                                                      // Ha/bohr^3

@@ -45,6 +45,13 @@ std::vector<Series> series(hsize_t natoms) {
       scalar("conserved_energy", "eV", ev, &Frame::conserved_energy),
       scalar("temperature", "K", 1.0, &Frame::temperature),
       scalar("pressure", "GPa", units::ha_per_bohr3_in_gpa, &Frame::pressure),
+      {stress,
+       "GPa",
+       {3, 3},
+       false,
+       [](const Frame& f) {  // ASE's sign (negative under compression), as trajectory.extxyz
+         return flatten({f.stress.begin(), f.stress.end()}, -units::ha_per_bohr3_in_gpa);
+       }},
       {"observables/scf_iterations",
        "",
        {},

@@ -12,7 +12,11 @@
 //   pdos                 (md.pdos_every > 0) eigenvalues, weights, n_occupied, vbm, cbm, spilling_occupied,
 //                        spilling_all_bands: step, time and value [snapshots][...] each (docs/trajectory.md)
 //   observables          potential_energy, kinetic_energy, total_energy, conserved_energy (eV),
-//                        temperature (K), pressure (GPa), scf_iterations (int64): value [frames]
+//                        temperature (K), pressure (GPa), scf_iterations (int64): value [frames];
+//                        stress: value [frames][3][3] GPa, the potential-energy part of the pressure tensor
+//                        with ASE's sign (-(P - kinetic part)), as trajectory.extxyz's stress=; earlier
+//                        versions' files lack it (readers treat it as optional; a resumed run adds it,
+//                        NaN for the earlier frames)
 //
 // Every time-dependent element shares position's step and time datasets through hard links (H5MD requires
 // it for box/edges and allows it elsewhere), so a frame is one row of each value dataset plus one step and
@@ -44,6 +48,7 @@ inline constexpr const char* position = "particles/all/position";  // the group 
 inline constexpr const char* step = "particles/all/position/step";
 inline constexpr const char* time = "particles/all/position/time";
 inline constexpr const char* time_unit = "ps";
+inline constexpr const char* stress = "observables/stress";  // not in earlier versions' files
 
 // A time-dependent element's datasets: GROUP/value, GROUP/step, GROUP/time.
 inline std::string value(const std::string& group) { return group + "/value"; }

@@ -22,8 +22,10 @@ Frame frame_of(const MdState& s, const MdOptions& o, int scf_iterations) {
   f.step = s.step;
   f.time = s.time;
   f.structure = s.structure;
+  f.masses = s.masses;
   f.velocities = s.velocities;
   f.forces = s.last.forces;
+  f.stress = s.last.stress;
   f.potential_energy = s.last.energy;
   f.kinetic_energy = kinetic_energy(s);
   f.total_energy = f.potential_energy + f.kinetic_energy;

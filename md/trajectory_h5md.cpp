@@ -1,6 +1,7 @@
 #include "md/trajectory_h5md.hpp"
 
 #include <algorithm>
+#include <cmath>
 #include <cstdlib>
 #include <stdexcept>
 
@@ -49,6 +50,19 @@ h5::Group make_groups(h5::File& file, const std::string& path) {
   return file.open_group(path);
 }
 
+// A series' group, its value dataset (empty) and, except for position's own, the links to step and time.
+h5::Dataset create_series(h5::File& file, const h5md::Series& s, const h5::Dataset& step, const h5::Dataset& time) {
+  h5::Group group = make_groups(file, s.group);
+  h5::Dataset value = s.integer ? group.create_rows_dataset<std::int64_t>("value", s.item)
+                                : group.create_rows_dataset<double>("value", s.item);
+  if (!s.unit.empty()) value.write_string_attribute("unit", s.unit, h5::StringKind::variable);
+  if (s.group != h5md::position) {
+    group.link(step, "step");
+    group.link(time, "time");
+  }
+  return value;
+}
+
 // pdos_ holds step, time, then the value datasets in pdos::Value order.
 constexpr int kPdosFirstValue = 2;
 
@@ -69,15 +83,7 @@ std::unique_ptr<H5mdTrajectory> H5mdTrajectory::create(const std::string& path,
   const h5::Dataset step = position.create_rows_dataset<std::int64_t>("step", {});
   h5::Dataset time = position.create_rows_dataset<double>("time", {});
   time.write_string_attribute("unit", h5md::time_unit, h5::StringKind::variable);
-  for (const h5md::Series& s : h5md::series(symbols.size())) {
-    h5::Group group = make_groups(file, s.group);
-    h5::Dataset value = s.integer ? group.create_rows_dataset<std::int64_t>("value", s.item)
-                                  : group.create_rows_dataset<double>("value", s.item);
-    if (!s.unit.empty()) value.write_string_attribute("unit", s.unit, h5::StringKind::variable);
-    if (s.group == h5md::position) continue;
-    group.link(step, "step");
-    group.link(time, "time");
-  }
+  for (const h5md::Series& s : h5md::series(symbols.size())) create_series(file, s, step, time);
   std::unique_ptr<H5mdTrajectory> t(new H5mdTrajectory(std::move(file), symbols.size()));
   t->open_datasets();
   t->flush();
@@ -91,6 +97,14 @@ std::unique_ptr<H5mdTrajectory> H5mdTrajectory::resume(const std::string& path, 
     file.fail("is not an H5MD 1.1 file");
   if (file.open_dataset(h5md::species).read<std::int64_t>() != atomic_numbers(symbols))
     file.fail("holds other atoms than this run (particles/all/species)");
+  // A series that earlier versions did not write (observables/stress): added, NaN for the frames so far.
+  for (const h5md::Series& s : h5md::series(symbols.size())) {
+    if (s.group != h5md::stress || file.contains(h5md::value(s.group))) continue;
+    h5::Dataset value = create_series(file, s, file.open_dataset(h5md::step), file.open_dataset(h5md::time));
+    std::size_t item = 1;
+    for (hsize_t n : s.item) item *= n;
+    for (long i = 0; i < frames; ++i) value.append_row(std::vector<double>(item, std::nan("")));
+  }
   std::unique_ptr<H5mdTrajectory> t(new H5mdTrajectory(std::move(file), symbols.size()));
   t->open_datasets();
   t->check_shapes(frames);

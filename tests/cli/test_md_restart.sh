@@ -77,6 +77,48 @@ with h5py.File(os.path.join(out, "trajectory.h5"), "r") as f:
         assert f["observables/" + name + "/value"].shape[0] == n + 1, name
 PYEOF
 
+# The reference run's files as ASE, MDAnalysis and h5py read them, against its results.json (energy, forces,
+# stress, temperature and pressure of every frame and of final.extxyz: tests/regression/md_io_check.py).
+if "$py" -c "import h5py, MDAnalysis, ase.io" 2>/dev/null; then
+  if "$py" -W ignore "$root/tests/regression/md_io_check.py" "$work/ref/out" $((N + 1)) --results > "$work/md_io_check.log" 2>&1; then
+    echo "ok: ASE, MDAnalysis and h5py read the reference run as results.json says"
+  else
+    grep -v Deprecation "$work/md_io_check.log" >&2
+    fail "reference run: md_io_check.py --results"
+  fi
+  # Velocities set in ASE (atoms.set_velocities: written as momenta, no masses column) start a new run:
+  # its step 0 has the temperature of the reference's last step, whose velocities they are.
+  mkdir -p "$work/ase-velocities"
+  "$py" - "$work/ref/out/final.extxyz" "$work/ase-velocities/start.extxyz" <<'PYEOF' || fail "ASE velocities: writing"
+import sys
+import ase, ase.io
+final = ase.io.read(sys.argv[1])
+atoms = ase.Atoms(final.get_chemical_symbols(), positions=final.positions, cell=final.cell, pbc=True)
+atoms.set_velocities(final.get_velocities())
+ase.io.write(sys.argv[2], atoms, format="extxyz")
+assert "momenta" in open(sys.argv[2]).read() and "masses" not in open(sys.argv[2]).read()
+PYEOF
+  md_restart_input "$work/ase-velocities" 1 nvt
+  sed -i -e "s|^file = .*|file = \"start.extxyz\"|" -e 's|^initial_temperature = .*|initial_velocities = "structure"|' \
+    "$work/ase-velocities/md.toml"
+  if ! (cd "$work/ase-velocities" && "$megabar" run md.toml > run.log 2>&1); then
+    tail -5 "$work/ase-velocities/run.log" >&2
+    fail "ASE velocities: the run failed"
+  elif ! "$py" - "$work/ref/out/results.json" "$work/ase-velocities/out/trajectory.extxyz" <<'PYEOF'; then
+import json, sys
+t_ref = json.load(open(sys.argv[1]))["md"]["final_temperature_K"]
+first = open(sys.argv[2]).readlines()[1]
+t0 = float(first.split("temperature_K=")[1].split()[0])
+sys.exit(0 if abs(t0 - t_ref) < 1e-9 * t_ref else f"step 0 at {t0} K, the reference ended at {t_ref} K")
+PYEOF
+    fail "ASE velocities: another temperature at step 0"
+  else
+    echo "ok: velocities written by ASE (momenta) start a run at the temperature they had"
+  fi
+else
+  echo "skip: ASE/MDAnalysis checks (no h5py, MDAnalysis and ase in $py)"
+fi
+
 # 2. Stopped by md.steps, then continued.
 md_restart_input "$work/steps" 3
 (cd "$work/steps" && "$megabar" run md.toml > run1.log 2>&1) || fail "first part of the split run"

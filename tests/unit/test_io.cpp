@@ -9,6 +9,7 @@
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
+#include <iomanip>
 #include <sstream>
 #include <stdexcept>
 #include <string>
@@ -90,7 +91,9 @@ TEST(IoExtxyz, MdFramesKeepTheir21Digits) {
   f.step = 120;
   f.time = 60.0 * units::femtosecond;
   f.structure = structure();
+  f.masses = {10.81 * units::amu, 15.999 * units::amu, 1.0 / 3.0};
   f.velocities = {{1e-4, -2e-4, 1.0 / 3.0}, {0, 0, 0}, {-0.0, 5e-310, 7e-3}};
+  f.stress = {{{1e-3, 2e-5, -0.0}, {2e-5, -4e-4, 1.0 / 3.0}, {-0.0, 1.0 / 3.0, 5e-310}}};
   f.forces = {{1e-3, -2e-3, 0.0}, {0.25, 1.0 / 7.0, -0.0}, {-1e-5, 3e-4, 2.5}};
   f.potential_energy = -34.5;
   f.kinetic_energy = 0.0123;
@@ -100,25 +103,81 @@ TEST(IoExtxyz, MdFramesKeepTheir21Digits) {
   f.pressure = 1e-3;
   f.scf_iterations = 9;
   const long double A = units::bohr_in_angstrom, ev = units::hartree_in_ev;
-  const long double velocity = A * units::femtosecond, force = ev / A;
+  const long double force = ev / A, amu = 1.0L / units::amu;
+  const long double momentum = std::sqrt(static_cast<long double>(units::hartree_in_ev) / units::amu);
+  const long double stress = -ev / (A * A * A);
   std::string expected = "3\nLattice=\"";
   for (int i = 0; i < 9; ++i) expected += (i ? " " : "") + earlier_number(f.structure.cell.lattice[i / 3][i % 3], A);
-  expected += "\" Properties=species:S:1:pos:R:3:vel:R:3:forces:R:3 step=120 time_fs=" +
+  expected += "\" Properties=species:S:1:pos:R:3:masses:R:1:momenta:R:3:forces:R:3 step=120 time_fs=" +
               earlier_number(f.time, 1.0L / units::femtosecond) + " energy=" + earlier_number(f.potential_energy, ev) +
               " kinetic_energy_eV=" + earlier_number(f.kinetic_energy, ev) +
               " total_energy_eV=" + earlier_number(f.total_energy, ev) +
               " conserved_energy_eV=" + earlier_number(f.conserved_energy, ev) +
               " temperature_K=" + earlier_number(f.temperature, 1.0L) +
-              " pressure_GPa=" + earlier_number(f.pressure, units::ha_per_bohr3_in_gpa) +
-              " scf_iterations=9 pbc=\"T T T\"\n";
+              " pressure_GPa=" + earlier_number(f.pressure, units::ha_per_bohr3_in_gpa) + " stress=\"";
+  for (int i = 0; i < 9; ++i) expected += (i ? " " : "") + earlier_number(f.stress[i / 3][i % 3], stress);
+  expected += "\" scf_iterations=9 pbc=\"T T T\"\n";
   for (int a = 0; a < 3; ++a) {
     expected += kSymbols[a];
     for (int k = 0; k < 3; ++k) expected += " " + earlier_number(f.structure.positions[a][k], A);
-    for (int k = 0; k < 3; ++k) expected += " " + earlier_number(f.velocities[a][k], velocity);
+    expected += " " + earlier_number(f.masses[a], amu);
+    for (int k = 0; k < 3; ++k) {
+      char p[64];
+      std::snprintf(p, sizeof p, "%.21Lg", static_cast<long double>(f.masses[a]) * f.velocities[a][k] * momentum);
+      expected += std::string(" ") + p;
+    }
     for (int k = 0; k < 3; ++k) expected += " " + earlier_number(f.forces[a][k], force);
     expected += "\n";
   }
   EXPECT_EQ(io::format_extxyz_frame(f, kSymbols), expected);
+}
+
+// What ASE writes for atoms with momenta and a calculator's stress (Voigt) and no masses column: velocities
+// from the momenta and the elements' conventional masses (ASE's too), the stress with megabar's sign; a
+// `vel` column in angstrom/fs (earlier versions' files) is read as before.
+TEST(IoExtxyz, ReadsAsesMomentaAndStressAndEarlierVelocities) {
+  TempDir dir;
+  const std::string path = dir.file("ase.extxyz");
+  // B with v = (1, 0, -2) angstrom/fs: in ASE's units p = m v / ase.units.fs
+  const double ase_fs = 0.09822694788464063;  // ase.units.fs (ASE 3.22, CODATA 2014)
+  std::ofstream(path) << std::setprecision(17)
+                      << "2\nLattice=\"5 0 0 0 5 0 0 0 5\" Properties=species:S:1:pos:R:3:momenta:R:3:forces:R:3 "
+                      << "energy=-10.5 stress=\"-0.01 -0.02 -0.03 0.004 0.005 0.006\" pbc=\"T T T\"\n"
+                      << "B 0 0 0 " << 10.81 / ase_fs << " 0 " << -2 * 10.81 / ase_fs << " 0.1 0 0\n"
+                      << "O 1.2 0 0 0 0 0 -0.1 0 0\n";
+  const io::Frame f = io::read_extxyz_frames(path).at(0);
+  ASSERT_EQ(f.velocities.size(), 2u);
+  const double fs = units::femtosecond, A = units::angstrom;
+  EXPECT_NEAR(f.velocities[0][0] / (A / fs), 1.0, 1e-7);  // CODATA 2014 (ASE) against 2018 (megabar)
+  EXPECT_NEAR(f.velocities[0][2] / (A / fs), -2.0, 2e-7);
+  EXPECT_EQ(f.velocities[1][0], 0.0);
+  EXPECT_DOUBLE_EQ(f.masses[1], 15.999 * units::amu);
+  const double gpa = units::ha_per_bohr3_in_gpa, ev_per_a3_in_gpa = 160.21766208;
+  EXPECT_NEAR(f.stress[0][0] * gpa, 0.01 * ev_per_a3_in_gpa, 1e-6);  // QE's sign: +
+  EXPECT_NEAR(f.stress[2][2] * gpa, 0.03 * ev_per_a3_in_gpa, 1e-6);
+  EXPECT_NEAR(f.stress[1][2] * gpa, -0.004 * ev_per_a3_in_gpa, 1e-6);  // Voigt 4: yz
+  EXPECT_NEAR(f.stress[0][2] * gpa, -0.005 * ev_per_a3_in_gpa, 1e-6);  // 5: xz
+  EXPECT_NEAR(f.stress[1][0] * gpa, -0.006 * ev_per_a3_in_gpa, 1e-6);  // 6: xy
+
+  std::ofstream(path) << "1\nLattice=\"5 0 0 0 5 0 0 0 5\" Properties=species:S:1:pos:R:3:vel:R:3\nB 0 0 0 0.5 0 0\n";
+  const io::Frame old = io::read_extxyz_frames(path).at(0);
+  EXPECT_DOUBLE_EQ(old.velocities.at(0)[0], 0.5 * A / fs);
+  EXPECT_TRUE(old.masses.empty());
+  EXPECT_TRUE(std::isnan(old.stress[0][0]));  // unknown, not zero
+
+  std::ofstream(path)
+      << "1\nLattice=\"5 0 0 0 5 0 0 0 5\" Properties=species:S:1:pos:R:3:momenta:R:3\nXx 0 0 0 1 0 0\n";
+  std::string message = error_of([&] { io::read_extxyz_frames(path); });
+  EXPECT_NE(message.find("ase.extxyz:3"), std::string::npos) << message;
+  EXPECT_NE(message.find("masses"), std::string::npos) << message;
+  std::ofstream(path) << "1\nLattice=\"5 0 0 0 5 0 0 0 5\" Properties=species:S:1:pos:R:3:masses:R:1:momenta:R:3\n"
+                      << "B 0 0 0 -1 1 0 0\n";
+  message = error_of([&] { io::read_extxyz_frames(path); });
+  EXPECT_NE(message.find("positive"), std::string::npos) << message;
+  std::ofstream(path) << "1\nLattice=\"5 0 0 0 5 0 0 0 5\" Properties=species:S:1:pos:R:3 stress=\"1 2 3\"\nB 0 0 0\n";
+  message = error_of([&] { io::read_extxyz_frames(path); });
+  EXPECT_NE(message.find("ase.extxyz:2"), std::string::npos) << message;
+  EXPECT_NE(message.find("stress"), std::string::npos) << message;
 }
 
 TEST(IoExtxyz, KeysMatchWhateverTheirCase) {

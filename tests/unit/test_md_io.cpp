@@ -1,5 +1,6 @@
 // MD trajectory I/O: H5MD + extended XYZ, resumed at a checkpoint and rebuilt after a crash.
 #include <gtest/gtest.h>
+#include <hdf5.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -51,6 +52,7 @@ md::Frame make_frame(long i) {
       F[k] = 0.02 * std::sin(0.5 * i - 0.7 * a + k);
     }
     f.structure.positions.push_back(r);
+    f.masses.push_back((a == 0 ? 10.81 : 15.999 + 0.5 * i) * units::amu);  // masses of the run, not the table's
     f.velocities.push_back(v);
     f.forces.push_back(F);
   }
@@ -64,6 +66,10 @@ md::Frame make_frame(long i) {
   f.temperature = 300.0 + i / 3.0;
   f.pressure = (1.0 + i / 7.0) / units::ha_per_bohr3_in_gpa;
   f.scf_iterations = 7 + static_cast<int>(i % 3);
+  for (int a = 0; a < 3; ++a)
+    for (int b = a; b < 3; ++b) f.stress[a][b] = f.stress[b][a] = (1.0 + a + 0.1 * b + 0.01 * i) * 1e-4;
+  f.stress[0][2] = f.stress[2][0] = -0.0;
+  f.stress[1][1] = 1.0 / 3.0 * 1e-3;
   return f;
 }
 
@@ -83,6 +89,10 @@ void expect_same_frame(const md::Frame& a, const md::Frame& b) {
       << a.step;
   EXPECT_TRUE(same_bits(a.structure.positions, b.structure.positions)) << a.step;
   EXPECT_TRUE(same_bits(a.velocities, b.velocities)) << a.step;
+  EXPECT_TRUE(same_bits(a.masses, b.masses)) << a.step;
+  EXPECT_TRUE(same_bits(std::vector<core::Vec3>(a.stress.begin(), a.stress.end()),
+                        std::vector<core::Vec3>(b.stress.begin(), b.stress.end())))
+      << a.step;
   EXPECT_TRUE(same_bits(a.forces, b.forces)) << a.step;
   for (auto field : {&md::Frame::potential_energy, &md::Frame::kinetic_energy, &md::Frame::total_energy,
                      &md::Frame::conserved_energy, &md::Frame::temperature, &md::Frame::pressure})
@@ -94,7 +104,7 @@ const std::vector<std::string> kFloatDatasets{
     "particles/all/position/time",      "particles/all/position/value",   "particles/all/velocity/value",
     "particles/all/force/value",        "particles/all/box/edges/value",  "observables/potential_energy/value",
     "observables/kinetic_energy/value", "observables/total_energy/value", "observables/conserved_energy/value",
-    "observables/temperature/value",    "observables/pressure/value"};
+    "observables/temperature/value",    "observables/pressure/value",     "observables/stress/value"};
 const std::vector<std::string> kIntDatasets{"particles/all/position/step", "particles/all/species",
                                             "observables/scf_iterations/value"};
 
@@ -193,6 +203,11 @@ TEST(MdIoTrajectory, H5mdLayoutUnitsAndValues) {
   EXPECT_NEAR(file.open_dataset("particles/all/force/value").read_rows<double>(2, 1)[0],
               f2.forces[0][0] * 2625.4996394799 / nm, 1e-9);
   EXPECT_DOUBLE_EQ(file.open_dataset("observables/pressure/value").read<double>()[2], 1.0 + 2 / 7.0);
+  // stress: rows of the 3x3 tensor in GPa with ASE's sign (the frame's is QE's)
+  EXPECT_EQ(file.open_dataset("observables/stress/value").shape(), (io::h5::Shape{4, 3, 3}));
+  EXPECT_EQ(file.open_dataset("observables/stress/value").read_string_attribute("unit"), "GPa");
+  EXPECT_DOUBLE_EQ(file.open_dataset("observables/stress/value").read_rows<double>(2, 1)[5],
+                   -f2.stress[1][2] * units::ha_per_bohr3_in_gpa);
   EXPECT_DOUBLE_EQ(file.open_dataset("observables/potential_energy/value").read<double>()[2],
                    f2.potential_energy * units::hartree_in_ev);
 }
@@ -222,6 +237,51 @@ TEST(MdIoTrajectory, ResumeCutsBackAndContinuesLikeAnUninterruptedRun) {
   EXPECT_EQ(slurp(resumed.file("trajectory.extxyz")), slurp(straight.file("trajectory.extxyz")));
   expect_same_h5(resumed.file("trajectory.h5"), straight.file("trajectory.h5"));
   EXPECT_EQ(resumed.listing(), (std::vector<std::string>{"trajectory.extxyz", "trajectory.h5"}));
+}
+
+// A run written by an earlier version (no observables/stress) continues: the series is added, NaN for the
+// frames written before, and the other datasets are those of an uninterrupted run.
+TEST(MdIoTrajectory, ResumeAddsTheStressSeriesToAnEarlierVersionsFile) {
+  TempDir straight, resumed;
+  {
+    md::TrajectoryWriter w(straight.path().string(), kSymbols, nullptr);
+    write_frames(w, 0, 5);
+  }
+  md::ResumeInfo at_checkpoint;
+  {
+    md::TrajectoryWriter w(resumed.path().string(), kSymbols, nullptr);
+    write_frames(w, 0, 3);
+    w.sync();
+    at_checkpoint = {w.frames(), w.extxyz_bytes()};
+  }
+  {  // what an earlier version wrote: no stress series
+    const hid_t file = H5Fopen(resumed.file("trajectory.h5").c_str(), H5F_ACC_RDWR, H5P_DEFAULT);
+    ASSERT_GE(file, 0);
+    ASSERT_GE(H5Ldelete(file, "observables/stress", H5P_DEFAULT), 0);
+    H5Fclose(file);
+    ASSERT_FALSE(io::h5::File::open(resumed.file("trajectory.h5"), false).contains("observables/stress"));
+  }
+  {
+    md::TrajectoryWriter w(resumed.path().string(), kSymbols, &at_checkpoint);
+    EXPECT_FALSE(w.rebuilt_h5());
+    write_frames(w, 3, 5);
+  }
+  auto a = io::h5::File::open(resumed.file("trajectory.h5"), false);
+  auto b = io::h5::File::open(straight.file("trajectory.h5"), false);
+  const auto stress = a.open_dataset("observables/stress/value").read<double>();
+  const auto expected = b.open_dataset("observables/stress/value").read<double>();
+  ASSERT_EQ(stress.size(), expected.size());
+  for (std::size_t i = 0; i < stress.size(); ++i) {
+    if (i < 3 * 9)
+      EXPECT_TRUE(std::isnan(stress[i])) << i;
+    else
+      EXPECT_TRUE(same_bits(stress[i], expected[i])) << i;
+  }
+  EXPECT_EQ(a.open_dataset("observables/stress/step").read<std::int64_t>(),
+            b.open_dataset("particles/all/position/step").read<std::int64_t>());  // linked to position/step
+  for (const auto& name : kFloatDatasets)
+    if (name != "observables/stress/value")
+      EXPECT_TRUE(same_bits(a.open_dataset(name).read<double>(), b.open_dataset(name).read<double>())) << name;
 }
 
 TEST(MdIoTrajectory, KilledWriterResumesFromTheCheckpoint) {
