@@ -1,5 +1,6 @@
 // megabar command line: `megabar run INPUT.toml [--restart]`, `megabar campaign FILE.toml [--stage NAME] [--list]`,
-// `megabar analyze TRAJECTORY... --output DIR [--cutoff B-O=1.9] [--from STEP] [--every K]`.
+// `megabar analyze TRAJECTORY... --output DIR [--cutoff B-O=1.9] [--from STEP] [--every K]`,
+// `megabar drive INPUT.toml --unix NAME | --port P [--host H]` (an i-PI client: app/drive_task.hpp).
 #include <CLI/CLI.hpp>
 #include <Kokkos_Core.hpp>
 #include <algorithm>
@@ -11,6 +12,7 @@
 
 #include "analysis/command.hpp"
 #include "app/campaign_task.hpp"
+#include "app/drive_task.hpp"
 #include "app/input.hpp"
 #include "app/md_task.hpp"
 #include "app/provenance.hpp"
@@ -57,6 +59,30 @@ int main(int argc, char** argv) {
                        "run only this stage (the previous ones must be finished)");
   campaign->add_flag("--list", campaign_options.list, "list the stages and their state; run nothing");
   megabar::analysis::AnalyzeArguments analyze_args;
+  std::string drive_input, drive_unix, drive_host = "localhost";
+  int drive_port = 0;
+  megabar::app::DriveOptions drive_options;
+  auto* drive = cli.add_subcommand(
+      "drive", "serve energies, forces and stress to an i-PI server (i-PI, ASE's SocketIOCalculator) over a socket");
+  drive->add_option("input", drive_input, "input file (TOML): structure (atom order), pseudopotentials, [dft], [scf]")
+      ->required();
+  auto* drive_unix_option = drive->add_option("--unix", drive_unix,
+                                              "UNIX socket NAME (the file /tmp/ipi_NAME, as i-PI and ASE name it; "
+                                              "a NAME with a '/' is the path itself)");
+  auto* drive_port_option =
+      drive->add_option("--port", drive_port, "TCP port of the server (with --host)")->check(CLI::Range(1, 65535));
+  drive->add_option("--host", drive_host, "TCP host of the server (default localhost)")->needs(drive_port_option);
+  drive_unix_option->excludes(drive_port_option);
+  drive
+      ->add_option("--connect-timeout", drive_options.connect_timeout_s,
+                   "seconds to wait for the server to listen (default 60)")
+      ->check(CLI::Range(0.0, 1e6));
+  drive
+      ->add_option("--extrapolation", drive_options.extrapolation_order,
+                   "start each SCF from the ASPC extrapolation of this order (for MD servers; default: from the "
+                   "previous structure's bands and density)")
+      ->check(CLI::Range(0, 8));
+
   auto* analyze = cli.add_subcommand("analyze",
                                      "structure statistics of trajectories: coordination, bond lengths, "
                                      "O-O distances, g(r), bond angles, density (docs/analysis.md)");
@@ -107,7 +133,20 @@ int main(int argc, char** argv) {
   megabar::kernels::start_memory_tracking();  // device memory and host<->device traffic, for results.json
   try {
     megabar::app::install_stop_handlers();  // MD and campaigns stop cleanly (checkpoint) on SIGTERM/SIGUSR1
-    if (*campaign) {
+    if (*drive) {
+      if (drive_unix.empty() && drive_port == 0)
+        throw std::invalid_argument("megabar drive needs the server's address: --unix NAME or --port P [--host H]");
+      drive_options.address.unix_path = drive_unix.empty() ? "" : megabar::app::ipi_unix_path(drive_unix);
+      drive_options.address.host = drive_host;
+      drive_options.address.port = drive_port;
+      auto input = megabar::app::read_input(drive_input);
+      const int threads = input.threads > 0 ? input.threads : default_threads();
+      megabar::kernels::set_host_threads(threads);
+      megabar::app::record_run(drive_input, threads);
+      std::printf("%s\n", megabar::app::provenance_line().c_str());
+      megabar::kernels::set_fft_planning(input.fft_planning == "measure");
+      code = megabar::app::run_drive_task(input, drive_options);
+    } else if (*campaign) {
       megabar::kernels::set_host_threads(default_threads());
       megabar::app::record_run(campaign_path, default_threads());  // each stage records its own input
       std::printf("%s\n", megabar::app::provenance_line().c_str());

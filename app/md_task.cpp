@@ -150,7 +150,7 @@ std::vector<core::Vec3> structure_velocities(const RunInput& in, std::size_t nat
     throw std::invalid_argument(in.path +
                                 ": md.initial_velocities = \"structure\" needs an extended XYZ structure "
                                 "with velocities; " +
-                                in.structure_file + " is a POSCAR");
+                                in.structure_file + " is a POSCAR or CIF, which hold none");
   const auto frames = io::read_extxyz_frames(in.structure_file);
   if (frames.empty() || frames.front().velocities.size() != natoms)
     throw std::invalid_argument(in.path + ": md.initial_velocities = \"structure\" but " + in.structure_file +
