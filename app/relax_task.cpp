@@ -76,7 +76,9 @@ int run_relax_task(const RunInput& in) {
       start_files();
     }
     log << line << "\n" << std::flush;
-    io::write_extxyz((out / "relax_trajectory.extxyz").string(), st, &r.forces, &r.energy, true, &r.stress);
+    // stress= only when computed (the cell relaxes)
+    io::write_extxyz((out / "relax_trajectory.extxyz").string(), st, &r.forces, &r.energy, true,
+                     in.relax_cell ? &r.stress : nullptr);
   };
   // With the cell free, the plane-wave set is held fixed during a relaxation (smooth energy, exact
   // stress) and renewed at its end: the structure is accepted only when a fresh basis at the final cell
@@ -108,7 +110,7 @@ int run_relax_task(const RunInput& in) {
     return kExitStopped;
   }
   io::write_extxyz((out / "final.extxyz").string(), result.structure, &result.final_result.forces,
-                   &result.final_result.energy, false, &result.final_result.stress);
+                   &result.final_result.energy, false, in.relax_cell ? &result.final_result.stress : nullptr);
   auto j = results_json(in, provider.basis(), provider.last(), wall);
   j["relax"] = {{"converged", result.converged},
                 {"steps", step_offset - 1},

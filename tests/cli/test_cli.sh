@@ -403,6 +403,35 @@ else
   passed=$((passed + 1))
   echo "ok   relax (exit 2 after 2 steps, relax.log, trajectory, final.extxyz, results.json)"
 fi
+# ASE reads every relaxation step's energy, forces and (cell relaxations: atoms-only ones compute none)
+# stress; the last ones are results.json's.
+if /usr/bin/python3 -c "import ase.io" 2>/dev/null; then
+  if ! /usr/bin/python3 - "$d/out" <<'PYEOF'; then
+import json, os, sys
+import numpy as np
+import ase.io
+out = sys.argv[1]
+r = json.load(open(os.path.join(out, "results.json")))
+steps = ase.io.read(os.path.join(out, "relax_trajectory.extxyz"), ":")
+final = ase.io.read(os.path.join(out, "final.extxyz"))
+ev, bohr, gpa_per_ev_a3 = 27.211386245988, 0.529177210903, 29421.015696767 / 27.211386245988 * 0.529177210903**3
+cell = r["relax"]["cell"]
+assert ("stress_GPa" in r) == cell, "results.json has a stress exactly when the cell relaxes"
+for atoms in steps + [final]:
+    atoms.get_potential_energy(), atoms.get_forces()
+    assert ("stress" in atoms.calc.results) == cell  # no stress claimed where none was computed
+for atoms in (steps[-1], final):
+    assert abs(atoms.get_potential_energy() - r["total_energy_Ha"] * ev) < 1e-8, atoms.get_potential_energy()
+    assert np.allclose(atoms.get_forces(), np.array(r["forces_Ha_per_bohr"]) * ev / bohr, atol=1e-9)
+    # ASE's sign is the opposite of results.json's (QE's); 10 significant digits in the file
+    assert not cell or np.allclose(atoms.get_stress(voigt=False) * gpa_per_ev_a3, -np.array(r["stress_GPa"]), rtol=1e-8, atol=1e-8)
+PYEOF
+    fail "relax: ASE does not read results.json's energy, forces and stress from the relaxation files"
+  else
+    passed=$((passed + 1))
+    echo "ok   relax: ASE reads energy, forces and stress of every step; the last are results.json's"
+  fi
+fi
 
 d=$(new_case relax_pressure_without_cell)
 sed -i 's/^task = "scf"$/task = "relax"/' "$d/scf.toml"
