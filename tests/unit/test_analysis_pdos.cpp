@@ -9,6 +9,7 @@
 
 #include "analysis/command.hpp"
 #include "analysis/pdos.hpp"
+#include "core/elements.hpp"
 #include "io/extxyz.hpp"
 #include "io/h5file.hpp"
 #include "md/trajectory.hpp"
@@ -215,6 +216,8 @@ std::vector<md::Frame> crystal_frames() {
     f.time = 5.0 * i * units::femtosecond;
     for (std::size_t a = 0; a < f.structure.size(); ++a)
       for (int k = 0; k < 3; ++k) f.structure.positions[a][k] += 0.03 * A * std::sin(1.3 * a + 2.1 * k + 0.7 * i);
+    f.masses.clear();
+    for (const auto& symbol : f.structure.symbols) f.masses.push_back(core::element(symbol).mass * units::amu);
     f.velocities.assign(f.structure.size(), core::Vec3{0, 0, 0});
     f.forces.assign(f.structure.size(), core::Vec3{0, 0, 0});
     frames.push_back(f);
