@@ -92,3 +92,29 @@ def run_logged(cmd, cwd, env, log_path, watch=None):
 def fmt(x, spec):
     """format(x, spec), '-' for None."""
     return "-" if x is None else format(x, spec)
+
+
+def cpu_model():
+    """'MODEL NAME (N logical CPUs)' from /proc/cpuinfo: timings depend on it (Intel and AMD machines of one
+    class differ), so every benchmark prints it."""
+    name = None
+    try:
+        for line in open("/proc/cpuinfo"):
+            if line.lower().startswith("model name"):
+                name = line.split(":", 1)[1].strip()
+                break
+    except OSError:
+        pass
+    if not name:
+        import platform
+        name = platform.processor() or platform.machine() or "unknown CPU"
+    return f"{name} ({os.cpu_count()} logical CPUs)"
+
+
+def median(values):
+    """The median of the numbers (the mean of the middle two for an even count); None for none."""
+    v = sorted(x for x in values if x is not None)
+    if not v:
+        return None
+    k = len(v) // 2
+    return v[k] if len(v) % 2 else 0.5 * (v[k - 1] + v[k])
