@@ -433,10 +433,10 @@ std::string format_extxyz_frame(const Frame& f, const std::vector<std::string>& 
             {"total_energy_eV", num(f.total_energy, Quantity::energy)},
             {"conserved_energy_eV", num(f.conserved_energy, Quantity::energy)},
             {"temperature_K", num(f.temperature, Quantity::temperature)},
-            {"pressure_GPa", num(f.pressure, Quantity::pressure)},
-            {"stress", "\"" + stress_text(f.stress, Digits::round_trip) + "\""},
-            {"scf_iterations", std::to_string(f.scf_iterations)}};
-  if (!std::isfinite(f.stress[0][0])) c.info.erase(c.info.end() - 2);  // unknown (read from an earlier file)
+            {"pressure_GPa", num(f.pressure, Quantity::pressure)}};
+  if (std::isfinite(f.stress[0][0]))  // NaN: unknown (a frame read from an earlier version's file)
+    c.info.emplace_back("stress", "\"" + stress_text(f.stress, Digits::round_trip) + "\"");
+  c.info.emplace_back("scf_iterations", std::to_string(f.scf_iterations));
   return format_frame(f, symbols, c);
 }
 
