@@ -30,6 +30,7 @@ void DftForceProvider::make_reference(const core::Cell& cell) {
 void DftForceProvider::reset_basis() {
   reference_.reset();
   have_state_ = false;
+  last_.state = dft::ScfState{};  // its bands, density and mixing pairs belong to the old plane-wave set
   if (extrapolator_) extrapolator_->clear();
 }
 
@@ -45,7 +46,10 @@ md::ForceResult DftForceProvider::compute(const core::Structure& s) {
   if (extrapolator_) {
     dft::ScfState start;
     const bool extrapolate = extrapolator_->size() > 0;
-    if (extrapolate) start.X = extrapolator_->predict(static_cast<int>(std::round(atoms.n_electrons())) / 2);
+    if (extrapolate) {
+      start.X = extrapolator_->predict(static_cast<int>(std::round(atoms.n_electrons())) / 2);
+      start.mixing = last_.state.mixing;
+    }
     last_ = dft::run_scf(atoms, *basis_, opt, scf_log_, extrapolate ? &start : nullptr);
     extrapolator_->push(last_.state.X);
   } else {
@@ -141,10 +145,49 @@ dft::ScfResult unpack_result(const md::StateArrays& in) {
   return r;
 }
 
+// The density mixer's difference pairs (dft::MixingHistory) of the last SCF, which the next one starts
+// with: "mixing_pairs" = {count, sphere size}, then "mixing_d_rho_i" and "mixing_d_res_i" as (re, im) pairs.
+std::vector<double> complex_values(const dft::View1<dft::complex>& v) {
+  auto h = Kokkos::create_mirror_view_and_copy(Kokkos::HostSpace(), v);
+  std::vector<double> out(2 * h.extent(0));
+  for (std::size_t k = 0; k < h.extent(0); ++k) out[2 * k] = h(k).real(), out[2 * k + 1] = h(k).imag();
+  return out;
+}
+
+dft::View1<dft::complex> complex_view(const std::vector<double>& values, std::uint64_t n) {
+  if (values.size() != 2 * n) throw std::runtime_error("checkpoint: a mixing pair of the wrong size");
+  dft::View1<dft::complex> v("mixing::pair", n);
+  auto h = Kokkos::create_mirror_view(v);
+  for (std::uint64_t k = 0; k < n; ++k) h(k) = dft::complex(values[2 * k], values[2 * k + 1]);
+  Kokkos::deep_copy(v, h);
+  return v;
+}
+
+void save_mixing(const dft::MixingHistory& m, md::StateArrays& out) {
+  if (m.size() == 0) return;
+  out.words["mixing_pairs"] = {std::uint64_t(m.size()), m.d_rho[0].extent(0)};
+  for (int i = 0; i < m.size(); ++i) {
+    out.reals["mixing_d_rho_" + std::to_string(i)] = complex_values(m.d_rho[i]);
+    out.reals["mixing_d_res_" + std::to_string(i)] = complex_values(m.d_res[i]);
+  }
+}
+
+dft::MixingHistory restore_mixing(const md::StateArrays& in) {
+  dft::MixingHistory m;
+  if (!in.words.count("mixing_pairs")) return m;
+  const auto& shape = in.word("mixing_pairs");
+  if (shape.size() != 2) throw std::runtime_error("checkpoint: malformed mixing pairs record");
+  for (std::uint64_t i = 0; i < shape[0]; ++i) {
+    m.d_rho.push_back(complex_view(in.real("mixing_d_rho_" + std::to_string(i)), shape[1]));
+    m.d_res.push_back(complex_view(in.real("mixing_d_res_" + std::to_string(i)), shape[1]));
+  }
+  return m;
+}
+
 }  // namespace
 
-// Saved: the cell that defines the plane-wave set, the extrapolation history (bands, newest first), and
-// the reportable part of the last SCF result with its cell.
+// Saved: the cell that defines the plane-wave set, the extrapolation history (bands, newest first), the
+// mixing pairs, and the reportable part of the last SCF result with its cell.
 void DftForceProvider::save_state(md::StateArrays& out) const {
   if (basis_ && last_.iterations > 0) pack_result(last_, basis_->cell(), out);
   if (reference_) {
@@ -154,6 +197,7 @@ void DftForceProvider::save_state(md::StateArrays& out) const {
     const auto g = reference_->fft_grid();
     out.words["basis_fft_grid"] = {std::uint64_t(g[0]), std::uint64_t(g[1]), std::uint64_t(g[2])};
   }
+  save_mixing(last_.state.mixing, out);
   if (!extrapolator_) return;
   const auto& h = extrapolator_->history();
   out.words["extrapolation_history"] = {h.size(), h.empty() ? 0 : h[0].extent(0), h.empty() ? 0 : h[0].extent(1)};
@@ -178,6 +222,8 @@ void DftForceProvider::restore_state(const md::StateArrays& in) {
     basis_ = std::make_unique<dft::Basis>(core::Cell::from_lattice(matrix(in.real("last_lattice"))), *reference_);
     restored_result_ = true;
   }
+  // Checkpoints written before the pairs were kept have none: the next SCF then starts its mixing afresh.
+  if (reference_) last_.state.mixing = restore_mixing(in);
   if (!extrapolator_ || !in.words.count("extrapolation_history")) return;
   const auto& shape = in.word("extrapolation_history");
   if (shape.size() != 3) throw std::runtime_error("checkpoint: malformed extrapolation history record");

@@ -425,7 +425,7 @@ RunInput read_input(const std::string& path) {
   if (const auto* s = table_at(c, root, "scf", false)) {
     check_keys(c, *s, "scf.",
                {"energy_tolerance", "density_tolerance", "max_iterations", "mixing_beta", "mixing_history", "kerker_q0",
-                "seed"});
+                "carry_mixing", "seed"});
     in.scf.energy_tolerance = get_quantity(c, *s, "energy_tolerance", "scf.energy_tolerance", Dimension::energy, 1e-8);
     if (!(in.scf.energy_tolerance > 0))
       c.fail("scf.energy_tolerance", s->get("energy_tolerance")->source(), "must be positive");
@@ -437,6 +437,10 @@ RunInput read_input(const std::string& path) {
     in.scf.kerker_q0 = get_quantity(c, *s, "kerker_q0", "scf.kerker_q0", Dimension::wavevector, 0.0);
     if (in.scf.kerker_q0 < 0) c.fail("scf.kerker_q0", s->get("kerker_q0")->source(), "must not be negative");
     in.scf.seed = static_cast<unsigned long>(get_int(c, *s, "seed", "scf.seed", 20241126, 0, 1L << 62));
+    if (auto n = s->get("carry_mixing")) {
+      if (!n->is_boolean()) c.fail("scf.carry_mixing", n->source(), "expected true or false");
+      in.scf.carry_mixing = n->as_boolean()->get();
+    }
   }
   std::string out = "out";
   if (const auto* o = table_at(c, root, "output", false)) {

@@ -44,7 +44,10 @@ MemoryEstimate estimate_memory(const Basis& basis, const Atoms& atoms, const Scf
   // rho, v_loc, v_H, v_xc, v_eff (SCF) + v_eff (H) real grids, the field transform's complex grid; the
   // diagonals of H (kinetic, nonlocal, total: 3 n).
   add("potential and density grids (6 N real + N complex)", 6 * N * d + N * c + 3 * n * d);
-  add("Pulay history (2 history nG complex)", 2 * hist * nG * c);
+  // The mixer's pairs (2 history) and its previous iteration (2); in MD and relaxations also the previous
+  // SCF's pairs, which the next one starts from and which stay held by that result while it runs (2 history).
+  const u64 carried = extrapolation_order >= -1 ? 2 * hist : 0;
+  add("Pulay history (2 history + 2 nG complex, in MD twice the pairs)", (2 * hist + 2 + carried) * nG * c);
   // v_loc(G), v_H(G), rho_in, rho_out, the residual and the mixer's two temporaries; the basis' G vectors,
   // |G|^2 and FFT indices of the density and wavefunction spheres; structure factors during set-up.
   add("sphere fields and basis (G vectors, indices)",

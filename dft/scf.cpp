@@ -188,10 +188,12 @@ double first_davidson_threshold(bool restart, bool bands_only) {
                       : davidson_threshold_from_state;
 }
 
-// Later iterations tighten it with the density residual dr2 of the previous one (QE's rule).
-double next_davidson_threshold(double threshold, double dr2, double ne) {
+// Later iterations tighten it with the density residual dr2 of the previous one (QE's rule), or with the
+// smaller residual the mixer predicts for the next one (see scf_control).
+double next_davidson_threshold(double threshold, double dr2, double predicted, double ne) {
   using namespace scf_control;
-  return std::min(threshold, std::max(davidson_threshold_floor, davidson_threshold_dr2_factor * dr2 /
+  const double target = std::max(std::min(dr2, predicted), davidson_threshold_max_tightening * dr2);
+  return std::min(threshold, std::max(davidson_threshold_floor, davidson_threshold_dr2_factor * target /
                                                                     std::max(davidson_threshold_min_electrons, ne)));
 }
 
@@ -282,6 +284,7 @@ ScfResult run_scf(const Atoms& atoms, const Basis& basis, const ScfOptions& opt,
   View1<complex> rho_in_G;
   View2<double> X;
   starting_point(w, atoms, opt, start, restart, rho_in_G, X);
+  if (restart && opt.carry_mixing) w.mixer.seed(start->mixing);
   const double dtol = opt.density_tolerance > 0 ? opt.density_tolerance : opt.energy_tolerance;
   const bool bands_only = restart && start->rho_G.extent(0) == 0;
   double e_prev = 0, ethr = first_davidson_threshold(restart, bands_only), dr2 = 0;
@@ -294,7 +297,9 @@ ScfResult run_scf(const Atoms& atoms, const Basis& basis, const ScfOptions& opt,
     }
     const auto t0 = clock::now();
     set_effective_potential(w, rho_in_G);
-    if (it > 1) ethr = next_davidson_threshold(ethr, dr2, bands.n_electrons);
+    // After a quasi-Newton mix the residual may fall by far more than a decade: the bands are made as
+    // accurate as the residual the mix predicts, but at most davidson_threshold_max_tightening beyond dr2.
+    if (it > 1) ethr = next_davidson_threshold(ethr, dr2, w.mixer.predicted_residual2(), bands.n_electrons);
     const int max_davidson =
         it == 1 ? scf_control::davidson_max_iterations_first : scf_control::davidson_max_iterations;
     auto ds = w.davidson.solve(w.H, X, result.eigenvalues, ethr, max_davidson, result.n_bands);
@@ -311,11 +316,12 @@ ScfResult run_scf(const Atoms& atoms, const Basis& basis, const ScfOptions& opt,
     if (log) log(info);
     if (it >= scf_control::first_convergence_check_iteration && std::fabs(de) < opt.energy_tolerance && dr2 < dtol) {
       result.converged = true;
+      w.mixer.record(rho_in_G, w.rho_out_G);
       break;
     }
     w.mixer.mix(rho_in_G, w.rho_out_G);
   }
-  result.state = ScfState{X, w.rho_out_G};
+  result.state = ScfState{X, w.rho_out_G, w.mixer.history()};
   result.eigenvalues.resize(result.n_bands);  // buffer bands are not reported
   // rho_out_G and X are the final output density and wavefunctions.
   if (opt.compute_forces) compute_forces(w, atoms, X, result);

@@ -11,6 +11,7 @@
 
 #include "dft/atoms.hpp"
 #include "dft/basis.hpp"
+#include "dft/mixing.hpp"
 #include "dft/scf_options.hpp"
 
 namespace megabar::dft {
@@ -34,6 +35,7 @@ struct ScfIterationInfo {
 struct ScfState {
   View2<double> X;       // bands (scaled half-sphere vectors), n_real x nb
   View1<complex> rho_G;  // output density on the sphere; may be empty as a start: the density of X is used
+  MixingHistory mixing;  // the mixer's difference pairs at the end (PulayMixer::history); may be empty
 };
 
 struct ScfResult {

@@ -16,6 +16,7 @@ struct ScfOptions {
   double mixing_beta = 0.5;
   int mixing_history = 8;
   double kerker_q0 = 0.0;         // 1/bohr; 0 disables the Kerker factor
+  bool carry_mixing = true;       // start from the mixing pairs of a given start state (MD, relaxations)
   int extra_bands = 0;            // empty bands wanted in the results (converged like the occupied ones)
   int buffer_bands = -1;          // internal empty bands beyond those, loosely converged and not reported;
                                   // -1: scf_control::default_buffer_bands (2)
