@@ -50,22 +50,36 @@ void PulayMixer::seed(const MixingHistory& h) {
   while (static_cast<int>(d_rho_.size()) > history_) d_rho_.pop_front(), d_res_.pop_front();
 }
 
+namespace {
+
+// res = rho_out - rho_in (free functions: nvcc does not allow device lambdas in private member functions).
+void residual_of(const View1<complex>& rho_in, const View1<complex>& rho_out, View1<complex> res, int nG) {
+  Kokkos::parallel_for(
+      "dft::mixing::residual", kernels::RangePolicy(0, nG), KOKKOS_LAMBDA(int k) { res(k) = rho_out(k) - rho_in(k); });
+}
+
+// (dr, df) <- (rin - dr, res - df): the pair of this iteration against the previous one, in place.
+void difference_pair(View1<complex> dr, View1<complex> df, const View1<complex>& rin, const View1<complex>& res,
+                     int nG) {
+  Kokkos::parallel_for(
+      "dft::mixing::difference", kernels::RangePolicy(0, nG), KOKKOS_LAMBDA(int k) {
+        dr(k) = rin(k) - dr(k);
+        df(k) = res(k) - df(k);
+      });
+}
+
+}  // namespace
+
 View1<complex> PulayMixer::push(const View1<complex>& rho_in, const View1<complex>& rho_out) {
   const int nG = basis_.dense().count;
   View1<complex> rin("mixing::rho_in", nG), res("mixing::residual", nG);
   Kokkos::deep_copy(rin, rho_in);
-  Kokkos::parallel_for(
-      "dft::mixing::residual", kernels::RangePolicy(0, nG), KOKKOS_LAMBDA(int k) { res(k) = rho_out(k) - rin(k); });
+  residual_of(rin, rho_out, res, nG);
   if (last_rho_.extent(0) == static_cast<std::size_t>(nG)) {
     // The new pair is written into the previous iteration's arrays, which are not needed any more.
-    auto dr = last_rho_, df = last_res_;
-    Kokkos::parallel_for(
-        "dft::mixing::difference", kernels::RangePolicy(0, nG), KOKKOS_LAMBDA(int k) {
-          dr(k) = rin(k) - dr(k);
-          df(k) = res(k) - df(k);
-        });
-    d_rho_.push_back(dr);
-    d_res_.push_back(df);
+    difference_pair(last_rho_, last_res_, rin, res, nG);
+    d_rho_.push_back(last_rho_);
+    d_res_.push_back(last_res_);
     while (static_cast<int>(d_rho_.size()) > history_) d_rho_.pop_front(), d_res_.pop_front();
   }
   last_rho_ = rin;
