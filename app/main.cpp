@@ -123,9 +123,34 @@ int main(int argc, char** argv) {
     }
   }
 
+  // The input is read before the compute backend starts, so that the backend's host threads (Kokkos OpenMP)
+  // follow [parallel] threads; a bad input is reported here, before anything starts.
+  megabar::app::RunInput input;
+  int threads = default_threads();
+  try {
+    if (*drive) {
+      if (drive_unix.empty() && drive_port == 0)
+        throw std::invalid_argument("megabar drive needs the server's address: --unix NAME or --port P [--host H]");
+      input = megabar::app::read_input(drive_input);
+    } else if (*run) {
+      input = megabar::app::read_input(input_path);
+      if (restart && input.task != "md")
+        throw std::invalid_argument("--restart continues MD runs; " + input_path + " has task = \"" + input.task +
+                                    "\"");
+    }
+  } catch (const std::exception& e) {
+    std::fprintf(stderr, "error: %s\n", e.what());
+    return 1;
+  }
+  if ((*drive || *run) && input.threads > 0) threads = input.threads;
+
   int code = 0;
   try {
-    Kokkos::initialize(argc, argv);
+    // Kokkos 3.4 warns when OMP_PROC_BIND is unset; unset, libgomp binds no thread, which is what "false" says.
+    setenv("OMP_PROC_BIND", "false", 0);
+    Kokkos::InitArguments backend;
+    backend.num_threads = threads;  // the OpenMP backend's pool; ignored by Serial and CUDA
+    Kokkos::initialize(backend);
   } catch (const std::exception& e) {  // e.g. a CUDA build on a machine without a usable GPU
     std::fprintf(stderr, "error: cannot initialise the compute backend: %s\n", e.what());
     return 1;
@@ -134,31 +159,22 @@ int main(int argc, char** argv) {
   try {
     megabar::app::install_stop_handlers();  // MD and campaigns stop cleanly (checkpoint) on SIGTERM/SIGUSR1
     if (*drive) {
-      if (drive_unix.empty() && drive_port == 0)
-        throw std::invalid_argument("megabar drive needs the server's address: --unix NAME or --port P [--host H]");
       drive_options.address.unix_path = drive_unix.empty() ? "" : megabar::app::ipi_unix_path(drive_unix);
       drive_options.address.host = drive_host;
       drive_options.address.port = drive_port;
-      auto input = megabar::app::read_input(drive_input);
-      const int threads = input.threads > 0 ? input.threads : default_threads();
       megabar::kernels::set_host_threads(threads);
       megabar::app::record_run(drive_input, threads);
       std::printf("%s\n", megabar::app::provenance_line().c_str());
       megabar::kernels::set_fft_planning(input.fft_planning == "measure");
       code = megabar::app::run_drive_task(input, drive_options);
     } else if (*campaign) {
-      megabar::kernels::set_host_threads(default_threads());
-      megabar::app::record_run(campaign_path, default_threads());  // each stage records its own input
+      megabar::kernels::set_host_threads(threads);
+      megabar::app::record_run(campaign_path, threads);  // each stage records its own input
       std::printf("%s\n", megabar::app::provenance_line().c_str());
       code = megabar::app::run_campaign(campaign_path, campaign_options);
     } else {
       // An older run's results.json stays until this run replaces it with a complete one (an earlier good result
       // is never lost; the exit status says whether this run succeeded).
-      auto input = megabar::app::read_input(input_path);
-      if (restart && input.task != "md")
-        throw std::invalid_argument("--restart continues MD runs; " + input_path + " has task = \"" + input.task +
-                                    "\"");
-      const int threads = input.threads > 0 ? input.threads : default_threads();
       megabar::kernels::set_host_threads(threads);
       megabar::app::record_run(input_path, threads);
       std::printf("%s\n", megabar::app::provenance_line().c_str());

@@ -150,24 +150,25 @@ View2<double> pair_forces(const Basis& basis, const Atoms& atoms,
   Kokkos::deep_copy(sp, sph);
   auto G = basis.dense().G;
   View2<double> F("local::forces", na, 3);
-  // One team per atom, three reductions over the sphere.
+  // One team per atom, one reduction of the three components over the sphere (one phase per G).
   using Team = Kokkos::TeamPolicy<kernels::ExecSpace>;
   Kokkos::parallel_for(
       "dft::local::forces", Team(na, Kokkos::AUTO), KOKKOS_LAMBDA(const Team::member_type& team) {
         const int a = team.league_rank();
-        for (int d = 0; d < 3; ++d) {
-          double fd = 0;
-          Kokkos::parallel_reduce(
-              Kokkos::TeamThreadRange(team, nG),
-              [&](int k, double& acc) {
-                const double phase = G(k, 0) * pos(a, 0) + G(k, 1) * pos(a, 1) + G(k, 2) * pos(a, 2);
-                // Re[i G conj(rho) v e^{-i phase}] = G v Im[rho e^{i phase}]
-                const double c = kernels::math::cos(phase), s = kernels::math::sin(phase);
-                acc += G(k, d) * form(sp(a), k) * (rho_G(k).imag() * c + rho_G(k).real() * s);
-              },
-              fd);
-          Kokkos::single(Kokkos::PerTeam(team), [&]() { F(a, d) = fd; });
-        }
+        kernels::Vec3Sum f;
+        Kokkos::parallel_reduce(
+            Kokkos::TeamThreadRange(team, nG),
+            [&](int k, kernels::Vec3Sum& acc) {
+              const double phase = G(k, 0) * pos(a, 0) + G(k, 1) * pos(a, 1) + G(k, 2) * pos(a, 2);
+              // Re[i G conj(rho) v e^{-i phase}] = G v Im[rho e^{i phase}]
+              const double c = kernels::math::cos(phase), s = kernels::math::sin(phase);
+              const double w = form(sp(a), k) * (rho_G(k).imag() * c + rho_G(k).real() * s);
+              for (int d = 0; d < 3; ++d) acc.v[d] += G(k, d) * w;
+            },
+            Kokkos::Sum<kernels::Vec3Sum>(f));
+        Kokkos::single(Kokkos::PerTeam(team), [&]() {
+          for (int d = 0; d < 3; ++d) F(a, d) = f.v[d];
+        });
       });
   return F;
 }

@@ -1,5 +1,6 @@
 // Reduction value types shared by the physics kernels, for Kokkos::parallel_reduce with Kokkos::Sum<T>.
 //
+// Vec3Sum: three sums (a force vector) in one reduction.
 // EnergyVirial: an energy and the six components of a symmetric 3x3 tensor (a virial / stress sum),
 // accumulated in ONE reduction:
 //   EnergyVirial ev;
@@ -14,6 +15,24 @@
 #include <Kokkos_Core.hpp>
 
 namespace megabar::kernels {
+
+// Three sums at once (a force on one atom): v[d] += ...
+struct Vec3Sum {
+  double v[3];
+  KOKKOS_INLINE_FUNCTION Vec3Sum() : v{0.0, 0.0, 0.0} {}
+  KOKKOS_INLINE_FUNCTION Vec3Sum(const Vec3Sum& o) : v{o.v[0], o.v[1], o.v[2]} {}
+  KOKKOS_INLINE_FUNCTION Vec3Sum& operator=(const Vec3Sum& o) {
+    for (int i = 0; i < 3; ++i) v[i] = o.v[i];
+    return *this;
+  }
+  KOKKOS_INLINE_FUNCTION Vec3Sum& operator+=(const Vec3Sum& o) {
+    for (int i = 0; i < 3; ++i) v[i] += o.v[i];
+    return *this;
+  }
+  KOKKOS_INLINE_FUNCTION void operator+=(const volatile Vec3Sum& o) volatile {
+    for (int i = 0; i < 3; ++i) v[i] += o.v[i];
+  }
+};
 
 // Voigt index of the symmetric pair (a, b), a, b in 0..2.
 KOKKOS_INLINE_FUNCTION int sym6_index(int a, int b) { return a == b ? a : 6 - a - b; }
@@ -62,6 +81,10 @@ struct EnergyVirial {
 }  // namespace megabar::kernels
 
 namespace Kokkos {
+template <>
+struct reduction_identity<megabar::kernels::Vec3Sum> {
+  KOKKOS_FORCEINLINE_FUNCTION static megabar::kernels::Vec3Sum sum() { return megabar::kernels::Vec3Sum(); }
+};
 template <>
 struct reduction_identity<megabar::kernels::EnergyVirial> {
   KOKKOS_FORCEINLINE_FUNCTION static megabar::kernels::EnergyVirial sum() { return megabar::kernels::EnergyVirial(); }
