@@ -149,7 +149,8 @@ int main(int argc, char** argv) {
     // Kokkos 3.4 warns when OMP_PROC_BIND is unset; unset, libgomp binds no thread, which is what "false" says.
     setenv("OMP_PROC_BIND", "false", 0);
     Kokkos::InitArguments backend;
-    backend.num_threads = threads;  // the OpenMP backend's pool; ignored by Serial and CUDA
+    // The OpenMP backend's pool (ignored by Serial and CUDA); $KOKKOS_NUM_THREADS, where set, decides instead.
+    if (!std::getenv("KOKKOS_NUM_THREADS")) backend.num_threads = threads;
     Kokkos::initialize(backend);
   } catch (const std::exception& e) {  // e.g. a CUDA build on a machine without a usable GPU
     std::fprintf(stderr, "error: cannot initialise the compute backend: %s\n", e.what());

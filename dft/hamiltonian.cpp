@@ -4,6 +4,7 @@
 
 #include "dft/kinetic.hpp"
 #include "dft/wavefunction_fft.hpp"
+#include "kernels/loops.hpp"
 #include "kernels/timer.hpp"
 
 namespace megabar::dft {
@@ -39,9 +40,8 @@ void Hamiltonian::apply_local(const View2<double>& X, int nb, View2<double> Y) c
     bands_to_grids(basis_, X, first, count, work);
     fft_.backward_box(work, npairs, box);
     // The forward transform's 1/N is folded into this product.
-    Kokkos::parallel_for(
-        "dft::hamiltonian::v_times_psi", kernels::RangePolicy(0, npairs * N),
-        KOKKOS_LAMBDA(long i) { work(i) *= inv_n * v(i % N); });
+    kernels::for_2d(
+        "dft::hamiltonian::v_times_psi", npairs, N, KOKKOS_LAMBDA(int p, int i) { work(p * N + i) *= inv_n * v(i); });
     fft_.forward_box(work, npairs, box, false);
     grids_to_bands(basis_, work, first, count, Y, 1.0);
   }
