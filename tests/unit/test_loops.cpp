@@ -36,6 +36,15 @@ TEST(Loops, For2dVisitsEveryPairOnceWithALargeSecondExtent) {
   EXPECT_EQ(wrong_visits(70000, 2), 0);
 }
 
+TEST(Loops, For2dVisitsEveryPairOnceWhenRowsStraddleTheHostChunks) {
+  // The host path walks chunks of 4096 flat indices row by row: rows that a chunk boundary splits, rows of
+  // exactly one chunk, and a short last chunk.
+  EXPECT_EQ(wrong_visits(37, 1000), 0);
+  EXPECT_EQ(wrong_visits(3, 4096), 0);
+  EXPECT_EQ(wrong_visits(5, 4097), 0);
+  EXPECT_EQ(wrong_visits(1, 1), 0);
+}
+
 TEST(Loops, For2dWithAnEmptyExtentDoesNothing) {
   EXPECT_EQ(calls(0, 5), 0);
   EXPECT_EQ(calls(5, 0), 0);
