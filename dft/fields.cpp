@@ -1,5 +1,7 @@
 #include "dft/fields.hpp"
 
+#include "kernels/loops.hpp"
+
 namespace megabar::dft {
 
 FieldTransform::FieldTransform(const Basis& basis)
@@ -7,7 +9,7 @@ FieldTransform::FieldTransform(const Basis& basis)
 
 void FieldTransform::to_real(const View1<complex>& f_G, View1<double> f_r) const {
   auto work = work_;
-  Kokkos::deep_copy(work, complex(0.0, 0.0));
+  kernels::fill_zero(work, basis_.grid_size());
   auto idx = basis_.dense().fft_index;
   Kokkos::parallel_for(
       "dft::fields::scatter", kernels::RangePolicy(0, basis_.dense().count),

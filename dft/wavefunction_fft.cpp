@@ -9,7 +9,7 @@ namespace megabar::dft {
 void bands_to_grids(const Basis& basis, const View2<double>& X, int first, int count, View1<complex> grids) {
   const long N = basis.grid_size();
   const int npairs = (count + 1) / 2;
-  Kokkos::deep_copy(Kokkos::subview(grids, std::make_pair(0L, npairs * N)), complex(0.0, 0.0));
+  kernels::fill_zero(grids, npairs * N);
   const int npw = basis.npw();
   auto ip = basis.wfc().fft_index;
   auto im = basis.wfc().fft_index_minus;

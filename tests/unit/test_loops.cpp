@@ -50,3 +50,22 @@ TEST(Loops, For2dWithAnEmptyExtentDoesNothing) {
   EXPECT_EQ(calls(5, 0), 0);
   EXPECT_EQ(calls(4, 5), 20);
 }
+
+namespace {
+// Fills v with ones, zeroes its first `count` entries with fill_zero, and returns how many entries are wrong.
+long wrong_after_fill_zero(long n, long count) {
+  View1<complex> v("v", n);
+  Kokkos::deep_copy(v, complex(1.0, -1.0));
+  fill_zero(v, count);
+  auto h = Kokkos::create_mirror_view_and_copy(Kokkos::HostSpace(), v);
+  long wrong = 0;
+  for (long i = 0; i < n; ++i) wrong += i < count ? h(i) != complex(0.0, 0.0) : h(i) != complex(1.0, -1.0);
+  return wrong;
+}
+}  // namespace
+
+TEST(Loops, FillZeroClearsExactlyTheFirstEntries) {
+  EXPECT_EQ(wrong_after_fill_zero(100003, 100003), 0);
+  EXPECT_EQ(wrong_after_fill_zero(100003, 54321), 0);  // the rest (real and imaginary parts) untouched
+  EXPECT_EQ(wrong_after_fill_zero(17, 0), 0);
+}
