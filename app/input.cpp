@@ -425,7 +425,7 @@ RunInput read_input(const std::string& path) {
   if (const auto* s = table_at(c, root, "scf", false)) {
     check_keys(c, *s, "scf.",
                {"energy_tolerance", "density_tolerance", "max_iterations", "mixing_beta", "mixing_history", "kerker_q0",
-                "carry_mixing", "seed"});
+                "carry_mixing", "mixed_precision", "seed"});
     in.scf.energy_tolerance = get_quantity(c, *s, "energy_tolerance", "scf.energy_tolerance", Dimension::energy, 1e-8);
     if (!(in.scf.energy_tolerance > 0))
       c.fail("scf.energy_tolerance", s->get("energy_tolerance")->source(), "must be positive");
@@ -440,6 +440,10 @@ RunInput read_input(const std::string& path) {
     if (auto n = s->get("carry_mixing")) {
       if (!n->is_boolean()) c.fail("scf.carry_mixing", n->source(), "expected true or false");
       in.scf.carry_mixing = n->as_boolean()->get();
+    }
+    if (auto n = s->get("mixed_precision")) {
+      if (!n->is_boolean()) c.fail("scf.mixed_precision", n->source(), "expected true or false");
+      in.scf.mixed_precision = n->as_boolean()->get();
     }
   }
   std::string out = "out";

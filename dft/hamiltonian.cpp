@@ -9,16 +9,49 @@
 
 namespace megabar::dft {
 
+namespace {
+
+// Y(:, 0:nb) += V(r) X(:, 0:nb) through the grids `work` (complex<double> or complex<float>, fft.batch() of
+// them) and the potential v in the grids' precision.
+template <class C>
+void add_local_products(const Basis& basis, const kernels::FFT3D& fft, View1<C> work,
+                        const View1<typename C::value_type>& v, const View2<double>& X, int nb, View2<double> Y) {
+  using R = typename C::value_type;
+  const long N = basis.grid_size();
+  const int bands_per_batch = 2 * fft.batch();
+  const auto box = basis.wfc_box();
+  const R inv_n = R(1.0 / static_cast<double>(N));
+  for (int first = 0; first < nb; first += bands_per_batch) {
+    const int count = std::min(bands_per_batch, nb - first);
+    const int npairs = (count + 1) / 2;
+    bands_to_grids(basis, X, first, count, work);
+    fft.backward_box(work, npairs, box);
+    // The forward transform's 1/N is folded into this product.
+    kernels::for_2d(
+        "dft::hamiltonian::v_times_psi", npairs, N, KOKKOS_LAMBDA(int p, int i) { work(p * N + i) *= inv_n * v(i); });
+    fft.forward_box(work, npairs, box, false);
+    grids_to_bands(basis, work, first, count, Y, 1.0);
+  }
+}
+
+}  // namespace
+
 Hamiltonian::Hamiltonian(const Basis& basis, const NonlocalTerm& nonlocal, int fft_batch)
     : basis_(basis),
       nonlocal_(nonlocal),
       fft_(basis.fft_grid(), fft_batch),
       work_("hamiltonian::fft_work", fft_batch * basis.grid_size()),
+      work_f_(reinterpret_cast<kernels::complexf*>(work_.data()), fft_batch * basis.grid_size()),
       v_eff_("hamiltonian::v_eff", basis.grid_size()),
+      v_eff_f_("hamiltonian::v_eff_single", basis.grid_size()),
       nl_diag_(nonlocal.diagonal()) {}
 
 void Hamiltonian::set_potential(const View1<double>& v) {
   Kokkos::deep_copy(v_eff_, v);
+  auto vf = v_eff_f_;
+  Kokkos::parallel_for(
+      "dft::hamiltonian::v_single", kernels::RangePolicy(0, basis_.grid_size()),
+      KOKKOS_LAMBDA(long i) { vf(i) = static_cast<float>(v(i)); });
   double sum = 0;
   Kokkos::parallel_reduce(
       "dft::hamiltonian::v_average", kernels::RangePolicy(0, basis_.grid_size()),
@@ -27,24 +60,11 @@ void Hamiltonian::set_potential(const View1<double>& v) {
 }
 
 void Hamiltonian::apply_local(const View2<double>& X, int nb, View2<double> Y) const {
-  kernels::ScopedTimer timer("dft::hamiltonian::local");
-  const long N = basis_.grid_size();
-  const int bands_per_batch = 2 * fft_.batch();
-  auto work = work_;
-  auto v = v_eff_;
-  const auto box = basis_.wfc_box();
-  const double inv_n = 1.0 / static_cast<double>(N);
-  for (int first = 0; first < nb; first += bands_per_batch) {
-    const int count = std::min(bands_per_batch, nb - first);
-    const int npairs = (count + 1) / 2;
-    bands_to_grids(basis_, X, first, count, work);
-    fft_.backward_box(work, npairs, box);
-    // The forward transform's 1/N is folded into this product.
-    kernels::for_2d(
-        "dft::hamiltonian::v_times_psi", npairs, N, KOKKOS_LAMBDA(int p, int i) { work(p * N + i) *= inv_n * v(i); });
-    fft_.forward_box(work, npairs, box, false);
-    grids_to_bands(basis_, work, first, count, Y, 1.0);
-  }
+  kernels::ScopedTimer timer(single_ ? "dft::hamiltonian::local_single" : "dft::hamiltonian::local");
+  if (single_)
+    add_local_products(basis_, fft_, work_f_, v_eff_f_, X, nb, Y);
+  else
+    add_local_products(basis_, fft_, work_, v_eff_, X, nb, Y);
 }
 
 void Hamiltonian::apply(const View2<double>& X, int nb, View2<double> Y) const {

@@ -1,6 +1,8 @@
 // The Kohn-Sham Hamiltonian at Gamma applied to blocks of bands:
 //   H x = T x + V_eff(r) x + V_nl x,   V_eff = V_loc + V_H + V_xc on the dense grid.
-// The local part is applied two bands per complex FFT (wavefunction_fft.hpp), in batches.
+// The local part is applied two bands per complex FFT (wavefunction_fft.hpp), in batches; in double
+// precision, or, while set_single_precision(true), on complex<float> grids with single-precision FFTs
+// (the SCF does so while its eigensolver threshold lies far above float rounding: dft/scf_control.hpp).
 #pragma once
 #include "dft/basis.hpp"
 #include "dft/nonlocal.hpp"
@@ -15,6 +17,11 @@ class Hamiltonian {
   // Sets the total local potential on the grid (length grid_size).
   void set_potential(const View1<double>& v_eff_r);
   const View1<double>& potential() const { return v_eff_; }
+
+  // Local-potential products in single precision while on (default off). The kinetic and nonlocal parts
+  // stay double, as do the bands, the density, energies, forces and stress.
+  void set_single_precision(bool on) { single_ = on; }
+  bool single_precision() const { return single_; }
 
   // Y(:, 0:nb) = H X(:, 0:nb).
   void apply(const View2<double>& X, int nb, View2<double> Y) const;
@@ -35,7 +42,10 @@ class Hamiltonian {
   const NonlocalTerm& nonlocal_;
   kernels::FFT3D fft_;
   View1<complex> work_;
+  View1<kernels::complexf> work_f_;  // the same memory as work_, as complex<float> grids
   View1<double> v_eff_;
+  View1<float> v_eff_f_;  // v_eff_ in single precision
+  bool single_ = false;
   View1<double> nl_diag_;
   double v_average_ = 0;
 };

@@ -36,14 +36,14 @@ MemoryEstimate estimate_memory(const Basis& basis, const Atoms& atoms, const Scf
   add("Davidson subspace matrices (2 (3 nb)^2)", 2 * nsub * nsub * d);
   add("nonlocal projectors (B: n np, D: np^2)", n * np * d + np * np * d);
   add("nonlocal radial tables (2 nr npw)", 2 * nr * npw * d);
-  add("Hamiltonian FFT batch (batch N complex)", batch * N * c);
+  add("Hamiltonian FFT batch (batch N complex; its single-precision grids share it)", batch * N * c);
   const u64 eigensolver = kernels::linalg::eigensolver_workspace_bytes(static_cast<int>(nsub));
   add("FFT library work area", fft_work_area);
   add("dense eigensolver workspace (syev of the 3 nb subspace)", eigensolver);
   e.outside_kokkos = fft_work_area + eigensolver;
-  // rho, v_loc, v_H, v_xc, v_eff (SCF) + v_eff (H) real grids, the field transform's complex grid; the
-  // diagonals of H (kinetic, nonlocal, total: 3 n).
-  add("potential and density grids (6 N real + N complex)", 6 * N * d + N * c + 3 * n * d);
+  // rho, v_loc, v_H, v_xc, v_eff (SCF) + v_eff (H) real grids, H's single-precision v_eff, the field
+  // transform's complex grid; the diagonals of H (kinetic, nonlocal, total: 3 n).
+  add("potential and density grids (6.5 N real + N complex)", 6 * N * d + N * d / 2 + N * c + 3 * n * d);
   // The mixer's pairs (2 history) and its previous iteration (2); in MD and relaxations also the previous
   // SCF's pairs, which the next one starts from and which stay held by that result while it runs (2 history).
   const u64 carried = extrapolation_order >= -1 ? 2 * hist : 0;

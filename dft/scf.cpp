@@ -302,7 +302,9 @@ ScfResult run_scf(const Atoms& atoms, const Basis& basis, const ScfOptions& opt,
     if (it > 1) ethr = next_davidson_threshold(ethr, dr2, w.mixer.predicted_residual2(), bands.n_electrons);
     const int max_davidson =
         it == 1 ? scf_control::davidson_max_iterations_first : scf_control::davidson_max_iterations;
+    w.H.set_single_precision(opt.mixed_precision && ethr >= scf_control::single_precision_threshold);
     auto ds = w.davidson.solve(w.H, X, result.eigenvalues, ethr, max_davidson, result.n_bands);
+    w.H.set_single_precision(false);
     output_density_and_energy(w, X, result.energies);
     const double etot = result.energies.total();
     dr2 = density_residual(w, rho_in_G);

@@ -59,6 +59,16 @@ inline constexpr double davidson_buffer_threshold_floor = 1e-5;
 // 1/sqrt(fraction), and rounding-level components along the subspace with them).
 inline constexpr double davidson_reorthogonalise_conditioning = 1e-6;
 
+// --- Precision of the local-potential products -----------------------------------------------------------
+
+// While the Davidson threshold (|r|^2 of a band) is at least this, the Hamiltonian applies V_eff psi on
+// single-precision grids and FFTs (ScfOptions::mixed_precision; dft/hamiltonian.hpp). Float rounding
+// (~6e-8 relative, a few 1e-7 after the transforms) puts an error of a few 1e-7 Ha/bohr^(3/2) into H psi, so
+// |r|^2 cannot be resolved below ~1e-13: a threshold of 1e-11 keeps a margin of 100, and tighter ones (the
+// last iterations of every SCF at the default tolerances) run in double. The energy, density, forces and
+// stress are always evaluated in double from the bands.
+inline constexpr double single_precision_threshold = 1e-11;
+
 // --- Davidson iteration limits (subspace expansions per SCF iteration) ----------------------------------
 
 // First SCF iteration: the bands may start random, so let the solver run until converged.

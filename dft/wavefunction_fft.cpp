@@ -6,7 +6,9 @@
 
 namespace megabar::dft {
 
-void bands_to_grids(const Basis& basis, const View2<double>& X, int first, int count, View1<complex> grids) {
+template <class C>
+void bands_to_grids(const Basis& basis, const View2<double>& X, int first, int count, View1<C> grids) {
+  using R = typename C::value_type;
   const long N = basis.grid_size();
   const int npairs = (count + 1) / 2;
   kernels::fill_zero(grids, npairs * N);
@@ -18,19 +20,20 @@ void bands_to_grids(const Basis& basis, const View2<double>& X, int first, int c
       "dft::wfc::bands_to_grids", npairs, npw, KOKKOS_LAMBDA(int p, int k) {
         const int a = first + 2 * p, b = a + 1;
         const bool has_b = 2 * p + 1 < count;
-        complex* grid = grids.data() + p * N;
+        C* grid = grids.data() + p * N;
         if (k == 0) {
-          grid[ip(0)] = complex(X(0, a), has_b ? X(0, b) : 0.0);
+          grid[ip(0)] = C(R(X(0, a)), R(has_b ? X(0, b) : 0.0));
           return;
         }
         const double ar = s * X(k, a), ai = s * X(npw - 1 + k, a);
         const double br = has_b ? s * X(k, b) : 0.0, bi = has_b ? s * X(npw - 1 + k, b) : 0.0;
-        grid[ip(k)] = complex(ar - bi, ai + br);  // a(G) + i b(G)
-        grid[im(k)] = complex(ar + bi, br - ai);  // conj(a(G)) + i conj(b(G))
+        grid[ip(k)] = C(R(ar - bi), R(ai + br));  // a(G) + i b(G)
+        grid[im(k)] = C(R(ar + bi), R(br - ai));  // conj(a(G)) + i conj(b(G))
       });
 }
 
-void grids_to_bands(const Basis& basis, View1<complex> grids, int first, int count, View2<double> Y, double beta) {
+template <class C>
+void grids_to_bands(const Basis& basis, View1<C> grids, int first, int count, View2<double> Y, double beta) {
   const long N = basis.grid_size();
   const int npairs = (count + 1) / 2;
   const int npw = basis.npw();
@@ -41,14 +44,14 @@ void grids_to_bands(const Basis& basis, View1<complex> grids, int first, int cou
       "dft::wfc::grids_to_bands", npairs, npw, KOKKOS_LAMBDA(int p, int k) {
         const int a = first + 2 * p, b = a + 1;
         const bool has_b = 2 * p + 1 < count;
-        const complex* grid = grids.data() + p * N;
+        const C* grid = grids.data() + p * N;
         if (k == 0) {
-          const complex f = grid[ip(0)];
+          const C f = grid[ip(0)];
           Y(0, a) = beta * Y(0, a) + f.real();
           if (has_b) Y(0, b) = beta * Y(0, b) + f.imag();
           return;
         }
-        const complex fp = grid[ip(k)], fm = grid[im(k)];
+        const C fp = grid[ip(k)], fm = grid[im(k)];
         // a(G) = (F(G) + conj F(-G))/2 ; b(G) = (F(G) - conj F(-G))/(2i)
         Y(k, a) = beta * Y(k, a) + s * (fp.real() + fm.real());
         Y(npw - 1 + k, a) = beta * Y(npw - 1 + k, a) + s * (fp.imag() - fm.imag());
@@ -58,5 +61,10 @@ void grids_to_bands(const Basis& basis, View1<complex> grids, int first, int cou
         }
       });
 }
+
+template void bands_to_grids(const Basis&, const View2<double>&, int, int, View1<complex>);
+template void bands_to_grids(const Basis&, const View2<double>&, int, int, View1<kernels::complexf>);
+template void grids_to_bands(const Basis&, View1<complex>, int, int, View2<double>, double);
+template void grids_to_bands(const Basis&, View1<kernels::complexf>, int, int, View2<double>, double);
 
 }  // namespace megabar::dft

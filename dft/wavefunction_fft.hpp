@@ -7,11 +7,16 @@
 
 namespace megabar::dft {
 
+// The grids are complex<double> or, for the single-precision transforms of early SCF iterations,
+// complex<float> (dft/hamiltonian.hpp); the bands are double either way.
+
 // Writes bands [first, first+count) of X (n_real x nbands) into ceil(count/2) consecutive grids of
 // `grids`, zeroing everything else on those grids. An odd last band is paired with zero.
-void bands_to_grids(const Basis& basis, const View2<double>& X, int first, int count, View1<complex> grids);
+template <class C>
+void bands_to_grids(const Basis& basis, const View2<double>& X, int first, int count, View1<C> grids);
 
 // Reads the pairs back from forward-transformed grids: Y(:, first+j) = beta * Y(:, first+j) + (band j).
-void grids_to_bands(const Basis& basis, View1<complex> grids, int first, int count, View2<double> Y, double beta);
+template <class C>
+void grids_to_bands(const Basis& basis, View1<C> grids, int first, int count, View2<double> Y, double beta);
 
 }  // namespace megabar::dft

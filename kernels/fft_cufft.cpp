@@ -1,6 +1,6 @@
 // CUDA implementation of the FFT3D facade (kernels/fft.hpp) on cuFFT.
 //
-// Conventions as kernels/fft.hpp states: in place, batched Z2Z, i2 fastest (C order, which is cuFFT's own),
+// Conventions as kernels/fft.hpp states: in place, batched Z2Z (C2C for the single-precision box overloads), i2 fastest (C order, which is cuFFT's own),
 // batch b at offset b*N; forward = exp(-i G.r) scaled by 1/N, backward = exp(+i G.r) unscaled.
 // All transforms and the scaling kernel run on the stream of Kokkos' default CUDA instance, so they are
 // ordered with the Kokkos kernels around them exactly like any other Kokkos kernel (asynchronous; a
@@ -27,6 +27,8 @@
 
 static_assert(sizeof(megabar::kernels::complex) == sizeof(cufftDoubleComplex),
               "Kokkos::complex<double> and cufftDoubleComplex must have the same layout");
+static_assert(sizeof(megabar::kernels::complexf) == sizeof(cufftComplex),
+              "Kokkos::complex<float> and cufftComplex must have the same layout");
 
 namespace megabar::kernels {
 
@@ -94,13 +96,13 @@ cudaStream_t kokkos_stream() { return Kokkos::Cuda().cuda_stream(); }
 // Makes h a plan for `count` grids of shape n, without a work area of its own; returns the bytes it needs.
 // inembed/onembed = nullptr: basic layout, grids contiguous at distance N. The 64-bit variant of
 // cufftPlanMany, so that count*N may exceed 2^31 elements.
-std::size_t make_plan(cufftHandle h, const std::array<int, 3>& n, int count) {
+std::size_t make_plan(cufftHandle h, const std::array<int, 3>& n, int count, cufftType type = CUFFT_Z2Z) {
   long long dims[3] = {n[0], n[1], n[2]};
   const long long dist = dims[0] * dims[1] * dims[2];
   std::size_t work = 0;
   check(cufftSetAutoAllocation(h, 0), "cufftSetAutoAllocation");
-  check(cufftMakePlanMany64(h, 3, dims, nullptr, 1, dist, nullptr, 1, dist, CUFFT_Z2Z, count, &work),
-        "cufftMakePlanMany64 (cufftPlanMany, Z2Z)");
+  check(cufftMakePlanMany64(h, 3, dims, nullptr, 1, dist, nullptr, 1, dist, type, count, &work),
+        type == CUFFT_Z2Z ? "cufftMakePlanMany64 (cufftPlanMany, Z2Z)" : "cufftMakePlanMany64 (cufftPlanMany, C2C)");
   return work;
 }
 
@@ -182,10 +184,10 @@ std::uint64_t fft_work_area_bytes(std::array<int, 3> n, int count) {
 struct FFT3D::Impl {
   std::array<int, 3> n;
   int batch;
-  // One plan per number of grids actually transformed (the full batch is planned up front; a smaller count
-  // gets its own plan on first use and keeps it). All share SharedWorkArea.
+  // One plan per number of grids actually transformed and precision (the full double batch is planned up
+  // front; the others on first use, and kept). All share SharedWorkArea.
   mutable std::mutex mutex;
-  mutable std::map<int, cufftHandle> plans;
+  mutable std::map<std::pair<int, bool>, cufftHandle> plans;  // (count, single precision)
 
   Impl(std::array<int, 3> n_, int batch_) : n(n_), batch(batch_) { plan(batch); }
 
@@ -196,9 +198,9 @@ struct FFT3D::Impl {
     }
   }
 
-  cufftHandle plan(int count) const {
+  cufftHandle plan(int count, bool single = false) const {
     std::lock_guard<std::mutex> lock(mutex);
-    auto it = plans.find(count);
+    auto it = plans.find({count, single});
     if (it != plans.end()) {
       check(cufftSetStream(it->second, kokkos_stream()), "cufftSetStream");
       return it->second;
@@ -206,14 +208,14 @@ struct FFT3D::Impl {
     cufftHandle h = 0;
     check(cufftCreate(&h), "cufftCreate");
     try {
-      const std::size_t work = make_plan(h, n, count);
+      const std::size_t work = make_plan(h, n, count, single ? CUFFT_C2C : CUFFT_Z2Z);
       check(cufftSetStream(h, kokkos_stream()), "cufftSetStream");
       SharedWorkArea::get().attach(h, work);
     } catch (...) {
       cufftDestroy(h);
       throw;
     }
-    plans.emplace(count, h);
+    plans.emplace(std::make_pair(count, single), h);
     return h;
   }
 };
@@ -229,7 +231,8 @@ FFT3D::~FFT3D() = default;
 
 namespace {
 
-int checked_count(const FFT3D& fft, const View1<complex>& data, int count) {
+template <class C>
+int checked_count(const FFT3D& fft, const View1<C>& data, int count) {
   if (count < 0) count = fft.batch();
   if (count > fft.batch()) {
     throw std::invalid_argument("kernels::FFT3D: count " + std::to_string(count) + " exceeds the planned batch " +
@@ -243,6 +246,7 @@ int checked_count(const FFT3D& fft, const View1<complex>& data, int count) {
 }
 
 cufftDoubleComplex* as_cufft(const View1<complex>& data) { return reinterpret_cast<cufftDoubleComplex*>(data.data()); }
+cufftComplex* as_cufft(const View1<complexf>& data) { return reinterpret_cast<cufftComplex*>(data.data()); }
 
 }  // namespace
 
@@ -278,6 +282,27 @@ void FFT3D::forward_box(View1<complex> data, int count, std::array<int, 3>, bool
   const double s = 1.0 / double(size());
   Kokkos::parallel_for(
       "kernels::fft::scale", Kokkos::RangePolicy<ExecSpace, Kokkos::IndexType<long>>(0, total),
+      KOKKOS_LAMBDA(const long i) { data(i) *= s; });
+}
+
+// Single precision (C2C), also as full transforms.
+void FFT3D::backward_box(View1<complexf> data, int count, std::array<int, 3>) const {
+  count = checked_count(*this, data, count);
+  if (count == 0) return;
+  cufftHandle h = impl_->plan(count, true);
+  check(cufftExecC2C(h, as_cufft(data), as_cufft(data), CUFFT_INVERSE), "cufftExecC2C (backward)");
+}
+
+void FFT3D::forward_box(View1<complexf> data, int count, std::array<int, 3>, bool scale) const {
+  count = checked_count(*this, data, count);
+  if (count == 0) return;
+  cufftHandle h = impl_->plan(count, true);
+  check(cufftExecC2C(h, as_cufft(data), as_cufft(data), CUFFT_FORWARD), "cufftExecC2C (forward)");
+  if (!scale) return;
+  const long total = long(count) * size();
+  const float s = 1.0f / float(size());
+  Kokkos::parallel_for(
+      "kernels::fft::scale_f", Kokkos::RangePolicy<ExecSpace, Kokkos::IndexType<long>>(0, total),
       KOKKOS_LAMBDA(const long i) { data(i) *= s; });
 }
 

@@ -1,4 +1,5 @@
-// Host backend of the FFT3D facade: FFTW3 (double precision, threads).
+// Host backend of the FFT3D facade: FFTW3 (double precision, threads; single precision for the box
+// transforms of complex<float> grids).
 //
 // Convention (see kernels/fft.hpp): forward = exp(-i G.r) scaled by 1/N, backward = exp(+i G.r)
 // unscaled; i2 is the fastest index, batch b starts at b*N.
@@ -10,6 +11,8 @@
 
 #include <cstdio>
 #include <cstdlib>
+#include <fstream>
+#include <sstream>
 #include <stdexcept>
 #include <string>
 #include <utility>
@@ -22,6 +25,7 @@ extern "C" void openblas_set_num_threads(int) __attribute__((weak));  // present
 namespace megabar::kernels {
 
 static_assert(sizeof(complex) == sizeof(fftw_complex), "Kokkos::complex<double> must match fftw_complex");
+static_assert(sizeof(complexf) == sizeof(fftwf_complex), "Kokkos::complex<float> must match fftwf_complex");
 
 namespace {
 
@@ -29,6 +33,8 @@ int host_threads = 1;             // set by set_host_threads()
 bool fftw_threads_ready = false;  // fftw_init_threads() done: only then may fftw_plan_with_nthreads be called
 
 bool measure_plans = true;  // set_fft_planning()
+
+bool single_precision_planned = false;  // some fftwf plan was made (its wisdom then goes into the plan files)
 
 unsigned planner_flags() {
   // MEGABAR_FFTW_ESTIMATE=1 skips measuring (fast start-up, e.g. in tests) whatever the program chose.
@@ -48,6 +54,128 @@ struct PlanPair {
   }
 };
 
+// FFTW's interface for one precision (fftw_* for double, fftwf_* for float), so that the box transforms
+// below are written once for both.
+template <class Real>
+struct Fftw;
+
+template <>
+struct Fftw<double> {
+  using plan = fftw_plan;
+  using cplx = fftw_complex;
+  // howmany in-place transforms of rank-`rank` arrays n, elements `stride` apart, transforms `dist` apart.
+  static plan many(int rank, const int* n, int howmany, cplx* d, int stride, int dist, int sign, unsigned flags) {
+    return fftw_plan_many_dft(rank, n, howmany, d, nullptr, stride, dist, d, nullptr, stride, dist, sign, flags);
+  }
+  static void run(plan p, cplx* d) { fftw_execute_dft(p, d, d); }
+  static void destroy(plan p) { fftw_destroy_plan(p); }
+  static cplx* alloc(std::size_t n) { return fftw_alloc_complex(n); }
+  static void release(cplx* p) { fftw_free(p); }
+  static int alignment(cplx* p) { return fftw_alignment_of(reinterpret_cast<double*>(p)); }
+};
+
+template <>
+struct Fftw<float> {
+  using plan = fftwf_plan;
+  using cplx = fftwf_complex;
+  static plan many(int rank, const int* n, int howmany, cplx* d, int stride, int dist, int sign, unsigned flags) {
+    return fftwf_plan_many_dft(rank, n, howmany, d, nullptr, stride, dist, d, nullptr, stride, dist, sign, flags);
+  }
+  static void run(plan p, cplx* d) { fftwf_execute_dft(p, d, d); }
+  static void destroy(plan p) { fftwf_destroy_plan(p); }
+  static cplx* alloc(std::size_t n) { return fftwf_alloc_complex(n); }
+  static void release(cplx* p) { fftwf_free(p); }
+  static int alignment(cplx* p) { return fftwf_alignment_of(reinterpret_cast<float*>(p)); }
+};
+
+// Line transforms of the box-pruned 3D FFT (see fft.hpp) of one grid shape, index layout (i0*n1 + i1)*n2 + i2.
+// Backward: z lines of the box columns, y lines of the box planes, all x lines; forward: the reverse order,
+// computing only what lands in the box. Line plans are single-threaded: the grids of a batch are
+// transformed in parallel instead.
+template <class Real>
+struct BoxPlans {
+  using F = Fftw<Real>;
+  using plan = typename F::plan;
+  using cplx = typename F::cplx;
+  std::array<int, 3> n{0, 0, 0}, mmax{-1, -1, -1};
+  std::vector<int> i0_list;                                 // x planes that hold box content
+  std::vector<std::pair<int, int>> i1_segments;             // [begin, end) ranges of i1 inside the box
+  plan z[2][2] = {{nullptr, nullptr}, {nullptr, nullptr}};  // [dir][segment]; dir 0 forward, 1 backward
+  plan y[2] = {nullptr, nullptr};
+  plan x[2] = {nullptr, nullptr};
+
+  static std::vector<std::pair<int, int>> segments(int m, int len) {
+    if (2 * m + 1 >= len) return {{0, len}};
+    return {{0, m + 1}, {len - m, len}};
+  }
+
+  void destroy() {
+    for (auto& d : z)
+      for (auto& p : d)
+        if (p) F::destroy(p), p = nullptr;
+    for (auto* p : {&y[0], &y[1], &x[0], &x[1]})
+      if (*p) F::destroy(*p), *p = nullptr;
+    mmax = {-1, -1, -1};
+  }
+
+  bool ready(const std::array<int, 3>& m) const { return mmax == m; }
+
+  void make(const std::array<int, 3>& shape, const std::array<int, 3>& m, unsigned flags) {
+    destroy();
+    n = shape;
+    mmax = m;
+    i0_list.clear();
+    for (auto [b, e] : segments(m[0], n[0]))
+      for (int i = b; i < e; ++i) i0_list.push_back(i);
+    i1_segments = segments(m[1], n[1]);
+    cplx* scratch = F::alloc(std::size_t(n[0]) * n[1] * n[2]);
+    if (!scratch) throw std::bad_alloc();
+    for (int dir = 0; dir < 2; ++dir) {
+      const int sign = dir == 0 ? FFTW_FORWARD : FFTW_BACKWARD;
+      for (std::size_t s = 0; s < i1_segments.size(); ++s) {
+        const int len = i1_segments[s].second - i1_segments[s].first;
+        z[dir][s] = F::many(1, &n[2], len, scratch, 1, n[2], sign, flags);
+      }
+      y[dir] = F::many(1, &n[1], n[2], scratch, n[2], 1, sign, flags);
+      x[dir] = F::many(1, &n[0], n[1] * n[2], scratch, n[1] * n[2], 1, sign, flags);
+      if (!y[dir] || !x[dir]) {
+        F::release(scratch);
+        throw std::runtime_error("kernels::FFT3D: FFTW line planning failed");
+      }
+    }
+    F::release(scratch);
+  }
+
+  // Transforms one grid g in direction dir.
+  void run(int dir, cplx* g) const {
+    auto lines_z = [&] {
+      for (int i0 : i0_list)
+        for (std::size_t s = 0; s < i1_segments.size(); ++s)
+          F::run(z[dir][s], g + (long(i0) * n[1] + i1_segments[s].first) * n[2]);
+    };
+    auto lines_y = [&] {
+      for (int i0 : i0_list) F::run(y[dir], g + long(i0) * n[1] * n[2]);
+    };
+    if (dir == 1) {
+      lines_z();
+      lines_y();
+      F::run(x[1], g);
+    } else {
+      F::run(x[0], g);
+      lines_y();
+      lines_z();
+    }
+  }
+
+  // Transforms `count` grids N apart, in parallel (executing distinct FFTW plans' arrays concurrently is
+  // thread-safe: FFTW manual, "Thread safety").
+  void run_batch(int dir, cplx* data, int count, long N, int threads) const {
+#if defined(_OPENMP)
+#pragma omp parallel for schedule(static) num_threads(threads)
+#endif
+    for (int b = 0; b < count; ++b) run(dir, data + b * N);
+  }
+};
 }  // namespace
 
 struct FFT3D::Impl {
@@ -92,102 +220,44 @@ struct FFT3D::Impl {
     }
   }
 
-  // Line transforms for the box-pruned 3D FFT (see fft.hpp). Index layout (i0*n1 + i1)*n2 + i2.
-  struct BoxPlans {
-    std::array<int, 3> mmax{-1, -1, -1};
-    std::vector<int> i0_list;                                      // x planes that hold box content
-    std::vector<std::pair<int, int>> i1_segments;                  // [begin, end) ranges of i1 inside the box
-    fftw_plan z[2][2] = {{nullptr, nullptr}, {nullptr, nullptr}};  // [dir][segment]
-    fftw_plan y[2] = {nullptr, nullptr};
-    fftw_plan x[2] = {nullptr, nullptr};
-    void destroy() {
-      for (auto& d : z)
-        for (auto& p : d)
-          if (p) fftw_destroy_plan(p), p = nullptr;
-      for (auto* p : {&y[0], &y[1], &x[0], &x[1]})
-        if (*p) fftw_destroy_plan(*p), *p = nullptr;
-    }
-  } box;
+  // Box-pruned transforms (fft.hpp): double precision, and single precision for aligned and unaligned
+  // grids (made on first use).
+  BoxPlans<double> box;
+  BoxPlans<float> box_f, box_f_unaligned;
 
-  static std::vector<std::pair<int, int>> segments(int m, int n) {
-    if (2 * m + 1 >= n) return {{0, n}};
-    return {{0, m + 1}, {n - m, n}};
-  }
-
-  void plan_box(const std::array<int, 3>& mmax) {
-    if (box.mmax == mmax) return;
-    // Line plans are single-threaded: the grids of a batch are transformed in parallel instead.
-    if (fftw_threads_ready) fftw_plan_with_nthreads(1);
-    box.destroy();
-    box.mmax = mmax;
-    box.i0_list.clear();
-    for (auto [b, e] : segments(mmax[0], n[0]))
-      for (int i = b; i < e; ++i) box.i0_list.push_back(i);
-    box.i1_segments = segments(mmax[1], n[1]);
-    fftw_complex* scratch = fftw_alloc_complex(size_t(N));
-    if (!scratch) throw std::bad_alloc();
-    const unsigned flags = planner_flags();
-    for (int dir = 0; dir < 2; ++dir) {
-      const int sign = dir == 0 ? FFTW_FORWARD : FFTW_BACKWARD;
-      for (std::size_t s = 0; s < box.i1_segments.size(); ++s) {
-        const int len = box.i1_segments[s].second - box.i1_segments[s].first;
-        box.z[dir][s] =
-            fftw_plan_many_dft(1, &n[2], len, scratch, nullptr, 1, n[2], scratch, nullptr, 1, n[2], sign, flags);
-      }
-      box.y[dir] =
-          fftw_plan_many_dft(1, &n[1], n[2], scratch, nullptr, n[2], 1, scratch, nullptr, n[2], 1, sign, flags);
-      box.x[dir] = fftw_plan_many_dft(1, &n[0], n[1] * n[2], scratch, nullptr, n[1] * n[2], 1, scratch, nullptr,
-                                      n[1] * n[2], 1, sign, flags);
-      if (!box.y[dir] || !box.x[dir]) throw std::runtime_error("kernels::FFT3D: FFTW line planning failed");
-    }
-    fftw_free(scratch);
-    if (fftw_threads_ready) fftw_plan_with_nthreads(host_threads);
-  }
-
-  void lines_z(int dir, fftw_complex* g) const {
-    for (int i0 : box.i0_list)
-      for (std::size_t s = 0; s < box.i1_segments.size(); ++s) {
-        fftw_complex* p = g + (long(i0) * n[1] + box.i1_segments[s].first) * n[2];
-        fftw_execute_dft(box.z[dir][s], p, p);
-      }
-  }
-  void lines_y(int dir, fftw_complex* g) const {
-    for (int i0 : box.i0_list) {
-      fftw_complex* p = g + long(i0) * n[1] * n[2];
-      fftw_execute_dft(box.y[dir], p, p);
-    }
-  }
-
-  // Pruned transform of `count` grids; falls back to the full 3D plan for an unusually aligned pointer.
   void execute_box(int dir, fftw_complex* data, int count, const std::array<int, 3>& mmax) {
-    plan_box(mmax);
+    if (!box.ready(mmax)) {
+      if (fftw_threads_ready) fftw_plan_with_nthreads(1);
+      box.make(n, mmax, planner_flags());
+      if (fftw_threads_ready) fftw_plan_with_nthreads(host_threads);
+    }
     const bool aligned_all = fftw_alignment_of(reinterpret_cast<double*>(data)) == planned_alignment &&
                              fftw_alignment_of(reinterpret_cast<double*>(data + N)) == planned_alignment;
     if (!aligned_all) {
       execute(dir, data, count);  // unusual alignment: full transforms
       return;
     }
-    // Executing distinct FFTW plans' arrays concurrently is thread-safe (FFTW manual, "Thread safety").
-#if defined(_OPENMP)
-#pragma omp parallel for schedule(static) num_threads(host_threads)
-#endif
-    for (int b = 0; b < count; ++b) {
-      fftw_complex* g = data + b * N;
-      if (dir == 1) {  // backward: z lines of the box columns, y lines of the box planes, all x lines
-        lines_z(1, g);
-        lines_y(1, g);
-        fftw_execute_dft(box.x[1], g, g);
-      } else {  // forward: the reverse order, computing only what lands in the box
-        fftw_execute_dft(box.x[0], g, g);
-        lines_y(0, g);
-        lines_z(0, g);
-      }
+    box.run_batch(dir, data, count, N, host_threads);
+  }
+
+  void execute_box(int dir, fftwf_complex* data, int count, const std::array<int, 3>& mmax) {
+    // Planned on fftwf_alloc'd (SIMD-aligned) scratch: grids whose start lacks that alignment (an odd N puts
+    // every second grid off it) use plans made with FFTW_UNALIGNED.
+    const int a0 = Fftw<float>::alignment(data), a1 = Fftw<float>::alignment(data + N);
+    const bool aligned_all = a0 == 0 && (count < 2 || a1 == 0);
+    BoxPlans<float>& plans = aligned_all ? box_f : box_f_unaligned;
+    if (!plans.ready(mmax)) {
+      plans.make(n, mmax, planner_flags() | (aligned_all ? 0u : unsigned(FFTW_UNALIGNED)));
+      single_precision_planned = true;
     }
+    plans.run_batch(dir, data, count, N, host_threads);
   }
 
   ~Impl() {
     for (auto* p : {&aligned[0], &aligned[1], &unaligned[0], &unaligned[1]}) p->destroy();
     box.destroy();
+    box_f.destroy();
+    box_f_unaligned.destroy();
   }
 };
 
@@ -207,7 +277,8 @@ FFT3D::FFT3D(std::array<int, 3> n, int batch) : n_(n), batch_(batch), impl_(std:
 FFT3D::~FFT3D() = default;
 
 namespace {
-int checked_count(const View1<complex>& data, int count, int batch, long N) {
+template <class C>
+int checked_count(const View1<C>& data, int count, int batch, long N) {
   if (count < 0) count = batch;
   if (count > batch) throw std::invalid_argument("kernels::FFT3D: count exceeds the planned batch");
   if (long(data.extent(0)) < count * N)
@@ -253,6 +324,25 @@ void FFT3D::forward_box(View1<complex> data, int count, std::array<int, 3> mmax,
   Kokkos::fence();
 }
 
+void FFT3D::backward_box(View1<complexf> data, int count, std::array<int, 3> mmax) const {
+  count = checked_count(data, count, batch_, size());
+  if (count == 0) return;
+  Kokkos::fence();
+  impl_->execute_box(1, reinterpret_cast<fftwf_complex*>(data.data()), count, mmax);
+}
+
+void FFT3D::forward_box(View1<complexf> data, int count, std::array<int, 3> mmax, bool scale) const {
+  count = checked_count(data, count, batch_, size());
+  if (count == 0) return;
+  Kokkos::fence();
+  impl_->execute_box(0, reinterpret_cast<fftwf_complex*>(data.data()), count, mmax);
+  if (!scale) return;
+  const float inv_n = 1.0f / float(size());
+  Kokkos::parallel_for(
+      "kernels::fft::scale_f", RangePolicy(0, count * size()), KOKKOS_LAMBDA(const long i) { data(i) *= inv_n; });
+  Kokkos::fence();
+}
+
 void set_host_threads(int n) {
   if (n < 1) n = 1;
   static const bool fftw_threads_ok = fftw_init_threads() != 0;
@@ -264,13 +354,32 @@ void set_host_threads(int n) {
 
 void set_fft_planning(bool measure) { measure_plans = measure; }
 
-bool import_fft_plans(const std::string& path) { return fftw_import_wisdom_from_filename(path.c_str()) != 0; }
+// The plan file holds the double-precision wisdom, then (if any) the single-precision one, each as FFTW
+// writes it: "(fftw-3.x fftw_wisdom ...)" and "(fftw-3.x fftwf_wisdom ...)". Files with the double part
+// only (written before the single-precision transforms existed) still import.
+bool import_fft_plans(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) return false;
+  std::stringstream ss;
+  ss << in.rdbuf();
+  const std::string text = ss.str();
+  std::size_t split = text.find("fftwf_wisdom");
+  if (split != std::string::npos) split = text.rfind('(', split);
+  const std::string dbl = split == std::string::npos ? text : text.substr(0, split);
+  bool ok = fftw_import_wisdom_from_string(dbl.c_str()) != 0;
+  if (split != std::string::npos) ok = fftwf_import_wisdom_from_string(text.c_str() + split) != 0 && ok;
+  return ok;
+}
 
 std::string export_fft_plans() {
-  char* text = fftw_export_wisdom_to_string();  // the text fftw_export_wisdom_to_filename writes
-  if (!text) throw std::runtime_error("cannot export the FFT plans (out of memory)");
-  std::string plans(text);
-  std::free(text);  // FFTW allocates it with malloc
+  std::string plans;
+  for (int precision = 0; precision < 2; ++precision) {
+    char* text = precision == 0 ? fftw_export_wisdom_to_string() : fftwf_export_wisdom_to_string();
+    if (!text) throw std::runtime_error("cannot export the FFT plans (out of memory)");
+    const std::string part(text);
+    std::free(text);                                                // FFTW allocates it with malloc
+    if (precision == 0 || single_precision_planned) plans += part;  // no single-precision plans: nothing to keep
+  }
   return plans;
 }
 

@@ -10,6 +10,7 @@ using ExecSpace = Kokkos::DefaultExecutionSpace;
 using MemSpace = ExecSpace::memory_space;
 using HostSpace = Kokkos::HostSpace;
 using complex = Kokkos::complex<double>;
+using complexf = Kokkos::complex<float>;  // single-precision grids (FFT3D's *_box overloads)
 
 // Column-major (LayoutLeft) 2D views so that a column (one band) is contiguous, as BLAS expects.
 template <class T>

@@ -109,7 +109,10 @@ import json, sys
 t_ref = json.load(open(sys.argv[1]))["md"]["final_temperature_K"]
 first = open(sys.argv[2]).readlines()[1]
 t0 = float(first.split("temperature_K=")[1].split()[0])
-sys.exit(0 if abs(t0 - t_ref) < 1e-9 * t_ref else f"step 0 at {t0} K, the reference ended at {t_ref} K")
+# ASE writes the momenta with 8 decimals (%16.8f, amu A/fs of order 0.01-1): a relative rounding of up to
+# ~1e-7 per component, ~1e-9 in T on average (1.05e-9 seen). Reading them as velocities, or without the
+# masses, would be off by factors; 1e-7 separates the two.
+sys.exit(0 if abs(t0 - t_ref) < 1e-7 * t_ref else f"step 0 at {t0} K, the reference ended at {t_ref} K")
 PYEOF
     fail "ASE velocities: another temperature at step 0"
   else

@@ -485,6 +485,28 @@ void check_gradient(System& s, const std::string& functional) {
 TEST_F(HamiltonianTinyCell, HPsiIsTheGradientOfTheEnergyPbe) { check_gradient(tiny(), "PBE"); }
 TEST_F(HamiltonianTinyCell, HPsiIsTheGradientOfTheEnergyLda) { check_gradient(tiny(), "LDA"); }
 
+// The single-precision local products (early SCF iterations, ScfOptions::mixed_precision) agree with the
+// double ones to float rounding, relative to the size of V psi.
+TEST_F(HamiltonianTinyCell, SinglePrecisionLocalProductsMatchDoubleOnes) {
+  auto& s = tiny();
+  const int nb = 7;  // an odd count: the last grid pairs a band with zero
+  auto X = random_bands(s.basis, nb, 5);
+  View2<double> Yd("Yd", s.n(), nb), Ys("Ys", s.n(), nb);
+  s.H.apply_local(X, nb, Yd);
+  s.H.set_single_precision(true);
+  s.H.apply_local(X, nb, Ys);
+  s.H.set_single_precision(false);
+  const HostMat d = to_host(Yd), f = to_host(Ys);
+  double err = 0, scale = 0;
+  for (int j = 0; j < nb; ++j)
+    for (int k = 0; k < s.n(); ++k) {
+      err = std::max(err, std::fabs(f(k, j) - d(k, j)));
+      scale = std::max(scale, std::fabs(d(k, j)));
+    }
+  EXPECT_LT(err, 1e-5 * scale);
+  EXPECT_GT(err, 1e-12 * scale);  // the single-precision path did run
+}
+
 // ---- SCF ----------------------------------------------------------------------------------------------
 
 ScfResult scf(const Atoms& atoms) {
@@ -518,6 +540,24 @@ TEST(Scf, TinyCellConverges) {
   // The last energy change and density residual are below the tolerance.
   EXPECT_LT(std::fabs(r.history.back().delta_energy), 1e-11);
   EXPECT_LT(r.history.back().dr2, 1e-11);
+}
+
+// Single-precision local products in the early iterations (the default) leave the converged energy and
+// forces where double precision everywhere puts them, to the SCF tolerance.
+TEST(Scf, MixedPrecisionGivesTheDoublePrecisionResult) {
+  const auto& ref = reference_scf();
+  const Atoms atoms = make_atoms(kSymbols, kPositions);
+  Basis basis = make_basis(atoms);
+  ScfOptions opt;
+  opt.xc = "PBE";
+  opt.energy_tolerance = 1e-11;
+  opt.max_iterations = 60;
+  opt.mixed_precision = false;
+  const ScfResult dbl = run_scf(atoms, basis, opt);
+  ASSERT_TRUE(dbl.converged);
+  EXPECT_NEAR(dbl.energies.total(), ref.energies.total(), 1e-9);
+  for (std::size_t a = 0; a < dbl.forces.size(); ++a)
+    for (int d = 0; d < 3; ++d) EXPECT_NEAR(dbl.forces[a][d], ref.forces[a][d], 1e-6) << "atom " << a;
 }
 
 TEST(Scf, EnergyInvariantUnderTranslationByAGridVector) {
