@@ -12,6 +12,7 @@
 #include <stdexcept>
 
 #include "app/device_memory.hpp"
+#include "app/fft_plan_files.hpp"
 #include "app/provenance.hpp"
 #include "app/signals.hpp"
 #include "core/units.hpp"
@@ -21,6 +22,7 @@
 #include "io/atomic_file.hpp"
 #include "io/extxyz.hpp"
 #include "io/structure_file.hpp"
+#include "kernels/fft.hpp"
 #include "kernels/timer.hpp"
 
 namespace megabar::app {
@@ -287,6 +289,10 @@ int run_scf_task(const RunInput& in) {
   const auto grid = basis.fft_grid();
   check_output_directory(in);
   check_device_memory(in, atoms, basis);
+  // This machine's measured FFT plans (as MD runs use them): a later SCF on the same grids skips the
+  // measuring (1-2 s at 30 atoms, 80 Ry) and repeats its results bit for bit.
+  const std::string plan_cache = in.fft_planning == "measure" ? fft_plan_cache_path() : std::string();
+  if (!plan_cache.empty()) kernels::import_fft_plans(plan_cache);
 
   fmt::print("megabar scf: {} atoms, {} electrons, xc {}\n", atoms.structure.size(), atoms.n_electrons(), in.scf.xc);
   fmt::print("  cell volume {:.4f} bohr^3, ecut {:.4f} Ry (density {:.4f} Ry)\n", atoms.structure.cell.volume,
@@ -324,6 +330,7 @@ int run_scf_task(const RunInput& in) {
 
   auto j = results_json(in, basis, result, wall);
   write_atomically(fs::path(in.output_directory) / "results.json", j.dump(1) + "\n");
+  save_fft_plan_cache(plan_cache);
 
   const auto& e = result.energies;
   fmt::print("\n  {} after {} iterations in {:.2f} s\n", result.converged ? "SCF converged" : "SCF NOT CONVERGED",

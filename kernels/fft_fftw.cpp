@@ -4,7 +4,7 @@
 // Convention (see kernels/fft.hpp): forward = exp(-i G.r) scaled by 1/N, backward = exp(+i G.r)
 // unscaled; i2 is the fastest index, batch b starts at b*N.
 //
-// Plans are made once, in place, on a scratch buffer (so planning never touches user data), and run with
+// Plans are made once (on first use), in place, on a scratch buffer (so planning never touches user data), and run with
 // fftw_execute_dft on the caller's pointer. FFTW requires that pointer to have the same SIMD alignment as
 // the planning buffer; when it does not, a second set of FFTW_UNALIGNED plans is made on first use.
 #include <fftw3.h>
@@ -201,8 +201,10 @@ struct FFT3D::Impl {
 
   // Plan for direction `dir` (batched or single grid) that is valid for pointer p.
   fftw_plan plan_for(int dir, fftw_complex* p, bool many) {
-    if (fftw_alignment_of(reinterpret_cast<double*>(p)) == planned_alignment)
+    if (fftw_alignment_of(reinterpret_cast<double*>(p)) == planned_alignment) {
+      if (!aligned[dir].many) aligned[dir] = make(dir, 0);
       return many ? aligned[dir].many : aligned[dir].one;
+    }
     if (!unaligned[dir].many) unaligned[dir] = make(dir, FFTW_UNALIGNED);
     return many ? unaligned[dir].many : unaligned[dir].one;
   }
@@ -270,8 +272,8 @@ FFT3D::FFT3D(std::array<int, 3> n, int batch) : n_(n), batch_(batch), impl_(std:
   fftw_complex* probe = fftw_alloc_complex(1);
   impl_->planned_alignment = fftw_alignment_of(reinterpret_cast<double*>(probe));
   fftw_free(probe);
-  impl_->aligned[0] = impl_->make(0, 0);
-  impl_->aligned[1] = impl_->make(1, 0);
+  // The full-grid plans are made on first use: the Hamiltonian's FFT3D (a batch of band pairs) only runs the
+  // box transforms, and measuring its unused batched plans (FFTW_MEASURE) cost ~1 s at every SCF's start.
 }
 
 FFT3D::~FFT3D() = default;
