@@ -16,6 +16,7 @@
 #include "app/provenance.hpp"
 #include "app/scf_task.hpp"
 #include "kernels/fft.hpp"
+#include "kernels/memory.hpp"
 
 namespace megabar::app {
 
@@ -84,6 +85,9 @@ int run_stage(const CampaignStage& s, StageState state) {
   fmt::print("\n=== campaign stage '{}' ({}) in {}\n", s.name,
              state == StageState::interrupted ? "resuming" : "starting", dir.string());
   std::fflush(stdout);
+  // Each stage's results.json and md.log report that stage's memory peak (beside its own prediction, which
+  // follows the cell: fewer plane waves at high pressure), not the campaign process's highest so far.
+  kernels::reset_peak();
   return run_md_task(in, state == StageState::interrupted);
 }
 

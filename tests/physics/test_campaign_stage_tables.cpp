@@ -18,8 +18,11 @@ namespace {
 namespace fs = std::filesystem;
 using megabar::app::read_campaign;
 
+// One folder per test: ctest runs the tests of this suite as parallel processes, and one test rewriting a
+// shared base.toml while another read it made the reader see a truncated file (a CI run failed that way).
 fs::path folder() {
-  const fs::path dir = fs::temp_directory_path() / "megabar-test-campaign-stage-tables";
+  const fs::path dir = fs::temp_directory_path() / (std::string("megabar-test-campaign-stage-tables-") +
+                                                    ::testing::UnitTest::GetInstance()->current_test_info()->name());
   fs::create_directories(dir);
   const std::string pp = std::string(MEGABAR_SOURCE_DIR) + "/inputs/pseudopotentials/";
   std::ofstream(dir / "base.toml")

@@ -18,7 +18,8 @@ namespace fs = std::filesystem;
 using megabar::app::read_input;
 
 std::string write_input(const std::string& name, const std::string& task, const std::string& extra) {
-  const fs::path dir = fs::temp_directory_path() / "megabar-test-pdos-input";
+  const fs::path dir = fs::temp_directory_path() / (std::string("megabar-test-pdos-input-") +
+                                                    ::testing::UnitTest::GetInstance()->current_test_info()->name());
   fs::create_directories(dir);
   const std::string pp = std::string(MEGABAR_SOURCE_DIR) + "/inputs/pseudopotentials/";
   std::ofstream out(dir / name);
@@ -77,7 +78,8 @@ TEST(PdosInput, TheOncvExampleParsesWithTheFilesFunctional) {
 TEST(PdosInput, EmptyBandsAndExtraBandsTakeTheLarger) {
   const std::string pp = std::string(MEGABAR_SOURCE_DIR) + "/inputs/pseudopotentials/";
   auto with_extra = [&](int extra, int empty) {
-    const fs::path dir = fs::temp_directory_path() / "megabar-test-pdos-input";
+    const fs::path dir = fs::temp_directory_path() / (std::string("megabar-test-pdos-input-") +
+                                                      ::testing::UnitTest::GetInstance()->current_test_info()->name());
     fs::create_directories(dir);
     std::ofstream out(dir / "d.toml");
     out << "task = \"scf\"\n[structure]\nfile = \"" << MEGABAR_SOURCE_DIR << "/inputs/b2o3-I/cell.extxyz\"\n"

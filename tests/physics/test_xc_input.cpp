@@ -22,7 +22,8 @@ std::string dojo() { return megabar::dft::pseudodojo_dir(MEGABAR_PSEUDODOJO_DIR_
 
 std::string write_input(const std::string& name, const std::string& b_file, const std::string& o_file,
                         const std::string& xc_line) {
-  const fs::path dir = fs::temp_directory_path() / "megabar-test-xc-input";
+  const fs::path dir = fs::temp_directory_path() / (std::string("megabar-test-xc-input-") +
+                                                    ::testing::UnitTest::GetInstance()->current_test_info()->name());
   fs::create_directories(dir);
   std::ofstream out(dir / name);
   out << "task = \"scf\"\n[structure]\nfile = \"" << MEGABAR_SOURCE_DIR << "/inputs/b2o3-I/cell.extxyz\"\n"
@@ -71,7 +72,8 @@ TEST(XcInput, FilesMadeWithDifferentFunctionalsAreRefused) {
   if (std::system("/usr/bin/python3 -c 'import numpy' > /dev/null 2>&1") != 0)
     GTEST_SKIP() << "/usr/bin/python3 without numpy on this machine: scripts/psp8-to-upf cannot run";
   // A UPF copy of O.psp8 that claims PBE.
-  const fs::path dir = fs::temp_directory_path() / "megabar-test-xc-input";
+  const fs::path dir = fs::temp_directory_path() / (std::string("megabar-test-xc-input-") +
+                                                    ::testing::UnitTest::GetInstance()->current_test_info()->name());
   fs::create_directories(dir);
   const std::string upf = (dir / "O-pbe.upf").string();
   const std::string cmd = "/usr/bin/python3 " + std::string(MEGABAR_SOURCE_DIR) + "/scripts/psp8-to-upf " + dojo() +
