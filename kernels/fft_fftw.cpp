@@ -307,42 +307,40 @@ void FFT3D::backward(View1<complex> data, int count) const {
   impl_->execute(1, reinterpret_cast<fftw_complex*>(data.data()), count);
 }
 
-void FFT3D::backward_box(View1<complex> data, int count, std::array<int, 3> mmax) const {
-  count = checked_count(data, count, batch_, size());
+namespace {
+
+// The box transforms of either precision (C = complex or complexf): checks, runs direction dir (0 forward,
+// 1 backward) and, if asked, applies the forward transform's 1/N.
+template <class C, class Impl>
+void box_transform(Impl& impl, View1<C> data, int count, std::array<int, 3> mmax, int dir, bool scale) {
+  using Real = typename C::value_type;
+  count = checked_count(data, count, impl.batch, impl.N);
   if (count == 0) return;
   Kokkos::fence();
-  impl_->execute_box(1, reinterpret_cast<fftw_complex*>(data.data()), count, mmax);
+  impl.execute_box(dir, reinterpret_cast<typename Fftw<Real>::cplx*>(data.data()), count, mmax);
+  if (!scale) return;
+  const Real inv_n = Real(1) / Real(impl.N);
+  Kokkos::parallel_for(
+      "kernels::fft::scale", RangePolicy(0, count * impl.N), KOKKOS_LAMBDA(const long i) { data(i) *= inv_n; });
+  Kokkos::fence();
+}
+
+}  // namespace
+
+void FFT3D::backward_box(View1<complex> data, int count, std::array<int, 3> mmax) const {
+  box_transform(*impl_, data, count, mmax, 1, false);
 }
 
 void FFT3D::forward_box(View1<complex> data, int count, std::array<int, 3> mmax, bool scale) const {
-  count = checked_count(data, count, batch_, size());
-  if (count == 0) return;
-  Kokkos::fence();
-  impl_->execute_box(0, reinterpret_cast<fftw_complex*>(data.data()), count, mmax);
-  if (!scale) return;
-  const double inv_n = 1.0 / double(size());
-  Kokkos::parallel_for(
-      "kernels::fft::scale", RangePolicy(0, count * size()), KOKKOS_LAMBDA(const long i) { data(i) *= inv_n; });
-  Kokkos::fence();
+  box_transform(*impl_, data, count, mmax, 0, scale);
 }
 
 void FFT3D::backward_box(View1<complexf> data, int count, std::array<int, 3> mmax) const {
-  count = checked_count(data, count, batch_, size());
-  if (count == 0) return;
-  Kokkos::fence();
-  impl_->execute_box(1, reinterpret_cast<fftwf_complex*>(data.data()), count, mmax);
+  box_transform(*impl_, data, count, mmax, 1, false);
 }
 
 void FFT3D::forward_box(View1<complexf> data, int count, std::array<int, 3> mmax, bool scale) const {
-  count = checked_count(data, count, batch_, size());
-  if (count == 0) return;
-  Kokkos::fence();
-  impl_->execute_box(0, reinterpret_cast<fftwf_complex*>(data.data()), count, mmax);
-  if (!scale) return;
-  const float inv_n = 1.0f / float(size());
-  Kokkos::parallel_for(
-      "kernels::fft::scale_f", RangePolicy(0, count * size()), KOKKOS_LAMBDA(const long i) { data(i) *= inv_n; });
-  Kokkos::fence();
+  box_transform(*impl_, data, count, mmax, 0, scale);
 }
 
 void set_host_threads(int n) {
