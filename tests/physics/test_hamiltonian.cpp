@@ -5,8 +5,8 @@
 //  - Davidson eigenvalues equal those of the dense matrix (LAPACK);
 //  - the energy terms are expectation values of the operators, and H psi is the gradient of E[psi]
 //    (central finite differences of E_kin + E_loc + E_nl + E_H + E_xc along a random direction);
-//  - run_scf converges, and its energy is invariant under a rigid translation by a grid vector and under
-//    relabelling the atoms.
+//  - the single-precision local products agree with the double ones to float rounding.
+// The SCF on the same cell: test_scf_tiny_cell.cpp.
 #include <gtest/gtest.h>
 
 #include <array>
@@ -33,6 +33,7 @@
 #include "dft/scf.hpp"
 #include "dft/xc.hpp"
 #include "kernels/linalg.hpp"
+#include "hamiltonian_cell.hpp"
 
 namespace {
 
@@ -43,33 +44,7 @@ using cplx = std::complex<double>;
 
 using megabar::units::pi;
 
-const Mat3 kLattice{{{7.4, 0.0, 0.0}, {0.6, 7.1, 0.0}, {-0.3, 0.5, 7.7}}};
-const std::vector<std::string> kSymbols{"B", "B", "O", "O"};
-const std::vector<Vec3> kPositions{{2.5, 3.0, 3.5}, {5.0, 4.2, 3.5}, {1.5, 1.0, 3.8}, {6.0, 6.2, 3.2}};
-
-Atoms make_atoms(const std::vector<std::string>& symbols, const std::vector<Vec3>& positions,
-                 const std::string& flavour = "PBE") {
-  Atoms atoms;
-  atoms.structure.cell = Cell::from_lattice(kLattice);
-  atoms.structure.symbols = symbols;
-  atoms.structure.positions = positions;
-  std::map<std::string, int> index;
-  for (const auto& el : symbols) {
-    if (!index.count(el)) {
-      index[el] = static_cast<int>(atoms.species.size());
-      atoms.species.push_back(read_species(
-          std::string(MEGABAR_SOURCE_DIR) + "/inputs/pseudopotentials/" + el + "-GTH-" + flavour + ".gth", el));
-    }
-    atoms.species_of_atom.push_back(index[el]);
-  }
-  return atoms;
-}
-
-constexpr double kEcut = 5.0;  // Ha (10 Ry)
-
-Basis make_basis(const Atoms& atoms) {
-  return Basis(atoms.structure.cell, kEcut, default_fft_grid(atoms.structure.cell, 4 * kEcut));
-}
+using namespace megabar::test::hamiltonian_cell;
 
 HostMat to_host(const View2<double>& v) { return Kokkos::create_mirror_view_and_copy(Kokkos::HostSpace(), v); }
 
@@ -505,106 +480,6 @@ TEST_F(HamiltonianTinyCell, SinglePrecisionLocalProductsMatchDoubleOnes) {
     }
   EXPECT_LT(err, 1e-5 * scale);
   EXPECT_GT(err, 1e-12 * scale);  // the single-precision path did run
-}
-
-// ---- SCF ----------------------------------------------------------------------------------------------
-
-ScfResult scf(const Atoms& atoms) {
-  Basis basis = make_basis(atoms);
-  ScfOptions opt;
-  opt.xc = "PBE";
-  opt.energy_tolerance = 1e-11;
-  opt.max_iterations = 60;
-  return run_scf(atoms, basis, opt);
-}
-
-const ScfResult& reference_scf() {
-  // Kept for the whole process: drop the device state (Views must not outlive Kokkos::finalize).
-  static const ScfResult r = [] {
-    ScfResult x = scf(make_atoms(kSymbols, kPositions));
-    x.state = ScfState{};
-    return x;
-  }();
-  return r;
-}
-
-TEST(Scf, TinyCellConverges) {
-  const auto& r = reference_scf();
-  EXPECT_TRUE(r.converged) << "iterations " << r.iterations;
-  EXPECT_LT(r.iterations, 40);
-  EXPECT_DOUBLE_EQ(r.n_electrons, 18.0);
-  EXPECT_EQ(r.n_occupied, 9);
-  ASSERT_EQ(static_cast<int>(r.eigenvalues.size()), r.n_bands);
-  EXPECT_EQ(r.n_bands, 9);  // the occupied ones: internal buffer bands are not reported
-  for (int j = 1; j < r.n_bands; ++j) EXPECT_LE(r.eigenvalues[j - 1], r.eigenvalues[j]);
-  // The last energy change and density residual are below the tolerance.
-  EXPECT_LT(std::fabs(r.history.back().delta_energy), 1e-11);
-  EXPECT_LT(r.history.back().dr2, 1e-11);
-}
-
-// Single-precision local products in the early iterations (the default) leave the converged energy and
-// forces where double precision everywhere puts them, to the SCF tolerance.
-TEST(Scf, MixedPrecisionGivesTheDoublePrecisionResult) {
-  const auto& ref = reference_scf();
-  const Atoms atoms = make_atoms(kSymbols, kPositions);
-  Basis basis = make_basis(atoms);
-  ScfOptions opt;
-  opt.xc = "PBE";
-  opt.energy_tolerance = 1e-11;
-  opt.max_iterations = 60;
-  opt.mixed_precision = false;
-  const ScfResult dbl = run_scf(atoms, basis, opt);
-  ASSERT_TRUE(dbl.converged);
-  EXPECT_NEAR(dbl.energies.total(), ref.energies.total(), 1e-9);
-  for (std::size_t a = 0; a < dbl.forces.size(); ++a)
-    for (int d = 0; d < 3; ++d) EXPECT_NEAR(dbl.forces[a][d], ref.forces[a][d], 1e-6) << "atom " << a;
-}
-
-TEST(Scf, EnergyInvariantUnderTranslationByAGridVector) {
-  const auto& ref = reference_scf();
-  const Cell cell = Cell::from_lattice(kLattice);
-  const auto grid = default_fft_grid(cell, 4 * kEcut);
-  // t = 3/n0 a1 - 5/n1 a2 + 2/n2 a3 maps grid points onto grid points, so even E_xc (evaluated on the
-  // grid) is exactly invariant; all other terms are invariant under any translation.
-  const int steps[3] = {3, -5, 2};
-  std::vector<Vec3> moved = kPositions;
-  for (auto& p : moved)
-    for (int i = 0; i < 3; ++i)
-      for (int k = 0; k < 3; ++k) p[k] += double(steps[i]) / grid[i] * kLattice[i][k];
-  const auto r = scf(make_atoms(kSymbols, moved));
-  ASSERT_TRUE(r.converged);
-  EXPECT_NEAR(r.energies.total(), ref.energies.total(), 1e-8);
-  EXPECT_NEAR(r.energies.ewald, ref.energies.ewald, 1e-10);
-  // Single terms and eigenvalues are first order in the remaining density error (dr2 < 1e-11): ~1e-5.
-  EXPECT_NEAR(r.energies.xc, ref.energies.xc, 1e-4);
-  EXPECT_NEAR(r.energies.hartree, ref.energies.hartree, 1e-4);
-  for (int j = 0; j < 9; ++j) EXPECT_NEAR(r.eigenvalues[j], ref.eigenvalues[j], 1e-5) << j;  // observed < 2e-7
-}
-
-TEST(Scf, GeneralTranslationChangesEnergyOnlyByTheEggBoxEffect) {
-  // Off the grid, E_xc sees the density at shifted points: a small change that vanishes with the cutoff
-  // (about 1e-4 Ha here at 10 Ry). Sign or phase errors in the structure factors would be far larger.
-  const auto& ref = reference_scf();
-  std::vector<Vec3> moved = kPositions;
-  for (auto& p : moved) p = {p[0] + 0.37, p[1] - 0.21, p[2] + 0.55};
-  const auto r = scf(make_atoms(kSymbols, moved));
-  ASSERT_TRUE(r.converged);
-  EXPECT_NEAR(r.energies.total(), ref.energies.total(), 1e-3);
-  EXPECT_NEAR(r.energies.ewald, ref.energies.ewald, 1e-10);
-}
-
-TEST(Scf, EnergyInvariantUnderRelabellingOfAtoms) {
-  const auto& ref = reference_scf();
-  // O first (so the species list is reordered too), B atoms swapped.
-  const std::vector<int> order{3, 2, 1, 0};
-  std::vector<std::string> sym;
-  std::vector<Vec3> pos;
-  for (int i : order) sym.push_back(kSymbols[i]), pos.push_back(kPositions[i]);
-  const auto r = scf(make_atoms(sym, pos));
-  ASSERT_TRUE(r.converged);
-  EXPECT_NEAR(r.energies.total(), ref.energies.total(), 1e-8);
-  EXPECT_NEAR(r.energies.kinetic, ref.energies.kinetic, 1e-4);  // single terms: first order in the density error
-  EXPECT_NEAR(r.energies.nonlocal, ref.energies.nonlocal, 1e-4);
 }
 
 }  // namespace
