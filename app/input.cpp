@@ -11,6 +11,7 @@
 
 #include "core/units.hpp"
 #include "dft/pseudo_nc.hpp"
+#include "dft/scf_control.hpp"
 
 namespace megabar::app {
 
@@ -422,10 +423,12 @@ RunInput read_input(const std::string& path) {
   }
   choose_functional(c, *d, in);
 
+  // MD steps are judged on the density residual alone (as QE's md), other tasks also on the energy change.
+  in.scf.energy_change_test = in.task != "md";
   if (const auto* s = table_at(c, root, "scf", false)) {
     check_keys(c, *s, "scf.",
                {"energy_tolerance", "density_tolerance", "max_iterations", "mixing_beta", "mixing_history", "kerker_q0",
-                "carry_mixing", "mixed_precision", "seed"});
+                "carry_mixing", "mixed_precision", "seed", "convergence"});
     in.scf.energy_tolerance = get_quantity(c, *s, "energy_tolerance", "scf.energy_tolerance", Dimension::energy, 1e-8);
     if (!(in.scf.energy_tolerance > 0))
       c.fail("scf.energy_tolerance", s->get("energy_tolerance")->source(), "must be positive");
@@ -437,6 +440,13 @@ RunInput read_input(const std::string& path) {
     in.scf.kerker_q0 = get_quantity(c, *s, "kerker_q0", "scf.kerker_q0", Dimension::wavevector, 0.0);
     if (in.scf.kerker_q0 < 0) c.fail("scf.kerker_q0", s->get("kerker_q0")->source(), "must not be negative");
     in.scf.seed = static_cast<unsigned long>(get_int(c, *s, "seed", "scf.seed", 20241126, 0, 1L << 62));
+    if (s->get("convergence")) {
+      const std::string crit = get_string(c, *s, "convergence", "scf.convergence");
+      if (crit != "energy_and_density" && crit != "density")
+        c.fail("scf.convergence", s->get("convergence")->source(),
+               "unknown criterion '" + crit + "'; expected \"energy_and_density\" or \"density\"");
+      in.scf.energy_change_test = crit == "energy_and_density";
+    }
     if (auto n = s->get("carry_mixing")) {
       if (!n->is_boolean()) c.fail("scf.carry_mixing", n->source(), "expected true or false");
       in.scf.carry_mixing = n->as_boolean()->get();
@@ -446,6 +456,9 @@ RunInput read_input(const std::string& path) {
       in.scf.mixed_precision = n->as_boolean()->get();
     }
   }
+  // MD judged on dr2 alone: its bound defaults to a fraction of energy_tolerance (dft/scf_control.hpp).
+  if (in.task == "md" && !in.scf.energy_change_test && !(in.scf.density_tolerance > 0))
+    in.scf.density_tolerance = dft::scf_control::md_density_tolerance_fraction * in.scf.energy_tolerance;
   std::string out = "out";
   if (const auto* o = table_at(c, root, "output", false)) {
     check_keys(c, *o, "output.", {"directory", "forces", "stress"});

@@ -278,12 +278,14 @@ ScfResult run_scf(const Atoms& atoms, const Basis& basis, const ScfOptions& opt,
   result.n_electrons = bands.n_electrons;
   result.n_occupied = bands.n_occupied;
   result.n_bands = bands.n_bands;
+  auto setup_timer = std::make_unique<kernels::ScopedTimer>("dft::scf::setup");
   ScfWorkspace w(atoms, basis, opt, bands.n_solved, bands.n_occupied);
 
   const bool restart = fits(start, w);
   View1<complex> rho_in_G;
   View2<double> X;
   starting_point(w, atoms, opt, start, restart, rho_in_G, X);
+  setup_timer.reset();
   if (restart && opt.carry_mixing) w.mixer.seed(start->mixing);
   const double dtol = opt.density_tolerance > 0 ? opt.density_tolerance : opt.energy_tolerance;
   const bool bands_only = restart && start->rho_G.extent(0) == 0;
@@ -296,7 +298,10 @@ ScfResult run_scf(const Atoms& atoms, const Basis& basis, const ScfOptions& opt,
       return result;  // nothing converged to report: no state, forces or stress
     }
     const auto t0 = clock::now();
-    set_effective_potential(w, rho_in_G);
+    {
+      kernels::ScopedTimer tp("dft::scf::potential");
+      set_effective_potential(w, rho_in_G);
+    }
     // After a quasi-Newton mix the residual may fall by far more than a decade: the bands are made as
     // accurate as the residual the mix predicts, but at most davidson_threshold_max_tightening beyond dr2.
     if (it > 1) ethr = next_davidson_threshold(ethr, dr2, w.mixer.predicted_residual2(), bands.n_electrons);
@@ -305,7 +310,10 @@ ScfResult run_scf(const Atoms& atoms, const Basis& basis, const ScfOptions& opt,
     w.H.set_single_precision(opt.mixed_precision && ethr >= scf_control::single_precision_threshold);
     auto ds = w.davidson.solve(w.H, X, result.eigenvalues, ethr, max_davidson, result.n_bands);
     w.H.set_single_precision(false);
-    output_density_and_energy(w, X, result.energies);
+    {
+      kernels::ScopedTimer to("dft::scf::output_density_and_energy");
+      output_density_and_energy(w, X, result.energies);
+    }
     const double etot = result.energies.total();
     dr2 = density_residual(w, rho_in_G);
     const double de = it == 1 ? etot : etot - e_prev;
@@ -316,11 +324,13 @@ ScfResult run_scf(const Atoms& atoms, const Basis& basis, const ScfOptions& opt,
         it, etot, de, dr2, std::chrono::duration<double>(clock::now() - t0).count(), ds.iterations, ds.h_applications};
     result.history.push_back(info);
     if (log) log(info);
-    if (it >= scf_control::first_convergence_check_iteration && std::fabs(de) < opt.energy_tolerance && dr2 < dtol) {
+    if (it >= scf_control::first_convergence_check_iteration &&
+        (!opt.energy_change_test || std::fabs(de) < opt.energy_tolerance) && dr2 < dtol) {
       result.converged = true;
       w.mixer.record(rho_in_G, w.rho_out_G);
       break;
     }
+    kernels::ScopedTimer tm("dft::scf::mixing");
     w.mixer.mix(rho_in_G, w.rho_out_G);
   }
   result.state = ScfState{X, w.rho_out_G, w.mixer.history()};

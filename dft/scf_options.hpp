@@ -12,6 +12,10 @@ struct ScfOptions {
   std::string xc = "PBE";
   double energy_tolerance = 1e-8;  // Ha, change of E between iterations
   double density_tolerance = -1;   // Ha, Hartree-metric residual (dr2); < 0: same as energy_tolerance
+  // Converged needs |dE| < energy_tolerance as well as dr2 < density_tolerance. false: dr2 alone decides (QE's
+  // conv_thr test). The change of E lags the error by an iteration (it measures the previous iteration's), so
+  // the pair costs about one iteration more whenever dr2 drops below its bound in one step.
+  bool energy_change_test = true;
   int max_iterations = 100;
   double mixing_beta = 0.5;
   int mixing_history = 8;
