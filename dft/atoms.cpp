@@ -38,24 +38,4 @@ kernels::View2<double> Atoms::positions_view() const {
   return pos;
 }
 
-Kokkos::View<kernels::complex**, Kokkos::LayoutRight, kernels::MemSpace> structure_factors(
-    const Atoms& atoms, const kernels::View2<double>& G, int nG) {
-  const int ns = static_cast<int>(atoms.species.size());
-  const int na = static_cast<int>(atoms.structure.size());
-  Kokkos::View<kernels::complex**, Kokkos::LayoutRight, kernels::MemSpace> S("atoms::structure_factor", ns, nG);
-  kernels::View1<int> sp("atoms::species", na);
-  auto sph = Kokkos::create_mirror_view(sp);
-  for (int a = 0; a < na; ++a) sph(a) = atoms.species_of_atom[a];
-  Kokkos::deep_copy(sp, sph);
-  auto pos = atoms.positions_view();
-  Kokkos::parallel_for(
-      "dft::atoms::structure_factor", kernels::RangePolicy(0, nG), KOKKOS_LAMBDA(int k) {
-        for (int a = 0; a < na; ++a) {
-          const double phase = G(k, 0) * pos(a, 0) + G(k, 1) * pos(a, 1) + G(k, 2) * pos(a, 2);
-          S(sp(a), k) += kernels::complex(kernels::math::cos(phase), -kernels::math::sin(phase));
-        }
-      });
-  return S;
-}
-
 }  // namespace megabar::dft

@@ -36,9 +36,4 @@ struct PseudoSource {
 // Throws std::invalid_argument naming the element and atom when no pseudopotential is given for it.
 Atoms make_atoms(const Structure& structure, const std::map<std::string, PseudoSource>& pseudopotentials);
 
-// Structure factor of each species on a list of G vectors: S_s(G) = sum_{a in s} exp(-i G.R_a),
-// returned as (nspecies x nG).
-Kokkos::View<kernels::complex**, Kokkos::LayoutRight, kernels::MemSpace> structure_factors(
-    const Atoms& atoms, const kernels::View2<double>& G, int nG);
-
 }  // namespace megabar::dft

@@ -98,8 +98,14 @@ GVectors to_views(const std::vector<GEntry>& list, const std::array<int, 3>& n, 
   auto G2 = Kokkos::create_mirror_view(gv.G2);
   auto ip = Kokkos::create_mirror_view(gv.fft_index);
   auto im = Kokkos::create_mirror_view(gv.fft_index_minus);
+  gv.miller = View2<int>(std::string(label) + "::miller", gv.count, 3);
+  auto mi = Kokkos::create_mirror_view(gv.miller);
   for (int k = 0; k < gv.count; ++k) {
-    for (int d = 0; d < 3; ++d) G(k, d) = list[k].g[d];
+    for (int d = 0; d < 3; ++d) {
+      G(k, d) = list[k].g[d];
+      mi(k, d) = list[k].m[d];
+      gv.max_miller[d] = std::max(gv.max_miller[d], std::abs(list[k].m[d]));
+    }
     G2(k) = list[k].g2;
     ip(k) = grid_index(list[k].m, n, +1);
     im(k) = grid_index(list[k].m, n, -1);
@@ -108,6 +114,7 @@ GVectors to_views(const std::vector<GEntry>& list, const std::array<int, 3>& n, 
   Kokkos::deep_copy(gv.G2, G2);
   Kokkos::deep_copy(gv.fft_index, ip);
   Kokkos::deep_copy(gv.fft_index_minus, im);
+  Kokkos::deep_copy(gv.miller, mi);
   return gv;
 }
 

@@ -3,6 +3,7 @@
 #include <cmath>
 #include <string>
 
+#include "dft/atom_phases.hpp"
 #include "dft/fields.hpp"
 #include "dft/gth_form_factors.hpp"
 #include "dft/radial_tables.hpp"
@@ -122,7 +123,7 @@ View1<complex> potential(const Basis& basis, const Atoms& atoms) {
 View1<complex> superpose(const Basis& basis, const Atoms& atoms, const Table& form, const std::string& label) {
   const int nG = basis.dense().count;
   const int ns = static_cast<int>(atoms.species.size());
-  auto S = structure_factors(atoms, basis.dense().G, nG);
+  auto S = structure_factors(atoms, basis);
   View1<complex> v(label, nG);
   const double inv_omega = 1.0 / basis.cell().volume;
   Kokkos::parallel_for(
@@ -143,14 +144,14 @@ View2<double> pair_forces(const Basis& basis, const Atoms& atoms,
                           const View1<complex>& rho_G) {
   const int nG = basis.dense().count;
   const int na = static_cast<int>(atoms.structure.size());
-  auto pos = atoms.positions_view();
+  const AtomPhases phases(atoms, basis.cell(), basis.dense());
   View1<int> sp("local::species", na);
   auto sph = Kokkos::create_mirror_view(sp);
   for (int a = 0; a < na; ++a) sph(a) = atoms.species_of_atom[a];
   Kokkos::deep_copy(sp, sph);
   auto G = basis.dense().G;
   View2<double> F("local::forces", na, 3);
-  // One team per atom, one reduction of the three components over the sphere (one phase per G).
+  // One team per atom, one reduction of the three components over the sphere.
   using Team = Kokkos::TeamPolicy<kernels::ExecSpace>;
   Kokkos::parallel_for(
       "dft::local::forces", Team(na, Kokkos::AUTO), KOKKOS_LAMBDA(const Team::member_type& team) {
@@ -159,9 +160,9 @@ View2<double> pair_forces(const Basis& basis, const Atoms& atoms,
         Kokkos::parallel_reduce(
             Kokkos::TeamThreadRange(team, nG),
             [&](int k, kernels::Vec3Sum& acc) {
-              const double phase = G(k, 0) * pos(a, 0) + G(k, 1) * pos(a, 1) + G(k, 2) * pos(a, 2);
-              // Re[i G conj(rho) v e^{-i phase}] = G v Im[rho e^{i phase}]
-              const double c = kernels::math::cos(phase), s = kernels::math::sin(phase);
+              // Re[i G conj(rho) v e^{-i G.R}] = G v Im[rho e^{i G.R}],  e^{-i G.R} = c - i s
+              const kernels::complex e = phases(a, k);
+              const double c = e.real(), s = -e.imag();
               const double w = form(sp(a), k) * (rho_G(k).imag() * c + rho_G(k).real() * s);
               for (int d = 0; d < 3; ++d) acc.v[d] += G(k, d) * w;
             },
@@ -184,7 +185,7 @@ kernels::EnergyVirial pair_virial(const Basis& basis, const Atoms& atoms, const 
                                   const View1<complex>& field_G, const View1<complex>& partner_G) {
   const int nG = basis.dense().count;
   const int ns = static_cast<int>(atoms.species.size());
-  auto S = structure_factors(atoms, basis.dense().G, nG);
+  auto S = structure_factors(atoms, basis);
   auto G = basis.dense().G;
   auto G2 = basis.dense().G2;
   const bool with_energy = partner_G.extent(0) > 0;

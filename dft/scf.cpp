@@ -10,6 +10,7 @@
 #include <stdexcept>
 
 #include "core/fault.hpp"
+#include "dft/atom_phases.hpp"
 #include "dft/core_charge.hpp"
 #include "dft/davidson.hpp"
 #include "dft/density.hpp"
@@ -33,7 +34,7 @@ namespace {
 // rho(G) = (1/Omega) sum_a Z_a exp(-G^2 w^2 / 2) exp(-i G.R_a).
 View1<complex> initial_density(const Basis& basis, const Atoms& atoms) {
   const int nG = basis.dense().count;
-  auto S = structure_factors(atoms, basis.dense().G, nG);
+  auto S = structure_factors(atoms, basis);
   const int ns = static_cast<int>(atoms.species.size());
   View1<double> z("scf::zion", ns);
   auto zh = Kokkos::create_mirror_view(z);
