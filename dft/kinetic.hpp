@@ -24,6 +24,7 @@ class KineticTerm : public Term {
  public:
   explicit KineticTerm(const Basis& basis) : basis_(basis) {}
   std::string key() const override { return "kinetic"; }
+  bool band_term() const override { return true; }
   double energy(const TermState& s) const override { return kinetic::energy(basis_, s.X, s.occ, s.nb); }
   Mat3 stress(const TermState& s) const override { return kinetic::stress(basis_, s.X, s.occ, s.nb); }
 

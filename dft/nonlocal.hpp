@@ -38,6 +38,7 @@ class NonlocalTerm : public Term {
 
   // As a term of run_scf's list (it acts on the bands through Hamiltonian::apply: no potential).
   std::string key() const override { return "nonlocal"; }
+  bool band_term() const override { return true; }
   double energy(const TermState& s) const override { return energy(s.X, s.occ, s.nb); }
   std::vector<Vec3> forces(const TermState& s) const override;
   Mat3 stress(const TermState& s) const override { return stress(s.X, s.occ, s.nb); }

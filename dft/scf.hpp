@@ -25,6 +25,9 @@ struct EnergyTerms {
 
 struct ScfIterationInfo {
   int iteration;
+  // energy: E_total of the iteration, the Kohn-Sham energy of its output density and bands, or with
+  // ScfOptions::energy_change_test = false the Harris-Foulkes energy of its input density (no second E_xc
+  // evaluation per iteration; ScfResult::energies are still the Kohn-Sham ones of the final state).
   double energy, delta_energy, dr2, seconds;
   int davidson_iterations;
   long h_applications;

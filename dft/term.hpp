@@ -31,6 +31,11 @@ class Term {
   virtual double energy(const TermState& s) const = 0;
   // Adds the term's potential for the density (s.rho_r, s.rho_G) to v_eff on the grid; false if it has none.
   virtual bool add_potential(const TermState& /*s*/, View1<double> /*v_eff*/) { return false; }
+  // For the Harris-Foulkes energy of run_scf's iterations: the term's energy of the density that was last given to
+  // add_potential (s must be that state). XcTerm returns the E_xc its potential evaluation computed alongside.
+  virtual double potential_energy(const TermState& s) const { return energy(s); }
+  // Whether the energy is a functional of the bands alone (kinetic, nonlocal): the eigenvalue sum counts it.
+  virtual bool band_term() const { return false; }
   // Hellmann-Feynman forces (natoms, Ha/bohr, input order); empty when the term exerts none.
   virtual std::vector<Vec3> forces(const TermState& /*s*/) const { return {}; }
   // Stress at a fixed set of plane waves (Ha/bohr^3, QE's sign: positive under compression).

@@ -65,7 +65,7 @@ bool XcTerm::add_potential(const TermState& s, View1<double> v_eff) {
     View1<double> n_r;
     View1<complex> n_G;
     total_density(s, n_r, n_G);
-    compute(n_r, n_G, v_r_);
+    potential_energy_ = compute(n_r, n_G, v_r_);
   }
   add_to_potential(v_r_, v_eff);
   return true;

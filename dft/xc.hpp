@@ -44,6 +44,7 @@ class XcTerm : public Term {
   std::string key() const override { return "xc"; }
   double energy(const TermState& s) const override;
   bool add_potential(const TermState& s, View1<double> v_eff) override;
+  double potential_energy(const TermState& /*s*/) const override { return potential_energy_; }
   // With a model core: E_xc[rho + rho_c], v_xc[rho + rho_c], the core's forces and its stress term.
   Mat3 stress(const TermState& s) const override;
   std::vector<Vec3> forces(const TermState& s) const override;
@@ -54,6 +55,7 @@ class XcTerm : public Term {
   int lda_kind_ = 0;  // xc_lda::Kind of "LDA" / "PADE" (an int: this header does not include xc_lda.hpp)
   const FieldTransform& fields_;
   View1<double> v_r_;
+  double potential_energy_ = 0;             // E_xc of the density last given to add_potential
   std::shared_ptr<const CoreCharge> core_;  // null when there is no model core
   // rho + rho_c (grid, sphere), allocated once with the core: every SCF iteration forms it.
   mutable View1<double> total_r_;

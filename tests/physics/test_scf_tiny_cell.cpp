@@ -126,3 +126,30 @@ TEST(Scf, EnergyInvariantUnderRelabellingOfAtoms) {
 }
 
 }  // namespace
+
+// Judged on dr2 alone (MD's default), the iterations report the Harris-Foulkes energy of their input density,
+// which is second order in its error: within a small multiple of dr2 of the converged energy, from above or
+// below. The result's energies are the Kohn-Sham ones of the final state, those of the default test.
+TEST(Scf, DensityCriterionReportsHarrisFoulkesEnergiesAndEndsWithKohnSham) {
+  const auto& ref = reference_scf();
+  const Atoms atoms = make_atoms(kSymbols, kPositions);
+  Basis basis = make_basis(atoms);
+  ScfOptions opt;
+  opt.xc = "PBE";
+  opt.energy_tolerance = 1e-11;
+  opt.energy_change_test = false;
+  opt.max_iterations = 60;
+  const ScfResult r = run_scf(atoms, basis, opt);
+  ASSERT_TRUE(r.converged);
+  EXPECT_LT(r.history.back().dr2, 1e-11);
+  EXPECT_NEAR(r.energies.total(), ref.energies.total(), 1e-9);
+  const double e = r.energies.total();
+  EXPECT_NEAR(r.history.back().energy, e, 1e-9);
+  double largest_gap = 0;
+  for (std::size_t i = 1; i < r.history.size(); ++i) {
+    const auto& h = r.history[i];
+    EXPECT_LT(std::fabs(h.energy - e), 10.0 * h.dr2 + 1e-10) << "iteration " << h.iteration;
+    largest_gap = std::max(largest_gap, std::fabs(h.energy - e));
+  }
+  EXPECT_GT(largest_gap, 1e-6);  // early iterations really are away from it (the check above can fail)
+}
