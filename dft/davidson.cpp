@@ -41,7 +41,7 @@ int orthonormalize_block(View2<double> V, int first, int count, double drop_tol,
   kernels::for_2d(
       "dft::davidson::orth_basis", kept, count,
       KOKKOS_LAMBDA(int j, int i) { U(i, j) = S(i, count - 1 - j) * scale(j); });
-  View2<double> tmp("davidson::orth_tmp", n, kept);
+  View2<double> tmp(Kokkos::view_alloc(Kokkos::WithoutInitializing, "davidson::orth_tmp"), n, kept);
   gemm(Op::N, Op::N, n, kept, count, 1.0, T, ld, U.data(), U.stride(1), 0.0, tmp.data(), tmp.stride(1));
   Kokkos::deep_copy(Kokkos::subview(V, Kokkos::ALL, std::make_pair(first, first + kept)), tmp);
   return kept;
@@ -51,12 +51,12 @@ Davidson::Davidson(int n, int nb, int subspace_factor)
     : n_(n),
       nb_(nb),
       max_sub_(std::min(n, subspace_factor * nb)),
-      V_("davidson::V", n, std::min(n, subspace_factor * nb)),
-      HV_("davidson::HV", n, std::min(n, subspace_factor * nb)),
-      R_("davidson::R", n, nb),
+      // Every column is written before it is read: no need to fill the big arrays with zeros first.
+      V_(Kokkos::view_alloc(Kokkos::WithoutInitializing, "davidson::V"), n, std::min(n, subspace_factor * nb)),
+      HV_(Kokkos::view_alloc(Kokkos::WithoutInitializing, "davidson::HV"), n, std::min(n, subspace_factor * nb)),
+      R_(Kokkos::view_alloc(Kokkos::WithoutInitializing, "davidson::R"), n, nb),
       Hsub_("davidson::Hsub", max_sub_, max_sub_),
-      Csub_("davidson::Csub", max_sub_, max_sub_),
-      work_("davidson::work", n, nb) {
+      Csub_("davidson::Csub", max_sub_, max_sub_) {
   if (nb > n) throw std::invalid_argument("davidson: more bands than plane waves");
 }
 

@@ -30,7 +30,7 @@ class Davidson {
 
  private:
   int n_, nb_, max_sub_;
-  View2<double> V_, HV_, R_, Hsub_, Csub_, work_;
+  View2<double> V_, HV_, R_, Hsub_, Csub_;
 };
 
 // Orthonormalises the columns [first, first+count) of V in place (they must already be orthogonal to

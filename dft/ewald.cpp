@@ -83,9 +83,42 @@ struct EwaldSetup {
   }
 };
 
+// S(G) = sum_t Z_t exp(i G.r_t) (real, imaginary part) for every G of the box -ng..ng along the b_i within gcut
+// (zero outside it), computed once and shared by the atoms' passes below.
+kernels::View2<double> ionic_structure_factor(const EwaldSetup& e) {
+  const int na = e.na;
+  const double gcut2 = e.gcut * e.gcut;
+  auto pos = e.pos;
+  auto z = e.z;
+  auto rec = e.rec;
+  const int ng0 = e.ng[0], ng1 = e.ng[1], ng2 = e.ng[2];
+  const int m1 = 2 * ng1 + 1, m2 = 2 * ng2 + 1, n_recip = (2 * ng0 + 1) * m1 * m2;
+  kernels::View2<double> S("ewald::structure_factor", n_recip, 2);
+  Kokkos::parallel_for(
+      "dft::ewald::structure_factor", kernels::RangePolicy(0, n_recip), KOKKOS_LAMBDA(int idx) {
+        const int i0 = idx / (m1 * m2) - ng0, i1 = (idx / m2) % m1 - ng1, i2 = idx % m2 - ng2;
+        double g[3], g2 = 0;
+        for (int k = 0; k < 3; ++k) {
+          g[k] = i0 * rec(0, k) + i1 * rec(1, k) + i2 * rec(2, k);
+          g2 += g[k] * g[k];
+        }
+        if (g2 > gcut2) return;
+        double sr = 0, si = 0;
+        for (int t = 0; t < na; ++t) {
+          const double ph = g[0] * pos(t, 0) + g[1] * pos(t, 1) + g[2] * pos(t, 2);
+          sr += z(t) * kernels::math::cos(ph);
+          si += z(t) * kernels::math::sin(ph);
+        }
+        S(idx, 0) = sr;
+        S(idx, 1) = si;
+      });
+  return S;
+}
+
 // One pass per atom i over its pairs and images (real space) and over the G vectors (reciprocal space),
 // filling the columns above: energy, forces and stress all come from these two loops.
 void one_pass(const EwaldSetup& e, double eta, double omega, kernels::View2<double> out) {
+  const auto S = ionic_structure_factor(e);
   const int na = e.na;
   const double rcut2 = e.rcut * e.rcut, gcut2 = e.gcut * e.gcut;
   auto pos = e.pos;
@@ -129,12 +162,7 @@ void one_pass(const EwaldSetup& e, double eta, double omega, kernels::View2<doub
             g2 += g[k] * g[k];
           }
           if (g2 > gcut2) continue;
-          double sr = 0, si = 0;
-          for (int t = 0; t < na; ++t) {
-            const double ph = g[0] * pos(t, 0) + g[1] * pos(t, 1) + g[2] * pos(t, 2);
-            sr += z(t) * kernels::math::cos(ph);
-            si += z(t) * kernels::math::sin(ph);
-          }
+          const double sr = S(idx, 0), si = S(idx, 1);
           const double ph = g[0] * pos(i, 0) + g[1] * pos(i, 1) + g[2] * pos(i, 2);
           const double c = kernels::math::cos(ph), s = kernels::math::sin(ph);
           const double k_g = kernels::math::exp(-g2 * inv_4eta2) / g2;

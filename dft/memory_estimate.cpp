@@ -31,7 +31,7 @@ MemoryEstimate estimate_memory(const Basis& basis, const Atoms& atoms, const Scf
 
   MemoryEstimate e;
   auto add = [&](const char* what, u64 bytes) { e.parts.emplace_back(what, bytes); };
-  add("bands and Davidson residuals (X, R, work: 3 n nb)", 3 * n * nb * d);
+  add("bands and Davidson residuals (X, R: 2 n nb)", 2 * n * nb * d);
   add("Davidson subspace (V, HV: 2 n min(n, 3 nb))", 2 * n * nsub * d);
   add("Davidson subspace matrices (2 (3 nb)^2)", 2 * nsub * nsub * d);
   add("nonlocal projectors (B: n np, D: np^2)", n * np * d + np * np * d);
