@@ -4,7 +4,7 @@
 
 namespace megabar::dft {
 
-void fill_atom_centred(const Basis& basis, const View2<double>& pos, const RadialValues& radial,
+void fill_atom_centred(const Basis& basis, const AtomPhases& phases, const RadialValues& radial,
                        const ColumnTable& columns, double scale, View2<double> M) {
   const int npw = basis.npw(), ncol = static_cast<int>(M.extent(1));
   if (ncol == 0) return;
@@ -20,9 +20,8 @@ void fill_atom_centred(const Basis& basis, const View2<double>& pos, const Radia
         }
         const double g = kernels::math::sqrt(G2(k));
         const double y = real_ylm(l, m, G(k, 0) / g, G(k, 1) / g, G(k, 2) / g);
-        const double phase = G(k, 0) * pos(a, 0) + G(k, 1) * pos(a, 1) + G(k, 2) * pos(a, 2);
-        double re, im;  // value * y * (-i)^l * exp(-i phase), scaled by sqrt 2
-        scaled_projector_entry(value * y, l, phase, re, im);
+        double re, im;  // value * y * (-i)^l * exp(-i G.R_a), scaled by sqrt 2
+        scaled_projector_entry(value * y, l, phases(a, k), re, im);
         M(k, c) = re;
         M(npw - 1 + k, c) = im;
       });

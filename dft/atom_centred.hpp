@@ -6,6 +6,7 @@
 // in real space and is stored as a scaled half-sphere vector like the bands (basis.hpp).
 #pragma once
 #include "core/units.hpp"
+#include "dft/atom_phases.hpp"
 #include "dft/basis.hpp"
 #include "kernels/math.hpp"
 
@@ -15,9 +16,9 @@ using RadialValues = Kokkos::View<double**, Kokkos::LayoutRight, kernels::MemSpa
 using ColumnTable = Kokkos::View<int**, Kokkos::LayoutRight, kernels::MemSpace>;      // column x (atom, l, m, radial)
 
 // Fills M (n_real x ncolumns) with the scaled half-sphere vectors f_c: radial(r, k) = R_r(|G_k|) on the
-// wavefunction half sphere, columns(c, :) = atom, l, m, radial index of column c, pos the atoms (natoms x 3),
-// `scale` the constant factor s.
-void fill_atom_centred(const Basis& basis, const View2<double>& pos, const RadialValues& radial,
+// wavefunction half sphere, columns(c, :) = atom, l, m, radial index of column c, `phases` the atoms' phase
+// factors on the wavefunction sphere, `scale` the constant factor s.
+void fill_atom_centred(const Basis& basis, const AtomPhases& phases, const RadialValues& radial,
                        const ColumnTable& columns, double scale, View2<double> M);
 
 // Real spherical harmonic Y_lm at unit vector (x, y, z), l <= 2, m = 0..2l.
@@ -43,10 +44,11 @@ KOKKOS_INLINE_FUNCTION double real_ylm(int l, int m, double x, double y, double 
   }
 }
 
-// The scaled half-sphere entries (sqrt(2) Re, sqrt(2) Im) of value * (-i)^l * exp(-i phase).
-KOKKOS_INLINE_FUNCTION void scaled_projector_entry(double value, int l, double phase, double& re, double& im) {
-  re = value * kernels::math::cos(phase);
-  im = -value * kernels::math::sin(phase);
+// The scaled half-sphere entries (sqrt(2) Re, sqrt(2) Im) of value * (-i)^l * e, e = exp(-i G.R) (AtomPhases).
+KOKKOS_INLINE_FUNCTION void scaled_projector_entry(double value, int l, const kernels::complex& e, double& re,
+                                                   double& im) {
+  re = value * e.real();
+  im = value * e.imag();
   for (int t = 0; t < l; ++t) {  // multiply by -i, l times: (re, im) -> (im, -re)
     const double tmp = re;
     re = im;

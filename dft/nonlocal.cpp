@@ -187,10 +187,10 @@ NonlocalTerm::NonlocalTerm(const Basis& basis, const Atoms& atoms) : basis_(basi
       Kokkos::View<double**, Kokkos::LayoutRight, kernels::MemSpace>("nonlocal::radial_derivative", radial.size(), npw);
   fill_radial_tables(basis, radial, to_device(tables), rad, radial_derivative_);
 
-  positions_ = atoms.positions_view();
+  phases_ = std::make_unique<AtomPhases>(atoms, basis.cell(), basis.wfc());
   radial_ = rad;
   info_ = pinfo;
-  fill_atom_centred(basis, positions_, rad, pinfo, 1.0 / std::sqrt(basis.cell().volume), B_);
+  fill_atom_centred(basis, *phases_, rad, pinfo, 1.0 / std::sqrt(basis.cell().volume), B_);
 }
 
 View2<double> NonlocalTerm::projections(const View2<double>& X, int nb) const {
@@ -280,7 +280,7 @@ void accumulate_nonlocal_force(const View2<double>& dP, const View2<double>& Q, 
 }
 
 // dB(:, p) = scaled vector of d beta_p / d eps_ab (see nonlocal.hpp).
-void projector_strain_derivative(const Basis& basis, const View2<double>& pos,
+void projector_strain_derivative(const Basis& basis, const AtomPhases& phases,
                                  const Kokkos::View<double**, Kokkos::LayoutRight, kernels::MemSpace>& rad,
                                  const Kokkos::View<double**, Kokkos::LayoutRight, kernels::MemSpace>& drad,
                                  const Kokkos::View<int**, Kokkos::LayoutRight, kernels::MemSpace>& pinfo, int a, int b,
@@ -308,9 +308,8 @@ void projector_strain_derivative(const Basis& basis, const View2<double>& pos,
         const double dFa = dP * u[a] * y + P / g * (gy[a] - u[a] * ugy);
         const double dFb = dP * u[b] * y + P / g * (gy[b] - u[b] * ugy);
         const double T = (-0.5 * delta * P * y - 0.5 * (G(k, b) * dFa + G(k, a) * dFb)) * inv_sqrt_omega;
-        const double phase = G(k, 0) * pos(at, 0) + G(k, 1) * pos(at, 1) + G(k, 2) * pos(at, 2);
         double re, im;
-        scaled_projector_entry(T, l, phase, re, im);
+        scaled_projector_entry(T, l, phases(at, k), re, im);
         dB(k, p) = re;
         dB(npw - 1 + k, p) = im;
       });
@@ -338,7 +337,7 @@ Mat3 NonlocalTerm::stress(const View2<double>& X, const View1<double>& occ, int 
   View2<double> dP("nonlocal::dP", nproj_, nb), dB("nonlocal::dB", basis_.n_real(), nproj_);
   for (int a = 0; a < 3; ++a)
     for (int b = a; b < 3; ++b) {
-      projector_strain_derivative(basis_, positions_, radial_, radial_derivative_, info_, a, b, dB);
+      projector_strain_derivative(basis_, *phases_, radial_, radial_derivative_, info_, a, b, dB);
       kernels::linalg::gemm(Op::T, Op::N, nproj_, nb, basis_.n_real(), 1.0, dB.data(), dB.stride(1), X.data(),
                             X.stride(1), 0.0, dP.data(), dP.stride(1));
       sigma[a][b] = sigma[b][a] = -2.0 * weighted_trace(dP, Q, occ, nb) / basis_.cell().volume;

@@ -6,6 +6,8 @@
 // (basis.hpp) gives <beta|psi> as a plain dot product. Applied as matrix products:
 //   P = B^T X (projections), V_nl X = B (D P),  E_nl = sum_n f_n P_n^T D P_n.
 #pragma once
+#include <memory>
+
 #include "dft/atom_centred.hpp"
 #include "dft/atoms.hpp"
 #include "dft/basis.hpp"
@@ -55,7 +57,8 @@ class NonlocalTerm : public Term {
   View1<int> atom_of_projector_;
   Kokkos::View<double**, Kokkos::LayoutRight, kernels::MemSpace> radial_, radial_derivative_;  // per radial index x npw
   Kokkos::View<int**, Kokkos::LayoutRight, kernels::MemSpace> info_;  // per projector: atom, l, m, radial index
-  View2<double> positions_;                                           // per projector: first, size of its block
+  std::unique_ptr<AtomPhases>
+      phases_;  // exp(-i G.R_a) on the wavefunction sphere                                           // per projector: first, size of its block
 };
 
 }  // namespace megabar::dft

@@ -65,7 +65,7 @@ AtomicOrbitalVectors atomic_orbital_vectors(const Basis& basis, const Atoms& ato
   Kokkos::deep_copy(info, ih);
   out.phi = View2<double>("pdos::phi", basis.n_real(), norb);
   // radial(r, k) already holds (4 pi / sqrt(Omega)) F_l(|G_k|)
-  if (norb > 0) fill_atom_centred(basis, atoms.positions_view(), radial, info, 1.0, out.phi);
+  if (norb > 0) fill_atom_centred(basis, AtomPhases(atoms, basis.cell(), basis.wfc()), radial, info, 1.0, out.phi);
   return out;
 }
 

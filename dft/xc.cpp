@@ -117,13 +117,17 @@ std::array<std::array<double, 3>, 3> XcTerm::stress(const View1<double>& rho_r, 
   View1<double> v_r("xc::stress_v", N);
   double grad_term[9] = {0, 0, 0, 0, 0, 0, 0, 0, 0};
   const auto kind = static_cast<xc_lda::Kind>(lda_kind_);
-  const double exc = gga_ ? xc_detail::pbe_energy_and_potential(fields_, rho_r, rho_G, v_r, grad_term)
-                          : xc_detail::lda_energy_and_potential(fields_, rho_r, v_r, kind);
+  // For GGA v_r is d e/d rho alone (no divergence: three FFTs fewer), and the divergence's share of int rho v_xc
+  // comes by parts: -2 int rho div(vsigma grad rho) = 2 int vsigma |grad rho|^2 = Omega tr(grad_term).
+  const double exc =
+      gga_ ? xc_detail::pbe_energy_and_potential(fields_, rho_r, rho_G, v_r, grad_term, /*potential=*/false)
+           : xc_detail::lda_energy_and_potential(fields_, rho_r, v_r, kind);
   double rho_v = 0;
   Kokkos::parallel_reduce(
       "dft::xc::rho_v", kernels::RangePolicy(0, N), KOKKOS_LAMBDA(long i, double& acc) { acc += rho_r(i) * v_r(i); },
       rho_v);
   rho_v *= basis.cell().volume / static_cast<double>(N);
+  if (gga_) rho_v += basis.cell().volume * (grad_term[0] + grad_term[4] + grad_term[8]);
   std::array<std::array<double, 3>, 3> sigma{};
   for (int a = 0; a < 3; ++a)
     for (int b = 0; b < 3; ++b)
