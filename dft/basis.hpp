@@ -37,7 +37,7 @@ struct GVectors {
   View2<double> G;                  // count x 3, Cartesian (1/bohr)
   View1<double> G2;                 // |G|^2
   View1<long> fft_index;            // position of +G on the FFT grid
-  View1<long> fft_index_minus;      // position of -G (only filled for the wavefunction half sphere)
+  View1<long> fft_index_minus;      // position of -G
   View2<int> miller;                // count x 3 Miller indices m: G = sum_i m_i b_i
   std::array<int, 3> max_miller{};  // max |m_i| over the list
 };

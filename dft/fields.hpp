@@ -14,6 +14,10 @@ class FieldTransform {
   void to_real(const View1<complex>& f_G, View1<double> f_r) const;
   // Real grid values -> sphere coefficients (components outside the sphere are dropped).
   void to_sphere(const View1<double>& f_r, View1<complex> f_G) const;
+  // The same for two real fields at the cost of one transform: a + i b goes through the FFT, and the two are
+  // separated by their symmetry (real fields: f(-G) = conj f(G)).
+  void to_real_pair(const View1<complex>& a_G, const View1<complex>& b_G, View1<double> a_r, View1<double> b_r) const;
+  void to_sphere_pair(const View1<double>& a_r, const View1<double>& b_r, View1<complex> a_G, View1<complex> b_G) const;
   const Basis& basis() const { return basis_; }
 
  private:

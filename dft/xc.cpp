@@ -168,14 +168,26 @@ double xc_detail::pbe_energy_and_potential(const FieldTransform& fields_, const 
   View1<complex> tmp_G("xc::tmp_G", nG);
   View2<double> grad("xc::grad", N, 3);
   View1<double> g_r("xc::g_r", N);
-  for (int d = 0; d < 3; ++d) {
-    Kokkos::parallel_for(
-        "dft::xc::gradient", kernels::RangePolicy(0, nG),
-        KOKKOS_LAMBDA(int k) { tmp_G(k) = complex(0.0, G(k, d)) * rho_G(k); });
-    fields_.to_real(tmp_G, g_r);
-    Kokkos::parallel_for(
-        "dft::xc::store_gradient", kernels::RangePolicy(0, N), KOKKOS_LAMBDA(long i) { grad(i, d) = g_r(i); });
-  }
+  // d_x rho and d_y rho through one transform (two real fields), d_z rho through another.
+  View1<complex> tmp2_G("xc::tmp2_G", nG);
+  View1<double> g2_r("xc::g2_r", N);
+  Kokkos::parallel_for(
+      "dft::xc::gradient", kernels::RangePolicy(0, nG), KOKKOS_LAMBDA(int k) {
+        tmp_G(k) = complex(0.0, G(k, 0)) * rho_G(k);
+        tmp2_G(k) = complex(0.0, G(k, 1)) * rho_G(k);
+      });
+  fields_.to_real_pair(tmp_G, tmp2_G, g_r, g2_r);
+  Kokkos::parallel_for(
+      "dft::xc::store_gradient_xy", kernels::RangePolicy(0, N), KOKKOS_LAMBDA(long i) {
+        grad(i, 0) = g_r(i);
+        grad(i, 1) = g2_r(i);
+      });
+  Kokkos::parallel_for(
+      "dft::xc::gradient_z", kernels::RangePolicy(0, nG),
+      KOKKOS_LAMBDA(int k) { tmp_G(k) = complex(0.0, G(k, 2)) * rho_G(k); });
+  fields_.to_real(tmp_G, g_r);
+  Kokkos::parallel_for(
+      "dft::xc::store_gradient_z", kernels::RangePolicy(0, N), KOKKOS_LAMBDA(long i) { grad(i, 2) = g_r(i); });
   View1<double> vsigma("xc::vsigma", N);
   const double a = xc_pbe::pw92_a_original;
   const bool with_stress = gradient_stress != nullptr;
@@ -201,15 +213,23 @@ double xc_detail::pbe_energy_and_potential(const FieldTransform& fields_, const 
     for (int c = 0; c < 3; ++c)
       for (int d = 0; d < 3; ++d) gradient_stress[3 * c + d] = 2.0 * ev(c, d) / static_cast<double>(N);
   if (!potential) return exc * basis.cell().volume / static_cast<double>(N);  // energy only: no divergence
+  // h_d = vsigma d_d rho to the sphere, h_x and h_y through one transform; div h = sum_d i G_d h_d(G).
   View1<complex> div_G("xc::div_G", nG);
-  for (int d = 0; d < 3; ++d) {
-    Kokkos::parallel_for(
-        "dft::xc::h", kernels::RangePolicy(0, N), KOKKOS_LAMBDA(long i) { g_r(i) = vsigma(i) * grad(i, d); });
-    fields_.to_sphere(g_r, tmp_G);
-    Kokkos::parallel_for(
-        "dft::xc::divergence", kernels::RangePolicy(0, nG),
-        KOKKOS_LAMBDA(int k) { div_G(k) += complex(0.0, G(k, d)) * tmp_G(k); });
-  }
+  Kokkos::parallel_for(
+      "dft::xc::h_xy", kernels::RangePolicy(0, N), KOKKOS_LAMBDA(long i) {
+        g_r(i) = vsigma(i) * grad(i, 0);
+        g2_r(i) = vsigma(i) * grad(i, 1);
+      });
+  fields_.to_sphere_pair(g_r, g2_r, tmp_G, tmp2_G);
+  Kokkos::parallel_for(
+      "dft::xc::divergence_xy", kernels::RangePolicy(0, nG),
+      KOKKOS_LAMBDA(int k) { div_G(k) = complex(0.0, G(k, 0)) * tmp_G(k) + complex(0.0, G(k, 1)) * tmp2_G(k); });
+  Kokkos::parallel_for(
+      "dft::xc::h_z", kernels::RangePolicy(0, N), KOKKOS_LAMBDA(long i) { g_r(i) = vsigma(i) * grad(i, 2); });
+  fields_.to_sphere(g_r, tmp_G);
+  Kokkos::parallel_for(
+      "dft::xc::divergence_z", kernels::RangePolicy(0, nG),
+      KOKKOS_LAMBDA(int k) { div_G(k) += complex(0.0, G(k, 2)) * tmp_G(k); });
   fields_.to_real(div_G, g_r);
   Kokkos::parallel_for(
       "dft::xc::gga_potential", kernels::RangePolicy(0, N), KOKKOS_LAMBDA(long i) { v_r(i) -= 2.0 * g_r(i); });
