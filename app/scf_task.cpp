@@ -111,11 +111,14 @@ nlohmann::ordered_json results_json(const RunInput& in, const dft::Basis& basis,
                           {"xc", e.xc},
                           {"ewald", e.ewald},
                           {"one_electron", e.kinetic + e.local + e.nonlocal}};
-  j["scf"] = {{"iterations", result.iterations},
-              {"converged", result.converged},
-              {"energy_tolerance_Ha", in.scf.energy_tolerance},
-              {"final_delta_energy_Ha", result.history.empty() ? 0.0 : result.history.back().delta_energy},
-              {"final_density_residual_Ha", result.history.empty() ? 0.0 : result.history.back().dr2}};
+  j["scf"] = {
+      {"iterations", result.iterations},
+      {"converged", result.converged},
+      {"energy_tolerance_Ha", in.scf.energy_tolerance},
+      {"density_tolerance_Ha", in.scf.density_tolerance > 0 ? in.scf.density_tolerance : in.scf.energy_tolerance},
+      {"convergence", in.scf.energy_change_test ? "energy_and_density" : "density"},
+      {"final_delta_energy_Ha", result.history.empty() ? 0.0 : result.history.back().delta_energy},
+      {"final_density_residual_Ha", result.history.empty() ? 0.0 : result.history.back().dr2}};
   j["fft_grid"] = grid;
   j["n_plane_waves"] = basis.npw_full();
   j["n_plane_waves_gamma_half"] = basis.npw();
