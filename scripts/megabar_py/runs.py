@@ -111,6 +111,30 @@ def cpu_model():
     return f"{name} ({os.cpu_count()} logical CPUs)"
 
 
+def busy_warning(seconds=1.0):
+    """A warning line when other programs keep the CPUs busy (more than a quarter of their time over `seconds`,
+    from /proc/stat), else None. A benchmark measured beside them is not a timing: with OpenMP's default wait
+    policy two programs spinning on the same cores slow each other down many times over."""
+    import time
+
+    def times():
+        with open("/proc/stat") as f:
+            v = [float(x) for x in f.readline().split()[1:]]
+        return sum(v), v[3] + (v[4] if len(v) > 4 else 0.0)  # total, idle + iowait
+
+    try:
+        t0, i0 = times()
+        time.sleep(seconds)
+        t1, i1 = times()
+    except (OSError, ValueError, IndexError):
+        return None
+    busy = 1.0 - (i1 - i0) / max(t1 - t0, 1e-9)
+    if busy <= 0.25:
+        return None
+    return (f"warning: the CPUs were {100 * busy:.0f} % busy before the benchmark started: other programs are "
+            f"running, so these timings will not be those of an idle machine")
+
+
 def median(values):
     """The median of the numbers (the mean of the middle two for an even count); None for none."""
     v = sorted(x for x in values if x is not None)
