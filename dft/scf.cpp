@@ -116,6 +116,7 @@ struct ScfWorkspace {
       : atoms(a),
         basis(b),
         nb(n_solved),
+        n_occupied(n_occupied),
         N(b.grid_size()),
         nG(b.dense().count),
         fields(b),
@@ -140,9 +141,10 @@ struct ScfWorkspace {
 
   const Atoms& atoms;
   const Basis& basis;
-  const int nb;  // bands solved for (reported + buffer)
-  const long N;  // grid points
-  const int nG;  // density-sphere coefficients
+  const int nb;          // bands solved for (reported + buffer)
+  const int n_occupied;  // the first n_occupied carry the electrons (f = 2), the rest none: the density skips them
+  const long N;          // grid points
+  const int nG;          // density-sphere coefficients
   FieldTransform fields;
   std::shared_ptr<NonlocalTerm> nonlocal;
   Hamiltonian H;
@@ -176,7 +178,7 @@ void starting_point(ScfWorkspace& w, const Atoms& atoms, const ScfOptions& opt, 
   if (start->rho_G.extent(0) > 0) {
     Kokkos::deep_copy(rho_in_G, start->rho_G);
   } else {  // bands only (e.g. extrapolated, orthonormal): start from their density
-    compute_density(w.H, X, w.occ, w.nb, w.rho_r);
+    compute_density(w.H, X, w.occ, w.n_occupied, w.rho_r);
     w.fields.to_sphere(w.rho_r, rho_in_G);
   }
 }
@@ -242,7 +244,7 @@ double band_trace(ScfWorkspace& w, const View2<double>& X) {
 
 // Output density of the bands X (into w.rho_r and w.rho_out_G).
 void output_density(ScfWorkspace& w, const View2<double>& X) {
-  compute_density(w.H, X, w.occ, w.nb, w.rho_r);
+  compute_density(w.H, X, w.occ, w.n_occupied, w.rho_r);
   w.fields.to_sphere(w.rho_r, w.rho_out_G);
 }
 
