@@ -98,6 +98,9 @@ double pbe_energy_and_potential(const FieldTransform& fields, const View1<double
                                 View1<double> v_r, double* gradient_stress = nullptr, bool potential = true);
 double lda_energy_and_potential(const FieldTransform& fields, const View1<double>& rho_r, View1<double> v_r,
                                 xc_lda::Kind kind);
+void density_gradient(const FieldTransform& fields, const View1<complex>& rho_G, View2<double> grad);
+void subtract_gga_divergence(const FieldTransform& fields, const View1<double>& vsigma, const View2<double>& grad,
+                             View1<double> v_r);
 }  // namespace xc_detail
 
 double XcTerm::compute(const View1<double>& rho_r, const View1<complex>& rho_G, View1<double> v_r) const {
@@ -156,6 +159,64 @@ double xc_detail::lda_energy_and_potential(const FieldTransform& fields, const V
   return exc * basis.cell().volume / static_cast<double>(N);
 }
 
+// grad(i, d) = d_d rho on the grid from rho's sphere coefficients (i G_d rho(G)): d_x and d_y through one
+// transform (two real fields), d_z through another.
+void xc_detail::density_gradient(const FieldTransform& fields, const View1<complex>& rho_G, View2<double> grad) {
+  const Basis& basis = fields.basis();
+  const long N = basis.grid_size();
+  const int nG = basis.dense().count;
+  auto G = basis.dense().G;
+  View1<complex> x_G("xc::dx_G", nG), y_G("xc::dy_G", nG);
+  View1<double> x_r("xc::dx_r", N), y_r("xc::dy_r", N);
+  Kokkos::parallel_for(
+      "dft::xc::gradient_xy", kernels::RangePolicy(0, nG), KOKKOS_LAMBDA(int k) {
+        x_G(k) = complex(0.0, G(k, 0)) * rho_G(k);
+        y_G(k) = complex(0.0, G(k, 1)) * rho_G(k);
+      });
+  fields.to_real_pair(x_G, y_G, x_r, y_r);
+  Kokkos::parallel_for(
+      "dft::xc::gradient_z", kernels::RangePolicy(0, nG),
+      KOKKOS_LAMBDA(int k) { x_G(k) = complex(0.0, G(k, 2)) * rho_G(k); });
+  Kokkos::parallel_for(
+      "dft::xc::store_gradient_xy", kernels::RangePolicy(0, N), KOKKOS_LAMBDA(long i) {
+        grad(i, 0) = x_r(i);
+        grad(i, 1) = y_r(i);
+      });
+  fields.to_real(x_G, x_r);
+  Kokkos::parallel_for(
+      "dft::xc::store_gradient_z", kernels::RangePolicy(0, N), KOKKOS_LAMBDA(long i) { grad(i, 2) = x_r(i); });
+}
+
+// v_r -= 2 div h with h_d = vsigma d_d rho, the divergence sum_d i G_d h_d(G) taken on the density sphere:
+// h_x and h_y to the sphere through one transform, h_z through another, the divergence back through a third.
+void xc_detail::subtract_gga_divergence(const FieldTransform& fields, const View1<double>& vsigma,
+                                        const View2<double>& grad, View1<double> v_r) {
+  const Basis& basis = fields.basis();
+  const long N = basis.grid_size();
+  const int nG = basis.dense().count;
+  auto G = basis.dense().G;
+  View1<double> x_r("xc::hx_r", N), y_r("xc::hy_r", N);
+  View1<complex> x_G("xc::hx_G", nG), y_G("xc::hy_G", nG), div_G("xc::div_G", nG);
+  Kokkos::parallel_for(
+      "dft::xc::h_xy", kernels::RangePolicy(0, N), KOKKOS_LAMBDA(long i) {
+        x_r(i) = vsigma(i) * grad(i, 0);
+        y_r(i) = vsigma(i) * grad(i, 1);
+      });
+  fields.to_sphere_pair(x_r, y_r, x_G, y_G);
+  Kokkos::parallel_for(
+      "dft::xc::divergence_xy", kernels::RangePolicy(0, nG),
+      KOKKOS_LAMBDA(int k) { div_G(k) = complex(0.0, G(k, 0)) * x_G(k) + complex(0.0, G(k, 1)) * y_G(k); });
+  Kokkos::parallel_for(
+      "dft::xc::h_z", kernels::RangePolicy(0, N), KOKKOS_LAMBDA(long i) { x_r(i) = vsigma(i) * grad(i, 2); });
+  fields.to_sphere(x_r, x_G);
+  Kokkos::parallel_for(
+      "dft::xc::divergence_z", kernels::RangePolicy(0, nG),
+      KOKKOS_LAMBDA(int k) { div_G(k) += complex(0.0, G(k, 2)) * x_G(k); });
+  fields.to_real(div_G, x_r);
+  Kokkos::parallel_for(
+      "dft::xc::gga_potential", kernels::RangePolicy(0, N), KOKKOS_LAMBDA(long i) { v_r(i) -= 2.0 * x_r(i); });
+}
+
 // PBE with the pointwise kernels of xc_pbe.hpp, everything in device memory:
 //   grad rho = IFFT(i G rho_G);  v = vrho - 2 div(vsigma grad rho), the divergence on the density sphere.
 double xc_detail::pbe_energy_and_potential(const FieldTransform& fields_, const View1<double>& rho_r,
@@ -163,31 +224,8 @@ double xc_detail::pbe_energy_and_potential(const FieldTransform& fields_, const 
                                            bool potential) {
   const Basis& basis = fields_.basis();
   const long N = basis.grid_size();
-  const int nG = basis.dense().count;
-  auto G = basis.dense().G;
-  View1<complex> tmp_G("xc::tmp_G", nG);
   View2<double> grad("xc::grad", N, 3);
-  View1<double> g_r("xc::g_r", N);
-  // d_x rho and d_y rho through one transform (two real fields), d_z rho through another.
-  View1<complex> tmp2_G("xc::tmp2_G", nG);
-  View1<double> g2_r("xc::g2_r", N);
-  Kokkos::parallel_for(
-      "dft::xc::gradient", kernels::RangePolicy(0, nG), KOKKOS_LAMBDA(int k) {
-        tmp_G(k) = complex(0.0, G(k, 0)) * rho_G(k);
-        tmp2_G(k) = complex(0.0, G(k, 1)) * rho_G(k);
-      });
-  fields_.to_real_pair(tmp_G, tmp2_G, g_r, g2_r);
-  Kokkos::parallel_for(
-      "dft::xc::store_gradient_xy", kernels::RangePolicy(0, N), KOKKOS_LAMBDA(long i) {
-        grad(i, 0) = g_r(i);
-        grad(i, 1) = g2_r(i);
-      });
-  Kokkos::parallel_for(
-      "dft::xc::gradient_z", kernels::RangePolicy(0, nG),
-      KOKKOS_LAMBDA(int k) { tmp_G(k) = complex(0.0, G(k, 2)) * rho_G(k); });
-  fields_.to_real(tmp_G, g_r);
-  Kokkos::parallel_for(
-      "dft::xc::store_gradient_z", kernels::RangePolicy(0, N), KOKKOS_LAMBDA(long i) { grad(i, 2) = g_r(i); });
+  density_gradient(fields_, rho_G, grad);
   View1<double> vsigma("xc::vsigma", N);
   const double a = xc_pbe::pw92_a_original;
   const bool with_stress = gradient_stress != nullptr;
@@ -213,26 +251,7 @@ double xc_detail::pbe_energy_and_potential(const FieldTransform& fields_, const 
     for (int c = 0; c < 3; ++c)
       for (int d = 0; d < 3; ++d) gradient_stress[3 * c + d] = 2.0 * ev(c, d) / static_cast<double>(N);
   if (!potential) return exc * basis.cell().volume / static_cast<double>(N);  // energy only: no divergence
-  // h_d = vsigma d_d rho to the sphere, h_x and h_y through one transform; div h = sum_d i G_d h_d(G).
-  View1<complex> div_G("xc::div_G", nG);
-  Kokkos::parallel_for(
-      "dft::xc::h_xy", kernels::RangePolicy(0, N), KOKKOS_LAMBDA(long i) {
-        g_r(i) = vsigma(i) * grad(i, 0);
-        g2_r(i) = vsigma(i) * grad(i, 1);
-      });
-  fields_.to_sphere_pair(g_r, g2_r, tmp_G, tmp2_G);
-  Kokkos::parallel_for(
-      "dft::xc::divergence_xy", kernels::RangePolicy(0, nG),
-      KOKKOS_LAMBDA(int k) { div_G(k) = complex(0.0, G(k, 0)) * tmp_G(k) + complex(0.0, G(k, 1)) * tmp2_G(k); });
-  Kokkos::parallel_for(
-      "dft::xc::h_z", kernels::RangePolicy(0, N), KOKKOS_LAMBDA(long i) { g_r(i) = vsigma(i) * grad(i, 2); });
-  fields_.to_sphere(g_r, tmp_G);
-  Kokkos::parallel_for(
-      "dft::xc::divergence_z", kernels::RangePolicy(0, nG),
-      KOKKOS_LAMBDA(int k) { div_G(k) += complex(0.0, G(k, 2)) * tmp_G(k); });
-  fields_.to_real(div_G, g_r);
-  Kokkos::parallel_for(
-      "dft::xc::gga_potential", kernels::RangePolicy(0, N), KOKKOS_LAMBDA(long i) { v_r(i) -= 2.0 * g_r(i); });
+  subtract_gga_divergence(fields_, vsigma, grad, v_r);
   return exc * basis.cell().volume / static_cast<double>(N);
 }
 
