@@ -11,19 +11,16 @@ namespace {
 using namespace megabar::dft;
 using namespace megabar::test;
 
-double max_diff(const View1<double>& a, const View1<double>& b) {
-  auto ha = Kokkos::create_mirror_view_and_copy(Kokkos::HostSpace(), a);
-  auto hb = Kokkos::create_mirror_view_and_copy(Kokkos::HostSpace(), b);
-  double d = 0;
-  for (std::size_t i = 0; i < ha.extent(0); ++i) d = std::max(d, std::fabs(ha(i) - hb(i)));
-  return d;
-}
+double abs_value(double x) { return std::fabs(x); }
+double abs_value(const complex& z) { return Kokkos::abs(z); }
 
-double max_diff(const View1<complex>& a, const View1<complex>& b) {
+// max_i |a(i) - b(i)| for real or complex views
+template <class V>
+double max_diff(const V& a, const V& b) {
   auto ha = Kokkos::create_mirror_view_and_copy(Kokkos::HostSpace(), a);
   auto hb = Kokkos::create_mirror_view_and_copy(Kokkos::HostSpace(), b);
   double d = 0;
-  for (std::size_t i = 0; i < ha.extent(0); ++i) d = std::max(d, Kokkos::abs(ha(i) - hb(i)));
+  for (std::size_t i = 0; i < ha.extent(0); ++i) d = std::max(d, abs_value(ha(i) - hb(i)));
   return d;
 }
 
