@@ -83,6 +83,20 @@ struct EwaldSetup {
   }
 };
 
+// G = i0 b_0 + i1 b_1 + i2 b_2 for entry idx of the box -ng..ng along the b_i (rows of rec), entries ordered
+// i2 fastest; returns |G|^2 (exactly 0 for G = 0 only).
+template <class Rec>
+KOKKOS_INLINE_FUNCTION double box_vector(int idx, int ng0, int ng1, int ng2, const Rec& rec, double g[3]) {
+  const int m1 = 2 * ng1 + 1, m2 = 2 * ng2 + 1;
+  const int i0 = idx / (m1 * m2) - ng0, i1 = (idx / m2) % m1 - ng1, i2 = idx % m2 - ng2;
+  double g2 = 0;
+  for (int k = 0; k < 3; ++k) {
+    g[k] = i0 * rec(0, k) + i1 * rec(1, k) + i2 * rec(2, k);
+    g2 += g[k] * g[k];
+  }
+  return g2;
+}
+
 // S(G) = sum_t Z_t exp(i G.r_t) (real, imaginary part) for every G of the box -ng..ng along the b_i within gcut
 // (zero outside it), computed once and shared by the atoms' passes below.
 kernels::View2<double> ionic_structure_factor(const EwaldSetup& e) {
@@ -92,17 +106,12 @@ kernels::View2<double> ionic_structure_factor(const EwaldSetup& e) {
   auto z = e.z;
   auto rec = e.rec;
   const int ng0 = e.ng[0], ng1 = e.ng[1], ng2 = e.ng[2];
-  const int m1 = 2 * ng1 + 1, m2 = 2 * ng2 + 1, n_recip = (2 * ng0 + 1) * m1 * m2;
+  const int n_recip = (2 * ng0 + 1) * (2 * ng1 + 1) * (2 * ng2 + 1);
   kernels::View2<double> S("ewald::structure_factor", n_recip, 2);
   Kokkos::parallel_for(
       "dft::ewald::structure_factor", kernels::RangePolicy(0, n_recip), KOKKOS_LAMBDA(int idx) {
-        const int i0 = idx / (m1 * m2) - ng0, i1 = (idx / m2) % m1 - ng1, i2 = idx % m2 - ng2;
-        double g[3], g2 = 0;
-        for (int k = 0; k < 3; ++k) {
-          g[k] = i0 * rec(0, k) + i1 * rec(1, k) + i2 * rec(2, k);
-          g2 += g[k] * g[k];
-        }
-        if (g2 > gcut2) return;
+        double g[3];
+        if (box_vector(idx, ng0, ng1, ng2, rec, g) > gcut2) return;
         double sr = 0, si = 0;
         for (int t = 0; t < na; ++t) {
           const double ph = g[0] * pos(t, 0) + g[1] * pos(t, 1) + g[2] * pos(t, 2);
@@ -126,7 +135,7 @@ void one_pass(const EwaldSetup& e, double eta, double omega, kernels::View2<doub
   auto lat = e.lat;
   auto rec = e.rec;
   const int nr0 = e.nr[0], nr1 = e.nr[1], nr2 = e.nr[2], ng0 = e.ng[0], ng1 = e.ng[1], ng2 = e.ng[2];
-  const int m1 = 2 * ng1 + 1, m2 = 2 * ng2 + 1, n_recip = (2 * ng0 + 1) * m1 * m2;
+  const int n_recip = (2 * ng0 + 1) * (2 * ng1 + 1) * (2 * ng2 + 1);
   const double four_pi_over_omega = 4.0 * pi / omega;
   const double inv_4eta2 = 1.0 / (4 * eta * eta);
   Kokkos::parallel_for(
@@ -154,14 +163,9 @@ void one_pass(const EwaldSetup& e, double eta, double omega, kernels::View2<doub
               }
         // reciprocal space: S(G) = sum_t Z_t exp(i G.r_t), and Z_i exp(-i G.r_i) S(G) its share of |S|^2
         for (int idx = 0; idx < n_recip; ++idx) {
-          const int i0 = idx / (m1 * m2) - ng0, i1 = (idx / m2) % m1 - ng1, i2 = idx % m2 - ng2;
-          if (i0 == 0 && i1 == 0 && i2 == 0) continue;
-          double g[3], g2 = 0;
-          for (int k = 0; k < 3; ++k) {
-            g[k] = i0 * rec(0, k) + i1 * rec(1, k) + i2 * rec(2, k);
-            g2 += g[k] * g[k];
-          }
-          if (g2 > gcut2) continue;
+          double g[3];
+          const double g2 = box_vector(idx, ng0, ng1, ng2, rec, g);
+          if (g2 == 0.0 || g2 > gcut2) continue;
           const double sr = S(idx, 0), si = S(idx, 1);
           const double ph = g[0] * pos(i, 0) + g[1] * pos(i, 1) + g[2] * pos(i, 2);
           const double c = kernels::math::cos(ph), s = kernels::math::sin(ph);

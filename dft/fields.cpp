@@ -74,4 +74,12 @@ double sphere_dot(const Basis& basis, const View1<complex>& a, const View1<compl
   return basis.cell().volume * sum;
 }
 
+double grid_dot(const Basis& basis, const View1<double>& a, const View1<double>& b) {
+  double sum = 0;
+  Kokkos::parallel_reduce(
+      "dft::fields::grid_dot", kernels::RangePolicy(0, basis.grid_size()),
+      KOKKOS_LAMBDA(long i, double& acc) { acc += a(i) * b(i); }, sum);
+  return sum * basis.cell().volume / static_cast<double>(basis.grid_size());
+}
+
 }  // namespace megabar::dft

@@ -28,5 +28,7 @@ class FieldTransform {
 
 // Omega * sum_G conj(a(G)) b(G), the integral of a(r) b(r) over the cell (a, b real fields).
 double sphere_dot(const Basis& basis, const View1<complex>& a, const View1<complex>& b);
+// (Omega/N) sum_r a(r) b(r), the same integral from the values on the grid.
+double grid_dot(const Basis& basis, const View1<double>& a, const View1<double>& b);
 
 }  // namespace megabar::dft

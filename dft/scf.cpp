@@ -200,15 +200,6 @@ double next_davidson_threshold(double threshold, double dr2, double predicted, d
                                                                     std::max(davidson_threshold_min_electrons, ne)));
 }
 
-// (Omega/N) sum_r a(r) b(r)
-double grid_dot(const ScfWorkspace& w, const View1<double>& a, const View1<double>& b) {
-  double sum = 0;
-  Kokkos::parallel_reduce(
-      "dft::scf::grid_dot", kernels::RangePolicy(0, w.N), KOKKOS_LAMBDA(long i, double& acc) { acc += a(i) * b(i); },
-      sum);
-  return sum * w.basis.cell().volume / static_cast<double>(w.N);
-}
-
 // The Harris-Foulkes energy of an iteration, from its input density rho_in and the bands X found in V_eff[rho_in]:
 //   E_HF = sum_n f_n <psi_n|H|psi_n> - int rho_in V_eff + sum_{t with a potential} E_t[rho_in] + E_ewald,
 // with sum_n f_n <psi_n|H|psi_n> = E_kin[X] + E_nl[X] + int rho_out V_eff. It is stationary in rho_in (its error
@@ -229,14 +220,14 @@ double set_effective_potential(ScfWorkspace& w, const View1<complex>& rho_in_G, 
     e += has_potential ? term->potential_energy(s) : term->energy(s);
   }
   w.H.set_potential(w.v_eff);
-  return harris_foulkes ? e - grid_dot(w, w.rho_r, w.v_eff) : 0.0;
+  return harris_foulkes ? e - grid_dot(w.basis, w.rho_r, w.v_eff) : 0.0;
 }
 
 // The bands' part of E_HF, sum_n f_n <psi_n|H|psi_n> = E_kin[X] + E_nl[X] + int rho_out V_eff, once the output
 // density is in w.rho_r and w.rho_out_G.
 double band_trace(ScfWorkspace& w, const View2<double>& X) {
   const TermState s = w.state(X, w.rho_r, w.rho_out_G);
-  double e = grid_dot(w, w.rho_r, w.v_eff);
+  double e = grid_dot(w.basis, w.rho_r, w.v_eff);
   for (const auto& term : w.terms)
     if (term->band_term()) e += term->energy(s);
   return e;

@@ -125,11 +125,7 @@ std::array<std::array<double, 3>, 3> XcTerm::stress(const View1<double>& rho_r, 
   const double exc =
       gga_ ? xc_detail::pbe_energy_and_potential(fields_, rho_r, rho_G, v_r, grad_term, /*potential=*/false)
            : xc_detail::lda_energy_and_potential(fields_, rho_r, v_r, kind);
-  double rho_v = 0;
-  Kokkos::parallel_reduce(
-      "dft::xc::rho_v", kernels::RangePolicy(0, N), KOKKOS_LAMBDA(long i, double& acc) { acc += rho_r(i) * v_r(i); },
-      rho_v);
-  rho_v *= basis.cell().volume / static_cast<double>(N);
+  double rho_v = grid_dot(basis, rho_r, v_r);
   if (gga_) rho_v += basis.cell().volume * (grad_term[0] + grad_term[4] + grad_term[8]);
   std::array<std::array<double, 3>, 3> sigma{};
   for (int a = 0; a < 3; ++a)
