@@ -49,6 +49,9 @@ md::ForceResult DftForceProvider::compute(const core::Structure& s) {
     if (extrapolate) {
       start.X = extrapolator_->predict(static_cast<int>(std::round(atoms.n_electrons())) / 2);
       start.mixing = last_.state.mixing;
+      // One set of bands: the "extrapolation" reuses them as they were (the first step after the start-up SCF
+      // or after a restart from such a checkpoint).
+      start.reused_bands = extrapolator_->size() == 1;
     }
     last_ = dft::run_scf(atoms, *basis_, opt, scf_log_, extrapolate ? &start : nullptr);
     extrapolator_->push(last_.state.X);

@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <memory>
 #include <stdexcept>
 
 #include "dft/scf_control.hpp"
@@ -87,6 +88,19 @@ std::vector<double> column_norms(const View2<double>& V, int first, int count) {
   return out;
 }
 
+// Whether columns [0, nb) of V are orthonormal to rounding (max |V^T V - I| <= 1e-13), as the bands of a
+// previous solve or of the extrapolation are: their orthonormalisation is then skipped (it would cost two
+// n x nb x nb products and change them only at rounding level). The check is one symmetric product.
+bool is_orthonormal(const View2<double>& V, int nb) {
+  View2<double> S("davidson::S0", nb, nb);
+  kernels::linalg::syrk_t(nb, V.extent(0), 1.0, V.data(), V.stride(1), 0.0, S.data(), S.stride(1));
+  auto h = Kokkos::create_mirror_view_and_copy(Kokkos::HostSpace(), S);
+  for (int j = 0; j < nb; ++j)
+    for (int i = 0; i <= j; ++i)
+      if (std::fabs(h(i, j) - (i == j ? 1.0 : 0.0)) > 1e-13) return false;
+  return true;
+}
+
 // Y(:, 0:nb) = A(:, 0:m) C(0:m, 0:nb)
 void rotate(const View2<double>& A, int m, const View2<double>& C, int nb, View2<double> Y) {
   gemm(Op::N, Op::N, A.extent(0), nb, m, 1.0, A.data(), A.stride(1), C.data(), C.stride(1), 0.0, Y.data(), Y.stride(1));
@@ -117,7 +131,7 @@ DavidsonStats Davidson::solve(const Hamiltonian& H, View2<double> X, std::vector
 
   Kokkos::deep_copy(Kokkos::subview(V, Kokkos::ALL, std::make_pair(0, nb)),
                     Kokkos::subview(X, Kokkos::ALL, std::make_pair(0, nb)));
-  if (orthonormalize_block(V, 0, nb) != nb)
+  if (!is_orthonormal(V, nb) && orthonormalize_block(V, 0, nb) != nb)
     throw std::runtime_error("davidson: starting vectors are linearly dependent");
   H.apply(V, nb, HV);
   stats.h_applications += nb;
@@ -129,6 +143,7 @@ DavidsonStats Davidson::solve(const Hamiltonian& H, View2<double> X, std::vector
   for (int iter = 0;; ++iter) {
     // Rayleigh-Ritz in the current subspace.
     {
+      kernels::ScopedTimer t_syev("dft::davidson::syev");
       auto src = Kokkos::subview(Hs, std::make_pair(0, nsub), std::make_pair(0, nsub));
       auto dst = Kokkos::subview(Cs, std::make_pair(0, nsub), std::make_pair(0, nsub));
       Kokkos::deep_copy(dst, src);
@@ -136,16 +151,20 @@ DavidsonStats Davidson::solve(const Hamiltonian& H, View2<double> X, std::vector
       if (kernels::linalg::syev(nsub, Cs.data(), Cs.stride(1), w.data()) != 0)
         throw std::runtime_error("davidson: subspace diagonalisation failed");
     }
+    auto t_rot = std::make_unique<kernels::ScopedTimer>("dft::davidson::rotate");
     rotate(V, nsub, Cs, nb, X);
     rotate(HV, nsub, Cs, nb, R);  // R = H X for now
     auto lam_h = Kokkos::create_mirror_view(lambda);
     for (int j = 0; j < nb; ++j) lam_h(j) = eig[j] = w[j];
     Kokkos::deep_copy(lambda, lam_h);
+    t_rot.reset();
     // Residuals R = H X - X Lambda and their norms.
+    auto t_res = std::make_unique<kernels::ScopedTimer>("dft::davidson::residuals");
     kernels::for_2d(
         "dft::davidson::residual", nb, n, KOKKOS_LAMBDA(int j, int k) { R(k, j) -= lambda(j) * X(k, j); });
     column_norms2(R, 0, nb, rnorm2);
     auto r2 = Kokkos::create_mirror_view_and_copy(Kokkos::HostSpace(), rnorm2);
+    t_res.reset();
     std::vector<int> todo;
     bool strict_done = true;
     stats.max_residual2 = 0;
@@ -186,13 +205,12 @@ DavidsonStats Davidson::solve(const Hamiltonian& H, View2<double> X, std::vector
     kernels::for_2d(
         "dft::davidson::precondition", nc, n, KOKKOS_LAMBDA(int c, int k) {
           const int j = cols(c);
-          const double x = hdiag(k) - lambda(j);
-          const double denom = 0.5 * (1.0 + x + kernels::math::sqrt(1.0 + (x - 1.0) * (x - 1.0)));
-          V(k, off + c) = R(k, j) / denom;
+          V(k, off + c) = R(k, j) / correction_denominator(hdiag(k) - lambda(j));
         });
     // Orthogonalise the new block against the subspace (classical block Gram-Schmidt), then within it.
     // A second pass is made only when the first removed most of some column ("twice is enough",
     // Parlett): the preconditioned residuals are usually far from the subspace, so one pass suffices.
+    auto t_orth = std::make_unique<kernels::ScopedTimer>("dft::davidson::orthogonalise");
     const auto before = column_norms(V, nsub, nc);
     for (int pass = 0; pass < 2; ++pass) {
       project_out(V, nsub, nc);
@@ -208,15 +226,19 @@ DavidsonStats Davidson::solve(const Hamiltonian& H, View2<double> X, std::vector
     // what rounding left along the subspace, so project once more and orthonormalise the now well-conditioned
     // block again. Without this V^T V drifts from I by ~1e-11 and the residuals stall near 1e-18.
     if (conditioning < scf_control::davidson_reorthogonalise_conditioning) {
+      kernels::ScopedTimer t_re("dft::davidson::reorthogonalise");
       project_out(V, nsub, kept);
       kept = orthonormalize_block(V, nsub, kept);
       if (kept == 0) break;
     }
+    t_orth.reset();
     double* HT = HV.data() + static_cast<long>(nsub) * ldv;
     H.apply(Kokkos::subview(V, Kokkos::ALL, std::make_pair(nsub, nsub + kept)), kept,
-            Kokkos::subview(HV, Kokkos::ALL, std::make_pair(nsub, nsub + kept)));
+            Kokkos::subview(HV, Kokkos::ALL, std::make_pair(nsub, nsub + kept)),
+            H.single_precision() || single_corrections_);
     stats.h_applications += kept;
     // New columns of the subspace matrix: Hs(0:nsub+kept, nsub:nsub+kept) = V^T H T.
+    kernels::ScopedTimer t_hs("dft::davidson::subspace_matrix");
     gemm(Op::T, Op::N, nsub + kept, kept, n, 1.0, V.data(), ldv, HT, ldv, 0.0,
          Hs.data() + static_cast<long>(nsub) * ldh, ldh);
     nsub += kept;

@@ -11,8 +11,15 @@
 #include <vector>
 
 #include "dft/hamiltonian.hpp"
+#include "kernels/math.hpp"
 
 namespace megabar::dft {
+
+// The preconditioner of a residual component: r(G) / correction_denominator(H_GG - lambda), a smooth
+// version of 1/(H_GG - lambda) that tends to 1 for small differences (QE's g_psi form).
+KOKKOS_INLINE_FUNCTION double correction_denominator(double x) {
+  return 0.5 * (1.0 + x + kernels::math::sqrt(1.0 + (x - 1.0) * (x - 1.0)));
+}
 
 struct DavidsonStats {
   int iterations = 0;
@@ -24,12 +31,17 @@ struct DavidsonStats {
 class Davidson {
  public:
   Davidson(int n, int nb, int subspace_factor = 3);
+  // Products of H with the correction vectors in single precision (default off). Their contribution to the
+  // Ritz vectors is of the order of the residual, so float rounding (~1e-7 of |H t|) enters the converged
+  // bands' residuals only at ~1e-7 |r|; the starting bands' products keep the Hamiltonian's precision.
+  void set_single_precision_corrections(bool on) { single_corrections_ = on; }
   // Improves the first nb columns of X (orthonormalised on entry) in place and writes eigenvalues.
   DavidsonStats solve(const Hamiltonian& H, View2<double> X, std::vector<double>& eigenvalues, double threshold,
                       int max_iterations, int n_strict = -1);
 
  private:
   int n_, nb_, max_sub_;
+  bool single_corrections_ = false;
   View2<double> V_, HV_, R_, Hsub_, Csub_;
 };
 

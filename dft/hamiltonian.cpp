@@ -59,17 +59,21 @@ void Hamiltonian::set_potential(const View1<double>& v) {
   v_average_ = sum / static_cast<double>(basis_.grid_size());
 }
 
-void Hamiltonian::apply_local(const View2<double>& X, int nb, View2<double> Y) const {
-  kernels::ScopedTimer timer(single_ ? "dft::hamiltonian::local_single" : "dft::hamiltonian::local");
-  if (single_)
+void Hamiltonian::add_local(const View2<double>& X, int nb, View2<double> Y, bool single) const {
+  kernels::ScopedTimer timer(single ? "dft::hamiltonian::local_single" : "dft::hamiltonian::local");
+  if (single)
     add_local_products(basis_, fft_, work_f_, v_eff_f_, X, nb, Y);
   else
     add_local_products(basis_, fft_, work_, v_eff_, X, nb, Y);
 }
 
-void Hamiltonian::apply(const View2<double>& X, int nb, View2<double> Y) const {
-  kinetic::apply(basis_, X, nb, Y, 0.0);
-  apply_local(X, nb, Y);
+void Hamiltonian::apply_local(const View2<double>& X, int nb, View2<double> Y) const { add_local(X, nb, Y, single_); }
+
+void Hamiltonian::apply(const View2<double>& X, int nb, View2<double> Y) const { apply(X, nb, Y, single_); }
+
+void Hamiltonian::apply(const View2<double>& X, int nb, View2<double> Y, bool single, double beta) const {
+  kinetic::apply(basis_, X, nb, Y, beta);
+  add_local(X, nb, Y, single);
   kernels::ScopedTimer timer("dft::hamiltonian::nonlocal");
   nonlocal_.apply(X, nb, Y, 1.0);
 }

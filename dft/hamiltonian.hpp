@@ -23,8 +23,11 @@ class Hamiltonian {
   void set_single_precision(bool on) { single_ = on; }
   bool single_precision() const { return single_; }
 
-  // Y(:, 0:nb) = H X(:, 0:nb).
+  // Y(:, 0:nb) = H X(:, 0:nb), the local products in the precision set_single_precision chose.
   void apply(const View2<double>& X, int nb, View2<double> Y) const;
+  // Y(:, 0:nb) = H X(:, 0:nb) + beta Y(:, 0:nb), the local products in single precision if `single` (the
+  // eigensolvers' correction vectors, whose products need only a few digits: dft/davidson.hpp).
+  void apply(const View2<double>& X, int nb, View2<double> Y, bool single, double beta = 0.0) const;
   // Adds V_eff x to Y for bands [0, nb).
   void apply_local(const View2<double>& X, int nb, View2<double> Y) const;
 
@@ -38,6 +41,8 @@ class Hamiltonian {
   View1<complex> fft_work() const { return work_; }
 
  private:
+  void add_local(const View2<double>& X, int nb, View2<double> Y, bool single) const;
+
   const Basis& basis_;
   const NonlocalTerm& nonlocal_;
   kernels::FFT3D fft_;

@@ -318,7 +318,7 @@ ScfResult run_scf(const Atoms& atoms, const Basis& basis, const ScfOptions& opt,
   setup_timer.reset();
   if (restart && opt.carry_mixing) w.mixer.seed(start->mixing);
   const double dtol = opt.density_tolerance > 0 ? opt.density_tolerance : opt.energy_tolerance;
-  const bool bands_only = restart && start->rho_G.extent(0) == 0;
+  const bool bands_only = restart && start->rho_G.extent(0) == 0 && !start->reused_bands;
   double e_prev = 0, ethr = first_davidson_threshold(restart, bands_only), dr2 = 0;
   // Judged on dr2 alone, an iteration needs no Kohn-Sham energy: its log shows the Harris-Foulkes one, which
   // comes with the potential's evaluation, and the Kohn-Sham energies are evaluated once, for the final state.
@@ -342,6 +342,8 @@ ScfResult run_scf(const Atoms& atoms, const Basis& basis, const ScfOptions& opt,
     const int max_davidson =
         it == 1 ? scf_control::davidson_max_iterations_first : scf_control::davidson_max_iterations;
     w.H.set_single_precision(opt.mixed_precision && ethr >= scf_control::single_precision_threshold);
+    w.davidson.set_single_precision_corrections(opt.mixed_precision &&
+                                                ethr >= scf_control::single_precision_corrections_threshold);
     auto ds = w.davidson.solve(w.H, X, result.eigenvalues, ethr, max_davidson, result.n_bands);
     w.H.set_single_precision(false);
     {

@@ -39,6 +39,10 @@ struct ScfState {
   View2<double> X;       // bands (scaled half-sphere vectors), n_real x nb
   View1<complex> rho_G;  // output density on the sphere; may be empty as a start: the density of X is used
   MixingHistory mixing;  // the mixer's difference pairs at the end (PulayMixer::history); may be empty
+  // X are the previous geometry's bands as they were, not extrapolated from several steps (the first MD step):
+  // they are as far from this geometry's as a relaxation step's, and the first iteration converges them only
+  // as tightly as from a state (scf_control::davidson_threshold_from_state), not as extrapolated ones.
+  bool reused_bands = false;
 };
 
 struct ScfResult {
