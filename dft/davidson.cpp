@@ -101,6 +101,12 @@ bool is_orthonormal(const View2<double>& V, int nb) {
   return true;
 }
 
+// The preconditioner of a residual component: r(G) / correction_denominator(H_GG - lambda), a smooth version
+// of 1/(H_GG - lambda) that tends to 1 for small differences (QE's g_psi form).
+KOKKOS_INLINE_FUNCTION double correction_denominator(double x) {
+  return 0.5 * (1.0 + x + kernels::math::sqrt(1.0 + (x - 1.0) * (x - 1.0)));
+}
+
 // Y(:, 0:nb) = A(:, 0:m) C(0:m, 0:nb)
 void rotate(const View2<double>& A, int m, const View2<double>& C, int nb, View2<double> Y) {
   gemm(Op::N, Op::N, A.extent(0), nb, m, 1.0, A.data(), A.stride(1), C.data(), C.stride(1), 0.0, Y.data(), Y.stride(1));

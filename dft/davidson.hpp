@@ -11,15 +11,8 @@
 #include <vector>
 
 #include "dft/hamiltonian.hpp"
-#include "kernels/math.hpp"
 
 namespace megabar::dft {
-
-// The preconditioner of a residual component: r(G) / correction_denominator(H_GG - lambda), a smooth
-// version of 1/(H_GG - lambda) that tends to 1 for small differences (QE's g_psi form).
-KOKKOS_INLINE_FUNCTION double correction_denominator(double x) {
-  return 0.5 * (1.0 + x + kernels::math::sqrt(1.0 + (x - 1.0) * (x - 1.0)));
-}
 
 struct DavidsonStats {
   int iterations = 0;

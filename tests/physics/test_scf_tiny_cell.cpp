@@ -153,3 +153,37 @@ TEST(Scf, DensityCriterionReportsHarrisFoulkesEnergiesAndEndsWithKohnSham) {
   }
   EXPECT_GT(largest_gap, 1e-6);  // early iterations really are away from it (the check above can fail)
 }
+
+namespace {
+
+// The first MD step reuses the previous geometry's bands as they are (ScfState::reused_bands): its first
+// iteration converges them only as tightly as from a state, which takes fewer H applications, and the SCF
+// ends where the same start without the flag ends.
+TEST(Scf, ReusedBandsStartLooserAndConvergeToTheSameState) {
+  const Atoms atoms0 = make_atoms(kSymbols, kPositions);
+  Basis basis0 = make_basis(atoms0);
+  ScfOptions opt;
+  opt.xc = "PBE";
+  opt.energy_tolerance = 1e-10;
+  opt.energy_change_test = false;
+  opt.max_iterations = 60;
+  const ScfResult r0 = run_scf(atoms0, basis0, opt);
+  ASSERT_TRUE(r0.converged);
+  auto positions = kPositions;
+  positions[0][0] += 0.05;  // bohr: the step's move
+  const Atoms atoms1 = make_atoms(kSymbols, positions);
+  Basis basis1 = make_basis(atoms1);
+  ScfState start;
+  start.X = r0.state.X;
+  const ScfResult extrapolated = run_scf(atoms1, basis1, opt, nullptr, &start);
+  start.reused_bands = true;
+  const ScfResult reused = run_scf(atoms1, basis1, opt, nullptr, &start);
+  ASSERT_TRUE(extrapolated.converged);
+  ASSERT_TRUE(reused.converged);
+  EXPECT_LT(reused.history.front().h_applications, extrapolated.history.front().h_applications);
+  EXPECT_NEAR(reused.energies.total(), extrapolated.energies.total(), 1e-8);
+  for (std::size_t a = 0; a < reused.forces.size(); ++a)
+    for (int d = 0; d < 3; ++d) EXPECT_NEAR(reused.forces[a][d], extrapolated.forces[a][d], 1e-4);
+}
+
+}  // namespace
