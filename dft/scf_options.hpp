@@ -25,7 +25,8 @@ struct ScfOptions {
   int buffer_bands = -1;          // internal empty bands beyond those, loosely converged and not reported;
                                   // -1: scf_control::default_buffer_bands (2)
   bool mixed_precision = true;    // local H in single precision while the eigensolver threshold allows it
-                                  // (scf_control::single_precision_threshold)
+                                  // (scf_control::single_precision_threshold; Davidson's corrections down
+                                  // to scf_control::single_precision_corrections_threshold)
   unsigned long seed = 20241126;  // random initial wavefunctions
   int fft_batch = 8;              // band pairs per batched FFT
   bool compute_forces = true;     // Hellmann-Feynman forces after the SCF
