@@ -16,6 +16,16 @@ namespace {
 
 using namespace megabar::test::hamiltonian_cell;
 
+// Judged on dr2 alone, as MD steps are.
+ScfOptions density_test_options(double tolerance) {
+  ScfOptions opt;
+  opt.xc = "PBE";
+  opt.energy_tolerance = tolerance;
+  opt.energy_change_test = false;
+  opt.max_iterations = 60;
+  return opt;
+}
+
 ScfResult scf(const Atoms& atoms) {
   Basis basis = make_basis(atoms);
   ScfOptions opt;
@@ -134,12 +144,7 @@ TEST(Scf, DensityCriterionReportsHarrisFoulkesEnergiesAndEndsWithKohnSham) {
   const auto& ref = reference_scf();
   const Atoms atoms = make_atoms(kSymbols, kPositions);
   Basis basis = make_basis(atoms);
-  ScfOptions opt;
-  opt.xc = "PBE";
-  opt.energy_tolerance = 1e-11;
-  opt.energy_change_test = false;
-  opt.max_iterations = 60;
-  const ScfResult r = run_scf(atoms, basis, opt);
+  const ScfResult r = run_scf(atoms, basis, density_test_options(1e-11));
   ASSERT_TRUE(r.converged);
   EXPECT_LT(r.history.back().dr2, 1e-11);
   EXPECT_NEAR(r.energies.total(), ref.energies.total(), 1e-9);
@@ -162,11 +167,7 @@ namespace {
 TEST(Scf, ReusedBandsStartLooserAndConvergeToTheSameState) {
   const Atoms atoms0 = make_atoms(kSymbols, kPositions);
   Basis basis0 = make_basis(atoms0);
-  ScfOptions opt;
-  opt.xc = "PBE";
-  opt.energy_tolerance = 1e-10;
-  opt.energy_change_test = false;
-  opt.max_iterations = 60;
+  const ScfOptions opt = density_test_options(1e-10);
   const ScfResult r0 = run_scf(atoms0, basis0, opt);
   ASSERT_TRUE(r0.converged);
   auto positions = kPositions;
