@@ -57,7 +57,9 @@ Davidson::Davidson(int n, int nb, int subspace_factor)
       HV_(Kokkos::view_alloc(Kokkos::WithoutInitializing, "davidson::HV"), n, std::min(n, subspace_factor * nb)),
       R_(Kokkos::view_alloc(Kokkos::WithoutInitializing, "davidson::R"), n, nb),
       Hsub_("davidson::Hsub", max_sub_, max_sub_),
-      Csub_("davidson::Csub", max_sub_, max_sub_) {
+      Csub_("davidson::Csub", max_sub_, max_sub_),
+      Ssub_("davidson::Ssub", max_sub_, max_sub_),
+      Bsub_("davidson::Bsub", max_sub_, max_sub_) {
   if (nb > n) throw std::invalid_argument("davidson: more bands than plane waves");
 }
 
@@ -77,16 +79,6 @@ void column_norms2(const View2<double>& V, int first, int count, View1<double> o
 }
 
 namespace {
-
-// Euclidean norms of columns [first, first+count) of V, on the host.
-std::vector<double> column_norms(const View2<double>& V, int first, int count) {
-  View1<double> norms("davidson::norms", count);
-  column_norms2(V, first, count, norms);
-  auto h = Kokkos::create_mirror_view_and_copy(Kokkos::HostSpace(), norms);
-  std::vector<double> out(count);
-  for (int c = 0; c < count; ++c) out[c] = std::sqrt(h(c));
-  return out;
-}
 
 // Whether columns [0, nb) of V are orthonormal to rounding (max |V^T V - I| <= 1e-13), as the bands of a
 // previous solve or of the extrapolation are: their orthonormalisation is then skipped (it would cost two
@@ -112,13 +104,31 @@ void rotate(const View2<double>& A, int m, const View2<double>& C, int nb, View2
   gemm(Op::N, Op::N, A.extent(0), nb, m, 1.0, A.data(), A.stride(1), C.data(), C.stride(1), 0.0, Y.data(), Y.stride(1));
 }
 
-// Columns [first, first+count) of V minus their projection on columns [0, first): one classical Gram-Schmidt pass.
-void project_out(View2<double> V, int first, int count) {
-  const int n = V.extent(0), ldv = V.stride(1);
-  double* T = V.data() + static_cast<long>(first) * ldv;
-  View2<double> ovl("davidson::ovl", first, count);
-  gemm(Op::T, Op::N, first, count, n, 1.0, V.data(), ldv, T, ldv, 0.0, ovl.data(), ovl.stride(1));
-  gemm(Op::N, Op::N, n, count, first, -1.0, V.data(), ldv, ovl.data(), ovl.stride(1), 1.0, T, ldv);
+// S(0:m, 0:m) = identity (the overlap of orthonormal columns); the rest of S is never read before written.
+void set_identity(View2<double> S, int m) {
+  Kokkos::deep_copy(S, 0.0);
+  Kokkos::parallel_for(
+      "dft::davidson::identity", kernels::RangePolicy(0, m), KOKKOS_LAMBDA(int j) { S(j, j) = 1.0; });
+}
+
+// Restart from the Ritz vectors X: V = X, HV = H X (recovered as R + X Lambda), Hs = diag(lambda), Ss = I.
+void restart_from_ritz(const View2<double>& X, const View2<double>& R, const View1<double>& lambda, int nb,
+                       View2<double> V, View2<double> HV, View2<double> Hs, View2<double> Ss) {
+  Kokkos::deep_copy(Kokkos::subview(V, Kokkos::ALL, std::make_pair(0, nb)), X);
+  kernels::for_2d(
+      "dft::davidson::restart_hv", nb, V.extent(0),
+      KOKKOS_LAMBDA(int j, int k) { HV(k, j) = R(k, j) + lambda(j) * X(k, j); });
+  Kokkos::deep_copy(Hs, 0.0);
+  Kokkos::parallel_for(
+      "dft::davidson::restart_hs", kernels::RangePolicy(0, nb), KOKKOS_LAMBDA(int j) { Hs(j, j) = lambda(j); });
+  set_identity(Ss, nb);
+}
+
+// Scales columns [first, first+count) of V to unit norm (norms2: their squared norms).
+void normalise_columns(View2<double> V, int first, int count, const View1<double>& norms2) {
+  kernels::for_2d(
+      "dft::davidson::normalise", count, V.extent(0),
+      KOKKOS_LAMBDA(int c, int k) { V(k, first + c) /= kernels::math::sqrt(norms2(c)); });
 }
 
 }  // namespace
@@ -130,7 +140,7 @@ DavidsonStats Davidson::solve(const Hamiltonian& H, View2<double> X, std::vector
   kernels::ScopedTimer timer("dft::davidson");
   const int n = n_, nb = nb_;
   DavidsonStats stats;
-  auto V = V_, HV = HV_, R = R_, Hs = Hsub_, Cs = Csub_;
+  auto V = V_, HV = HV_, R = R_, Hs = Hsub_, Cs = Csub_, Ss = Ssub_, Bs = Bsub_;
   const int ldv = V.stride(1), ldh = Hs.stride(1);
   auto hdiag = H.diagonal();
   eig.assign(nb, 0.0);
@@ -144,18 +154,36 @@ DavidsonStats Davidson::solve(const Hamiltonian& H, View2<double> X, std::vector
   int nsub = nb;
   gemm(Op::T, Op::N, nsub, nsub, n, 1.0, V.data(), ldv, HV.data(), ldv, 0.0, Hs.data(), ldh);
 
+  set_identity(Ss, nb);
+
   std::vector<double> w(max_sub_);
-  View1<double> lambda("davidson::lambda", nb), rnorm2("davidson::rnorm2", nb);
+  View1<double> lambda("davidson::lambda", nb), rnorm2("davidson::rnorm2", nb), cnorm2("davidson::cnorm2", nb);
+  auto square = [](const View2<double>& A, int m) {
+    return Kokkos::subview(A, std::make_pair(0, m), std::make_pair(0, m));
+  };
   for (int iter = 0;; ++iter) {
-    // Rayleigh-Ritz in the current subspace.
+    // Rayleigh-Ritz in the current subspace: Hs c = lambda Ss c (Ss = I while V holds orthonormal bands only).
     {
       kernels::ScopedTimer t_syev("dft::davidson::syev");
-      auto src = Kokkos::subview(Hs, std::make_pair(0, nsub), std::make_pair(0, nsub));
-      auto dst = Kokkos::subview(Cs, std::make_pair(0, nsub), std::make_pair(0, nsub));
-      Kokkos::deep_copy(dst, src);
+      Kokkos::deep_copy(square(Cs, nsub), square(Hs, nsub));
       kernels::linalg::symmetrize_from_upper(nsub, Cs.data(), Cs.stride(1));
-      if (kernels::linalg::syev(nsub, Cs.data(), Cs.stride(1), w.data()) != 0)
-        throw std::runtime_error("davidson: subspace diagonalisation failed");
+      int info = 0;
+      if (nsub == nb) {
+        info = kernels::linalg::syev(nsub, Cs.data(), Cs.stride(1), w.data());
+      } else {
+        Kokkos::deep_copy(square(Bs, nsub), square(Ss, nsub));
+        kernels::linalg::symmetrize_from_upper(nsub, Bs.data(), Bs.stride(1));
+        info = kernels::linalg::sygv(nsub, Cs.data(), Cs.stride(1), Bs.data(), Bs.stride(1), w.data());
+        if (info > nsub) {
+          // The overlap is not numerically positive definite (nearly dependent corrections): restart from
+          // the last Ritz vectors, which X and R still hold (iter > 0 here: nsub > nb only after a sweep).
+          kernels::ScopedTimer t_re("dft::davidson::overlap_restarts");
+          restart_from_ritz(X, R, lambda, nb, V, HV, Hs, Ss);
+          nsub = nb;
+          continue;
+        }
+      }
+      if (info != 0) throw std::runtime_error("davidson: subspace diagonalisation failed");
     }
     auto t_rot = std::make_unique<kernels::ScopedTimer>("dft::davidson::rotate");
     rotate(V, nsub, Cs, nb, X);
@@ -188,14 +216,7 @@ DavidsonStats Davidson::solve(const Hamiltonian& H, View2<double> X, std::vector
     if (iter >= max_iterations) break;
     int nc = static_cast<int>(todo.size());
     if (nsub + nc > max_sub_) {
-      // Restart from the Ritz vectors: V = X, HV = H X (recovered as R + X Lambda), Hs = diag(lambda).
-      Kokkos::deep_copy(Kokkos::subview(V, Kokkos::ALL, std::make_pair(0, nb)), X);
-      kernels::for_2d(
-          "dft::davidson::restart_hv", nb, n,
-          KOKKOS_LAMBDA(int j, int k) { HV(k, j) = R(k, j) + lambda(j) * X(k, j); });
-      Kokkos::deep_copy(Hs, 0.0);
-      Kokkos::parallel_for(
-          "dft::davidson::restart_hs", kernels::RangePolicy(0, nb), KOKKOS_LAMBDA(int j) { Hs(j, j) = lambda(j); });
+      restart_from_ritz(X, R, lambda, nb, V, HV, Hs, Ss);
       nsub = nb;
     }
     // A subspace smaller than 2 nb (tiny bases) takes only as many corrections as fit.
@@ -213,31 +234,14 @@ DavidsonStats Davidson::solve(const Hamiltonian& H, View2<double> X, std::vector
           const int j = cols(c);
           V(k, off + c) = R(k, j) / correction_denominator(hdiag(k) - lambda(j));
         });
-    // Orthogonalise the new block against the subspace (classical block Gram-Schmidt), then within it.
-    // A second pass is made only when the first removed most of some column ("twice is enough",
-    // Parlett): the preconditioned residuals are usually far from the subspace, so one pass suffices.
-    auto t_orth = std::make_unique<kernels::ScopedTimer>("dft::davidson::orthogonalise");
-    const auto before = column_norms(V, nsub, nc);
-    for (int pass = 0; pass < 2; ++pass) {
-      project_out(V, nsub, nc);
-      const auto after = column_norms(V, nsub, nc);
-      double worst = 1.0;
-      for (int c = 0; c < nc; ++c) worst = std::min(worst, after[c] / std::max(before[c], 1e-300));
-      if (worst > 0.5) break;
+    // The corrections are scaled to unit norm but not orthogonalised: their overlaps with the subspace go into
+    // Ss, and the Rayleigh-Ritz step solves the generalised problem (QE's regterg does the same).
+    {
+      kernels::ScopedTimer t_n("dft::davidson::normalise");
+      column_norms2(V, nsub, nc, cnorm2);
+      normalise_columns(V, nsub, nc, cnorm2);
     }
-    double conditioning = 1.0;
-    int kept = orthonormalize_block(V, nsub, nc, 1e-10, &conditioning);
-    if (kept == 0) break;
-    // Nearly dependent corrections (late iterations, tight thresholds): the within-block scaling magnified
-    // what rounding left along the subspace, so project once more and orthonormalise the now well-conditioned
-    // block again. Without this V^T V drifts from I by ~1e-11 and the residuals stall near 1e-18.
-    if (conditioning < scf_control::davidson_reorthogonalise_conditioning) {
-      kernels::ScopedTimer t_re("dft::davidson::reorthogonalise");
-      project_out(V, nsub, kept);
-      kept = orthonormalize_block(V, nsub, kept);
-      if (kept == 0) break;
-    }
-    t_orth.reset();
+    const int kept = nc;
     double* HT = HV.data() + static_cast<long>(nsub) * ldv;
     H.apply(Kokkos::subview(V, Kokkos::ALL, std::make_pair(nsub, nsub + kept)), kept,
             Kokkos::subview(HV, Kokkos::ALL, std::make_pair(nsub, nsub + kept)),
@@ -247,6 +251,8 @@ DavidsonStats Davidson::solve(const Hamiltonian& H, View2<double> X, std::vector
     kernels::ScopedTimer t_hs("dft::davidson::subspace_matrix");
     gemm(Op::T, Op::N, nsub + kept, kept, n, 1.0, V.data(), ldv, HT, ldv, 0.0,
          Hs.data() + static_cast<long>(nsub) * ldh, ldh);
+    gemm(Op::T, Op::N, nsub + kept, kept, n, 1.0, V.data(), ldv, V.data() + static_cast<long>(nsub) * ldv, ldv, 0.0,
+         Ss.data() + static_cast<long>(nsub) * Ss.stride(1), Ss.stride(1));
     nsub += kept;
   }
   return stats;

@@ -1,8 +1,10 @@
 // Block Davidson eigensolver for the lowest nb eigenpairs of the (real symmetric) Gamma-point
-// Hamiltonian, in the spirit of Davidson (J. Comput. Phys. 17, 87 (1975)) and QE's cegterg:
-//   subspace V (orthonormal) and HV; Rayleigh-Ritz  V^T H V c = lambda c;  residuals r = H x - lambda x;
-//   correction t = r / precond(diag(H) - lambda), orthogonalised to V and appended; restart from the
-//   current Ritz vectors when the subspace is full.
+// Hamiltonian, in the spirit of Davidson (J. Comput. Phys. 17, 87 (1975)) and QE's regterg:
+//   subspace V (orthonormal starting bands, then unit-norm corrections) and HV;
+//   Rayleigh-Ritz  V^T H V c = lambda V^T V c  (generalised: the corrections are not orthogonalised);
+//   residuals r = H x - lambda x;  correction t = r / precond(diag(H) - lambda), normalised and appended;
+//   restart from the current Ritz vectors when the subspace is full, or when its overlap matrix is not
+//   numerically positive definite (nearly dependent corrections).
 // A band counts as converged when |r|^2 < threshold (the first-order estimate of its eigenvalue error);
 // bands from index n_strict on (empty buffer bands) are corrected while the others still need iterations
 // (until max(threshold, scf_control::davidson_buffer_threshold_floor), dft/scf_control.hpp) but never keep
@@ -35,7 +37,7 @@ class Davidson {
  private:
   int n_, nb_, max_sub_;
   bool single_corrections_ = false;
-  View2<double> V_, HV_, R_, Hsub_, Csub_;
+  View2<double> V_, HV_, R_, Hsub_, Csub_, Ssub_, Bsub_;
 };
 
 // Orthonormalises the columns [first, first+count) of V in place (they must already be orthogonal to

@@ -33,7 +33,7 @@ MemoryEstimate estimate_memory(const Basis& basis, const Atoms& atoms, const Scf
   auto add = [&](const char* what, u64 bytes) { e.parts.emplace_back(what, bytes); };
   add("bands and Davidson residuals (X, R: 2 n nb)", 2 * n * nb * d);
   add("Davidson subspace (V, HV: 2 n min(n, 3 nb))", 2 * n * nsub * d);
-  add("Davidson subspace matrices (2 (3 nb)^2)", 2 * nsub * nsub * d);
+  add("Davidson subspace matrices (H, S and their copies: 4 (3 nb)^2)", 4 * nsub * nsub * d);
   add("nonlocal projectors (B: n np, D: np^2)", n * np * d + np * np * d);
   add("nonlocal radial tables (2 nr npw)", 2 * nr * npw * d);
   add("Hamiltonian FFT batch (batch N complex; its single-precision grids share it)", batch * N * c);
