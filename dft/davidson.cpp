@@ -16,8 +16,7 @@ namespace megabar::dft {
 using kernels::linalg::gemm;
 using kernels::linalg::Op;
 
-int orthonormalize_block(View2<double> V, int first, int count, double drop_tol, double* conditioning) {
-  if (conditioning) *conditioning = 1.0;
+int orthonormalize_block(View2<double> V, int first, int count, double drop_tol) {
   if (count == 0) return 0;
   const int n = V.extent(0), ld = V.stride(1);
   double* T = V.data() + static_cast<long>(first) * ld;
@@ -31,7 +30,6 @@ int orthonormalize_block(View2<double> V, int first, int count, double drop_tol,
   int kept = 0;
   for (int j = count - 1; j >= 0; --j)
     if (s[j] > drop_tol * smax) ++kept;
-  if (conditioning && kept > 0) *conditioning = s[count - kept] / smax;
   // U(:, j) = eigenvector (count - 1 - j) / sqrt(its eigenvalue), built on the device: only the kept
   // eigenvalues' scale factors cross from the host, not the count x count eigenvectors.
   View2<double> U("davidson::U", count, kept);
@@ -241,19 +239,19 @@ DavidsonStats Davidson::solve(const Hamiltonian& H, View2<double> X, std::vector
       column_norms2(V, nsub, nc, cnorm2);
       normalise_columns(V, nsub, nc, cnorm2);
     }
-    const int kept = nc;
-    double* HT = HV.data() + static_cast<long>(nsub) * ldv;
-    H.apply(Kokkos::subview(V, Kokkos::ALL, std::make_pair(nsub, nsub + kept)), kept,
-            Kokkos::subview(HV, Kokkos::ALL, std::make_pair(nsub, nsub + kept)),
+    H.apply(Kokkos::subview(V, Kokkos::ALL, std::make_pair(nsub, nsub + nc)), nc,
+            Kokkos::subview(HV, Kokkos::ALL, std::make_pair(nsub, nsub + nc)),
             H.single_precision() || single_corrections_);
-    stats.h_applications += kept;
-    // New columns of the subspace matrix: Hs(0:nsub+kept, nsub:nsub+kept) = V^T H T.
+    stats.h_applications += nc;
+    // New columns of the subspace matrices: Hs(0:nsub+nc, nsub:nsub+nc) = V^T H T and Ss(...) = V^T T.
     kernels::ScopedTimer t_hs("dft::davidson::subspace_matrix");
-    gemm(Op::T, Op::N, nsub + kept, kept, n, 1.0, V.data(), ldv, HT, ldv, 0.0,
-         Hs.data() + static_cast<long>(nsub) * ldh, ldh);
-    gemm(Op::T, Op::N, nsub + kept, kept, n, 1.0, V.data(), ldv, V.data() + static_cast<long>(nsub) * ldv, ldv, 0.0,
+    const double* T = V.data() + static_cast<long>(nsub) * ldv;
+    const double* HT = HV.data() + static_cast<long>(nsub) * ldv;
+    gemm(Op::T, Op::N, nsub + nc, nc, n, 1.0, V.data(), ldv, HT, ldv, 0.0, Hs.data() + static_cast<long>(nsub) * ldh,
+         ldh);
+    gemm(Op::T, Op::N, nsub + nc, nc, n, 1.0, V.data(), ldv, T, ldv, 0.0,
          Ss.data() + static_cast<long>(nsub) * Ss.stride(1), Ss.stride(1));
-    nsub += kept;
+    nsub += nc;
   }
   return stats;
 }

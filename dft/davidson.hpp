@@ -26,9 +26,10 @@ struct DavidsonStats {
 class Davidson {
  public:
   Davidson(int n, int nb, int subspace_factor = 3);
-  // Products of H with the correction vectors in single precision (default off). Their contribution to the
-  // Ritz vectors is of the order of the residual, so float rounding (~1e-7 of |H t|) enters the converged
-  // bands' residuals only at ~1e-7 |r|; the starting bands' products keep the Hamiltonian's precision.
+  // Products of H with the correction vectors in single precision (default off); the starting bands' products
+  // keep the Hamiltonian's precision. The corrections enter the Ritz vectors with weights of the order of the
+  // residual, but float rounding still sets a floor on the reachable |r|^2 (measured in dft/scf_control.hpp,
+  // single_precision_corrections_threshold): use it only for thresholds above that.
   void set_single_precision_corrections(bool on) { single_corrections_ = on; }
   // Improves the first nb columns of X (orthonormalised on entry) in place and writes eigenvalues.
   DavidsonStats solve(const Hamiltonian& H, View2<double> X, std::vector<double>& eigenvalues, double threshold,
@@ -42,10 +43,7 @@ class Davidson {
 
 // Orthonormalises the columns [first, first+count) of V in place (they must already be orthogonal to
 // columns [0, first)); columns that are numerically dependent are dropped. Returns the number kept,
-// which are moved to [first, first+kept). If conditioning is given, it receives the smallest kept eigenvalue
-// of the block's overlap over the largest: the columns were scaled by up to its -1/2 power, and so were any
-// rounding-level components along columns [0, first) that they still held.
-int orthonormalize_block(View2<double> V, int first, int count, double drop_tol = 1e-10,
-                         double* conditioning = nullptr);
+// which are moved to [first, first+kept).
+int orthonormalize_block(View2<double> V, int first, int count, double drop_tol = 1e-10);
 
 }  // namespace megabar::dft

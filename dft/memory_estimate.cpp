@@ -39,7 +39,7 @@ MemoryEstimate estimate_memory(const Basis& basis, const Atoms& atoms, const Scf
   add("Hamiltonian FFT batch (batch N complex; its single-precision grids share it)", batch * N * c);
   const u64 eigensolver = kernels::linalg::eigensolver_workspace_bytes(static_cast<int>(nsub));
   add("FFT library work area", fft_work_area);
-  add("dense eigensolver workspace (syev of the 3 nb subspace)", eigensolver);
+  add("dense eigensolver workspace (syev/sygv of the 3 nb subspace)", eigensolver);
   e.outside_kokkos = fft_work_area + eigensolver;
   // rho, v_loc, v_H, v_xc, v_eff (SCF) + v_eff (H) real grids, H's single-precision v_eff, the field
   // transform's complex grid; the diagonals of H (kinetic, nonlocal, total: 3 n).

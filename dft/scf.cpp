@@ -183,12 +183,13 @@ void starting_point(ScfWorkspace& w, const Atoms& atoms, const ScfOptions& opt, 
   }
 }
 
-// Davidson threshold of the first iteration (scf_control: from scratch, from a state, from bands alone).
-double first_davidson_threshold(bool restart, bool bands_only) {
+// Davidson threshold of the first iteration (scf_control: from scratch, from a state or reused bands, from
+// extrapolated bands).
+double first_davidson_threshold(bool restart, bool extrapolated_bands) {
   using namespace scf_control;
-  return !restart     ? davidson_threshold_from_scratch
-         : bands_only ? davidson_threshold_from_bands
-                      : davidson_threshold_from_state;
+  return !restart             ? davidson_threshold_from_scratch
+         : extrapolated_bands ? davidson_threshold_from_bands
+                              : davidson_threshold_from_state;
 }
 
 // Later iterations tighten it with the density residual dr2 of the previous one (QE's rule), or with the
@@ -318,8 +319,8 @@ ScfResult run_scf(const Atoms& atoms, const Basis& basis, const ScfOptions& opt,
   setup_timer.reset();
   if (restart && opt.carry_mixing) w.mixer.seed(start->mixing);
   const double dtol = opt.density_tolerance > 0 ? opt.density_tolerance : opt.energy_tolerance;
-  const bool bands_only = restart && start->rho_G.extent(0) == 0 && !start->reused_bands;
-  double e_prev = 0, ethr = first_davidson_threshold(restart, bands_only), dr2 = 0;
+  const bool extrapolated_bands = restart && start->rho_G.extent(0) == 0 && !start->reused_bands;
+  double e_prev = 0, ethr = first_davidson_threshold(restart, extrapolated_bands), dr2 = 0;
   // Judged on dr2 alone, an iteration needs no Kohn-Sham energy: its log shows the Harris-Foulkes one, which
   // comes with the potential's evaluation, and the Kohn-Sham energies are evaluated once, for the final state.
   const bool harris_foulkes = !opt.energy_change_test;

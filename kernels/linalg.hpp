@@ -38,8 +38,8 @@ void symmetrize_from_upper(int n, double* A, int lda);
 
 // Device memory the backend holds outside Kokkos (the cuSOLVER workspace and handles' buffers); 0 on host.
 std::uint64_t workspace_bytes();
-// The device workspace syev (eigenvectors) of an n x n matrix needs: what the shared workspace grows to when
-// the Davidson subspace is diagonalised (0 on host backends). For memory predictions.
+// The device workspace syev or sygv (eigenvectors) of an n x n matrix needs, the larger: what the shared
+// workspace grows to when the Davidson subspace is diagonalised (0 on host backends). For memory predictions.
 std::uint64_t eigensolver_workspace_bytes(int n);
 
 }  // namespace megabar::kernels::linalg

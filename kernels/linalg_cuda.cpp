@@ -12,6 +12,7 @@
 #include <cuda_runtime.h>
 #include <cusolverDn.h>
 
+#include <algorithm>
 #include <cstddef>
 #include <mutex>
 #include <stdexcept>
@@ -291,10 +292,15 @@ std::uint64_t eigensolver_workspace_bytes(int n) {
   DeviceValues a("linalg::syev_size::a", std::size_t(n) * n), w("linalg::syev_size::w", n);  // sizes only
   auto l = Context::lock();
   Context& ctx = Context::get();
-  int lwork = 0;
+  int lwork = 0, lwork_gen = 0;
   check_cusolver(cusolverDnDsyevd_bufferSize(ctx.solver(), CUSOLVER_EIG_MODE_VECTOR, CUBLAS_FILL_MODE_UPPER, n,
                                              a.data(), n, w.data(), &lwork),
                  "cusolverDnDsyevd_bufferSize");
+  // Davidson's subspace step is the generalised problem once corrections are in (sygv, B = the overlap).
+  check_cusolver(cusolverDnDsygvd_bufferSize(ctx.solver(), CUSOLVER_EIG_TYPE_1, CUSOLVER_EIG_MODE_VECTOR,
+                                             CUBLAS_FILL_MODE_UPPER, n, a.data(), n, a.data(), n, w.data(), &lwork_gen),
+                 "cusolverDnDsygvd_bufferSize");
+  lwork = std::max(lwork, lwork_gen);
   return std::uint64_t(lwork > 0 ? lwork : 1) * sizeof(double);
 }
 
