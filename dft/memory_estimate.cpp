@@ -52,13 +52,14 @@ MemoryEstimate estimate_memory(const Basis& basis, const Atoms& atoms, const Scf
   // |G|^2 and FFT indices of the density and wavefunction spheres; structure factors during set-up.
   add("sphere fields and basis (G vectors, indices)",
       7 * nG * c + nG * (4 * d + 2 * l) + npw * (4 * d + 2 * l) + atoms.species.size() * nG * (c + d));
-  // The largest short-lived arrays on top of the resident ones: the GGA gradient (3 N), vsigma, two
-  // scratch grids and two sphere fields; or the nonlocal force/stress derivative dB (n np) and dP.
-  const u64 gga = opt.xc == "PBE" ? (6 * N) * d + 2 * nG * c : 2 * N * d;  // LDA: the energy's scratch grid
+  // The xc term's scratch (dft/xc.hpp): a potential grid; for GGA also the gradient (3 N), vsigma, two
+  // transform grids and three sphere fields.
+  add("xc scratch (GGA: 7 N real + 3 nG complex; LDA: N real)", opt.xc == "PBE" ? 7 * N * d + 3 * nG * c : N * d);
+  // The largest short-lived arrays on top of the resident ones: the nonlocal force/stress derivative dB
+  // (n np) and dP, or Davidson's orthogonalised block.
   const u64 nl_derivative = n * np * d + np * nb * d * 2;
   const u64 davidson_orth = n * nb * d + nb * nb * d * 2;  // orthogonalised block and its overlap matrices
-  add("largest transient (GGA gradients, nonlocal derivatives or orthogonalisation)",
-      std::max({gga, nl_derivative, davidson_orth}));
+  add("largest transient (nonlocal derivatives or orthogonalisation)", std::max(nl_derivative, davidson_orth));
   if (extrapolation_order >= -1) {
     // History (order + 2 sets, -1: one), the predicted start bands and the previous step's result.
     const u64 sets = static_cast<u64>(std::max(1, extrapolation_order + 2)) + 2;

@@ -15,8 +15,18 @@ XcTerm::XcTerm(const std::string& name, const FieldTransform& fields, std::share
       fields_(fields),
       v_r_("scf::v_xc_r", fields.basis().grid_size()),
       core_(core && !core->empty() ? std::move(core) : nullptr) {
+  const long N = fields.basis().grid_size();
+  const int nG = fields.basis().dense().count;
+  scratch_.v_r = View1<double>("xc::v_r", N);
   if (name == "PBE") {
     gga_ = true;  // evaluated by dft/xc_pbe.hpp (device-capable, QE's PW92 constant)
+    scratch_.grad = View2<double>("xc::grad", N, 3);
+    scratch_.vsigma = View1<double>("xc::vsigma", N);
+    scratch_.a_r = View1<double>("xc::a_r", N);
+    scratch_.b_r = View1<double>("xc::b_r", N);
+    scratch_.a_G = View1<complex>("xc::a_G", nG);
+    scratch_.b_G = View1<complex>("xc::b_G", nG);
+    scratch_.div_G = View1<complex>("xc::div_G", nG);
   } else if (name == "LDA") {
     lda_kind_ = static_cast<int>(xc_lda::Kind::SlaterPz81);  // dft/xc_lda.hpp, as libxc LDA_X + LDA_C_PZ
   } else if (name == "PADE") {
@@ -44,7 +54,7 @@ void XcTerm::total_density(const TermState& s, View1<double>& n_r, View1<complex
 }
 
 View1<complex> XcTerm::potential_G(const View1<double>& n_r, const View1<complex>& n_G) const {
-  View1<double> v_r("xc::v_r", n_r.extent(0));
+  const View1<double> v_r = scratch_.v_r;
   compute(n_r, n_G, v_r);
   View1<complex> v_G("xc::v_G", n_G.extent(0));
   fields_.to_sphere(v_r, v_G);
@@ -95,35 +105,35 @@ std::vector<Vec3> XcTerm::forces(const TermState& s) const {
 namespace xc_detail {
 // Free functions with external linkage: nvcc accepts device lambdas only in such (not in private members).
 double pbe_energy_and_potential(const FieldTransform& fields, const View1<double>& rho_r, const View1<complex>& rho_G,
-                                View1<double> v_r, double* gradient_stress = nullptr, bool potential = true);
+                                View1<double> v_r, const XcScratch& scratch, double* gradient_stress = nullptr,
+                                bool potential = true);
 double lda_energy_and_potential(const FieldTransform& fields, const View1<double>& rho_r, View1<double> v_r,
                                 xc_lda::Kind kind);
-void density_gradient(const FieldTransform& fields, const View1<complex>& rho_G, View2<double> grad);
-void subtract_gga_divergence(const FieldTransform& fields, const View1<double>& vsigma, const View2<double>& grad,
-                             View1<double> v_r);
+void density_gradient(const FieldTransform& fields, const View1<complex>& rho_G, const XcScratch& scratch);
+void subtract_gga_divergence(const FieldTransform& fields, const XcScratch& scratch, View1<double> v_r);
 }  // namespace xc_detail
 
 double XcTerm::compute(const View1<double>& rho_r, const View1<complex>& rho_G, View1<double> v_r) const {
-  return gga_ ? xc_detail::pbe_energy_and_potential(fields_, rho_r, rho_G, v_r)
+  return gga_ ? xc_detail::pbe_energy_and_potential(fields_, rho_r, rho_G, v_r, scratch_)
               : xc_detail::lda_energy_and_potential(fields_, rho_r, v_r, static_cast<xc_lda::Kind>(lda_kind_));
 }
 
 double XcTerm::energy(const View1<double>& rho_r, const View1<complex>& rho_G) const {
-  View1<double> scratch("xc::energy_scratch", fields_.basis().grid_size());
-  return gga_ ? xc_detail::pbe_energy_and_potential(fields_, rho_r, rho_G, scratch, nullptr, false)
-              : xc_detail::lda_energy_and_potential(fields_, rho_r, scratch, static_cast<xc_lda::Kind>(lda_kind_));
+  const View1<double> v = scratch_.v_r;
+  return gga_ ? xc_detail::pbe_energy_and_potential(fields_, rho_r, rho_G, v, scratch_, nullptr, false)
+              : xc_detail::lda_energy_and_potential(fields_, rho_r, v, static_cast<xc_lda::Kind>(lda_kind_));
 }
 
 std::array<std::array<double, 3>, 3> XcTerm::stress(const View1<double>& rho_r, const View1<complex>& rho_G) const {
   const Basis& basis = fields_.basis();
   const long N = basis.grid_size();
-  View1<double> v_r("xc::stress_v", N);
+  const View1<double> v_r = scratch_.v_r;
   double grad_term[9] = {0, 0, 0, 0, 0, 0, 0, 0, 0};
   const auto kind = static_cast<xc_lda::Kind>(lda_kind_);
   // For GGA v_r is d e/d rho alone (no divergence: three FFTs fewer), and the divergence's share of int rho v_xc
   // comes by parts: -2 int rho div(vsigma grad rho) = 2 int vsigma |grad rho|^2 = Omega tr(grad_term).
   const double exc =
-      gga_ ? xc_detail::pbe_energy_and_potential(fields_, rho_r, rho_G, v_r, grad_term, /*potential=*/false)
+      gga_ ? xc_detail::pbe_energy_and_potential(fields_, rho_r, rho_G, v_r, scratch_, grad_term, /*potential=*/false)
            : xc_detail::lda_energy_and_potential(fields_, rho_r, v_r, kind);
   double rho_v = grid_dot(basis, rho_r, v_r);
   if (gga_) rho_v += basis.cell().volume * (grad_term[0] + grad_term[4] + grad_term[8]);
@@ -157,13 +167,14 @@ double xc_detail::lda_energy_and_potential(const FieldTransform& fields, const V
 
 // grad(i, d) = d_d rho on the grid from rho's sphere coefficients (i G_d rho(G)): d_x and d_y through one
 // transform (two real fields), d_z through another.
-void xc_detail::density_gradient(const FieldTransform& fields, const View1<complex>& rho_G, View2<double> grad) {
+void xc_detail::density_gradient(const FieldTransform& fields, const View1<complex>& rho_G, const XcScratch& scratch) {
   const Basis& basis = fields.basis();
   const long N = basis.grid_size();
   const int nG = basis.dense().count;
   auto G = basis.dense().G;
-  View1<complex> x_G("xc::dx_G", nG), y_G("xc::dy_G", nG);
-  View1<double> x_r("xc::dx_r", N), y_r("xc::dy_r", N);
+  auto grad = scratch.grad;
+  auto x_G = scratch.a_G, y_G = scratch.b_G;
+  auto x_r = scratch.a_r, y_r = scratch.b_r;
   Kokkos::parallel_for(
       "dft::xc::gradient_xy", kernels::RangePolicy(0, nG), KOKKOS_LAMBDA(int k) {
         x_G(k) = complex(0.0, G(k, 0)) * rho_G(k);
@@ -185,14 +196,15 @@ void xc_detail::density_gradient(const FieldTransform& fields, const View1<compl
 
 // v_r -= 2 div h with h_d = vsigma d_d rho, the divergence sum_d i G_d h_d(G) taken on the density sphere:
 // h_x and h_y to the sphere through one transform, h_z through another, the divergence back through a third.
-void xc_detail::subtract_gga_divergence(const FieldTransform& fields, const View1<double>& vsigma,
-                                        const View2<double>& grad, View1<double> v_r) {
+void xc_detail::subtract_gga_divergence(const FieldTransform& fields, const XcScratch& scratch, View1<double> v_r) {
   const Basis& basis = fields.basis();
   const long N = basis.grid_size();
   const int nG = basis.dense().count;
   auto G = basis.dense().G;
-  View1<double> x_r("xc::hx_r", N), y_r("xc::hy_r", N);
-  View1<complex> x_G("xc::hx_G", nG), y_G("xc::hy_G", nG), div_G("xc::div_G", nG);
+  auto vsigma = scratch.vsigma;
+  auto grad = scratch.grad;
+  auto x_r = scratch.a_r, y_r = scratch.b_r;
+  auto x_G = scratch.a_G, y_G = scratch.b_G, div_G = scratch.div_G;
   Kokkos::parallel_for(
       "dft::xc::h_xy", kernels::RangePolicy(0, N), KOKKOS_LAMBDA(long i) {
         x_r(i) = vsigma(i) * grad(i, 0);
@@ -216,13 +228,13 @@ void xc_detail::subtract_gga_divergence(const FieldTransform& fields, const View
 // PBE with the pointwise kernels of xc_pbe.hpp, everything in device memory:
 //   grad rho = IFFT(i G rho_G);  v = vrho - 2 div(vsigma grad rho), the divergence on the density sphere.
 double xc_detail::pbe_energy_and_potential(const FieldTransform& fields_, const View1<double>& rho_r,
-                                           const View1<complex>& rho_G, View1<double> v_r, double* gradient_stress,
-                                           bool potential) {
+                                           const View1<complex>& rho_G, View1<double> v_r, const XcScratch& scratch,
+                                           double* gradient_stress, bool potential) {
   const Basis& basis = fields_.basis();
   const long N = basis.grid_size();
-  View2<double> grad("xc::grad", N, 3);
-  density_gradient(fields_, rho_G, grad);
-  View1<double> vsigma("xc::vsigma", N);
+  density_gradient(fields_, rho_G, scratch);
+  auto grad = scratch.grad;
+  auto vsigma = scratch.vsigma;
   const double a = xc_pbe::pw92_a_original;
   const bool with_stress = gradient_stress != nullptr;
   // energy: sum_r e_xc;  s_ab (stress only): sum_r vsigma d_a rho d_b rho, in the same pass
@@ -247,7 +259,7 @@ double xc_detail::pbe_energy_and_potential(const FieldTransform& fields_, const 
     for (int c = 0; c < 3; ++c)
       for (int d = 0; d < 3; ++d) gradient_stress[3 * c + d] = 2.0 * ev(c, d) / static_cast<double>(N);
   if (!potential) return exc * basis.cell().volume / static_cast<double>(N);  // energy only: no divergence
-  subtract_gga_divergence(fields_, vsigma, grad, v_r);
+  subtract_gga_divergence(fields_, scratch, v_r);
   return exc * basis.cell().volume / static_cast<double>(N);
 }
 

@@ -21,6 +21,15 @@
 
 namespace megabar::dft {
 
+// The grids and sphere fields one evaluation needs besides its input and output. The GGA ones (gradient,
+// vsigma, the transforms' pairs) stay empty for LDAs.
+struct XcScratch {
+  View2<double> grad;              // N x 3: d_x, d_y, d_z rho
+  View1<double> vsigma, a_r, b_r;  // N
+  View1<double> v_r;               // N: v of an energy or stress evaluation (add_potential writes its own)
+  View1<complex> a_G, b_G, div_G;  // nG
+};
+
 class XcTerm : public Term {
  public:
   // `core`: the model core charge of the species (numerical pseudopotentials with a nonlinear core
@@ -60,6 +69,9 @@ class XcTerm : public Term {
   // rho + rho_c (grid, sphere), allocated once with the core: every SCF iteration forms it.
   mutable View1<double> total_r_;
   mutable View1<complex> total_G_;
+  // Scratch of the evaluations, allocated with the term and reused (fresh arrays at every SCF iteration
+  // cost page faults and zero fills).
+  mutable XcScratch scratch_;
   // The density the functional sees: (s.rho_r, s.rho_G), plus the model core when there is one.
   void total_density(const TermState& s, View1<double>& n_r, View1<complex>& n_G) const;
   // v_xc of that density on the sphere.

@@ -31,10 +31,11 @@ constexpr double density_threshold = 1e-12;
 KOKKOS_INLINE_FUNCTION void exchange(double rho, double sigma, double& e, double& vrho, double& vsigma) {
   e = vrho = vsigma = 0.0;
   if (rho < density_threshold) return;
-  const double third = 1.0 / 3.0;
-  const double ax = -0.75 * kernels::math::exp(third * kernels::math::log(3.0 / pi));  // -(3/4)(3/pi)^(1/3)
-  const double rho13 = kernels::math::exp(third * kernels::math::log(rho));
-  const double kf2 = kernels::math::exp(2.0 * third * kernels::math::log(3.0 * pi * pi * rho));
+  // One cube root per point: k_F^2 = (3 pi^2)^(2/3) rho^(2/3).
+  const double ax = -0.7385587663820223;           // -(3/4)(3/pi)^(1/3)
+  const double kf2_per_rho23 = 9.570780000627304;  // (3 pi^2)^(2/3)
+  const double rho13 = kernels::math::cbrt(rho);
+  const double kf2 = kf2_per_rho23 * rho13 * rho13;
   const double s2 = sigma / (4.0 * kf2 * rho * rho);
   const double denom = 1.0 + mu * s2 / kappa;
   const double F = 1.0 + kappa - kappa / denom;
@@ -60,13 +61,14 @@ KOKKOS_INLINE_FUNCTION void pw92(double rs, double a, double& eps, double& deps_
 KOKKOS_INLINE_FUNCTION void correlation(double rho, double sigma, double a, double& e, double& vrho, double& vsigma) {
   e = vrho = vsigma = 0.0;
   if (rho < density_threshold) return;
-  const double third = 1.0 / 3.0;
-  const double rs = kernels::math::exp(third * kernels::math::log(3.0 / (4.0 * pi * rho)));
+  // One cube root per point: r_s = (3 / (4 pi))^(1/3) / rho^(1/3),  k_F = (3 pi^2)^(1/3) rho^(1/3).
+  const double rho13 = kernels::math::cbrt(rho);
+  const double rs = 0.6203504908994001 / rho13;
   double eps, deps_drs;
   pw92(rs, a, eps, deps_drs);
   const double deps_drho = deps_drs * (-rs / (3.0 * rho));
   // t^2 = sigma pi / (16 k_F rho^2)
-  const double kf = kernels::math::exp(third * kernels::math::log(3.0 * pi * pi * rho));
+  const double kf = 3.0936677262801355 * rho13;
   const double dy_dsigma = pi / (16.0 * kf * rho * rho);
   const double y = sigma * dy_dsigma;
   const double E = kernels::math::exp(-eps / gamma_c);

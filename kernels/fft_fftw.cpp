@@ -91,7 +91,9 @@ struct Fftw<float> {
 // Line transforms of the box-pruned 3D FFT (see fft.hpp) of one grid shape, index layout (i0*n1 + i1)*n2 + i2.
 // Backward: z lines of the box columns, y lines of the box planes, all x lines; forward: the reverse order,
 // computing only what lands in the box. Line plans are single-threaded: the grids of a batch are
-// transformed in parallel instead.
+// transformed in parallel, one grid per thread, and the grids left over when the count is not a multiple of
+// the thread count (the last of an odd number of band pairs on two threads) line by line, all threads sharing
+// each pass, so that no thread waits for a whole grid transform of another.
 template <class Real>
 struct BoxPlans {
   using F = Fftw<Real>;
@@ -103,6 +105,7 @@ struct BoxPlans {
   plan z[2][2] = {{nullptr, nullptr}, {nullptr, nullptr}};  // [dir][segment]; dir 0 forward, 1 backward
   plan y[2] = {nullptr, nullptr};
   plan x[2] = {nullptr, nullptr};
+  plan x_plane[2] = {nullptr, nullptr};  // the n2 x lines of one i1, for the line-parallel transforms
 
   static std::vector<std::pair<int, int>> segments(int m, int len) {
     if (2 * m + 1 >= len) return {{0, len}};
@@ -113,7 +116,7 @@ struct BoxPlans {
     for (auto& d : z)
       for (auto& p : d)
         if (p) F::destroy(p), p = nullptr;
-    for (auto* p : {&y[0], &y[1], &x[0], &x[1]})
+    for (auto* p : {&y[0], &y[1], &x[0], &x[1], &x_plane[0], &x_plane[1]})
       if (*p) F::destroy(*p), *p = nullptr;
     mmax = {-1, -1, -1};
   }
@@ -138,7 +141,8 @@ struct BoxPlans {
       }
       y[dir] = F::many(1, &n[1], n[2], scratch, n[2], 1, sign, flags);
       x[dir] = F::many(1, &n[0], n[1] * n[2], scratch, n[1] * n[2], 1, sign, flags);
-      if (!y[dir] || !x[dir]) {
+      x_plane[dir] = F::many(1, &n[0], n[2], scratch, n[1] * n[2], 1, sign, flags);
+      if (!y[dir] || !x[dir] || !x_plane[dir]) {
         F::release(scratch);
         throw std::runtime_error("kernels::FFT3D: FFTW line planning failed");
       }
@@ -167,13 +171,59 @@ struct BoxPlans {
     }
   }
 
+  // Transforms one grid g in direction dir with the lines of each pass shared among `threads` threads.
+  void run_lines(int dir, cplx* g, int threads) const {
+    const int nz = static_cast<int>(i0_list.size() * i1_segments.size());
+    const int ny = static_cast<int>(i0_list.size());
+    const int nseg = static_cast<int>(i1_segments.size());
+    (void)threads;
+#if defined(_OPENMP)
+#pragma omp parallel num_threads(threads)
+#endif
+    {
+      auto lines_z = [&] {
+#if defined(_OPENMP)
+#pragma omp for schedule(static)
+#endif
+        for (int t = 0; t < nz; ++t) {
+          const int i0 = i0_list[t / nseg], s = t % nseg;
+          F::run(z[dir][s], g + (long(i0) * n[1] + i1_segments[s].first) * n[2]);
+        }
+      };
+      auto lines_y = [&] {
+#if defined(_OPENMP)
+#pragma omp for schedule(static)
+#endif
+        for (int t = 0; t < ny; ++t) F::run(y[dir], g + long(i0_list[t]) * n[1] * n[2]);
+      };
+      auto lines_x = [&] {
+#if defined(_OPENMP)
+#pragma omp for schedule(static)
+#endif
+        for (int i1 = 0; i1 < n[1]; ++i1) F::run(x_plane[dir], g + long(i1) * n[2]);
+      };
+      if (dir == 1) {
+        lines_z();
+        lines_y();
+        lines_x();
+      } else {
+        lines_x();
+        lines_y();
+        lines_z();
+      }
+    }
+  }
+
   // Transforms `count` grids N apart, in parallel (executing distinct FFTW plans' arrays concurrently is
-  // thread-safe: FFTW manual, "Thread safety").
+  // thread-safe: FFTW manual, "Thread safety"): whole grids per thread while every thread has one, the rest
+  // line by line.
   void run_batch(int dir, cplx* data, int count, long N, int threads) const {
+    const int whole = threads > 1 ? count - count % threads : count;
 #if defined(_OPENMP)
 #pragma omp parallel for schedule(static) num_threads(threads)
 #endif
-    for (int b = 0; b < count; ++b) run(dir, data + b * N);
+    for (int b = 0; b < whole; ++b) run(dir, data + b * N);
+    for (int b = whole; b < count; ++b) run_lines(dir, data + b * N, threads);
   }
 };
 }  // namespace
@@ -210,7 +260,25 @@ struct FFT3D::Impl {
   }
 
   // Runs direction `dir` on `count` contiguous grids starting at `data`.
+  // Full transforms run as line transforms over the whole grid (a "box" that covers it), shared among the
+  // OpenMP threads the rest of the program uses: FFTW's own threaded plans start a second pool of threads,
+  // which on a machine with as many cores as OpenMP threads competed with the OpenMP threads that were still
+  // spinning after their last loop. Grids whose start lacks the planning alignment use FFTW's plans.
+  BoxPlans<double> whole;
+
   void execute(int dir, fftw_complex* data, int count) {
+    const bool aligned_all = fftw_alignment_of(reinterpret_cast<double*>(data)) == planned_alignment &&
+                             (count < 2 || fftw_alignment_of(reinterpret_cast<double*>(data + N)) == planned_alignment);
+    if (aligned_all) {
+      const std::array<int, 3> all{n[0] / 2, n[1] / 2, n[2] / 2};  // 2 m + 1 >= n: every line
+      if (!whole.ready(all)) {
+        if (fftw_threads_ready) fftw_plan_with_nthreads(1);
+        whole.make(n, all, planner_flags());
+        if (fftw_threads_ready) fftw_plan_with_nthreads(host_threads);
+      }
+      whole.run_batch(dir, data, count, N, host_threads);
+      return;
+    }
     if (count == batch) {
       fftw_execute_dft(plan_for(dir, data, true), data, data);
     } else {
@@ -258,6 +326,7 @@ struct FFT3D::Impl {
   ~Impl() {
     for (auto* p : {&aligned[0], &aligned[1], &unaligned[0], &unaligned[1]}) p->destroy();
     box.destroy();
+    whole.destroy();
     box_f.destroy();
     box_f_unaligned.destroy();
   }

@@ -5,6 +5,7 @@
 
 namespace megabar::kernels::math {
 #if KOKKOS_VERSION >= 30600
+using Kokkos::cbrt;
 using Kokkos::cos;
 using Kokkos::erfc;
 using Kokkos::exp;
@@ -12,6 +13,7 @@ using Kokkos::log;
 using Kokkos::sin;
 using Kokkos::sqrt;
 #else
+using Kokkos::Experimental::cbrt;
 using Kokkos::Experimental::cos;
 using Kokkos::Experimental::erfc;
 using Kokkos::Experimental::exp;
