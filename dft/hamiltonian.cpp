@@ -25,11 +25,7 @@ void add_local_products(const Basis& basis, const kernels::FFT3D& fft, View1<C> 
     const int count = std::min(bands_per_batch, nb - first);
     const int npairs = (count + 1) / 2;
     bands_to_grids(basis, X, first, count, work);
-    fft.backward_box(work, npairs, box);
-    // The forward transform's 1/N is folded into this product.
-    kernels::for_2d(
-        "dft::hamiltonian::v_times_psi", npairs, N, KOKKOS_LAMBDA(int p, int i) { work(p * N + i) *= inv_n * v(i); });
-    fft.forward_box(work, npairs, box, false);
+    fft.multiply_box(work, npairs, box, v, inv_n);  // the forward transform's 1/N folded into the product
     grids_to_bands(basis, work, first, count, Y, 1.0);
   }
 }

@@ -307,6 +307,33 @@ void FFT3D::forward_box(View1<complexf> data, int count, std::array<int, 3>, boo
 }
 
 namespace {
+template <class C, class R>
+void multiply_grids(View1<C> data, long total, long N, const View1<R>& v, R scale) {
+  Kokkos::parallel_for(
+      "kernels::fft::multiply", Kokkos::RangePolicy<ExecSpace, Kokkos::IndexType<long>>(0, total),
+      KOKKOS_LAMBDA(const long i) { data(i) *= scale * v(i % N); });
+}
+}  // namespace
+
+void FFT3D::multiply_box(View1<complex> data, int count, std::array<int, 3> mmax, const View1<double>& v,
+                         double scale) const {
+  count = checked_count(*this, data, count);
+  if (count == 0) return;
+  backward_box(data, count, mmax);
+  multiply_grids(data, long(count) * size(), size(), v, scale);
+  forward_box(data, count, mmax, false);
+}
+
+void FFT3D::multiply_box(View1<complexf> data, int count, std::array<int, 3> mmax, const View1<float>& v,
+                         float scale) const {
+  count = checked_count(*this, data, count);
+  if (count == 0) return;
+  backward_box(data, count, mmax);
+  multiply_grids(data, long(count) * size(), size(), v, scale);
+  forward_box(data, count, mmax, false);
+}
+
+namespace {
 int g_host_threads = 1;
 }
 

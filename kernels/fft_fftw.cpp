@@ -150,80 +150,105 @@ struct BoxPlans {
     F::release(scratch);
   }
 
-  // Transforms one grid g in direction dir.
-  void run(int dir, cplx* g) const {
-    auto lines_z = [&] {
-      for (int i0 : i0_list)
-        for (std::size_t s = 0; s < i1_segments.size(); ++s)
-          F::run(z[dir][s], g + (long(i0) * n[1] + i1_segments[s].first) * n[2]);
-    };
-    auto lines_y = [&] {
-      for (int i0 : i0_list) F::run(y[dir], g + long(i0) * n[1] * n[2]);
-    };
-    if (dir == 1) {
-      lines_z();
-      lines_y();
-      F::run(x[1], g);
+  // What a call does to each grid: op 0 the forward transform (x, y, z passes), op 1 the backward one (z, y,
+  // x), op 2 a potential's products: the backward z and y passes, then slab by slab (one i1 at a time: the
+  // n2 x lines of that i1) the backward x lines, the product with scale * v and the forward x lines, then the
+  // forward y and z passes.
+  enum Op { forward_op = 0, backward_op = 1, product_op = 2 };
+  struct Product {
+    const Real* v = nullptr;  // the potential on the grid (N values, the grids' index layout)
+    Real scale = 1;
+  };
+
+  void z_line(int dir, cplx* g, int t) const {  // task t of the z pass: (box plane, column segment)
+    const int nseg = static_cast<int>(i1_segments.size());
+    const int i0 = i0_list[t / nseg], s = t % nseg;
+    F::run(z[dir][s], g + (long(i0) * n[1] + i1_segments[s].first) * n[2]);
+  }
+  void y_plane(int dir, cplx* g, int t) const { F::run(y[dir], g + long(i0_list[t]) * n[1] * n[2]); }
+  void x_slab(int op, cplx* g, int i1, const Product& p) const {
+    cplx* slab = g + long(i1) * n[2];
+    if (op != product_op) {
+      F::run(x_plane[op], slab);
+      return;
+    }
+    F::run(x_plane[1], slab);
+    for (int i0 = 0; i0 < n[0]; ++i0) {
+      const long off = (long(i0) * n[1] + i1) * n[2];
+      cplx* a = g + off;
+      const Real* w = p.v + off;
+      for (int i2 = 0; i2 < n[2]; ++i2) {
+        const Real f = p.scale * w[i2];
+        a[i2][0] *= f;
+        a[i2][1] *= f;
+      }
+    }
+    F::run(x_plane[0], slab);
+  }
+  int z_tasks() const { return static_cast<int>(i0_list.size() * i1_segments.size()); }
+  int y_tasks() const { return static_cast<int>(i0_list.size()); }
+
+  // One grid on the calling thread.
+  void run(int op, cplx* g, const Product& p) const {
+    if (op != forward_op) {
+      for (int t = 0; t < z_tasks(); ++t) z_line(1, g, t);
+      for (int t = 0; t < y_tasks(); ++t) y_plane(1, g, t);
+    }
+    if (op == product_op) {
+      for (int i1 = 0; i1 < n[1]; ++i1) x_slab(op, g, i1, p);
     } else {
-      F::run(x[0], g);
-      lines_y();
-      lines_z();
+      F::run(x[op], g);  // all x lines at once
+    }
+    if (op != backward_op) {
+      for (int t = 0; t < y_tasks(); ++t) y_plane(0, g, t);
+      for (int t = 0; t < z_tasks(); ++t) z_line(0, g, t);
     }
   }
 
-  // Transforms one grid g in direction dir with the lines of each pass shared among `threads` threads.
-  void run_lines(int dir, cplx* g, int threads) const {
-    const int nz = static_cast<int>(i0_list.size() * i1_segments.size());
-    const int ny = static_cast<int>(i0_list.size());
-    const int nseg = static_cast<int>(i1_segments.size());
+  // One grid with the tasks of each pass shared among `threads` threads.
+  void run_lines(int op, cplx* g, const Product& p, int threads) const {
     (void)threads;
+    const int nz = z_tasks(), ny = y_tasks();
 #if defined(_OPENMP)
 #pragma omp parallel num_threads(threads)
 #endif
     {
-      auto lines_z = [&] {
+      if (op != forward_op) {
 #if defined(_OPENMP)
 #pragma omp for schedule(static)
 #endif
-        for (int t = 0; t < nz; ++t) {
-          const int i0 = i0_list[t / nseg], s = t % nseg;
-          F::run(z[dir][s], g + (long(i0) * n[1] + i1_segments[s].first) * n[2]);
-        }
-      };
-      auto lines_y = [&] {
+        for (int t = 0; t < nz; ++t) z_line(1, g, t);
 #if defined(_OPENMP)
 #pragma omp for schedule(static)
 #endif
-        for (int t = 0; t < ny; ++t) F::run(y[dir], g + long(i0_list[t]) * n[1] * n[2]);
-      };
-      auto lines_x = [&] {
+        for (int t = 0; t < ny; ++t) y_plane(1, g, t);
+      }
 #if defined(_OPENMP)
 #pragma omp for schedule(static)
 #endif
-        for (int i1 = 0; i1 < n[1]; ++i1) F::run(x_plane[dir], g + long(i1) * n[2]);
-      };
-      if (dir == 1) {
-        lines_z();
-        lines_y();
-        lines_x();
-      } else {
-        lines_x();
-        lines_y();
-        lines_z();
+      for (int i1 = 0; i1 < n[1]; ++i1) x_slab(op, g, i1, p);
+      if (op != backward_op) {
+#if defined(_OPENMP)
+#pragma omp for schedule(static)
+#endif
+        for (int t = 0; t < ny; ++t) y_plane(0, g, t);
+#if defined(_OPENMP)
+#pragma omp for schedule(static)
+#endif
+        for (int t = 0; t < nz; ++t) z_line(0, g, t);
       }
     }
   }
 
-  // Transforms `count` grids N apart, in parallel (executing distinct FFTW plans' arrays concurrently is
-  // thread-safe: FFTW manual, "Thread safety"): whole grids per thread while every thread has one, the rest
-  // line by line.
-  void run_batch(int dir, cplx* data, int count, long N, int threads) const {
+  // `count` grids N apart, in parallel (executing distinct FFTW plans' arrays concurrently is thread-safe:
+  // FFTW manual, "Thread safety"): whole grids per thread while every thread has one, the rest line by line.
+  void run_batch(int op, cplx* data, int count, long N, int threads, const Product& p = Product{}) const {
     const int whole = threads > 1 ? count - count % threads : count;
 #if defined(_OPENMP)
 #pragma omp parallel for schedule(static) num_threads(threads)
 #endif
-    for (int b = 0; b < whole; ++b) run(dir, data + b * N);
-    for (int b = whole; b < count; ++b) run_lines(dir, data + b * N, threads);
+    for (int b = 0; b < whole; ++b) run(op, data + b * N, p);
+    for (int b = whole; b < count; ++b) run_lines(op, data + b * N, p, threads);
   }
 };
 }  // namespace
@@ -295,22 +320,34 @@ struct FFT3D::Impl {
   BoxPlans<double> box;
   BoxPlans<float> box_f, box_f_unaligned;
 
-  void execute_box(int dir, fftw_complex* data, int count, const std::array<int, 3>& mmax) {
+  void execute_box(int op, fftw_complex* data, int count, const std::array<int, 3>& mmax,
+                   const BoxPlans<double>::Product& p = {}) {
     if (!box.ready(mmax)) {
       if (fftw_threads_ready) fftw_plan_with_nthreads(1);
       box.make(n, mmax, planner_flags());
       if (fftw_threads_ready) fftw_plan_with_nthreads(host_threads);
     }
     const bool aligned_all = fftw_alignment_of(reinterpret_cast<double*>(data)) == planned_alignment &&
-                             fftw_alignment_of(reinterpret_cast<double*>(data + N)) == planned_alignment;
-    if (!aligned_all) {
-      execute(dir, data, count);  // unusual alignment: full transforms
+                             (count < 2 || fftw_alignment_of(reinterpret_cast<double*>(data + N)) == planned_alignment);
+    if (!aligned_all) {  // unusual alignment: full transforms
+      if (op != BoxPlans<double>::product_op) {
+        execute(op, data, count);
+        return;
+      }
+      execute(1, data, count);
+      for (long i = 0; i < count * N; ++i) {
+        const double f = p.scale * p.v[i % N];
+        data[i][0] *= f;
+        data[i][1] *= f;
+      }
+      execute(0, data, count);
       return;
     }
-    box.run_batch(dir, data, count, N, host_threads);
+    box.run_batch(op, data, count, N, host_threads, p);
   }
 
-  void execute_box(int dir, fftwf_complex* data, int count, const std::array<int, 3>& mmax) {
+  void execute_box(int op, fftwf_complex* data, int count, const std::array<int, 3>& mmax,
+                   const BoxPlans<float>::Product& p = {}) {
     // Planned on fftwf_alloc'd (SIMD-aligned) scratch: grids whose start lacks that alignment (an odd N puts
     // every second grid off it) use plans made with FFTW_UNALIGNED.
     const int a0 = Fftw<float>::alignment(data), a1 = Fftw<float>::alignment(data + N);
@@ -320,7 +357,7 @@ struct FFT3D::Impl {
       plans.make(n, mmax, planner_flags() | (aligned_all ? 0u : unsigned(FFTW_UNALIGNED)));
       single_precision_planned = true;
     }
-    plans.run_batch(dir, data, count, N, host_threads);
+    plans.run_batch(op, data, count, N, host_threads, p);
   }
 
   ~Impl() {
@@ -410,6 +447,24 @@ void FFT3D::backward_box(View1<complexf> data, int count, std::array<int, 3> mma
 
 void FFT3D::forward_box(View1<complexf> data, int count, std::array<int, 3> mmax, bool scale) const {
   box_transform(*impl_, data, count, mmax, 0, scale);
+}
+
+void FFT3D::multiply_box(View1<complex> data, int count, std::array<int, 3> mmax, const View1<double>& v,
+                         double scale) const {
+  count = checked_count(data, count, batch_, size());
+  if (count == 0) return;
+  Kokkos::fence();
+  impl_->execute_box(BoxPlans<double>::product_op, reinterpret_cast<fftw_complex*>(data.data()), count, mmax,
+                     BoxPlans<double>::Product{v.data(), scale});
+}
+
+void FFT3D::multiply_box(View1<complexf> data, int count, std::array<int, 3> mmax, const View1<float>& v,
+                         float scale) const {
+  count = checked_count(data, count, batch_, size());
+  if (count == 0) return;
+  Kokkos::fence();
+  impl_->execute_box(BoxPlans<float>::product_op, reinterpret_cast<fftwf_complex*>(data.data()), count, mmax,
+                     BoxPlans<float>::Product{v.data(), scale});
 }
 
 void set_host_threads(int n) {

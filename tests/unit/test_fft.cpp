@@ -265,3 +265,66 @@ TEST(FFT3D, SinglePrecisionBoxTransformsMatchDoubleOnes) {
   EXPECT_GT(odd, 1e-10);
   megabar::kernels::set_host_threads(1);
 }
+
+namespace {
+
+// Largest |multiply_box - (backward_box, product, forward_box)| over the box entries of `batch` grids of shape
+// n, relative to the largest entry, in the precision of C.
+template <class C>
+double multiply_box_error(const std::array<int, 3>& n, const std::array<int, 3>& box, int batch) {
+  using R = typename C::value_type;
+  const long N = long(n[0]) * n[1] * n[2];
+  megabar::kernels::FFT3D fft(n, batch);
+  megabar::kernels::View1<C> a("a", batch * N), b("b", batch * N);
+  megabar::kernels::View1<R> v("v", N);
+  auto ah = Kokkos::create_mirror_view(a);
+  auto vh = Kokkos::create_mirror_view(v);
+  auto in_box = [&](long i, int d) { return i <= box[d] || i >= n[d] - box[d]; };
+  auto inside = [&](long idx) {
+    const long r = idx % N;
+    return in_box(r / (long(n[1]) * n[2]), 0) && in_box((r / n[2]) % n[1], 1) && in_box(r % n[2], 2);
+  };
+  unsigned seed = 5;
+  auto rnd = [&] {
+    seed = seed * 1103515245u + 12345u;
+    return R(double(seed % 1000) / 500.0 - 1.0);
+  };
+  for (long i = 0; i < batch * N; ++i) ah(i) = inside(i) ? C(rnd(), rnd()) : C(0, 0);
+  for (long i = 0; i < N; ++i) vh(i) = rnd();
+  Kokkos::deep_copy(a, ah);
+  Kokkos::deep_copy(b, a);
+  const R scale = R(0.25);
+  fft.multiply_box(a, batch, box, v, scale);
+  fft.backward_box(b, batch, box);
+  auto bh = Kokkos::create_mirror_view_and_copy(Kokkos::HostSpace(), b);
+  for (long i = 0; i < batch * N; ++i) bh(i) *= scale * vh(i % N);
+  Kokkos::deep_copy(b, bh);
+  fft.forward_box(b, batch, box, false);
+  Kokkos::deep_copy(ah, a);
+  Kokkos::deep_copy(bh, b);
+  double worst = 0, largest = 0;
+  for (long i = 0; i < batch * N; ++i) {
+    if (!inside(i)) continue;
+    worst = std::max(worst, double(Kokkos::abs(ah(i) - bh(i))));
+    largest = std::max(largest, double(Kokkos::abs(bh(i))));
+  }
+  return worst / largest;
+}
+
+}  // namespace
+
+// The potential products of the Hamiltonian (multiply_box: the x lines of both transforms and the product
+// slab by slab) equal the three steps done one after the other, in both precisions, on one thread and on two
+// (batch 3: two grids whole, one line-parallel), also for an odd grid (single-precision grids off alignment).
+TEST(FFT3D, MultiplyBoxEqualsTransformProductTransform) {
+  using megabar::kernels::complex;
+  using megabar::kernels::complexf;
+  for (int threads : {1, 2}) {
+    megabar::kernels::set_host_threads(threads);
+    EXPECT_LT(multiply_box_error<complex>({12, 10, 16}, {2, 2, 3}, 3), 1e-14) << threads << " threads";
+    EXPECT_LT(multiply_box_error<complex>({9, 7, 5}, {2, 1, 1}, 3), 1e-14) << threads << " threads";
+    EXPECT_LT(multiply_box_error<complexf>({12, 10, 16}, {2, 2, 3}, 3), 1e-6) << threads << " threads";
+    EXPECT_LT(multiply_box_error<complexf>({9, 7, 5}, {2, 1, 1}, 3), 1e-6) << threads << " threads";
+  }
+  megabar::kernels::set_host_threads(1);
+}
