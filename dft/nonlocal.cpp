@@ -202,9 +202,10 @@ View2<double> NonlocalTerm::projections(const View2<double>& X, int nb) const {
   return P;
 }
 
-View2<double> NonlocalTerm::coupled_projections(const View2<double>& X, int nb) const {
+View2<double> NonlocalTerm::coupled_projections(const View2<double>& X, int nb, View2<double>* P_out) const {
   using kernels::linalg::Op;
   auto P = projections(X, nb);
+  if (P_out) *P_out = P;
   View2<double> Q("nonlocal::DP", nproj_, nb);
   kernels::linalg::gemm(Op::N, Op::N, nproj_, nb, nproj_, 1.0, D_.data(), D_.stride(1), P.data(), P.stride(1), 0.0,
                         Q.data(), Q.stride(1));
@@ -329,11 +330,14 @@ double weighted_trace(const View2<double>& dP, const View2<double>& Q, const Vie
   return s;
 }
 
-Mat3 NonlocalTerm::stress(const View2<double>& X, const View1<double>& occ, int nb) const {
+Mat3 NonlocalTerm::stress(const View2<double>& X, const View1<double>& occ, int nb, double* energy) const {
   Mat3 sigma{};
+  if (energy) *energy = 0;
   if (nproj_ == 0) return sigma;
   using kernels::linalg::Op;
-  const auto Q = coupled_projections(X, nb);
+  View2<double> P;
+  const auto Q = coupled_projections(X, nb, &P);
+  if (energy) *energy = weighted_trace(P, Q, occ, nb);  // sum_n f_n sum_pq P_pn D_pq P_qn
   View2<double> dP("nonlocal::dP", nproj_, nb), dB("nonlocal::dB", basis_.n_real(), nproj_);
   for (int a = 0; a < 3; ++a)
     for (int b = a; b < 3; ++b) {

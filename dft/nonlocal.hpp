@@ -25,7 +25,8 @@ class NonlocalTerm : public Term {
   // Projections P = B^T X (nproj x nb).
   View2<double> projections(const View2<double>& X, int nb) const;
   // D P = D B^T X, the factor shared by V_nl X, the forces and the stress.
-  View2<double> coupled_projections(const View2<double>& X, int nb) const;
+  // With P_out, also P itself.
+  View2<double> coupled_projections(const View2<double>& X, int nb, View2<double>* P_out = nullptr) const;
   // E_nl = sum_n occ[n] P_n^T D P_n.
   double energy(const View2<double>& X, const View1<double>& occ, int nb) const;
   // Hellmann-Feynman forces (natoms x 3): dbeta_p/dR_a = -i G beta_p for the projectors p of atom a, so
@@ -34,7 +35,8 @@ class NonlocalTerm : public Term {
   // Stress at a fixed set of plane waves (QE's sign): with beta(G) = Omega^{-1/2} F(G) (-i)^l exp(-iG.R),
   // F = P(|G|) Y(G/|G|), strain gives d beta/d eps_ab = -delta_ab beta/2 - (G_b d_a F + G_a d_b F)/2 (...),
   //   sigma_ab = -(2/Omega) sum_n f_n sum_pq <d beta_p/d eps_ab|psi_n> D_pq <beta_q|psi_n>.
-  Mat3 stress(const View2<double>& X, const View1<double>& occ, int nb) const;
+  // With `energy`, also the energy (from the same projections).
+  Mat3 stress(const View2<double>& X, const View1<double>& occ, int nb, double* energy = nullptr) const;
   // <beta|beta> h weighted diagonal: sum_pq B(k,p) D(p,q) B(k,q) per basis entry (for preconditioners).
   View1<double> diagonal() const;
 
@@ -44,6 +46,11 @@ class NonlocalTerm : public Term {
   double energy(const TermState& s) const override { return energy(s.X, s.occ, s.nb); }
   std::vector<Vec3> forces(const TermState& s) const override;
   Mat3 stress(const TermState& s) const override { return stress(s.X, s.occ, s.nb); }
+  double energy_and_stress(const TermState& s, Mat3& sigma) const override {
+    double e = 0;
+    sigma = stress(s.X, s.occ, s.nb, &e);
+    return e;
+  }
 
   const View2<double>& projectors() const { return B_; }
   const View2<double>& coupling() const { return D_; }

@@ -285,13 +285,19 @@ void compute_forces(ScfWorkspace& w, const Atoms& atoms, const View2<double>& X,
 }
 
 // Stress of the final state at a fixed set of plane waves, per term and in total. The terms read the
-// output density on the grid as the transform of its sphere coefficients.
-void compute_stress(ScfWorkspace& w, const View2<double>& X, ScfResult& result) {
+// output density on the grid as the transform of its sphere coefficients. With `energies`, also the Kohn-Sham
+// energy of every term, from the same evaluations (Term::energy_and_stress).
+void compute_stress(ScfWorkspace& w, const View2<double>& X, ScfResult& result, EnergyTerms* energies = nullptr) {
   kernels::ScopedTimer t("dft::stress");
   w.fields.to_real(w.rho_out_G, w.rho_r);
   const TermState s = w.state(X, w.rho_r, w.rho_out_G);
   auto& terms = result.stress_terms;
-  for (const auto& term : w.terms) terms[term->key()] = term->stress(s);
+  for (const auto& term : w.terms) {
+    if (energies)
+      (*energies)[term->key()] = term->energy_and_stress(s, terms[term->key()]);
+    else
+      terms[term->key()] = term->stress(s);
+  }
   result.stress = Mat3{};
   for (const auto& [name, m] : terms)
     for (int a = 0; a < 3; ++a)
@@ -371,15 +377,18 @@ ScfResult run_scf(const Atoms& atoms, const Basis& basis, const ScfOptions& opt,
     kernels::ScopedTimer tm("dft::scf::mixing");
     w.mixer.mix(rho_in_G, w.rho_out_G);
   }
-  if (harris_foulkes) {
+  // rho_out_G and X are the final output density and wavefunctions. Judged on dr2 alone (MD), the loop left the
+  // Kohn-Sham energies to this final state: with the stress, from the same evaluations.
+  const bool energies_with_stress = harris_foulkes && opt.compute_stress;
+  if (harris_foulkes && !energies_with_stress) {
     kernels::ScopedTimer to("dft::scf::output_density_and_energy");
     kohn_sham_energies(w, X, result.energies);
   }
+  if (energies_with_stress) compute_stress(w, X, result, &result.energies);
   result.state = ScfState{X, w.rho_out_G, w.mixer.history()};
   result.eigenvalues.resize(result.n_bands);  // buffer bands are not reported
-  // rho_out_G and X are the final output density and wavefunctions.
   if (opt.compute_forces) compute_forces(w, atoms, X, result);
-  if (opt.compute_stress) compute_stress(w, X, result);
+  if (opt.compute_stress && !energies_with_stress) compute_stress(w, X, result);
   return result;
 }
 

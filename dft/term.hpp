@@ -40,6 +40,12 @@ class Term {
   virtual std::vector<Vec3> forces(const TermState& /*s*/) const { return {}; }
   // Stress at a fixed set of plane waves (Ha/bohr^3, QE's sign: positive under compression).
   virtual Mat3 stress(const TermState& s) const = 0;
+  // The energy and the stress of one state together (run_scf's final evaluation in MD): terms whose two share
+  // work (the xc functional's evaluation, the nonlocal projections) do it once.
+  virtual double energy_and_stress(const TermState& s, Mat3& sigma) const {
+    sigma = stress(s);
+    return energy(s);
+  }
 };
 
 // v_eff(i) += v(i) on the grid.

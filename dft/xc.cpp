@@ -82,16 +82,23 @@ bool XcTerm::add_potential(const TermState& s, View1<double> v_eff) {
 }
 
 Mat3 XcTerm::stress(const TermState& s) const {
+  Mat3 sigma;
+  energy_and_stress(s, sigma);  // the stress evaluation yields E_xc anyway
+  return sigma;
+}
+
+double XcTerm::energy_and_stress(const TermState& s, Mat3& sigma) const {
   View1<double> n_r;
   View1<complex> n_G;
   total_density(s, n_r, n_G);
-  Mat3 sigma = stress(n_r, n_G);
+  double e = 0;
+  sigma = stress(n_r, n_G, &e);
   if (core_) {
     const Mat3 c = core_->stress(potential_G(n_r, n_G));
     for (int a = 0; a < 3; ++a)
       for (int b = 0; b < 3; ++b) sigma[a][b] += c[a][b];
   }
-  return sigma;
+  return e;
 }
 
 std::vector<Vec3> XcTerm::forces(const TermState& s) const {
@@ -124,7 +131,8 @@ double XcTerm::energy(const View1<double>& rho_r, const View1<complex>& rho_G) c
               : xc_detail::lda_energy_and_potential(fields_, rho_r, v, static_cast<xc_lda::Kind>(lda_kind_));
 }
 
-std::array<std::array<double, 3>, 3> XcTerm::stress(const View1<double>& rho_r, const View1<complex>& rho_G) const {
+std::array<std::array<double, 3>, 3> XcTerm::stress(const View1<double>& rho_r, const View1<complex>& rho_G,
+                                                    double* energy) const {
   const Basis& basis = fields_.basis();
   const long N = basis.grid_size();
   const View1<double> v_r = scratch_.v_r;
@@ -135,6 +143,7 @@ std::array<std::array<double, 3>, 3> XcTerm::stress(const View1<double>& rho_r, 
   const double exc =
       gga_ ? xc_detail::pbe_energy_and_potential(fields_, rho_r, rho_G, v_r, scratch_, grad_term, /*potential=*/false)
            : xc_detail::lda_energy_and_potential(fields_, rho_r, v_r, kind);
+  if (energy) *energy = exc;
   double rho_v = grid_dot(basis, rho_r, v_r);
   if (gga_) rho_v += basis.cell().volume * (grad_term[0] + grad_term[4] + grad_term[8]);
   std::array<std::array<double, 3>, 3> sigma{};

@@ -47,7 +47,9 @@ class XcTerm : public Term {
   double energy(const View1<double>& rho_r, const View1<complex>& rho_G) const;
   // Stress sigma_ab = -(1/Omega) dE_xc/d eps_ab (QE's sign: positive under compression):
   //   delta_ab (int rho v_xc - E_xc)/Omega + (2/Omega) int vsigma d_a rho d_b rho  (the last for GGA).
-  std::array<std::array<double, 3>, 3> stress(const View1<double>& rho_r, const View1<complex>& rho_G) const;
+  // With `energy`, also E_xc (from the same evaluation).
+  std::array<std::array<double, 3>, 3> stress(const View1<double>& rho_r, const View1<complex>& rho_G,
+                                              double* energy = nullptr) const;
 
   // As a term of run_scf's list (key "xc"; name() stays the functional's name). Owns v_xc on the grid.
   std::string key() const override { return "xc"; }
@@ -56,6 +58,7 @@ class XcTerm : public Term {
   double potential_energy(const TermState& /*s*/) const override { return potential_energy_; }
   // With a model core: E_xc[rho + rho_c], v_xc[rho + rho_c], the core's forces and its stress term.
   Mat3 stress(const TermState& s) const override;
+  double energy_and_stress(const TermState& s, Mat3& sigma) const override;
   std::vector<Vec3> forces(const TermState& s) const override;
 
  private:

@@ -142,6 +142,33 @@ TEST_F(StrainDerivatives, XcTermsAreTheStrainDerivativeForPbeAndLda) {
   }
 }
 
+// run_scf's final evaluation in MD takes each term's energy and stress together (Term::energy_and_stress, which
+// the xc and nonlocal terms compute from one evaluation): the same numbers as energy() and stress() apart.
+TEST_F(StrainDerivatives, EnergyAndStressTogetherEqualTheSeparateEvaluations) {
+  const auto& r = ref();
+  FieldTransform fields(r.basis);
+  View1<double> rho_r("rho_r", r.basis.grid_size());
+  fields.to_real(r.rho_G, rho_r);
+  TermState s;
+  s.atoms = &r.atoms;
+  s.X = r.X;
+  s.occ = r.occ;
+  s.nb = 4;
+  s.rho_r = rho_r;
+  s.rho_G = r.rho_G;
+  NonlocalTerm nonlocal(r.basis, r.atoms);
+  XcTerm pbe("PBE", fields), lda("LDA", fields);
+  for (const Term* term : std::vector<const Term*>{&nonlocal, &pbe, &lda}) {
+    Mat3 together;
+    const double e = term->energy_and_stress(s, together);
+    const Mat3 apart = term->stress(s);
+    EXPECT_NEAR(e, term->energy(s), 1e-12 * std::fabs(e)) << term->key();
+    EXPECT_NE(e, 0.0) << term->key();
+    for (int a = 0; a < 3; ++a)
+      for (int b = 0; b < 3; ++b) EXPECT_NEAR(together[a][b], apart[a][b], 1e-14) << term->key() << " " << a << b;
+  }
+}
+
 TEST_F(StrainDerivatives, EwaldTermIsTheStrainDerivativeAndIndependentOfEta) {
   const auto& r = ref();
   const auto z = charges(r.atoms);
