@@ -5,8 +5,9 @@
 
 namespace megabar::dft {
 
-// rho_r (grid) from the first nb columns of X with occupations occ; uses H's FFT buffers.
+// rho_r (grid) from the first nb columns of X with occupations occ; uses H's FFT buffers. `single`: through
+// single-precision transforms (relative error ~1e-7), for a starting density that only needs to be close.
 void compute_density(const Hamiltonian& H, const View2<double>& X, const View1<double>& occ, int nb,
-                     View1<double> rho_r);
+                     View1<double> rho_r, bool single = false);
 
 }  // namespace megabar::dft

@@ -39,6 +39,7 @@ class Hamiltonian {
   // Band pairs the FFT work buffer holds; Davidson can reuse it for density accumulation.
   const kernels::FFT3D& fft() const { return fft_; }
   View1<complex> fft_work() const { return work_; }
+  View1<kernels::complexf> fft_work_single() const { return work_f_; }  // the same memory, as float grids
 
  private:
   void add_local(const View2<double>& X, int nb, View2<double> Y, bool single) const;

@@ -177,8 +177,9 @@ void starting_point(ScfWorkspace& w, const Atoms& atoms, const ScfOptions& opt, 
   Kokkos::deep_copy(X, start->X);
   if (start->rho_G.extent(0) > 0) {
     Kokkos::deep_copy(rho_in_G, start->rho_G);
-  } else {  // bands only (e.g. extrapolated, orthonormal): start from their density
-    compute_density(w.H, X, w.occ, w.n_occupied, w.rho_r);
+  } else {  // bands only (e.g. extrapolated, orthonormal): start from their density, which need only be
+            // close to self-consistency (float rounding, ~1e-7 relative, lies far below the first residual)
+    compute_density(w.H, X, w.occ, w.n_occupied, w.rho_r, opt.mixed_precision);
     w.fields.to_sphere(w.rho_r, rho_in_G);
   }
 }
