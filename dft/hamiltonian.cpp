@@ -1,6 +1,7 @@
 #include "dft/hamiltonian.hpp"
 
 #include <algorithm>
+#include <vector>
 
 #include "dft/kinetic.hpp"
 #include "dft/wavefunction_fft.hpp"
@@ -13,9 +14,12 @@ namespace {
 
 // Y(:, 0:nb) += V(r) X(:, 0:nb) through the grids `work` (complex<double> or complex<float>, fft.batch() of
 // them) and the potential v in the grids' precision.
+// clean[p] (one flag per grid) says whether grid p holds zero x planes outside the box, as multiply_box leaves
+// them; then bands_to_grids clears only the box planes.
 template <class C>
 void add_local_products(const Basis& basis, const kernels::FFT3D& fft, View1<C> work,
-                        const View1<typename C::value_type>& v, const View2<double>& X, int nb, View2<double> Y) {
+                        const View1<typename C::value_type>& v, const View2<double>& X, int nb, View2<double> Y,
+                        std::vector<char>& clean) {
   using R = typename C::value_type;
   const long N = basis.grid_size();
   const int bands_per_batch = 2 * fft.batch();
@@ -24,8 +28,10 @@ void add_local_products(const Basis& basis, const kernels::FFT3D& fft, View1<C> 
   for (int first = 0; first < nb; first += bands_per_batch) {
     const int count = std::min(bands_per_batch, nb - first);
     const int npairs = (count + 1) / 2;
-    bands_to_grids(basis, X, first, count, work);
+    const bool planes_zero = std::all_of(clean.begin(), clean.begin() + npairs, [](char c) { return c != 0; });
+    bands_to_grids(basis, X, first, count, work, planes_zero);
     fft.multiply_box(work, npairs, box, v, inv_n);  // the forward transform's 1/N folded into the product
+    std::fill(clean.begin(), clean.begin() + npairs, char(1));
     grids_to_bands(basis, work, first, count, Y, 1.0);
   }
 }
@@ -40,6 +46,8 @@ Hamiltonian::Hamiltonian(const Basis& basis, const NonlocalTerm& nonlocal, int f
       work_f_(reinterpret_cast<kernels::complexf*>(work_.data()), fft_batch * basis.grid_size()),
       v_eff_("hamiltonian::v_eff", basis.grid_size()),
       v_eff_f_("hamiltonian::v_eff_single", basis.grid_size()),
+      clean_double_(fft_batch, 0),
+      clean_single_(fft_batch, 0),
       nl_diag_(nonlocal.diagonal()) {}
 
 void Hamiltonian::set_potential(const View1<double>& v) {
@@ -57,10 +65,14 @@ void Hamiltonian::set_potential(const View1<double>& v) {
 
 void Hamiltonian::add_local(const View2<double>& X, int nb, View2<double> Y, bool single) const {
   kernels::ScopedTimer timer(single ? "dft::hamiltonian::local_single" : "dft::hamiltonian::local");
+  // The double and the single-precision grids share memory: a pass in one precision dirties the other's.
+  auto& mine = single ? clean_single_ : clean_double_;
+  auto& other = single ? clean_double_ : clean_single_;
+  std::fill(other.begin(), other.end(), char(0));
   if (single)
-    add_local_products(basis_, fft_, work_f_, v_eff_f_, X, nb, Y);
+    add_local_products(basis_, fft_, work_f_, v_eff_f_, X, nb, Y, mine);
   else
-    add_local_products(basis_, fft_, work_, v_eff_, X, nb, Y);
+    add_local_products(basis_, fft_, work_, v_eff_, X, nb, Y, mine);
 }
 
 void Hamiltonian::apply_local(const View2<double>& X, int nb, View2<double> Y) const { add_local(X, nb, Y, single_); }

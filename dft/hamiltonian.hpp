@@ -4,6 +4,9 @@
 // precision, or, while set_single_precision(true), on complex<float> grids with single-precision FFTs
 // (the SCF does so while its eigensolver threshold lies far above float rounding: dft/scf_control.hpp).
 #pragma once
+#include <algorithm>
+#include <vector>
+
 #include "dft/basis.hpp"
 #include "dft/nonlocal.hpp"
 #include "kernels/fft.hpp"
@@ -38,8 +41,15 @@ class Hamiltonian {
   const NonlocalTerm& nonlocal() const { return nonlocal_; }
   // Band pairs the FFT work buffer holds; Davidson can reuse it for density accumulation.
   const kernels::FFT3D& fft() const { return fft_; }
-  View1<complex> fft_work() const { return work_; }
-  View1<kernels::complexf> fft_work_single() const { return work_f_; }  // the same memory, as float grids
+  // (The caller may leave anything in them: the Hamiltonian then clears its grids whole at their next use.)
+  View1<complex> fft_work() const {
+    forget_clean_grids();
+    return work_;
+  }
+  View1<kernels::complexf> fft_work_single() const {  // the same memory, as float grids
+    forget_clean_grids();
+    return work_f_;
+  }
 
  private:
   void add_local(const View2<double>& X, int nb, View2<double> Y, bool single) const;
@@ -52,6 +62,13 @@ class Hamiltonian {
   View1<double> v_eff_;
   View1<float> v_eff_f_;  // v_eff_ in single precision
   bool single_ = false;
+  // Per grid of the batch, in each precision: whether its x planes outside the wavefunction box are zero (as
+  // FFT3D::multiply_box leaves them), so that the next products need clear only the box planes.
+  mutable std::vector<char> clean_double_, clean_single_;
+  void forget_clean_grids() const {
+    std::fill(clean_double_.begin(), clean_double_.end(), char(0));
+    std::fill(clean_single_.begin(), clean_single_.end(), char(0));
+  }
   View1<double> nl_diag_;
   double v_average_ = 0;
 };

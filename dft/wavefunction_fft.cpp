@@ -7,11 +7,21 @@
 namespace megabar::dft {
 
 template <class C>
-void bands_to_grids(const Basis& basis, const View2<double>& X, int first, int count, View1<C> grids) {
+void bands_to_grids(const Basis& basis, const View2<double>& X, int first, int count, View1<C> grids,
+                    bool outside_planes_zero) {
   using R = typename C::value_type;
   const long N = basis.grid_size();
   const int npairs = (count + 1) / 2;
-  kernels::fill_zero(grids, npairs * N);
+  const int n0 = basis.fft_grid()[0], m0 = basis.wfc_box()[0];
+  if (outside_planes_zero && 2 * m0 + 1 < n0) {
+    const long plane = N / n0;  // the box planes: 0 ... m0 and n0 - m0 ... n0 - 1
+    for (int p = 0; p < npairs; ++p) {
+      kernels::fill_zero(grids, (m0 + 1) * plane, p * N);
+      kernels::fill_zero(grids, m0 * plane, p * N + (n0 - m0) * plane);
+    }
+  } else {
+    kernels::fill_zero(grids, npairs * N);
+  }
   const int npw = basis.npw();
   auto ip = basis.wfc().fft_index;
   auto im = basis.wfc().fft_index_minus;
@@ -62,8 +72,8 @@ void grids_to_bands(const Basis& basis, View1<C> grids, int first, int count, Vi
       });
 }
 
-template void bands_to_grids(const Basis&, const View2<double>&, int, int, View1<complex>);
-template void bands_to_grids(const Basis&, const View2<double>&, int, int, View1<kernels::complexf>);
+template void bands_to_grids(const Basis&, const View2<double>&, int, int, View1<complex>, bool);
+template void bands_to_grids(const Basis&, const View2<double>&, int, int, View1<kernels::complexf>, bool);
 template void grids_to_bands(const Basis&, View1<complex>, int, int, View2<double>, double);
 template void grids_to_bands(const Basis&, View1<kernels::complexf>, int, int, View2<double>, double);
 

@@ -11,9 +11,12 @@ namespace megabar::dft {
 // complex<float> (dft/hamiltonian.hpp); the bands are double either way.
 
 // Writes bands [first, first+count) of X (n_real x nbands) into ceil(count/2) consecutive grids of
-// `grids`, zeroing everything else on those grids. An odd last band is paired with zero.
+// `grids`, zeroing everything else on those grids. An odd last band is paired with zero. With
+// `outside_planes_zero` the caller promises that the x planes outside the wavefunction box are zero already (as
+// FFT3D::multiply_box leaves them): only the box planes are cleared.
 template <class C>
-void bands_to_grids(const Basis& basis, const View2<double>& X, int first, int count, View1<C> grids);
+void bands_to_grids(const Basis& basis, const View2<double>& X, int first, int count, View1<C> grids,
+                    bool outside_planes_zero = false);
 
 // Reads the pairs back from forward-transformed grids: Y(:, first+j) = beta * Y(:, first+j) + (band j).
 template <class C>

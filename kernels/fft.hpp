@@ -48,9 +48,11 @@ class FFT3D {
   void forward_box(View1<complexf> data, int count, std::array<int, 3> mmax, bool scale = true) const;
 
   // A local potential's products, in place: for each of the `count` grids, whose G-space content lies in the
-  // box (zero outside it), the box entries of forward_unscaled(scale * v(r) * backward(grid)); the other
-  // entries are left undefined. The host backend does the x lines of both transforms and the product slab by
-  // slab (each slab stays in cache; no separate pass over the grids), the CUDA one the three steps in turn.
+  // box (zero outside it), the box entries of forward_unscaled(scale * v(r) * backward(grid)); the x planes
+  // outside the box (|m_0| > mmax[0]) are left zero, so that the next use of the grids need only clear the box
+  // planes; the other entries are left undefined. The host backend does the x lines of both transforms and the
+  // product slab by slab (each slab stays in cache; no separate pass over the grids), the CUDA one the three
+  // steps in turn.
   void multiply_box(View1<complex> data, int count, std::array<int, 3> mmax, const View1<double>& v,
                     double scale) const;
   void multiply_box(View1<complexf> data, int count, std::array<int, 3> mmax, const View1<float>& v, float scale) const;

@@ -313,6 +313,21 @@ void multiply_grids(View1<C> data, long total, long N, const View1<R>& v, R scal
       "kernels::fft::multiply", Kokkos::RangePolicy<ExecSpace, Kokkos::IndexType<long>>(0, total),
       KOKKOS_LAMBDA(const long i) { data(i) *= scale * v(i % N); });
 }
+
+// Zeroes the x planes outside the box (|m_0| > m0) of `count` grids of shape n (multiply_box's promise).
+template <class C>
+void zero_outside_planes(View1<C> data, int count, const std::array<int, 3>& n, int m0) {
+  if (2 * m0 + 1 >= n[0]) return;
+  const long plane = long(n[1]) * n[2], N = n[0] * plane, outside = n[0] - (2 * m0 + 1);
+  const long first = (m0 + 1) * plane;  // the outside planes are m0 + 1 ... n0 - m0 - 1, contiguous
+  Kokkos::parallel_for(
+      "kernels::fft::zero_outside_planes",
+      Kokkos::RangePolicy<ExecSpace, Kokkos::IndexType<long>>(0, long(count) * outside * plane),
+      KOKKOS_LAMBDA(const long i) {
+        const long b = i / (outside * plane), r = i % (outside * plane);
+        data(b * N + first + r) = C(0, 0);
+      });
+}
 }  // namespace
 
 void FFT3D::multiply_box(View1<complex> data, int count, std::array<int, 3> mmax, const View1<double>& v,
@@ -322,6 +337,7 @@ void FFT3D::multiply_box(View1<complex> data, int count, std::array<int, 3> mmax
   backward_box(data, count, mmax);
   multiply_grids(data, long(count) * size(), size(), v, scale);
   forward_box(data, count, mmax, false);
+  zero_outside_planes(data, count, shape(), mmax[0]);
 }
 
 void FFT3D::multiply_box(View1<complexf> data, int count, std::array<int, 3> mmax, const View1<float>& v,
@@ -331,6 +347,7 @@ void FFT3D::multiply_box(View1<complexf> data, int count, std::array<int, 3> mma
   backward_box(data, count, mmax);
   multiply_grids(data, long(count) * size(), size(), v, scale);
   forward_box(data, count, mmax, false);
+  zero_outside_planes(data, count, shape(), mmax[0]);
 }
 
 namespace {

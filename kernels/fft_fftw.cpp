@@ -9,6 +9,7 @@
 // the planning buffer; when it does not, a second set of FFTW_UNALIGNED plans is made on first use.
 #include <fftw3.h>
 
+#include <algorithm>
 #include <cstdio>
 #include <cstdlib>
 #include <fstream>
@@ -101,6 +102,7 @@ struct BoxPlans {
   using cplx = typename F::cplx;
   std::array<int, 3> n{0, 0, 0}, mmax{-1, -1, -1};
   std::vector<int> i0_list;                                 // x planes that hold box content
+  std::vector<int> outside_i0;                              // the others
   std::vector<std::pair<int, int>> i1_segments;             // [begin, end) ranges of i1 inside the box
   plan z[2][2] = {{nullptr, nullptr}, {nullptr, nullptr}};  // [dir][segment]; dir 0 forward, 1 backward
   plan y[2] = {nullptr, nullptr};
@@ -128,8 +130,11 @@ struct BoxPlans {
     n = shape;
     mmax = m;
     i0_list.clear();
+    outside_i0.clear();
     for (auto [b, e] : segments(m[0], n[0]))
       for (int i = b; i < e; ++i) i0_list.push_back(i);
+    for (int i = 0; i < n[0]; ++i)
+      if (std::find(i0_list.begin(), i0_list.end(), i) == i0_list.end()) outside_i0.push_back(i);
     i1_segments = segments(m[1], n[1]);
     cplx* scratch = F::alloc(std::size_t(n[0]) * n[1] * n[2]);
     if (!scratch) throw std::bad_alloc();
@@ -184,6 +189,10 @@ struct BoxPlans {
       }
     }
     F::run(x_plane[0], slab);
+    for (int i0 : outside_i0) {  // left zero for the next use of the grid (fft.hpp)
+      cplx* a = g + (long(i0) * n[1] + i1) * n[2];
+      for (int i2 = 0; i2 < n[2]; ++i2) a[i2][0] = a[i2][1] = 0;
+    }
   }
   int z_tasks() const { return static_cast<int>(i0_list.size() * i1_segments.size()); }
   int y_tasks() const { return static_cast<int>(i0_list.size()); }
@@ -341,6 +350,10 @@ struct FFT3D::Impl {
         data[i][1] *= f;
       }
       execute(0, data, count);
+      const long plane = long(n[1]) * n[2];
+      for (int b = 0; b < count; ++b)
+        for (int i0 : box.outside_i0)
+          for (long i = 0; i < plane; ++i) data[b * N + i0 * plane + i][0] = data[b * N + i0 * plane + i][1] = 0;
       return;
     }
     box.run_batch(op, data, count, N, host_threads, p);

@@ -402,6 +402,39 @@ TEST_F(HamiltonianTinyCell, ApplyAccumulatesAndHonoursThePrecisionAsked) {
   EXPECT_FALSE(s.H.single_precision());  // the per-call precision leaves the Hamiltonian's setting alone
 }
 
+// The FFT grids of H are cleared only in the wavefunction box's x planes when the previous products left the
+// others zero (FFT3D::multiply_box); other uses of the grids (the other precision, whose grids share their
+// memory, or the density) make the next products clear them whole. Every order gives the same products.
+TEST_F(HamiltonianTinyCell, ProductsDoNotDependOnWhatTheGridsHeldBefore) {
+  auto& s = tiny();
+  ASSERT_LT(2 * s.basis.wfc_box()[0] + 1, s.basis.fft_grid()[0]);  // there are planes outside the box
+  const int nb = 5;
+  auto X = random_bands(s.basis, nb, 3);
+  View1<double> occ("occ", nb), rho_r("rho", s.basis.grid_size());
+  Kokkos::deep_copy(occ, 2.0);
+  auto apply = [&](bool single) {
+    View2<double> Y("Y", s.n(), nb);
+    s.H.apply(X, nb, Y, single);
+    return to_host(Y);
+  };
+  auto same = [&](const HostMat& a, const HostMat& b) {
+    for (int j = 0; j < nb; ++j)
+      for (int k = 0; k < s.n(); ++k)
+        if (a(k, j) != b(k, j)) return false;
+    return true;
+  };
+  compute_density(s.H, X, occ, nb, rho_r);  // grids left full of band products
+  const HostMat single = apply(true), dbl = apply(false);
+  EXPECT_TRUE(same(apply(true), single));  // after double products
+  EXPECT_TRUE(same(apply(true), single));  // after single ones: only the box planes cleared
+  EXPECT_TRUE(same(apply(false), dbl));    // after single ones
+  EXPECT_TRUE(same(apply(false), dbl));    // after double ones
+  compute_density(s.H, X, occ, nb, rho_r);
+  EXPECT_TRUE(same(apply(true), single));
+  compute_density(s.H, X, occ, nb, rho_r, true);
+  EXPECT_TRUE(same(apply(false), dbl));
+}
+
 // The Kohn-Sham energy of bands X with occupations occ (no Ewald), and its pieces.
 struct KsEnergy {
   System& s;
