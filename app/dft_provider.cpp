@@ -52,9 +52,11 @@ md::ForceResult DftForceProvider::compute(const core::Structure& s) {
       // One set of bands: the "extrapolation" reuses them as they were (the first step after the start-up SCF
       // or after a restart from such a checkpoint).
       start.reused_bands = extrapolator_->size() == 1;
+      start.rho_G = extrapolator_->predict_density();  // empty before two steps: the bands' density is used
+      start.extrapolated = !start.reused_bands;
     }
     last_ = dft::run_scf(atoms, *basis_, opt, scf_log_, extrapolate ? &start : nullptr);
-    extrapolator_->push(last_.state.X);
+    extrapolator_->push(last_.state.X, last_.state.rho_G);
   } else {
     last_ = dft::run_scf(atoms, *basis_, opt, scf_log_, have_state_ ? &last_.state : nullptr);
   }
@@ -157,8 +159,9 @@ std::vector<double> complex_values(const dft::View1<dft::complex>& v) {
   return out;
 }
 
-dft::View1<dft::complex> complex_view(const std::vector<double>& values, std::uint64_t n) {
-  if (values.size() != 2 * n) throw std::runtime_error("checkpoint: a mixing pair of the wrong size");
+dft::View1<dft::complex> complex_view(const std::vector<double>& values, std::uint64_t n,
+                                      const char* what = "a mixing pair") {
+  if (values.size() != 2 * n) throw std::runtime_error(std::string("checkpoint: ") + what + " of the wrong size");
   dft::View1<dft::complex> v("mixing::pair", n);
   auto h = Kokkos::create_mirror_view(v);
   for (std::uint64_t k = 0; k < n; ++k) h(k) = dft::complex(values[2 * k], values[2 * k + 1]);
@@ -207,6 +210,8 @@ void DftForceProvider::save_state(md::StateArrays& out) const {
   for (std::size_t i = 0; i < h.size(); ++i) {
     auto host = Kokkos::create_mirror_view_and_copy(Kokkos::HostSpace(), h[i]);
     out.reals["extrapolation_bands_" + std::to_string(i)] = std::vector<double>(host.data(), host.data() + host.size());
+    const auto& rho = extrapolator_->densities()[i];
+    if (rho.extent(0) > 0) out.reals["extrapolation_density_" + std::to_string(i)] = complex_values(rho);
   }
 }
 
@@ -233,6 +238,7 @@ void DftForceProvider::restore_state(const md::StateArrays& in) {
   if (shape[0] > 0 && (!reference_ || shape[1] != static_cast<std::uint64_t>(reference_->n_real())))
     throw std::runtime_error("checkpoint: the saved bands do not fit the plane-wave set (was dft.ecut changed?)");
   std::vector<dft::View2<double>> history;
+  std::vector<dft::View1<dft::complex>> densities;  // absent from checkpoints of older versions: empty
   for (std::uint64_t i = 0; i < shape[0]; ++i) {
     const auto& v = in.real("extrapolation_bands_" + std::to_string(i));
     if (v.size() != shape[1] * shape[2]) throw std::runtime_error("checkpoint: extrapolation bands of the wrong size");
@@ -241,10 +247,17 @@ void DftForceProvider::restore_state(const md::StateArrays& in) {
     std::copy(v.begin(), v.end(), host.data());
     Kokkos::deep_copy(X, host);
     history.push_back(X);
+    const std::string density_key = "extrapolation_density_" + std::to_string(i);
+    const auto nG = static_cast<std::uint64_t>(reference_->dense().count);
+    densities.push_back(in.reals.count(density_key) ? complex_view(in.real(density_key), nG, "an extrapolation density")
+                                                    : dft::View1<dft::complex>());
   }
   // More saved sets than this run's order keeps are dropped (newest kept).
-  if (static_cast<int>(history.size()) > extrapolator_->depth()) history.resize(extrapolator_->depth());
-  extrapolator_->set_history(std::move(history));
+  if (static_cast<int>(history.size()) > extrapolator_->depth()) {
+    history.resize(extrapolator_->depth());
+    densities.resize(extrapolator_->depth());
+  }
+  extrapolator_->set_history(std::move(history), std::move(densities));
   have_state_ = !extrapolator_->history().empty();
 }
 

@@ -4,6 +4,7 @@
 #include <stdexcept>
 
 #include "kernels/linalg.hpp"
+#include "kernels/loops.hpp"
 
 namespace megabar::dft {
 
@@ -28,11 +29,46 @@ std::vector<double> aspc_coefficients(int m) {
   return b;
 }
 
-void WavefunctionExtrapolator::push(const View2<double>& X) {
+void WavefunctionExtrapolator::push(const View2<double>& X, const View1<complex>& rho_G) {
   View2<double> copy("extrapolation::X", X.extent(0), X.extent(1));
   Kokkos::deep_copy(copy, X);
   history_.insert(history_.begin(), copy);
-  if (static_cast<int>(history_.size()) > depth()) history_.resize(depth());
+  View1<complex> rho;
+  if (rho_G.extent(0) > 0) {
+    rho = View1<complex>("extrapolation::rho_G", rho_G.extent(0));
+    Kokkos::deep_copy(rho, rho_G);
+  }
+  densities_.resize(history_.size() - 1);
+  densities_.insert(densities_.begin(), rho);
+  if (static_cast<int>(history_.size()) > depth()) {
+    history_.resize(depth());
+    densities_.resize(depth());
+  }
+}
+
+void WavefunctionExtrapolator::set_history(std::vector<View2<double>> newest_first,
+                                           std::vector<View1<complex>> densities) {
+  history_ = std::move(newest_first);
+  densities_ = std::move(densities);
+  densities_.resize(history_.size());
+}
+
+View1<complex> WavefunctionExtrapolator::predict_density() const {
+  const int m = used();
+  if (m < 2) return {};
+  const std::size_t nG = densities_[0].extent(0);
+  for (int j = 0; j < m; ++j)
+    if (densities_[j].extent(0) == 0 || densities_[j].extent(0) != nG) return {};
+  const auto B = aspc_coefficients(m);
+  View1<complex> rho("extrapolation::rho_pred", nG);
+  for (int j = 0; j < m; ++j) {
+    const auto rj = densities_[j];
+    const double b = B[j];
+    Kokkos::parallel_for(
+        "dft::extrapolation::density", kernels::RangePolicy(0, static_cast<long>(nG)),
+        KOKKOS_LAMBDA(long k) { rho(k) += b * rj(k); });
+  }
+  return rho;
 }
 
 View2<double> WavefunctionExtrapolator::predict(int n_occupied) const {
@@ -40,7 +76,7 @@ View2<double> WavefunctionExtrapolator::predict(int n_occupied) const {
   const View2<double>& last = history_[0];
   const int n = static_cast<int>(last.extent(0)), nb = static_cast<int>(last.extent(1));
   const int no = n_occupied;
-  const int m = std::min(size(), depth());
+  const int m = used();
   View2<double> Y("extrapolation::X_pred", n, nb);
   Kokkos::deep_copy(Y, last);  // buffer (empty) bands: the last step's
   if (m >= 2) {

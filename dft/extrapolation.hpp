@@ -7,10 +7,14 @@
 //
 // i.e. each past density matrix P_{t-j} = X_{t-j} X_{t-j}^T applied to the latest bands. The predicted
 // occupied bands are then orthonormalised (Cholesky); the empty (buffer) bands are taken from the last
-// step and orthogonalised to them. The SCF starts from these bands and the density they give, so a
+// step and orthogonalised to them. The densities (sphere coefficients) stored with the bands are combined
+// with the same coefficients, rho_pred = sum_j B_j rho_{t-j}: the SCF starts from these bands and this
+// density (30-atom B2O3 MD at 80 Ry, 1500 K: first residuals 1.5-2 times lower than those of the predicted
+// bands' own density, 1.3 % fewer H applications, and no density to compute at the start of a step), so a
 // converged step needs few iterations. With full SCF convergence (Born-Oppenheimer MD) the corrector is
 // not needed; order 0 is linear extrapolation, m = 1 simply reuses the last bands.
 #pragma once
+#include <algorithm>
 #include <vector>
 
 #include "dft/basis.hpp"
@@ -28,19 +32,27 @@ class WavefunctionExtrapolator {
   int size() const { return static_cast<int>(history_.size()); }
   void clear() { history_.clear(); }
 
-  // Stores a copy of converged bands (n_real x nb), keeping the newest depth() sets.
-  void push(const View2<double>& X);
+  // Stores a copy of converged bands (n_real x nb) and, if given (not empty), of their density (sphere
+  // coefficients), keeping the newest depth() sets.
+  void push(const View2<double>& X, const View1<complex>& rho_G = View1<complex>());
   // Predicted bands (n_real x nb, orthonormal), from the stored history; size() must be >= 1. The first
   // n_occupied columns span the extrapolated occupied subspace.
   View2<double> predict(int n_occupied) const;
+  // The predicted density, from the same m stored sets; empty unless m >= 2 and every one of them came with
+  // its density (then the density of the predicted bands is the start).
+  View1<complex> predict_density() const;
 
-  // Newest first (history()[0] is X_{t-1}); for checkpoints.
+  // Newest first (history()[0] is X_{t-1}); for checkpoints. densities() has the same length, with empty
+  // entries for sets stored without one.
   const std::vector<View2<double>>& history() const { return history_; }
-  void set_history(std::vector<View2<double>> newest_first) { history_ = std::move(newest_first); }
+  const std::vector<View1<complex>>& densities() const { return densities_; }
+  void set_history(std::vector<View2<double>> newest_first, std::vector<View1<complex>> densities = {});
 
  private:
   int order_;
-  std::vector<View2<double>> history_;  // newest first
+  std::vector<View2<double>> history_;     // newest first
+  std::vector<View1<complex>> densities_;  // with history_; empty Views where unknown
+  int used() const { return std::min(size(), depth()); }
 };
 
 // Orthonormalises the columns of X in place by Cholesky (X <- X U^{-1}, X^T X = U^T U); the span of

@@ -61,9 +61,10 @@ MemoryEstimate estimate_memory(const Basis& basis, const Atoms& atoms, const Scf
   const u64 davidson_orth = n * nb * d + nb * nb * d * 2;  // orthogonalised block and its overlap matrices
   add("largest transient (nonlocal derivatives or orthogonalisation)", std::max(nl_derivative, davidson_orth));
   if (extrapolation_order >= -1) {
-    // History (order + 2 sets, -1: one), the predicted start bands and the previous step's result.
+    // History (order + 2 sets, -1: one), the predicted start bands and the previous step's result; the
+    // history's densities and the predicted one.
     const u64 sets = static_cast<u64>(std::max(1, extrapolation_order + 2)) + 2;
-    add("MD band history (extrapolation, predicted start, previous result)", sets * n * nb * d);
+    add("MD band history (extrapolation, predicted start, previous result)", sets * n * nb * d + (sets - 1) * nG * c);
   }
   std::sort(e.parts.begin(), e.parts.end(), [](const auto& a, const auto& b) { return a.second > b.second; });
   for (const auto& p : e.parts) e.total += p.second;

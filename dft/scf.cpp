@@ -326,7 +326,8 @@ ScfResult run_scf(const Atoms& atoms, const Basis& basis, const ScfOptions& opt,
   setup_timer.reset();
   if (restart && opt.carry_mixing) w.mixer.seed(start->mixing);
   const double dtol = opt.density_tolerance > 0 ? opt.density_tolerance : opt.energy_tolerance;
-  const bool extrapolated_bands = restart && start->rho_G.extent(0) == 0 && !start->reused_bands;
+  const bool extrapolated_bands =
+      restart && (start->rho_G.extent(0) == 0 || start->extrapolated) && !start->reused_bands;
   double e_prev = 0, ethr = first_davidson_threshold(restart, extrapolated_bands), dr2 = 0;
   // Judged on dr2 alone, an iteration needs no Kohn-Sham energy: its log shows the Harris-Foulkes one, which
   // comes with the potential's evaluation, and the Kohn-Sham energies are evaluated once, for the final state.

@@ -43,6 +43,9 @@ struct ScfState {
   // they are as far from this geometry's as a relaxation step's, and the first iteration converges them only
   // as tightly as from a state (scf_control::davidson_threshold_from_state), not as extrapolated ones.
   bool reused_bands = false;
+  // X and rho_G are predicted for this geometry from several steps (MD): converged as tightly as extrapolated
+  // bands in the first iteration (scf_control::davidson_threshold_from_bands), not as a relaxation's state.
+  bool extrapolated = false;
 };
 
 struct ScfResult {

@@ -130,4 +130,31 @@ TEST(Extrapolation, PredictionIsOrthonormalAndKeepsTheHistoryDepth) {
     }
 }
 
+// The densities stored with the bands are combined with the same ASPC coefficients: a density that changes
+// linearly in time is predicted exactly, the first step (one stored set) and a history with a missing density
+// give none (the SCF then starts from the predicted bands' density), and the history keeps its depth.
+TEST(Extrapolation, PredictsTheDensitiesWithTheSameCoefficients) {
+  MovingSubspace s;
+  dft::WavefunctionExtrapolator e(1);  // m = 3 sets
+  const int nG = 7;
+  auto density = [&](double t) {
+    dft::View1<dft::complex> rho("rho", nG);
+    auto h = Kokkos::create_mirror_view(rho);
+    for (int k = 0; k < nG; ++k) h(k) = dft::complex(1.0 + k + 0.3 * k * t, 0.5 - 2.0 * t);
+    Kokkos::deep_copy(rho, h);
+    return rho;
+  };
+  e.push(s.at(0.0, true), density(0.0));
+  EXPECT_EQ(e.predict_density().extent(0), 0u);  // one set: reused as it is, no extrapolation
+  for (int i = 1; i < 6; ++i) e.push(s.at(0.01 * i, true), density(i));
+  EXPECT_EQ(e.size(), 3);
+  EXPECT_EQ(e.densities().size(), 3u);
+  auto pred = Kokkos::create_mirror_view_and_copy(Kokkos::HostSpace(), e.predict_density());
+  auto want = Kokkos::create_mirror_view_and_copy(Kokkos::HostSpace(), density(6.0));
+  ASSERT_EQ(pred.extent(0), std::size_t(nG));
+  for (int k = 0; k < nG; ++k) EXPECT_NEAR(Kokkos::abs(pred(k) - want(k)), 0.0, 1e-12) << k;
+  e.push(s.at(0.06, true));  // bands without their density
+  EXPECT_EQ(e.predict_density().extent(0), 0u);
+}
+
 }  // namespace
