@@ -328,26 +328,28 @@ void zero_outside_planes(View1<C> data, int count, const std::array<int, 3>& n, 
         data(b * N + first + r) = C(0, 0);
       });
 }
+
+// cuFFT has no pruned transforms: the three steps in turn, then the planes multiply_box promises to leave zero.
+template <class C, class R>
+void multiply_box_steps(const FFT3D& fft, View1<C> data, int count, const std::array<int, 3>& mmax, const View1<R>& v,
+                        R scale) {
+  count = checked_count(fft, data, count);
+  if (count == 0) return;
+  fft.backward_box(data, count, mmax);
+  multiply_grids(data, long(count) * fft.size(), fft.size(), v, scale);
+  fft.forward_box(data, count, mmax, false);
+  zero_outside_planes(data, count, fft.shape(), mmax[0]);
+}
 }  // namespace
 
 void FFT3D::multiply_box(View1<complex> data, int count, std::array<int, 3> mmax, const View1<double>& v,
                          double scale) const {
-  count = checked_count(*this, data, count);
-  if (count == 0) return;
-  backward_box(data, count, mmax);
-  multiply_grids(data, long(count) * size(), size(), v, scale);
-  forward_box(data, count, mmax, false);
-  zero_outside_planes(data, count, shape(), mmax[0]);
+  multiply_box_steps(*this, data, count, mmax, v, scale);
 }
 
 void FFT3D::multiply_box(View1<complexf> data, int count, std::array<int, 3> mmax, const View1<float>& v,
                          float scale) const {
-  count = checked_count(*this, data, count);
-  if (count == 0) return;
-  backward_box(data, count, mmax);
-  multiply_grids(data, long(count) * size(), size(), v, scale);
-  forward_box(data, count, mmax, false);
-  zero_outside_planes(data, count, shape(), mmax[0]);
+  multiply_box_steps(*this, data, count, mmax, v, scale);
 }
 
 namespace {
