@@ -138,6 +138,11 @@ struct BoxPlans {
     i1_segments = segments(m[1], n[1]);
     cplx* scratch = F::alloc(std::size_t(n[0]) * n[1] * n[2]);
     if (!scratch) throw std::bad_alloc();
+    // The line plans run at offsets of whole lines (n2 entries) and planes from the grid's start: when such an
+    // offset changes FFTW's SIMD alignment (single precision with an odd n2), they must not assume it.
+    const bool offsets_keep_alignment = F::alignment(scratch + n[2]) == F::alignment(scratch) &&
+                                        F::alignment(scratch + long(n[1]) * n[2]) == F::alignment(scratch);
+    flags |= offsets_keep_alignment ? 0u : unsigned(FFTW_UNALIGNED);
     for (int dir = 0; dir < 2; ++dir) {
       const int sign = dir == 0 ? FFTW_FORWARD : FFTW_BACKWARD;
       for (std::size_t s = 0; s < i1_segments.size(); ++s) {

@@ -259,6 +259,8 @@ TEST(FFT3D, SinglePrecisionBoxTransformsMatchDoubleOnes) {
   megabar::kernels::set_host_threads(2);
   const double even = single_box_error({12, 10, 16}, {2, 2, 3}, 3);
   const double odd = single_box_error({9, 7, 5}, {2, 1, 1}, 3);
+  const double odd_lines = single_box_error({8, 6, 5}, {2, 1, 1}, 1);  // aligned grid, lines off alignment
+  EXPECT_LT(odd_lines, 2e-6);
   EXPECT_LT(even, 2e-6);
   EXPECT_GT(even, 1e-10);  // it did run in single precision
   EXPECT_LT(odd, 2e-6);
@@ -332,6 +334,8 @@ TEST(FFT3D, MultiplyBoxEqualsTransformProductTransform) {
     EXPECT_LT(multiply_box_error<complex>({9, 7, 5}, {2, 1, 1}, 3), 1e-14) << threads << " threads";
     EXPECT_LT(multiply_box_error<complexf>({12, 10, 16}, {2, 2, 3}, 3), 1e-6) << threads << " threads";
     EXPECT_LT(multiply_box_error<complexf>({9, 7, 5}, {2, 1, 1}, 3), 1e-6) << threads << " threads";
+    // one aligned grid whose lines (odd n2) start off FFTW's single-precision SIMD alignment
+    EXPECT_LT(multiply_box_error<complexf>({9, 7, 5}, {2, 1, 1}, 1), 1e-6) << threads << " threads";
   }
   megabar::kernels::set_host_threads(1);
 }
