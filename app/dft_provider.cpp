@@ -1,6 +1,7 @@
 #include "app/dft_provider.hpp"
 
 #include "app/device_memory.hpp"
+#include "dft/atomic_density.hpp"
 
 #include <algorithm>
 #include <cmath>
@@ -46,17 +47,21 @@ md::ForceResult DftForceProvider::compute(const core::Structure& s) {
   if (extrapolator_) {
     dft::ScfState start;
     const bool extrapolate = extrapolator_->size() > 0;
+    // The atomic density of these positions: the extrapolated density is placed with it (and stored with
+    // this step's density for the next steps), dft/extrapolation.hpp.
+    const auto rho_atomic = dft::atomic_density(*basis_, atoms, opt.xc);
     if (extrapolate) {
       start.X = extrapolator_->predict(static_cast<int>(std::round(atoms.n_electrons())) / 2);
       start.mixing = last_.state.mixing;
       // One set of bands: the "extrapolation" reuses them as they were (the first step after the start-up SCF
       // or after a restart from such a checkpoint).
       start.reused_bands = extrapolator_->size() == 1;
-      start.rho_G = extrapolator_->predict_density();  // empty before two steps: the bands' density is used
+      // Empty only when the history lacks densities (an older checkpoint): the bands' density is used.
+      start.rho_G = extrapolator_->predict_density(rho_atomic);
       start.extrapolated = !start.reused_bands;
     }
     last_ = dft::run_scf(atoms, *basis_, opt, scf_log_, extrapolate ? &start : nullptr);
-    extrapolator_->push(last_.state.X, last_.state.rho_G);
+    extrapolator_->push(last_.state.X, last_.state.rho_G, rho_atomic);
   } else {
     last_ = dft::run_scf(atoms, *basis_, opt, scf_log_, have_state_ ? &last_.state : nullptr);
   }
@@ -108,6 +113,7 @@ void pack_result(const dft::ScfResult& r, const core::Cell& cell, md::StateArray
   out.reals["last_forces_local"] = flat(r.forces_local);
   out.reals["last_forces_nonlocal"] = flat(r.forces_nonlocal);
   out.reals["last_forces_ewald"] = flat(r.forces_ewald);
+  if (!r.forces_scf_correction.empty()) out.reals["last_forces_scf_correction"] = flat(r.forces_scf_correction);
   out.reals["last_net_force"] = {r.net_force[0], r.net_force[1], r.net_force[2]};
   out.reals["last_stress"] = flat(r.stress);
   for (const auto& [name, m] : r.stress_terms) out.reals[stress_term_prefix + name] = flat(m);
@@ -140,6 +146,8 @@ dft::ScfResult unpack_result(const md::StateArrays& in) {
   r.forces_local = vectors(in.real("last_forces_local"));
   r.forces_nonlocal = vectors(in.real("last_forces_nonlocal"));
   r.forces_ewald = vectors(in.real("last_forces_ewald"));
+  if (in.reals.count("last_forces_scf_correction"))  // absent from older checkpoints
+    r.forces_scf_correction = vectors(in.real("last_forces_scf_correction"));
   const auto net = vectors(in.real("last_net_force"));
   if (net.size() != 1) throw std::runtime_error("checkpoint: malformed last SCF result (net force)");
   r.net_force = net[0];
@@ -212,6 +220,9 @@ void DftForceProvider::save_state(md::StateArrays& out) const {
     out.reals["extrapolation_bands_" + std::to_string(i)] = std::vector<double>(host.data(), host.data() + host.size());
     const auto& rho = extrapolator_->densities()[i];
     if (rho.extent(0) > 0) out.reals["extrapolation_density_" + std::to_string(i)] = complex_values(rho);
+    const auto& rho_atomic = extrapolator_->atomic_densities()[i];
+    if (rho_atomic.extent(0) > 0)
+      out.reals["extrapolation_atomic_density_" + std::to_string(i)] = complex_values(rho_atomic);
   }
 }
 
@@ -238,7 +249,7 @@ void DftForceProvider::restore_state(const md::StateArrays& in) {
   if (shape[0] > 0 && (!reference_ || shape[1] != static_cast<std::uint64_t>(reference_->n_real())))
     throw std::runtime_error("checkpoint: the saved bands do not fit the plane-wave set (was dft.ecut changed?)");
   std::vector<dft::View2<double>> history;
-  std::vector<dft::View1<dft::complex>> densities;  // absent from checkpoints of older versions: empty
+  std::vector<dft::View1<dft::complex>> densities, atomic;  // absent from checkpoints of older versions: empty
   for (std::uint64_t i = 0; i < shape[0]; ++i) {
     const auto& v = in.real("extrapolation_bands_" + std::to_string(i));
     if (v.size() != shape[1] * shape[2]) throw std::runtime_error("checkpoint: extrapolation bands of the wrong size");
@@ -251,13 +262,18 @@ void DftForceProvider::restore_state(const md::StateArrays& in) {
     const auto nG = static_cast<std::uint64_t>(reference_->dense().count);
     densities.push_back(in.reals.count(density_key) ? complex_view(in.real(density_key), nG, "an extrapolation density")
                                                     : dft::View1<dft::complex>());
+    const std::string atomic_key = "extrapolation_atomic_density_" + std::to_string(i);
+    atomic.push_back(in.reals.count(atomic_key)
+                         ? complex_view(in.real(atomic_key), nG, "an extrapolation atomic density")
+                         : dft::View1<dft::complex>());
   }
   // More saved sets than this run's order keeps are dropped (newest kept).
   if (static_cast<int>(history.size()) > extrapolator_->depth()) {
     history.resize(extrapolator_->depth());
     densities.resize(extrapolator_->depth());
+    atomic.resize(extrapolator_->depth());
   }
-  extrapolator_->set_history(std::move(history), std::move(densities));
+  extrapolator_->set_history(std::move(history), std::move(densities), std::move(atomic));
   have_state_ = !extrapolator_->history().empty();
 }
 

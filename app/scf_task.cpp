@@ -130,6 +130,8 @@ nlohmann::ordered_json results_json(const RunInput& in, const dft::Basis& basis,
     j["net_force_removed_Ha_per_bohr"] = result.net_force;
     j["forces_terms_Ha_per_bohr"] = {
         {"local", result.forces_local}, {"nonlocal", result.forces_nonlocal}, {"ewald", result.forces_ewald}};
+    if (!result.forces_scf_correction.empty())
+      j["forces_terms_Ha_per_bohr"]["scf_correction"] = result.forces_scf_correction;
   }
   if (result.has_stress) {
     auto gpa = [](const core::Mat3& m) {

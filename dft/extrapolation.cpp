@@ -2,6 +2,7 @@
 
 #include <cmath>
 #include <stdexcept>
+#include <string>
 
 #include "kernels/linalg.hpp"
 #include "kernels/loops.hpp"
@@ -29,44 +30,70 @@ std::vector<double> aspc_coefficients(int m) {
   return b;
 }
 
-void WavefunctionExtrapolator::push(const View2<double>& X, const View1<complex>& rho_G) {
+namespace {
+
+View1<complex> copy_of(const View1<complex>& v, const char* label) {
+  if (v.extent(0) == 0) return {};
+  View1<complex> c(std::string(label), v.extent(0));
+  Kokkos::deep_copy(c, v);
+  return c;
+}
+
+// Whether the first m entries all hold nG coefficients.
+bool all_sized(const std::vector<View1<complex>>& v, int m, std::size_t nG) {
+  for (int j = 0; j < m; ++j)
+    if (j >= static_cast<int>(v.size()) || v[j].extent(0) != nG || nG == 0) return false;
+  return true;
+}
+
+}  // namespace
+
+// rho += b f. (Outside the anonymous namespace: nvcc's extended lambdas need a function with external linkage.)
+void extrapolation_add_scaled(View1<complex> rho, double b, const View1<complex>& f) {
+  Kokkos::parallel_for(
+      "dft::extrapolation::density", kernels::RangePolicy(0, static_cast<long>(rho.extent(0))),
+      KOKKOS_LAMBDA(long k) { rho(k) += b * f(k); });
+}
+
+void WavefunctionExtrapolator::push(const View2<double>& X, const View1<complex>& rho_G,
+                                    const View1<complex>& rho_atomic_G) {
   View2<double> copy("extrapolation::X", X.extent(0), X.extent(1));
   Kokkos::deep_copy(copy, X);
   history_.insert(history_.begin(), copy);
-  View1<complex> rho;
-  if (rho_G.extent(0) > 0) {
-    rho = View1<complex>("extrapolation::rho_G", rho_G.extent(0));
-    Kokkos::deep_copy(rho, rho_G);
-  }
   densities_.resize(history_.size() - 1);
-  densities_.insert(densities_.begin(), rho);
+  densities_.insert(densities_.begin(), copy_of(rho_G, "extrapolation::rho_G"));
+  atomic_.resize(history_.size() - 1);
+  atomic_.insert(atomic_.begin(), copy_of(rho_atomic_G, "extrapolation::rho_atomic_G"));
   if (static_cast<int>(history_.size()) > depth()) {
     history_.resize(depth());
     densities_.resize(depth());
+    atomic_.resize(depth());
   }
 }
 
 void WavefunctionExtrapolator::set_history(std::vector<View2<double>> newest_first,
-                                           std::vector<View1<complex>> densities) {
+                                           std::vector<View1<complex>> densities,
+                                           std::vector<View1<complex>> atomic_densities) {
   history_ = std::move(newest_first);
   densities_ = std::move(densities);
   densities_.resize(history_.size());
+  atomic_ = std::move(atomic_densities);
+  atomic_.resize(history_.size());
 }
 
-View1<complex> WavefunctionExtrapolator::predict_density() const {
+View1<complex> WavefunctionExtrapolator::predict_density(const View1<complex>& rho_atomic_G) const {
   const int m = used();
-  if (m < 2) return {};
+  if (m < 1) return {};
   const std::size_t nG = densities_[0].extent(0);
-  for (int j = 0; j < m; ++j)
-    if (densities_[j].extent(0) == 0 || densities_[j].extent(0) != nG) return {};
+  if (!all_sized(densities_, m, nG)) return {};
+  const bool atomic = rho_atomic_G.extent(0) == nG && all_sized(atomic_, m, nG);
+  if (!atomic && m < 2) return {};
   const auto B = aspc_coefficients(m);
   View1<complex> rho("extrapolation::rho_pred", nG);
+  if (atomic) Kokkos::deep_copy(rho, rho_atomic_G);
   for (int j = 0; j < m; ++j) {
-    const auto rj = densities_[j];
-    const double b = B[j];
-    Kokkos::parallel_for(
-        "dft::extrapolation::density", kernels::RangePolicy(0, static_cast<long>(nG)),
-        KOKKOS_LAMBDA(long k) { rho(k) += b * rj(k); });
+    extrapolation_add_scaled(rho, B[j], densities_[j]);
+    if (atomic) extrapolation_add_scaled(rho, -B[j], atomic_[j]);
   }
   return rho;
 }

@@ -62,9 +62,10 @@ MemoryEstimate estimate_memory(const Basis& basis, const Atoms& atoms, const Scf
   add("largest transient (nonlocal derivatives or orthogonalisation)", std::max(nl_derivative, davidson_orth));
   if (extrapolation_order >= -1) {
     // History (order + 2 sets, -1: one), the predicted start bands and the previous step's result; the
-    // history's densities and the predicted one.
+    // history's densities and atomic densities, the predicted density and the step's atomic density.
     const u64 sets = static_cast<u64>(std::max(1, extrapolation_order + 2)) + 2;
-    add("MD band history (extrapolation, predicted start, previous result)", sets * n * nb * d + (sets - 1) * nG * c);
+    add("MD band history (extrapolation, predicted start, previous result)",
+        sets * n * nb * d + (2 * (sets - 2) + 2) * nG * c);
   }
   std::sort(e.parts.begin(), e.parts.end(), [](const auto& a, const auto& b) { return a.second > b.second; });
   for (const auto& p : e.parts) e.total += p.second;

@@ -11,6 +11,7 @@
 
 #include "core/fault.hpp"
 #include "dft/atom_phases.hpp"
+#include "dft/atomic_density.hpp"
 #include "dft/core_charge.hpp"
 #include "dft/davidson.hpp"
 #include "dft/density.hpp"
@@ -265,9 +266,33 @@ std::vector<Vec3>* term_forces(ScfResult& result, const std::string& key) {
   return nullptr;
 }
 
-// Hellmann-Feynman forces of the final state (rho_out_G and X), per term and in total, with the net force
-// removed (docs/conventions.md, "Forces and stress").
-void compute_forces(ScfWorkspace& w, const Atoms& atoms, const View2<double>& X, ScfResult& result) {
+// dV = V_H[rho_out] + V_xc[rho_out] - V_H[rho_in] - V_xc[rho_in] on the density sphere: the output density's
+// potential less the last iteration's (w.v_eff, which holds V_loc too, as the output potential does). The loop
+// leaves rho_out in w.rho_r (on the grid) and w.rho_out_G.
+View1<complex> output_potential_change(ScfWorkspace& w) {
+  View1<double> dv("scf::dV", w.N);
+  const TermState s = w.state(View2<double>(), w.rho_r, w.rho_out_G);
+  for (const auto& term : w.terms) term->add_potential(s, dv);
+  auto v_in = w.v_eff;
+  Kokkos::parallel_for(
+      "dft::scf::potential_change", kernels::RangePolicy(0, w.N), KOKKOS_LAMBDA(long i) { dv(i) -= v_in(i); });
+  View1<complex> dV_G("scf::dV_G", w.nG);
+  w.fields.to_sphere(dv, dV_G);
+  return dV_G;
+}
+
+std::vector<Vec3> host_vectors(const View2<double>& F) {
+  auto h = Kokkos::create_mirror_view_and_copy(Kokkos::HostSpace(), F);
+  std::vector<Vec3> out(F.extent(0));
+  for (std::size_t a = 0; a < out.size(); ++a) out[a] = Vec3{h(a, 0), h(a, 1), h(a, 2)};
+  return out;
+}
+
+// Hellmann-Feynman forces of the final state (rho_out_G and X), per term and in total, plus the SCF correction
+// for the potential change dV_G when it is given, with the net force removed (docs/conventions.md, "Forces and
+// stress").
+void compute_forces(ScfWorkspace& w, const Atoms& atoms, const View2<double>& X, const ScfOptions& opt,
+                    const View1<complex>& dV_G, ScfResult& result) {
   kernels::ScopedTimer t("dft::forces");
   const int na = static_cast<int>(atoms.structure.size());
   const TermState s = w.state(X, w.rho_r, w.rho_out_G);
@@ -278,6 +303,11 @@ void compute_forces(ScfWorkspace& w, const Atoms& atoms, const View2<double>& X,
     for (int a = 0; a < na; ++a)
       for (int d = 0; d < 3; ++d) result.forces[a][d] += f[a][d];
     if (auto* slot = term_forces(result, term->key())) *slot = std::move(f);
+  }
+  if (dV_G.extent(0) > 0) {
+    result.forces_scf_correction = host_vectors(scf_correction_forces(w.basis, atoms, opt.xc, dV_G));
+    for (int a = 0; a < na; ++a)
+      for (int d = 0; d < 3; ++d) result.forces[a][d] += result.forces_scf_correction[a][d];
   }
   for (int a = 0; a < na; ++a)
     for (int d = 0; d < 3; ++d) result.net_force[d] += result.forces[a][d];
@@ -379,8 +409,14 @@ ScfResult run_scf(const Atoms& atoms, const Basis& basis, const ScfOptions& opt,
     kernels::ScopedTimer tm("dft::scf::mixing");
     w.mixer.mix(rho_in_G, w.rho_out_G);
   }
-  // rho_out_G and X are the final output density and wavefunctions. Judged on dr2 alone (MD), the loop left the
-  // Kohn-Sham energies to this final state: with the stress, from the same evaluations.
+  // rho_out_G and X are the final output density and wavefunctions; w.v_eff is still the last input potential.
+  View1<complex> dV_G;
+  if (opt.compute_forces && opt.force_scf_correction) {
+    kernels::ScopedTimer tc("dft::forces");
+    dV_G = output_potential_change(w);
+  }
+  // Judged on dr2 alone (MD), the loop left the Kohn-Sham energies to this final state: with the stress, from
+  // the same evaluations.
   const bool energies_with_stress = harris_foulkes && opt.compute_stress;
   if (harris_foulkes && !energies_with_stress) {
     kernels::ScopedTimer to("dft::scf::output_density_and_energy");
@@ -389,7 +425,7 @@ ScfResult run_scf(const Atoms& atoms, const Basis& basis, const ScfOptions& opt,
   if (energies_with_stress) compute_stress(w, X, result, &result.energies);
   result.state = ScfState{X, w.rho_out_G, w.mixer.history()};
   result.eigenvalues.resize(result.n_bands);  // buffer bands are not reported
-  if (opt.compute_forces) compute_forces(w, atoms, X, result);
+  if (opt.compute_forces) compute_forces(w, atoms, X, opt, dV_G, result);
   if (opt.compute_stress && !energies_with_stress) compute_stress(w, X, result);
   return result;
 }

@@ -61,7 +61,9 @@ struct ScfResult {
   // These are the exact derivatives of the discretised energy, so their sum is not exactly zero: XC on
   // the grid breaks translation invariance (the "egg-box" effect). `forces` has that net force removed
   // (F_a - sum_b F_b / N, as Quantum ESPRESSO reports them); `net_force` is what was removed.
-  std::vector<Vec3> forces, forces_local, forces_nonlocal, forces_ewald;
+  // forces_scf_correction is the SCF correction (dft/atomic_density.hpp), included in `forces`; empty when
+  // ScfOptions::force_scf_correction is off.
+  std::vector<Vec3> forces, forces_local, forces_nonlocal, forces_ewald, forces_scf_correction;
   Vec3 net_force{0, 0, 0};
   // Stress tensor (Ha/bohr^3, QE's sign: positive under compression; pressure = trace/3) at a fixed set
   // of plane waves, total and per term (kinetic, local, nonlocal, hartree, xc, ewald).

@@ -30,7 +30,10 @@ struct ScfOptions {
   unsigned long seed = 20241126;  // random initial wavefunctions
   int fft_batch = 8;              // band pairs per batched FFT
   bool compute_forces = true;     // Hellmann-Feynman forces after the SCF
-  bool compute_stress = true;     // stress tensor after the SCF
+  // Add the SCF correction to the forces (dft/atomic_density.hpp): it cancels most of the force error an SCF
+  // stopped at a finite density residual leaves. It vanishes at self-consistency; false only for comparisons.
+  bool force_scf_correction = true;
+  bool compute_stress = true;  // stress tensor after the SCF
   // Polled before each iteration (e.g. app::stop_requested: SIGTERM from the batch system); when it returns
   // true the SCF ends at once, not converged, with ScfResult::stopped set and no forces or stress.
   std::function<bool()> stop_requested;

@@ -1,9 +1,14 @@
 #include "dft/species.hpp"
 
+#include <algorithm>
 #include <cmath>
 #include <fstream>
 #include <sstream>
 #include <stdexcept>
+
+#include "dft/atomic_orbitals.hpp"
+#include "dft/atomic_radial.hpp"
+#include "core/units.hpp"
 
 namespace megabar::dft {
 
@@ -23,6 +28,44 @@ const NcFormFactors& Species::form_factors(double qmax) const {
   if (!cache_->tables || cache_->tables->local_sr.qmax() < qmax)
     cache_->tables = std::make_shared<const NcFormFactors>(tabulate_form_factors(*nc, 1.2 * qmax + 1.0));
   return *cache_->tables;
+}
+
+namespace {
+
+using units::pi;
+
+// n(q) of the solved pseudo-atom on q = 0, dq, ..: the shells' density on the solver's logarithmic grid,
+// transformed by quadrature (spectrally accurate for these smooth Gaussian sums). The far tail, where the
+// density is below 1e-16 of its peak, and the innermost points (r < 1e-4 bohr, whose weight h r^3 leaves them
+// below 1e-12 of n(0)) are left out.
+RadialTable atomic_density_table(const Species& sp, double qmax, const std::string& xc) {
+  AtomOptions ao;
+  ao.xc = xc;
+  const PseudoAtom atom = sp.is_nc() ? solve_pseudo_atom(*sp.nc, ao) : solve_pseudo_atom(*sp.gth, ao);
+  const atomic_radial::RadialGrid grid = atomic_radial::make_grid();
+  std::vector<double> rho(grid.size(), 0.0);
+  double peak = 0;
+  for (std::size_t i = 0; i < grid.size(); ++i) {
+    for (const auto& shell : atom.valence) {
+      const double R = shell.value(grid.r[i]);
+      rho[i] += shell.occupation * R * R / (4.0 * pi);
+    }
+    peak = std::max(peak, rho[i]);
+  }
+  for (std::size_t i = 0; i < grid.size(); ++i)
+    if (rho[i] < 1e-16 * peak || grid.r[i] < 1e-4) rho[i] = 0.0;
+  return radial_transform(grid.r, grid.w, rho, 0, qmax, 0.005);
+}
+
+}  // namespace
+
+const RadialTable& Species::atomic_density(double qmax, const std::string& xc) const {
+  std::lock_guard<std::mutex> lock(cache_->mutex);
+  if (!cache_->atomic_density || cache_->atomic_density_xc != xc || cache_->atomic_density->qmax() < qmax) {
+    cache_->atomic_density = std::make_shared<const RadialTable>(atomic_density_table(*this, 1.2 * qmax + 1.0, xc));
+    cache_->atomic_density_xc = xc;
+  }
+  return *cache_->atomic_density;
 }
 
 Species read_species(const std::string& path, const std::string& element, const std::string& name) {

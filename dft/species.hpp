@@ -33,11 +33,17 @@ struct Species {
   // Numerical species: the form-factor tables, covering at least 0 <= q <= qmax (1/bohr). Tabulated on the
   // first call and again only when a larger qmax is asked for (with 20 % head room, e.g. for a growing cell).
   const NcFormFactors& form_factors(double qmax) const;
+  // The valence density of the isolated neutral pseudo-atom, n(q) = 4 pi int r^2 j_0(q r) rho(r) dr with
+  // n(0) = zion (dft/atomic_density.hpp), covering at least 0 <= q <= qmax. The atom is solved with functional
+  // xc (dft/atomic_orbitals.hpp) on the first call and again only for another functional or a larger qmax.
+  const RadialTable& atomic_density(double qmax, const std::string& xc) const;
 
  private:
   struct Cache {
     std::mutex mutex;
     std::shared_ptr<const NcFormFactors> tables;
+    std::shared_ptr<const RadialTable> atomic_density;
+    std::string atomic_density_xc;
   };
   std::shared_ptr<Cache> cache_ = std::make_shared<Cache>();
 };

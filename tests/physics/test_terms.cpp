@@ -142,9 +142,11 @@ TEST(Terms, RunScfTermsAddUpToTheTotals) {
   ASSERT_EQ(r.forces_local.size(), std::size_t(na));
   ASSERT_EQ(r.forces_nonlocal.size(), std::size_t(na));
   ASSERT_EQ(r.forces_ewald.size(), std::size_t(na));
+  ASSERT_EQ(r.forces_scf_correction.size(), std::size_t(na));  // on by default
   for (int a = 0; a < na; ++a)
     for (int d = 0; d < 3; ++d) {
-      const double f = r.forces_local[a][d] + r.forces_nonlocal[a][d] + r.forces_ewald[a][d] - r.net_force[d] / na;
+      const double f = r.forces_local[a][d] + r.forces_nonlocal[a][d] + r.forces_ewald[a][d] +
+                       r.forces_scf_correction[a][d] - r.net_force[d] / na;
       EXPECT_NEAR(r.forces[a][d], f, 1e-14);
     }
 }

@@ -157,4 +157,50 @@ TEST(Extrapolation, PredictsTheDensitiesWithTheSameCoefficients) {
   EXPECT_EQ(e.predict_density().extent(0), 0u);
 }
 
+// rho_pred = rho_at(new) + sum_j B_j (rho_j - rho_at_j): the atomic part is placed where the atoms now are and
+// only the remainder is extrapolated, from the first step on (m = 1). Here each step's density is an arbitrary
+// "atomic" part plus a remainder linear in time, which the ASPC coefficients extrapolate exactly.
+TEST(Extrapolation, ExtrapolatesOnlyWhatTheAtomicDensitiesLeave) {
+  MovingSubspace s;
+  dft::WavefunctionExtrapolator e(1);  // m = 3 sets
+  const int nG = 5;
+  auto field = [&](auto f) {
+    dft::View1<dft::complex> v("v", nG);
+    auto h = Kokkos::create_mirror_view(v);
+    for (int k = 0; k < nG; ++k) h(k) = f(k);
+    Kokkos::deep_copy(v, h);
+    return v;
+  };
+  // atomic part: no polynomial in t (a linear or quadratic extrapolation would miss it)
+  auto atomic = [&](double t) {
+    return field([&](int k) { return dft::complex(std::cos(1.3 * t + k), std::sin(0.7 * t * t - k)); });
+  };
+  auto remainder = [&](double t) { return field([&](int k) { return dft::complex(0.1 * k * t, -0.2 + 0.05 * t); }); };
+  auto sum = [&](const dft::View1<dft::complex>& a, const dft::View1<dft::complex>& b) {
+    auto ah = Kokkos::create_mirror_view_and_copy(Kokkos::HostSpace(), a);
+    auto bh = Kokkos::create_mirror_view_and_copy(Kokkos::HostSpace(), b);
+    return field([&](int k) { return ah(k) + bh(k); });
+  };
+  auto expect_equal = [&](const dft::View1<dft::complex>& got, const dft::View1<dft::complex>& want, const char* what) {
+    ASSERT_EQ(got.extent(0), std::size_t(nG)) << what;
+    auto g = Kokkos::create_mirror_view_and_copy(Kokkos::HostSpace(), got);
+    auto w = Kokkos::create_mirror_view_and_copy(Kokkos::HostSpace(), want);
+    for (int k = 0; k < nG; ++k) EXPECT_NEAR(Kokkos::abs(g(k) - w(k)), 0.0, 1e-12) << what << " k " << k;
+  };
+  e.push(s.at(0.0, true), sum(atomic(0.0), remainder(0.0)), atomic(0.0));
+  // one set: rho_0 - rho_at(0) + rho_at(1), i.e. the remainder of step 0 on the new atomic density
+  expect_equal(e.predict_density(atomic(1.0)), sum(atomic(1.0), remainder(0.0)), "m = 1");
+  EXPECT_EQ(e.predict_density().extent(0), 0u);  // without the new atomic density: as before, none for m = 1
+  for (int i = 1; i < 5; ++i) e.push(s.at(0.01 * i, true), sum(atomic(i), remainder(i)), atomic(i));
+  ASSERT_EQ(e.atomic_densities().size(), 3u);
+  expect_equal(e.predict_density(atomic(5.0)), sum(atomic(5.0), remainder(5.0)), "m = 3");
+  // A set stored without its atomic density (an older checkpoint) falls back to the plain combination.
+  auto history = e.history();
+  auto densities = e.densities();
+  auto atomic_sets = e.atomic_densities();
+  atomic_sets[2] = dft::View1<dft::complex>();
+  e.set_history(history, densities, atomic_sets);
+  expect_equal(e.predict_density(atomic(5.0)), e.predict_density(), "fallback");
+}
+
 }  // namespace
