@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstdio>
 #include <fstream>
 #include <sstream>
 #include <stdexcept>
@@ -9,6 +10,7 @@
 #include "dft/atomic_orbitals.hpp"
 #include "dft/atomic_radial.hpp"
 #include "core/units.hpp"
+#include "dft/scf_control.hpp"
 
 namespace megabar::dft {
 
@@ -38,7 +40,7 @@ using units::pi;
 // transformed by quadrature (spectrally accurate for these smooth Gaussian sums). The far tail, where the
 // density is below 1e-16 of its peak, and the innermost points (r < 1e-4 bohr, whose weight h r^3 leaves them
 // below 1e-12 of n(0)) are left out.
-RadialTable atomic_density_table(const Species& sp, double qmax, const std::string& xc) {
+RadialTable pseudo_atom_density_table(const Species& sp, double qmax, const std::string& xc) {
   AtomOptions ao;
   ao.xc = xc;
   const PseudoAtom atom = sp.is_nc() ? solve_pseudo_atom(*sp.nc, ao) : solve_pseudo_atom(*sp.gth, ao);
@@ -55,6 +57,34 @@ RadialTable atomic_density_table(const Species& sp, double qmax, const std::stri
   for (std::size_t i = 0; i < grid.size(); ++i)
     if (rho[i] < 1e-16 * peak || grid.r[i] < 1e-4) rho[i] = 0.0;
   return radial_transform(grid.r, grid.w, rho, 0, qmax, 0.005);
+}
+
+// A Gaussian atom of the same charge, n(q) = Z exp(-q^2 w^2 / 2) (w^2 = scf_control::initial_density_width2,
+// the start-up density's atoms), for a species whose pseudo-atom cannot be solved (a configuration the
+// default rule does not cover, or no convergence).
+RadialTable gaussian_atom_density_table(double zion, double qmax) {
+  const double dq = 0.005, w2 = scf_control::initial_density_width2;
+  RadialTable t;
+  t.dq = dq;
+  const int n = static_cast<int>(std::ceil(qmax / dq)) + 1;
+  for (int k = 0; k < n; ++k) {
+    const double q = k * dq, f = zion * std::exp(-0.5 * q * q * w2);
+    t.f.push_back(f);
+    t.df.push_back(-q * w2 * f);
+  }
+  return t;
+}
+
+RadialTable atomic_density_table(const Species& sp, double qmax, const std::string& xc) {
+  try {
+    return pseudo_atom_density_table(sp, qmax, xc);
+  } catch (const std::exception& e) {
+    std::fprintf(stderr,
+                 "megabar: note: %s; the atomic density of %s (start-up density, MD extrapolation, SCF force "
+                 "correction) is a Gaussian atom instead\n",
+                 e.what(), sp.element.c_str());
+    return gaussian_atom_density_table(sp.zion, qmax);
+  }
 }
 
 }  // namespace

@@ -36,6 +36,8 @@ struct Species {
   // The valence density of the isolated neutral pseudo-atom, n(q) = 4 pi int r^2 j_0(q r) rho(r) dr with
   // n(0) = zion (dft/atomic_density.hpp), covering at least 0 <= q <= qmax. The atom is solved with functional
   // xc (dft/atomic_orbitals.hpp) on the first call and again only for another functional or a larger qmax.
+  // When it cannot be solved (no default configuration for its valence charge, no convergence), a Gaussian
+  // atom of the same charge stands in, and a note on standard error says so.
   const RadialTable& atomic_density(double qmax, const std::string& xc) const;
 
  private:

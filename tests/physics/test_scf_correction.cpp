@@ -5,6 +5,8 @@
 #include <gtest/gtest.h>
 
 #include <cmath>
+#include <filesystem>
+#include <fstream>
 #include <random>
 
 #include "dft/atomic_density.hpp"
@@ -12,6 +14,7 @@
 #include "dft/fields.hpp"
 #include "dft/local_potential.hpp"
 #include "dft/scf.hpp"
+#include "dft/species.hpp"
 #include "tiny_cell.hpp"
 
 namespace {
@@ -48,6 +51,23 @@ TEST(AtomicDensity, FormFactorIsTheTransformOfThePseudoAtomsDensity) {
     for (double q : {0.3, 1.0, 2.2, 4.7, 8.0, 11.5})
       EXPECT_NEAR(table(q), analytic_form_factor(atom, q), 1e-9 * sp.zion) << sp.element << " q " << q;
   }
+}
+
+// A species the pseudo-atom solver has no default configuration for (a semicore Na, 9 valence electrons) gets a
+// Gaussian atom of its charge instead of an error: MD and the force correction still run.
+TEST(AtomicDensity, UnsolvableSpeciesFallsBackToAGaussianAtom) {
+  const auto path = std::filesystem::temp_directory_path() / "megabar-test-na-q9.gth";
+  {
+    std::ofstream f(path);
+    f << "Na GTH-PBE-q9 GTH-PBE\n    3    6\n     0.23652322    2     0.29510499    -0.91388488\n    2\n"
+         "     0.14356046    2     3.62737240    -0.26522053\n                                        0.34213002\n"
+         "     0.13903595    1   -33.68719845\n";
+  }
+  const Species sp = read_species(path.string(), "Na");
+  ASSERT_EQ(sp.zion, 9.0);
+  const auto& t = sp.atomic_density(5.0, "PBE");
+  for (double q : {0.0, 0.7, 2.0, 4.5}) EXPECT_NEAR(t(q), 9.0 * std::exp(-0.5 * q * q), 1e-9) << q;
+  std::filesystem::remove(path);
 }
 
 TEST(AtomicDensity, SuperpositionCarriesTheValenceCharge) {
