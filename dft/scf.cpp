@@ -31,6 +31,28 @@ namespace megabar::dft {
 
 namespace {
 
+// Superposition of normalised Gaussian atoms carrying Z_ion electrons each (width 1 bohr):
+// rho(G) = (1/Omega) sum_a Z_a exp(-G^2 w^2 / 2) exp(-i G.R_a).
+View1<complex> initial_density(const Basis& basis, const Atoms& atoms) {
+  const int nG = basis.dense().count;
+  auto S = structure_factors(atoms, basis);
+  const int ns = static_cast<int>(atoms.species.size());
+  View1<double> z("scf::zion", ns);
+  auto zh = Kokkos::create_mirror_view(z);
+  for (int s = 0; s < ns; ++s) zh(s) = atoms.species[s].zion;
+  Kokkos::deep_copy(z, zh);
+  auto G2 = basis.dense().G2;
+  const double inv_omega = 1.0 / basis.cell().volume, w2 = scf_control::initial_density_width2;
+  View1<complex> rho("scf::rho_initial", nG);
+  Kokkos::parallel_for(
+      "dft::scf::initial_density", kernels::RangePolicy(0, nG), KOKKOS_LAMBDA(int k) {
+        complex sum(0.0, 0.0);
+        for (int s = 0; s < ns; ++s) sum += z(s) * S(s, k);
+        rho(k) = inv_omega * kernels::math::exp(-0.5 * G2(k) * w2) * sum;
+      });
+  return rho;
+}
+
 // Random coefficients damped at high kinetic energy, from a fixed seed (reproducible runs).
 View2<double> initial_wavefunctions(const Basis& basis, int nb, unsigned long seed) {
   View2<double> X("scf::X", basis.n_real(), nb);
@@ -143,12 +165,11 @@ bool fits(const ScfState* start, const ScfWorkspace& w) {
 }
 
 // Input density and bands of the first iteration: from `start` when it fits (its density, or that of its
-// bands when it has none), else the superposition of pseudo-atomic densities (dft/atomic_density.hpp) and random
-// bands.
+// bands when it has none), else Gaussian atoms and random bands.
 void starting_point(ScfWorkspace& w, const Atoms& atoms, const ScfOptions& opt, const ScfState* start, bool restart,
                     View1<complex>& rho_in_G, View2<double>& X) {
   if (!restart) {
-    rho_in_G = atomic_density(w.basis, atoms, opt.xc);
+    rho_in_G = initial_density(w.basis, atoms);
     X = initial_wavefunctions(w.basis, w.nb, opt.seed);
     return;
   }

@@ -20,9 +20,11 @@ inline constexpr double electron_count_tolerance = 1e-8;
 
 // --- Starting point -----------------------------------------------------------------------------------
 
-// Squared width w^2 (bohr^2) of the Gaussian atom, rho(G) ~ exp(-G^2 w^2 / 2), that stands in for the
-// pseudo-atomic density of a species whose pseudo-atom cannot be solved (dft/species.hpp): about the size of
-// a B or O valence shell. (It was the start-up density's atom before the pseudo-atoms were.)
+// Squared width w^2 (bohr^2) of the Gaussian atoms of the starting density, rho(G) ~ exp(-G^2 w^2 / 2):
+// about the size of a B or O valence shell, so the first potential is a reasonable one. (The pseudo-atomic
+// superposition, dft/atomic_density.hpp, was tried instead on 2026-12-06: the 30-atom B2O3-I SCF of
+// scripts/bench-vs-qe took 11 iterations instead of 10.) Also the stand-in atom of a species whose
+// pseudo-atom cannot be solved (dft/species.hpp).
 inline constexpr double initial_density_width2 = 1.0;
 
 // --- Davidson threshold (|r|^2 of a band, Ha^2 scale) ----------------------------------------------------

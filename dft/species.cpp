@@ -60,7 +60,7 @@ RadialTable pseudo_atom_density_table(const Species& sp, double qmax, const std:
 }
 
 // A Gaussian atom of the same charge, n(q) = Z exp(-q^2 w^2 / 2) (w^2 = scf_control::initial_density_width2,
-// the start-up density's atoms), for a species whose pseudo-atom cannot be solved (a configuration the
+// the atoms of the start-up density), for a species whose pseudo-atom cannot be solved (a configuration the
 // default rule does not cover, or no convergence).
 RadialTable gaussian_atom_density_table(double zion, double qmax) {
   const double dq = 0.005, w2 = scf_control::initial_density_width2;
@@ -80,7 +80,7 @@ RadialTable atomic_density_table(const Species& sp, double qmax, const std::stri
     return pseudo_atom_density_table(sp, qmax, xc);
   } catch (const std::exception& e) {
     std::fprintf(stderr,
-                 "megabar: note: %s; the atomic density of %s (start-up density, MD extrapolation, SCF force "
+                 "megabar: note: %s; the atomic density of %s (MD extrapolation, SCF force "
                  "correction) is a Gaussian atom instead\n",
                  e.what(), sp.element.c_str());
     return gaussian_atom_density_table(sp.zion, qmax);
