@@ -130,6 +130,16 @@ TEST(Extrapolation, PredictionIsOrthonormalAndKeepsTheHistoryDepth) {
     }
 }
 
+// A complex field of n sphere coefficients, f(k) at k, in device memory.
+template <class F>
+dft::View1<dft::complex> complex_field(int n, F f) {
+  dft::View1<dft::complex> v("field", n);
+  auto h = Kokkos::create_mirror_view(v);
+  for (int k = 0; k < n; ++k) h(k) = f(k);
+  Kokkos::deep_copy(v, h);
+  return v;
+}
+
 // The densities stored with the bands are combined with the same ASPC coefficients: a density that changes
 // linearly in time is predicted exactly, the first step (one stored set) and a history with a missing density
 // give none (the SCF then starts from the predicted bands' density), and the history keeps its depth.
@@ -138,11 +148,7 @@ TEST(Extrapolation, PredictsTheDensitiesWithTheSameCoefficients) {
   dft::WavefunctionExtrapolator e(1);  // m = 3 sets
   const int nG = 7;
   auto density = [&](double t) {
-    dft::View1<dft::complex> rho("rho", nG);
-    auto h = Kokkos::create_mirror_view(rho);
-    for (int k = 0; k < nG; ++k) h(k) = dft::complex(1.0 + k + 0.3 * k * t, 0.5 - 2.0 * t);
-    Kokkos::deep_copy(rho, h);
-    return rho;
+    return complex_field(nG, [&](int k) { return dft::complex(1.0 + k + 0.3 * k * t, 0.5 - 2.0 * t); });
   };
   e.push(s.at(0.0, true), density(0.0));
   EXPECT_EQ(e.predict_density().extent(0), 0u);  // one set: reused as it is, no extrapolation
@@ -164,13 +170,7 @@ TEST(Extrapolation, ExtrapolatesOnlyWhatTheAtomicDensitiesLeave) {
   MovingSubspace s;
   dft::WavefunctionExtrapolator e(1);  // m = 3 sets
   const int nG = 5;
-  auto field = [&](auto f) {
-    dft::View1<dft::complex> v("v", nG);
-    auto h = Kokkos::create_mirror_view(v);
-    for (int k = 0; k < nG; ++k) h(k) = f(k);
-    Kokkos::deep_copy(v, h);
-    return v;
-  };
+  auto field = [&](auto f) { return complex_field(nG, f); };
   // atomic part: no polynomial in t (a linear or quadratic extrapolation would miss it)
   auto atomic = [&](double t) {
     return field([&](int k) { return dft::complex(std::cos(1.3 * t + k), std::sin(0.7 * t * t - k)); });
