@@ -22,8 +22,15 @@
 
 #include "dft/atoms.hpp"
 #include "dft/basis.hpp"
+#include "kernels/math.hpp"
 
 namespace megabar::dft {
+
+// The Gaussian atom of charge z and squared width w2 (bohr^2), n(q) = z exp(-q^2 w2 / 2): the atoms of the start-up
+// SCF's first density (dft/scf.cpp) and the stand-in for a pseudo-atom that cannot be solved (dft/species.cpp).
+KOKKOS_INLINE_FUNCTION double gaussian_atom_form_factor(double z, double q2, double w2) {
+  return z * kernels::math::exp(-0.5 * q2 * w2);
+}
 
 // n_s(|G|) per species on the density sphere of `basis` (nspecies x nG), for functional xc.
 Kokkos::View<double**, Kokkos::LayoutRight, kernels::MemSpace> atomic_density_form_factors(const Basis& basis,

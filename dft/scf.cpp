@@ -47,8 +47,8 @@ View1<complex> initial_density(const Basis& basis, const Atoms& atoms) {
   Kokkos::parallel_for(
       "dft::scf::initial_density", kernels::RangePolicy(0, nG), KOKKOS_LAMBDA(int k) {
         complex sum(0.0, 0.0);
-        for (int s = 0; s < ns; ++s) sum += z(s) * S(s, k);
-        rho(k) = inv_omega * kernels::math::exp(-0.5 * G2(k) * w2) * sum;
+        for (int s = 0; s < ns; ++s) sum += gaussian_atom_form_factor(z(s), G2(k), w2) * S(s, k);
+        rho(k) = inv_omega * sum;
       });
   return rho;
 }

@@ -7,6 +7,7 @@
 #include <sstream>
 #include <stdexcept>
 
+#include "dft/atomic_density.hpp"
 #include "dft/atomic_orbitals.hpp"
 #include "dft/atomic_radial.hpp"
 #include "core/units.hpp"
@@ -68,7 +69,7 @@ RadialTable gaussian_atom_density_table(double zion, double qmax) {
   t.dq = dq;
   const int n = static_cast<int>(std::ceil(qmax / dq)) + 1;
   for (int k = 0; k < n; ++k) {
-    const double q = k * dq, f = zion * std::exp(-0.5 * q * q * w2);
+    const double q = k * dq, f = gaussian_atom_form_factor(zion, q * q, w2);
     t.f.push_back(f);
     t.df.push_back(-q * w2 * f);
   }
